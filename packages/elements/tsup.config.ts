@@ -1,0 +1,29 @@
+import { defineConfig } from 'tsup';
+import { preset } from '../../tsup.preset';
+
+export default defineConfig([
+  {
+    // npm consumers: ESM per module, dependencies left to their bundler.
+    ...preset,
+    clean: false,
+    entry: ['src/index.ts'],
+    format: ['esm'],
+    platform: 'browser',
+  },
+  {
+    // A plain <script type="module"> tag: one file with lit, socket.io-client and sdk-core
+    // inside; livekit-client becomes a lazily loaded chunk beside it.
+    ...preset,
+    entry: { 'synapse-elements': 'src/index.ts' },
+    format: ['esm'],
+    dts: false,
+    clean: false,
+    platform: 'browser',
+    noExternal: [/.*/],
+    minify: true,
+    outDir: 'dist',
+    esbuildOptions(options) {
+      options.chunkNames = 'chunks/[name]-[hash]';
+    },
+  },
+]);

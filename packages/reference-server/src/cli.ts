@@ -1,0 +1,1 @@
+console.log('synapse-server: not implemented yet');

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Installs what the test suite needs when it is missing, and nothing when it is all there:
+# npm packages, Chromium and sox and Redis from Debian, livekit-server built with Go.
+# Idempotent; run by `npm test` and by .ci/run. Under CI=true anything missing is a failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+LIVEKIT_VERSION=v1.13.5
+LIVEKIT_BIN=.tools/bin/server
+
+log() { printf '[ensure-test-deps] %s\n' "$*"; }
+fail() { printf '[ensure-test-deps] ERROR: %s\n' "$*" >&2; exit 1; }
+
+# 1. npm packages (node_modules kept when the lock file has not changed since the last install).
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  log "installing npm packages"
+  npm ci --no-audit --no-fund
+fi
+
+# 2. Debian packages: chromium (browser tests), sox (tone files by hand), redis-server (Redis paths).
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v sox >/dev/null 2>&1 || missing+=(sox)
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+if [ ${#missing[@]} -gt 0 ]; then
+  command -v apt-get >/dev/null 2>&1 || fail "missing ${missing[*]} and no apt-get to install them"
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  log "installing ${missing[*]} from Debian"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+[ -x /usr/bin/chromium ] || fail "chromium is still missing after apt-get install"
+
+# 3. livekit-server, built from source through the Go module proxy (no prebuilt download here).
+if [ ! -x "$LIVEKIT_BIN" ] || ! "$LIVEKIT_BIN" --version 2>/dev/null | grep -q "${LIVEKIT_VERSION#v}"; then
+  command -v go >/dev/null 2>&1 || fail "go is needed to build livekit-server $LIVEKIT_VERSION"
+  log "building livekit-server $LIVEKIT_VERSION with go install (about 2-3 minutes the first time)"
+  mkdir -p .tools/bin
+  GOBIN="$PWD/.tools/bin" GOFLAGS=-mod=mod go install "github.com/livekit/livekit-server/cmd/server@$LIVEKIT_VERSION"
+fi
+"$LIVEKIT_BIN" --version >/dev/null || fail "livekit-server at $LIVEKIT_BIN does not run"
+
+log "all test dependencies present"

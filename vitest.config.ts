@@ -1,0 +1,37 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+// Tests run against the sources, not dist/, so a test run never needs a build first.
+const src = (p: string) => fileURLToPath(new URL(`./packages/${p}`, import.meta.url));
+const alias = [
+  { find: /^@synapse-calling\/sdk-core\/protocol$/, replacement: src('sdk-core/src/protocol.ts') },
+  { find: /^@synapse-calling\/sdk-core$/, replacement: src('sdk-core/src/index.ts') },
+  {
+    find: /^@synapse-calling\/reference-server$/,
+    replacement: src('reference-server/src/index.ts'),
+  },
+  { find: /^@synapse-calling\/elements$/, replacement: src('elements/src/index.ts') },
+];
+
+export default defineConfig({
+  resolve: { alias },
+  test: {
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'node',
+          environment: 'node',
+          include: [
+            'packages/*/src/**/*.test.ts',
+            'test/**/*.test.ts',
+            'packages/*/e2e/**/*.test.ts',
+          ],
+          exclude: ['**/*.browser.test.ts', '**/node_modules/**', '**/dist/**'],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+    ],
+  },
+});
