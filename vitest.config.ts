@@ -1,5 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import { playwright } from '@vitest/browser-playwright';
+import { CHROMIUM_PATH, HEADLESS_FLAGS, fakeMediaFlags } from './test/helpers/chromium';
+import { BROWSER_TONE_HZ } from './test/helpers/tone';
 
 // Tests run against the sources, not dist/, so a test run never needs a build first.
 const src = (p: string) => fileURLToPath(new URL(`./packages/${p}`, import.meta.url));
@@ -30,6 +33,29 @@ export default defineConfig({
           exclude: ['**/*.browser.test.ts', '**/node_modules/**', '**/dist/**'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'browser',
+          include: ['packages/*/src/**/*.browser.test.ts', 'test/**/*.browser.test.ts'],
+          // Starts the real reference server and provides its URL to the tests (inject()).
+          globalSetup: ['test/browser/global-setup.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+          browser: {
+            enabled: true,
+            headless: true,
+            provider: playwright({
+              launchOptions: {
+                executablePath: CHROMIUM_PATH,
+                args: [...HEADLESS_FLAGS, ...fakeMediaFlags(BROWSER_TONE_HZ)],
+              },
+              contextOptions: { permissions: ['microphone'] },
+            }),
+            instances: [{ browser: 'chromium' }],
+          },
         },
       },
     ],

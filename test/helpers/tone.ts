@@ -42,3 +42,6 @@ export function ensureToneFile(frequencyHz: number, dir = join(tmpdir(), 'synaps
   if (!existsSync(path)) writeFileSync(path, toneWav(frequencyHz));
   return path;
 }
+
+/** The tone the browser project's fake microphone plays (one capture file per browser process). */
+export const BROWSER_TONE_HZ = 440;

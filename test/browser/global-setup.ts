@@ -1,0 +1,26 @@
+import type { TestProject } from 'vitest/node';
+import { BROWSER_TONE_HZ } from '../helpers/tone';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** Base URL of the real reference server the browser tests talk to. */
+    serverUrl: string;
+    /** HS256 secret of that server, so tests can mint their users' tokens (jose works in the page). */
+    jwtSecret: string;
+    /** Frequency of the fake microphone's tone. */
+    toneHz: number;
+  }
+}
+
+/** Starts one real reference server (port 0) for the browser project and stops it at the end. */
+export default async function setup(project: TestProject) {
+  // Loaded lazily: the server helper pulls in better-sqlite3 and must not load into the page.
+  const { startTestServer, TEST_JWT_SECRET } = await import('../helpers/server');
+  const server = await startTestServer({ allowedOrigins: [] });
+  project.provide('serverUrl', server.url);
+  project.provide('jwtSecret', TEST_JWT_SECRET);
+  project.provide('toneHz', BROWSER_TONE_HZ);
+  return async () => {
+    await server.close();
+  };
+}
