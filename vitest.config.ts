@@ -1,8 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 import { playwright } from '@vitest/browser-playwright';
-import { CHROMIUM_PATH, HEADLESS_FLAGS, fakeMediaFlags } from './test/helpers/chromium';
-import { BROWSER_TONE_HZ } from './test/helpers/tone';
+import { CHROMIUM_PATH, HEADLESS_FLAGS, fakeMediaFlags } from './test/helpers/chromium.ts';
+import { BROWSER_TONE_HZ } from './test/helpers/tone.ts';
 
 // Tests run against the sources, not dist/, so a test run never needs a build first.
 const src = (p: string) => fileURLToPath(new URL(`./packages/${p}`, import.meta.url));

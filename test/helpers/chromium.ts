@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
-import { ensureToneFile } from './tone';
+import { ensureToneFile } from './tone.ts';
 
 export const CHROMIUM_PATH = process.env.SYNAPSE_CHROMIUM ?? '/usr/bin/chromium';
 

@@ -1,1 +1,50 @@
-export const placeholder = true;
+/**
+ * @synapse-calling/reference-server — the reference signaling server for Synapse Calling.
+ * Mount it into an existing server with `createSynapseServer`, or run it on its own with
+ * `startSynapseServer` (what the `synapse-server` CLI does). See docs/server.md.
+ */
+export { createSynapseServer, type SynapseServer } from './server';
+export {
+  startSynapseServer,
+  type RunningSynapseServer,
+  type StartSynapseServerOptions,
+} from './standalone';
+export { configFromEnv, ConfigError } from './env-config';
+export {
+  defaultCanCall,
+  DEFAULTS,
+  type CallEvent,
+  type CallEventType,
+  type CanCall,
+  type LiveKitOptions,
+  type PolicyParty,
+  type RateLimitOptions,
+  type SynapseServerOptions,
+  type WebhookOptions,
+} from './options';
+export { AuthError, createTokenVerifier, type AuthOptions, type Identity } from './auth';
+export {
+  signWebhook,
+  SIGNATURE_HEADER,
+  TIMESTAMP_HEADER,
+  EVENT_ID_HEADER,
+} from './webhooks/webhook-sender';
+export { createLogger } from './logger';
+export { MemoryCallRegistry } from './stores/memory-call-registry';
+export { MemoryPresenceStore } from './stores/memory-presence-store';
+export { SqliteCallLog } from './stores/sqlite-call-log';
+export { openDatabase } from './stores/sqlite';
+export type {
+  CallLog,
+  CallLogEntry,
+  CallLogPage,
+  CallRecord,
+  CallRegistry,
+  ConnectionEntry,
+  CreateResult,
+  ManualStatus,
+  MediaKind,
+  PartySide,
+  PresenceStore,
+  UserRecord,
+} from './stores/types';

@@ -1,1 +1,36 @@
 export * from './protocol';
+export { createClient, SynapseClient, type ClientEvents } from './client';
+export type { ClientOptions } from './options';
+export type { ReconnectOptions, ProtocolMessage } from './signaling';
+export { Call, type CallEvents } from './call';
+export { CallManager, type CallManagerEvents } from './calls';
+export { PresenceManager, type PresenceEvents, type PresenceListener } from './presence';
+export {
+  SynapseError,
+  CallError,
+  isSynapseError,
+  CLIENT_ERROR_CODES,
+  type ClientErrorCode,
+  type SynapseErrorCode,
+} from './errors';
+export { decodeTokenClaims, type SynapseUser } from './token';
+export {
+  listAudioDevices,
+  onDevicesChanged,
+  outputSelectionSupported,
+  mediaSupported,
+  type AudioDevice,
+  type AudioDevices,
+} from './media/devices';
+export type { MediaSession, MediaSessionEvents } from './media/session';
+export type {
+  CallDirection,
+  CallEndReason,
+  CallQuality,
+  CallSnapshot,
+  ClientCallState,
+  ClientSnapshot,
+  ConnectionState,
+  MediaKind,
+  OwnStatus,
+} from './types';

@@ -192,6 +192,14 @@ export interface MediaSignalPayload {
 export interface CallResult {
   call: Call;
 }
+/**
+ * What `initiate-call` returns. `media` is present only when the initiate resolved glare: the
+ * callee was already ringing this user, so the server answered that call instead (the returned
+ * `call` is then active and this user is its callee).
+ */
+export interface InitiateCallResult extends CallResult {
+  media?: Media;
+}
 export interface AcceptResult {
   call: Call;
   media: Media;
@@ -217,7 +225,7 @@ type AckFn<T extends object = Record<never, never>> = (ack: Ack<T>) => void;
 
 /** Events a client emits; every one takes an acknowledgement callback. */
 export interface ClientToServerEvents {
-  'initiate-call': (payload: InitiateCallPayload, ack: AckFn<CallResult>) => void;
+  'initiate-call': (payload: InitiateCallPayload, ack: AckFn<InitiateCallResult>) => void;
   'accept-call': (payload: CallIdPayload, ack: AckFn<AcceptResult>) => void;
   'reject-call': (payload: RejectCallPayload, ack: AckFn<CallResult>) => void;
   'end-call': (payload: CallIdPayload, ack: AckFn<CallResult>) => void;

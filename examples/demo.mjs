@@ -1,0 +1,90 @@
+#!/usr/bin/env node
+/**
+ * The demo: the reference server with its embedded defaults (in-memory presence, SQLite call log
+ * under ./data, P2P media — or LiveKit when LIVEKIT_* are set) serving the example pages and a
+ * development sign-in. `npm run demo` builds the packages and runs this.
+ */
+import { randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express from 'express';
+import { ConfigError, configFromEnv, startSynapseServer } from '@synapse-calling/reference-server';
+import { createDevLogin } from './dev-login.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const require = createRequire(import.meta.url);
+const pkgDir = (name) => dirname(require.resolve(`${name}/package.json`));
+
+// The demo is the one place where the dev sign-in is on by default; it still refuses production.
+const env = {
+  PORT: '3000',
+  SYNAPSE_DATA_DIR: join(here, '..', 'data'),
+  SYNAPSE_DEV_LOGIN: '1',
+  ...Object.fromEntries(Object.entries(process.env).filter(([, v]) => v !== '')),
+};
+// Tokens are minted by this same process, so a fresh random secret per run is enough.
+env.SYNAPSE_JWT_SECRET ??= randomBytes(32).toString('hex');
+
+let config;
+try {
+  config = configFromEnv(env);
+} catch (err) {
+  if (err instanceof ConfigError) {
+    console.error(`demo: configuration error: ${err.message}`);
+    process.exit(2);
+  }
+  throw err;
+}
+
+let devLogin;
+if (env.SYNAPSE_DEV_LOGIN === '1') {
+  try {
+    devLogin = createDevLogin({ jwtSecret: env.SYNAPSE_JWT_SECRET });
+  } catch (err) {
+    console.error(`demo: ${err.message}`);
+    process.exit(2);
+  }
+}
+
+const server = await startSynapseServer({
+  ...config,
+  configureApp(app) {
+    app.use(express.json({ limit: '4kb' }));
+    if (devLogin) app.use(devLogin);
+    // The single-file bundle a portal loads with one <script> tag, and sdk-core for the custom UI.
+    app.use('/elements', express.static(join(pkgDir('@synapse-calling/elements'), 'dist')));
+    app.use('/sdk-core', express.static(join(pkgDir('@synapse-calling/sdk-core'), 'dist')));
+    app.get('/vendor/socket.io-client.js', (_req, res) =>
+      res.sendFile(join(pkgDir('socket.io-client'), 'dist', 'socket.io.esm.min.js')),
+    );
+    app.get('/vendor/livekit-client.js', (_req, res) =>
+      res.sendFile(join(pkgDir('livekit-client'), 'dist', 'livekit-client.esm.mjs')),
+    );
+  },
+  staticDir: here,
+});
+
+const media = config.livekit
+  ? `LiveKit (${config.livekit.url})`
+  : 'peer-to-peer WebRTC (no LiveKit configured)';
+console.log(`
+  Synapse Calling demo is running.
+
+    Sign in:         ${server.url}/
+    Agent CRM:       ${server.url}/crm-agent/?user=alice
+    Customer portal: ${server.url}/customer-portal/?user=carol
+    Custom UI:       ${server.url}/custom-ui/?user=bob
+
+  Open alice and carol in two windows and call one from the other.
+  Media: ${media}
+  Call log: ${config.dataDir}
+  Press Ctrl+C to stop.
+`);
+
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    setTimeout(() => process.exit(1), 5_000).unref();
+    server.close().then(() => process.exit(0));
+  });
+}

@@ -1,0 +1,41 @@
+import express from 'express';
+import { SignJWT } from 'jose';
+import { DEMO_USERS, findDemoUser } from './demo-users.mjs';
+
+/**
+ * Development sign-in: mints a token for any seeded demo user, no password. It exists so that a
+ * person trying the demo can pick "alice" in one window and "carol" in another. It must never run
+ * in production, so creating it there throws and the demo refuses to start (docs/security.md).
+ */
+export function createDevLogin({ jwtSecret, tokenTtlSeconds = 15 * 60 }) {
+  if (process.env.NODE_ENV === 'production') {
+    throw new Error(
+      'The development sign-in is enabled but NODE_ENV=production: it would let anyone sign in as anyone. Unset SYNAPSE_DEV_LOGIN.',
+    );
+  }
+  const key = new TextEncoder().encode(jwtSecret);
+  const router = express.Router();
+
+  router.get('/demo/users', (_req, res) => {
+    res.json({ users: DEMO_USERS });
+  });
+
+  // GET for <synapse-calling token-url>, POST for scripts; both answer { token, user }.
+  router.all('/demo/token', async (req, res) => {
+    const id = String(req.query.user ?? req.body?.user ?? '');
+    const user = findDemoUser(id);
+    if (!user) {
+      res.status(404).json({ error: { code: 'not-found', message: `No demo user "${id}"` } });
+      return;
+    }
+    const token = await new SignJWT({ tenant: user.tenant, role: user.role, name: user.name })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(user.id)
+      .setIssuedAt()
+      .setExpirationTime(`${tokenTtlSeconds}s`)
+      .sign(key);
+    res.set('Cache-Control', 'no-store').json({ token, user });
+  });
+
+  return router;
+}

@@ -1,0 +1,207 @@
+import { html, LitElement, nothing, type PropertyValues } from 'lit';
+import {
+  CallButtonController,
+  type CallButtonState,
+} from '../controllers/call-button-controller';
+import { ClientController } from '../controllers/client-controller';
+import { PresenceController } from '../controllers/presence-controller';
+import type { SynapseCallErrorEvent } from '../events/call-error';
+import type { SynapseCallStateEvent } from '../events/call-state';
+import { LocaleController } from '../i18n/locale-controller';
+import type { Translation } from '../i18n/translations';
+import { hangUpIcon, phoneIcon } from '../styles/icons';
+import { tokens } from '../styles/tokens';
+import type { ElementsClient } from '../types';
+import { callButtonStyles } from './call-button.styles';
+
+let nextId = 0;
+
+/**
+ * A button that calls one person. It shows their presence, is disabled with a visible
+ * explanation while they cannot be called (offline, in another call, do not disturb), and
+ * follows the call: click to call, click again to cancel while it rings, click to hang up.
+ *
+ * @summary Call one person; shows their presence and the call's progress.
+ * @tag synapse-call-button
+ *
+ * @slot icon - Replaces the handset icon.
+ *
+ * @fires synapse-call-start - Before the call is placed; cancelable (`preventDefault()` vetoes it).
+ * @fires synapse-call-state - When the call with this person changes state.
+ * @fires synapse-call-end - When the user cancels or hangs up with this button.
+ * @fires synapse-call-error - When placing, answering or ending the call fails.
+ *
+ * @csspart button - The native button.
+ * @csspart icon - The icon wrapper (slot `icon`).
+ * @csspart dot - The presence dot inside the button.
+ * @csspart label - The button's text.
+ * @csspart hint - The visible explanation shown while the button is disabled.
+ *
+ * @cssproperty --synapse-color-accent - Button background when a call can be placed.
+ * @cssproperty --synapse-color-on-accent - Button text colour.
+ * @cssproperty --synapse-color-danger - Button background while calling or in a call.
+ * @cssproperty --synapse-color-surface - Button background while disabled.
+ * @cssproperty --synapse-color-focus - Focus ring colour.
+ * @cssproperty --synapse-radius - Corner radius.
+ * @cssproperty --synapse-font-family - Font family.
+ * @cssproperty --synapse-spacing - Base spacing unit.
+ */
+export class SynapseCallButton extends LitElement {
+  static override styles = [tokens, callButtonStyles];
+
+  static override properties = {
+    userId: { type: String, attribute: 'user-id', reflect: true },
+    name: { type: String, reflect: true },
+    metadata: { attribute: false },
+    client: { attribute: false },
+    announcement: { state: true },
+  };
+
+  /** Id of the person to call. */
+  declare userId: string;
+  /** Their display name, used in labels ("Call Alex"); defaults to the user id. */
+  declare name: string;
+  /** JSON metadata sent with the call (a CRM record id, a subject). */
+  declare metadata: Record<string, unknown> | undefined;
+  /** A client to use instead of the nearest `<synapse-calling>`'s or the page default. */
+  declare client: ElementsClient | undefined;
+  private declare announcement: string;
+
+  private readonly clients = new ClientController(this);
+  private readonly presenceWatch = new PresenceController(this, this.clients, () => this.userId);
+  private readonly controller = new CallButtonController(
+    this,
+    this.clients,
+    this.presenceWatch,
+    () => ({ userId: this.userId, name: this.displayName, metadata: this.metadata }),
+  );
+  private readonly locale = new LocaleController(this);
+  private readonly hintId = `synapse-call-button-hint-${nextId++}`;
+
+  constructor() {
+    super();
+    this.userId = '';
+    this.name = '';
+    this.announcement = '';
+    this.addEventListener('synapse-call-state', (e: SynapseCallStateEvent) => {
+      this.announcement = this.describeCallState(e.detail.state);
+    });
+    this.addEventListener('synapse-call-error', (_e: SynapseCallErrorEvent) => {
+      this.announcement = this.locale.t.button.failed(this.displayName);
+    });
+  }
+
+  /**
+   * What the button currently does or why it is disabled: `idle`, `calling`, `incoming`,
+   * `in-call`, `busy`, `unavailable`, `offline`, `self-busy`, `self`, `connecting` or `checking`. Also
+   * reflected as the `state` attribute.
+   */
+  get state(): CallButtonState {
+    return this.controller.state;
+  }
+
+  /** Whether the button is disabled (the person cannot be called now). */
+  get disabled(): boolean {
+    return !this.controller.actionable;
+  }
+
+  /** Moves focus to the inner button. */
+  override focus(options?: FocusOptions): void {
+    this.renderRoot.querySelector('button')?.focus(options);
+  }
+
+  /** Does what a click does: call, cancel, answer or hang up. */
+  activate(): Promise<void> {
+    return this.controller.activate();
+  }
+
+  private get displayName(): string {
+    return this.name || this.controller.call?.peer.name || this.userId;
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('client')) this.clients.setExplicit(this.client);
+  }
+
+  protected override updated(): void {
+    this.setAttribute('state', this.state);
+  }
+
+  protected override render() {
+    const t = this.locale.t;
+    const state = this.state;
+    const view = buttonView(t, state, this.displayName);
+    const status = this.presenceWatch.presence?.status ?? 'unknown';
+    return html`<button
+        part="button"
+        type="button"
+        ?disabled=${!this.controller.actionable}
+        aria-describedby=${view.hint ? this.hintId : nothing}
+        title=${view.hint ?? view.text + view.rest}
+        @click=${this.onClick}
+      >
+        <span part="icon"
+          ><slot name="icon">${state === 'in-call' || state === 'calling' ? hangUpIcon : phoneIcon}</slot></span
+        >
+        <span part="dot" class="dot" data-status=${status} aria-hidden="true"></span>
+        <span part="label">${view.text}</span><span class="visually-hidden">${view.rest}</span>
+      </button>
+      <span part="hint" id=${this.hintId} ?hidden=${!view.hint}>${view.hint ?? ''}</span>
+      <span class="visually-hidden" role="status" aria-live="polite">${this.announcement}</span>`;
+  }
+
+  private onClick(): void {
+    void this.controller.activate();
+  }
+
+  private describeCallState(state: string): string {
+    const t = this.locale.t;
+    const name = this.displayName;
+    if (state === 'ringing' || state === 'connecting') return `${t.active.calling} ${name}`;
+    if (state === 'active') return t.active.title(name);
+    if (state === 'ended') return t.button.ended(name);
+    return '';
+  }
+}
+
+/**
+ * Visible text, the rest of the accessible name (visually hidden, after the text) and, when the
+ * button is disabled, the explanation.
+ */
+function buttonView(
+  t: Translation,
+  state: CallButtonState,
+  name: string,
+): { text: string; rest: string; hint?: string } {
+  const b = t.button;
+  const disabled = (text: string, hint?: string) => ({ text, rest: b.disabledName(name), hint });
+  switch (state) {
+    case 'idle':
+    case 'checking':
+      return { text: b.call, rest: b.callName(name) };
+    case 'calling':
+      return { text: b.calling, rest: b.cancelName(name) };
+    case 'incoming':
+      return { text: b.answer, rest: b.answerName(name) };
+    case 'in-call':
+      return { text: b.inCall, rest: b.endName(name) };
+    case 'busy':
+      return disabled(b.busy, b.busyHint(name));
+    case 'unavailable':
+      return disabled(b.unavailable, b.dndHint(name));
+    case 'offline':
+      return disabled(b.offline, b.offlineHint(name));
+    case 'self-busy':
+      return disabled(b.call, b.selfBusyHint);
+    case 'self':
+      return disabled(b.call, b.selfHint);
+    case 'connecting':
+      return disabled(b.connecting, b.noClientHint);
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'synapse-call-button': SynapseCallButton;
+  }
+}

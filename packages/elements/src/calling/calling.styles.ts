@@ -1,0 +1,7 @@
+import { css } from 'lit';
+
+export const callingStyles = css`
+  :host {
+    display: contents;
+  }
+`;

@@ -1,0 +1,163 @@
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { SynapseCallEndEvent } from '../events/call-end';
+import { SynapseCallErrorEvent } from '../events/call-error';
+import { SynapseMuteChangeEvent } from '../events/mute-change';
+import type { ElementsCall, Unsubscribe } from '../types';
+import { CallTracker } from './call-tracker';
+import type { ClientController } from './client-controller';
+import { listDevices, onDevicesChanged, outputSelectionSupported, type Devices } from './devices';
+
+/**
+ * The active call's logic: which call to show (the client's active or outgoing call), its live
+ * figures from the snapshot store (speaking, media reconnecting), the device lists, and the
+ * actions (mute, end, pick devices, start blocked audio), each reporting failures as
+ * `synapse-call-error`.
+ */
+export class ActiveCallController implements ReactiveController {
+  private readonly tracker: CallTracker;
+  private offCall: Unsubscribe[] = [];
+  private offDevices: Unsubscribe | undefined;
+  private followed: ElementsCall | undefined;
+  /** Microphones and speakers; filled once a call is active (labels need mic permission). */
+  devices: Devices = { inputs: [], outputs: [] };
+  inputId = '';
+  outputId = '';
+
+  constructor(
+    private readonly host: ReactiveControllerHost & HTMLElement,
+    private readonly clients: ClientController,
+  ) {
+    host.addController(this);
+    this.tracker = new CallTracker(host, host);
+  }
+
+  /** The call to show: ringing out, connecting or active; undefined otherwise. */
+  get call(): ElementsCall | undefined {
+    const call = this.clients.client?.calls.active;
+    return call && call.state !== 'ended' ? call : undefined;
+  }
+
+  /** True while the peer's audio level is above the speaking threshold. */
+  get speaking(): boolean {
+    return this.snapshot()?.speaking ?? false;
+  }
+
+  /** True while media or signalling is reconnecting. */
+  get reconnecting(): boolean {
+    const client = this.clients.client;
+    return client?.connectionState === 'reconnecting' || (this.snapshot()?.mediaReconnecting ?? false);
+  }
+
+  /** Whether a speaker can be chosen in this browser. */
+  get canPickOutput(): boolean {
+    return outputSelectionSupported() && this.devices.outputs.length > 0;
+  }
+
+  hostUpdate(): void {
+    const call = this.call;
+    this.tracker.track(call ?? this.tracker.call);
+    if (call !== this.followed) this.follow(call);
+  }
+
+  hostDisconnected(): void {
+    this.follow(undefined);
+    this.tracker.stop();
+  }
+
+  async toggleMute(): Promise<void> {
+    const call = this.call;
+    if (!call) return;
+    await this.run('mute', async () => {
+      if (call.muted) await call.unmute();
+      else await call.mute();
+    });
+  }
+
+  async end(): Promise<void> {
+    const call = this.call;
+    if (!call) return;
+    this.host.dispatchEvent(
+      new SynapseCallEndEvent({ callId: call.id, direction: call.direction, peer: call.peer }),
+    );
+    await this.run('end', () => call.end());
+  }
+
+  async setInput(deviceId: string): Promise<void> {
+    const call = this.call;
+    if (!call) return;
+    this.inputId = deviceId;
+    await this.run('device', () => call.setInputDevice(deviceId));
+  }
+
+  async setOutput(deviceId: string): Promise<void> {
+    const call = this.call;
+    if (!call) return;
+    this.outputId = deviceId;
+    await this.run('device', () => call.setOutputDevice(deviceId));
+  }
+
+  async startAudio(): Promise<void> {
+    const call = this.call;
+    if (!call) return;
+    await this.run('audio', () => call.startAudio());
+  }
+
+  private snapshot() {
+    const client = this.clients.client;
+    const id = this.call?.id;
+    if (!client || !id) return undefined;
+    const active = client.getSnapshot().activeCall;
+    return active?.id === id ? active : undefined;
+  }
+
+  private follow(call: ElementsCall | undefined): void {
+    for (const off of this.offCall) off();
+    this.offCall = [];
+    this.offDevices?.();
+    this.offDevices = undefined;
+    this.followed = call;
+    if (!call) return;
+    const update = () => this.host.requestUpdate();
+    this.offCall = [
+      call.on('qualityChanged', update),
+      call.on('audioBlockedChanged', update),
+      call.on('mediaReconnecting', update),
+      call.on('mediaReconnected', update),
+      call.on('mutedChanged', () => {
+        this.host.dispatchEvent(new SynapseMuteChangeEvent({ callId: call.id, muted: call.muted }));
+        update();
+      }),
+      call.on('stateChanged', () => {
+        if (call.state === 'active') void this.refreshDevices();
+        update();
+      }),
+    ];
+    this.offDevices = onDevicesChanged((devices) => {
+      this.devices = devices;
+      update();
+    });
+    void this.refreshDevices();
+  }
+
+  private async refreshDevices(): Promise<void> {
+    this.devices = await listDevices();
+    this.host.requestUpdate();
+  }
+
+  private async run(action: string, fn: () => Promise<void> | void): Promise<void> {
+    try {
+      await fn();
+    } catch (error) {
+      const code = (error as { code?: unknown } | null)?.code;
+      this.host.dispatchEvent(
+        new SynapseCallErrorEvent({
+          error,
+          action,
+          code: typeof code === 'string' ? code : undefined,
+        }),
+      );
+    } finally {
+      this.host.requestUpdate();
+    }
+  }
+}

@@ -1,0 +1,173 @@
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { SynapseCallEndEvent } from '../events/call-end';
+import { SynapseCallErrorEvent } from '../events/call-error';
+import { SynapseCallStartEvent } from '../events/call-start';
+import type { ElementsCall, ElementsClient } from '../types';
+import { CallTracker } from './call-tracker';
+import type { ClientController } from './client-controller';
+import type { PresenceController } from './presence-controller';
+
+/**
+ * What a call button can be:
+ * - `idle`: the person can be called (online or away);
+ * - `calling`: our call to them rings or connects (click cancels);
+ * - `incoming`: they are calling us (click answers);
+ * - `in-call`: we are talking to them (click hangs up);
+ * - `busy`: they are in another call; `unavailable`: they set "do not disturb";
+ * - `offline`: they are offline; `self-busy`: we are in a call with someone else;
+ * - `self`: the button points at the signed-in user; `connecting`: no client or not connected;
+ * - `checking`: connected, but their presence is not known yet.
+ */
+export type CallButtonState =
+  | 'idle'
+  | 'calling'
+  | 'incoming'
+  | 'in-call'
+  | 'busy'
+  | 'unavailable'
+  | 'offline'
+  | 'self-busy'
+  | 'self'
+  | 'connecting'
+  | 'checking';
+
+/** States in which a click does something. */
+const ACTIONABLE: ReadonlySet<CallButtonState> = new Set(['idle', 'calling', 'incoming', 'in-call']);
+
+export interface CallButtonTarget {
+  userId: string;
+  name: string;
+  metadata: Record<string, unknown> | undefined;
+}
+
+/**
+ * The call button's logic: derives its state from the client's calls and the callee's presence,
+ * and turns a click into call / cancel / answer / hang up. Fires `synapse-call-start`
+ * (cancelable), `synapse-call-state`, `synapse-call-end` and `synapse-call-error` from the host.
+ */
+export class CallButtonController implements ReactiveController {
+  private readonly tracker: CallTracker;
+  /** True while `client.call()` is in flight, before the Call object exists. */
+  private placing = false;
+
+  constructor(
+    private readonly host: ReactiveControllerHost & HTMLElement,
+    private readonly clients: ClientController,
+    private readonly presence: PresenceController,
+    private readonly target: () => CallButtonTarget,
+  ) {
+    host.addController(this);
+    this.tracker = new CallTracker(host, host);
+  }
+
+  /** The live call with this person, if any. */
+  get call(): ElementsCall | undefined {
+    const call = this.tracker.call;
+    return call && call.state !== 'ended' ? call : undefined;
+  }
+
+  get state(): CallButtonState {
+    const client = this.clients.client;
+    const { userId } = this.target();
+    if (!client || client.connectionState !== 'connected' || !userId) return 'connecting';
+    if (client.user?.id === userId) return 'self';
+    const call = this.call;
+    if (this.placing) return 'calling';
+    if (call) {
+      if (call.state === 'active') return 'in-call';
+      return call.direction === 'incoming' ? 'incoming' : 'calling';
+    }
+    const active = client.calls.active;
+    if (active && active.state !== 'ended') return 'self-busy';
+    switch (this.presence.presence?.status) {
+      case 'online':
+      case 'away':
+        return 'idle';
+      case 'busy':
+        return 'busy';
+      case 'dnd':
+        return 'unavailable';
+      case 'offline':
+        return 'offline';
+      default:
+        return 'checking';
+    }
+  }
+
+  get actionable(): boolean {
+    return ACTIONABLE.has(this.state);
+  }
+
+  hostUpdate(): void {
+    // Follow the newest unfinished call with this person (placed here, in another tab's
+    // button, or incoming); keep following an ended one until a new one starts so that its
+    // `ended` state is still announced.
+    const found = this.findCall(this.clients.client);
+    if (found) this.tracker.track(found);
+  }
+
+  hostDisconnected(): void {
+    this.tracker.stop();
+  }
+
+  /** The click: call, cancel, answer or hang up depending on the state. */
+  async activate(): Promise<void> {
+    const client = this.clients.client;
+    const state = this.state;
+    if (!client || !ACTIONABLE.has(state)) return;
+    const call = this.call;
+    if (state === 'idle') return this.place(client);
+    if (!call) return;
+    if (state === 'incoming') {
+      return this.run('accept', () => call.accept());
+    }
+    this.host.dispatchEvent(
+      new SynapseCallEndEvent({ callId: call.id, direction: call.direction, peer: call.peer }),
+    );
+    return this.run('end', () => call.end());
+  }
+
+  private async place(client: ElementsClient): Promise<void> {
+    const { userId, name, metadata } = this.target();
+    const start = new SynapseCallStartEvent({ userId, name, metadata });
+    this.host.dispatchEvent(start);
+    if (start.defaultPrevented) return;
+    this.placing = true;
+    this.host.requestUpdate();
+    try {
+      const call = await client.call(userId, metadata ? { metadata } : undefined);
+      this.tracker.track(call);
+    } catch (error) {
+      this.fail('call', error);
+    } finally {
+      this.placing = false;
+      this.host.requestUpdate();
+    }
+  }
+
+  private async run(action: string, fn: () => Promise<void>): Promise<void> {
+    try {
+      await fn();
+    } catch (error) {
+      this.fail(action, error);
+    }
+  }
+
+  private fail(action: string, error: unknown): void {
+    const code = (error as { code?: unknown } | null)?.code;
+    this.host.dispatchEvent(
+      new SynapseCallErrorEvent({
+        error,
+        action,
+        code: typeof code === 'string' ? code : undefined,
+      }),
+    );
+  }
+
+  private findCall(client: ElementsClient | undefined): ElementsCall | undefined {
+    const { userId } = this.target();
+    if (!client || !userId) return undefined;
+    const calls = client.calls.all.filter((c) => c.peer.id === userId && c.state !== 'ended');
+    return calls.at(-1);
+  }
+}

@@ -1,0 +1,140 @@
+import type { ReactiveControllerHost } from 'lit';
+import { SynapseCallErrorEvent } from '../events/call-error';
+import { SynapseHistoryLoadEvent } from '../events/history-load';
+import type { CallEndReason, ElementsClient, Unsubscribe, WireCall } from '../types';
+
+/** One row of the history, already interpreted for the signed-in user. */
+export interface HistoryEntry {
+  id: string;
+  direction: 'incoming' | 'outgoing';
+  peer: { id: string; name: string; role: string };
+  state: WireCall['state'];
+  endReason: CallEndReason | undefined;
+  /** When the call was placed (ms since the epoch). */
+  at: number;
+  /** Seconds talked; 0 when the call was never answered. */
+  duration: number;
+}
+
+/** Turns a server call record into a row from `userId`'s point of view. */
+export function toEntry(call: WireCall, userId: string | undefined): HistoryEntry {
+  const outgoing = call.from.id === userId;
+  const duration =
+    call.answeredAt && call.endedAt ? Math.max(0, (call.endedAt - call.answeredAt) / 1000) : 0;
+  return {
+    id: call.id,
+    direction: outgoing ? 'outgoing' : 'incoming',
+    peer: outgoing ? call.to : call.from,
+    state: call.state,
+    endReason: call.endReason,
+    at: call.createdAt,
+    duration,
+  };
+}
+
+/**
+ * Loads the signed-in user's call history a page at a time (`fetchCallHistory` with the
+ * `nextCursor` of the previous page) and reloads the first page when a call ends or the client
+ * (re)connects. Driven by the host's ClientController through `attach`, whose returned
+ * functions undo it.
+ */
+export class CallHistoryController {
+  entries: HistoryEntry[] = [];
+  loading = false;
+  error: unknown = undefined;
+  private cursor: string | null = null;
+  private loadedOnce = false;
+  private generation = 0;
+  private client: ElementsClient | undefined;
+
+  constructor(
+    private readonly host: ReactiveControllerHost & HTMLElement,
+    private readonly pageSize: () => number,
+  ) {}
+
+  get hasMore(): boolean {
+    return this.cursor !== null;
+  }
+
+  /** For ClientController: subscribes to `client` and loads the first page once connected. */
+  attach(client: ElementsClient): Unsubscribe[] {
+    this.client = client;
+    this.entries = [];
+    this.cursor = null;
+    this.loadedOnce = false;
+    this.error = undefined;
+    const reload = () => void this.reload();
+    if (client.connectionState === 'connected') reload();
+    return [
+      client.on('callEnded', reload),
+      client.on('connectionStateChanged', () => {
+        if (client.connectionState === 'connected') reload();
+      }),
+      () => {
+        this.client = undefined;
+        this.generation++;
+      },
+    ];
+  }
+
+  /** Replaces the list with the newest page. */
+  async reload(): Promise<void> {
+    await this.load(null, true);
+  }
+
+  /** Appends the next page. */
+  async loadMore(): Promise<void> {
+    if (!this.cursor || this.loading) return;
+    await this.load(this.cursor, false);
+  }
+
+  private async load(cursor: string | null, replace: boolean): Promise<void> {
+    const client = this.client;
+    if (!client) return;
+    const generation = ++this.generation;
+    this.loading = true;
+    this.error = undefined;
+    this.host.requestUpdate();
+    try {
+      const page = await client.fetchCallHistory({
+        limit: this.pageSize(),
+        ...(cursor ? { cursor } : {}),
+      });
+      if (generation !== this.generation) return;
+      const userId = client.user?.id;
+      const rows = page.calls.map((c) => toEntry(c, userId));
+      if (replace) {
+        this.entries = rows;
+      } else {
+        const seen = new Set(this.entries.map((e) => e.id));
+        this.entries = [...this.entries, ...rows.filter((r) => !seen.has(r.id))];
+      }
+      this.cursor = page.nextCursor;
+      this.loadedOnce = true;
+      this.host.dispatchEvent(
+        new SynapseHistoryLoadEvent({ count: this.entries.length, hasMore: this.hasMore }),
+      );
+    } catch (error) {
+      if (generation !== this.generation) return;
+      this.error = error;
+      const code = (error as { code?: unknown } | null)?.code;
+      this.host.dispatchEvent(
+        new SynapseCallErrorEvent({
+          error,
+          action: 'history',
+          code: typeof code === 'string' ? code : undefined,
+        }),
+      );
+    } finally {
+      if (generation === this.generation) {
+        this.loading = false;
+        this.host.requestUpdate();
+      }
+    }
+  }
+
+  /** Whether the first page has arrived. */
+  get loaded(): boolean {
+    return this.loadedOnce;
+  }
+}

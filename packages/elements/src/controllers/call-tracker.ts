@@ -1,0 +1,61 @@
+import type { ReactiveControllerHost } from 'lit';
+import { SynapseCallStateEvent } from '../events/call-state';
+import type { ElementsCall, Unsubscribe } from '../types';
+
+/**
+ * Follows one call's state and fires `synapse-call-state` from `target` on each change (once per
+ * state), re-rendering `host`. Used by the elements that show a single call.
+ */
+export class CallTracker {
+  private tracked: ElementsCall | undefined;
+  private lastState: string | undefined;
+  private off: Unsubscribe[] = [];
+
+  constructor(
+    private readonly host: ReactiveControllerHost,
+    private readonly target: EventTarget,
+  ) {}
+
+  get call(): ElementsCall | undefined {
+    return this.tracked;
+  }
+
+  /** Starts following `call` (no-op when it is already followed); `undefined` stops. */
+  track(call: ElementsCall | undefined): void {
+    if (call === this.tracked) return;
+    this.stop();
+    this.tracked = call;
+    if (!call) return;
+    const changed = () => {
+      this.announce(call);
+      this.host.requestUpdate();
+    };
+    this.off = [
+      call.on('stateChanged', changed),
+      call.on('ended', changed),
+      call.on('mutedChanged', () => this.host.requestUpdate()),
+    ];
+    this.announce(call);
+  }
+
+  stop(): void {
+    for (const off of this.off) off();
+    this.off = [];
+    this.tracked = undefined;
+    this.lastState = undefined;
+  }
+
+  private announce(call: ElementsCall): void {
+    if (call !== this.tracked || call.state === this.lastState) return;
+    this.lastState = call.state;
+    this.target.dispatchEvent(
+      new SynapseCallStateEvent({
+        callId: call.id,
+        state: call.state,
+        direction: call.direction,
+        peer: call.peer,
+        endReason: call.state === 'ended' ? call.endReason : undefined,
+      }),
+    );
+  }
+}

@@ -1,0 +1,24 @@
+import { SynapseEvent } from './base';
+
+export interface SynapseCallErrorDetail {
+  error: unknown;
+  /** `SynapseError.code` when the SDK gave one (`busy`, `offline`, `forbidden`…). */
+  code?: string;
+  /** What was being done: `call`, `accept`, `decline`, `end`, `mute`, `device`, `history`. */
+  action: string;
+}
+
+/** Fired when an action (call, accept, end, device change) fails. */
+export class SynapseCallErrorEvent extends SynapseEvent<SynapseCallErrorDetail> {
+  static readonly eventName = 'synapse-call-error';
+
+  constructor(detail: SynapseCallErrorDetail) {
+    super('synapse-call-error', detail);
+  }
+}
+
+declare global {
+  interface HTMLElementEventMap {
+    'synapse-call-error': SynapseCallErrorEvent;
+  }
+}

@@ -1,0 +1,25 @@
+import { SynapseEvent } from './base';
+
+export interface SynapseCallStartDetail {
+  /** Whom the call goes to. */
+  userId: string;
+  /** Display name shown for them, if known. */
+  name?: string;
+  /** Metadata that will travel with the call. */
+  metadata?: Record<string, unknown>;
+}
+
+/** Fired before a call is placed. Cancelable: `preventDefault()` vetoes the call. */
+export class SynapseCallStartEvent extends SynapseEvent<SynapseCallStartDetail> {
+  static readonly eventName = 'synapse-call-start';
+
+  constructor(detail: SynapseCallStartDetail) {
+    super('synapse-call-start', detail, true);
+  }
+}
+
+declare global {
+  interface HTMLElementEventMap {
+    'synapse-call-start': SynapseCallStartEvent;
+  }
+}

@@ -1,0 +1,26 @@
+import { SynapseEvent } from './base';
+import type { CallDirection, CallEndReason, CallState, Party } from '../types';
+
+export interface SynapseCallStateDetail {
+  callId: string;
+  state: CallState;
+  direction: CallDirection;
+  peer: Party;
+  /** Set once `state` is `ended`. */
+  endReason?: CallEndReason | null;
+}
+
+/** Fired when a call that the element shows changes state (ringing, connecting, active, ended). */
+export class SynapseCallStateEvent extends SynapseEvent<SynapseCallStateDetail> {
+  static readonly eventName = 'synapse-call-state';
+
+  constructor(detail: SynapseCallStateDetail) {
+    super('synapse-call-state', detail);
+  }
+}
+
+declare global {
+  interface HTMLElementEventMap {
+    'synapse-call-state': SynapseCallStateEvent;
+  }
+}

@@ -1,0 +1,79 @@
+import { css } from 'lit';
+
+export const incomingCallStyles = css`
+  :host {
+    display: contents;
+  }
+  [part='dialog'] {
+    position: fixed;
+    inset: auto var(--synapse-offset, 16px) var(--synapse-offset, 16px) auto;
+    z-index: var(--synapse-z-index, 2147483000);
+    margin: 0;
+    min-width: 260px;
+    max-width: min(360px, calc(100vw - 32px));
+    padding: calc(var(--_space) * 2);
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+    background: var(--_bg);
+    color: var(--_text);
+    box-shadow: var(--_shadow);
+    font-family: var(--_font);
+    font-size: var(--_font-size);
+  }
+  :host([inline]) [part='dialog'] {
+    position: static;
+  }
+  [part='title'] {
+    margin: 0 0 calc(var(--_space) * 0.5);
+    font-size: 0.85em;
+    font-weight: 600;
+    text-transform: uppercase;
+    letter-spacing: 0.04em;
+    color: var(--_muted);
+  }
+  [part='caller'] {
+    margin: 0;
+    font-size: 1.25em;
+    font-weight: 700;
+  }
+  [part='role'],
+  [part='queue'],
+  [part='shortcuts'] {
+    margin: calc(var(--_space) * 0.25) 0 0;
+    color: var(--_muted);
+    font-size: 0.9em;
+  }
+  [part='actions'] {
+    display: flex;
+    gap: var(--_space);
+    margin-top: calc(var(--_space) * 1.5);
+  }
+  [part='actions'] button {
+    flex: 1;
+    padding: var(--_space) calc(var(--_space) * 1.5);
+    border: 1px solid transparent;
+    font-weight: 600;
+  }
+  [part='accept'] {
+    background: var(--_success);
+    color: var(--_on-success);
+  }
+  [part='decline'] {
+    background: var(--_danger);
+    color: var(--_on-danger);
+  }
+  [part='mute-ringtone'] {
+    flex: none !important;
+    background: var(--_surface);
+    color: var(--_text);
+    border-color: var(--_border) !important;
+  }
+  :host([ringing]) [part='caller'] {
+    animation: synapse-ring 1s ease-in-out infinite;
+  }
+  @keyframes synapse-ring {
+    50% {
+      opacity: 0.6;
+    }
+  }
+`;

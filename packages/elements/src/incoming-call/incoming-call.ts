@@ -1,0 +1,200 @@
+import { html, LitElement, nothing, type PropertyValues } from 'lit';
+import { ClientController } from '../controllers/client-controller';
+import { deepActiveElement } from '../controllers/focus';
+import { IncomingCallController } from '../controllers/incoming-call-controller';
+import { LocaleController } from '../i18n/locale-controller';
+import { tokens } from '../styles/tokens';
+import type { ElementsClient } from '../types';
+import { incomingCallStyles } from './incoming-call.styles';
+
+/**
+ * Shows incoming calls one at a time: who is calling and their role, Accept and Decline, and a
+ * ringtone synthesised with WebAudio. Focus moves to Accept when a call arrives and returns to
+ * where it was afterwards; a live region announces the call. Keyboard: Enter accepts (focus
+ * starts on Accept), Escape declines, M mutes or unmutes the ringtone. Further incoming calls
+ * queue behind the first. `<synapse-calling>` includes one unless it has `no-call-ui`.
+ *
+ * @summary Incoming call prompt with ringtone, accept and decline.
+ * @tag synapse-incoming-call
+ *
+ * @fires synapse-call-accept - The user accepted the call.
+ * @fires synapse-call-decline - The user declined the call.
+ * @fires synapse-call-state - The shown call changed state.
+ * @fires synapse-call-error - Accepting or declining failed.
+ * @fires synapse-ringtone-change - The ringtone started or stopped (`detail.ringing`).
+ *
+ * @csspart dialog - The `<dialog>` card.
+ * @csspart title - "Incoming call".
+ * @csspart caller - The caller's name.
+ * @csspart role - The caller's role.
+ * @csspart queue - "1 more call waiting".
+ * @csspart actions - The row of buttons.
+ * @csspart accept - The Accept button.
+ * @csspart decline - The Decline button.
+ * @csspart mute-ringtone - The ringtone mute toggle.
+ * @csspart shortcuts - The keyboard hint.
+ * @csspart announcer - The live region (visually hidden).
+ *
+ * @cssproperty --synapse-color-success - Accept button background.
+ * @cssproperty --synapse-color-danger - Decline button background.
+ * @cssproperty --synapse-color-background - Card background.
+ * @cssproperty --synapse-color-border - Card border.
+ * @cssproperty --synapse-shadow - Card shadow.
+ * @cssproperty --synapse-radius - Corner radius.
+ * @cssproperty --synapse-offset - Distance of the card from the bottom-right corner.
+ * @cssproperty --synapse-z-index - Stacking order of the card.
+ */
+export class SynapseIncomingCall extends LitElement {
+  static override styles = [tokens, incomingCallStyles];
+
+  static override properties = {
+    ringtoneMuted: { type: Boolean, attribute: 'ringtone-muted', reflect: true },
+    noRingtone: { type: Boolean, attribute: 'no-ringtone', reflect: true },
+    inline: { type: Boolean, reflect: true },
+    client: { attribute: false },
+  };
+
+  /** Mutes the ringtone (toggled by the mute button and the M key). */
+  declare ringtoneMuted: boolean;
+  /** Never plays a ringtone (the host page rings some other way). */
+  declare noRingtone: boolean;
+  /** Renders in the document flow instead of as a floating card in the corner. */
+  declare inline: boolean;
+  /** A client to use instead of the nearest `<synapse-calling>`'s or the page default. */
+  declare client: ElementsClient | undefined;
+
+  private readonly clients = new ClientController(this);
+  private readonly controller = new IncomingCallController(this, this.clients, () => ({
+    muted: this.ringtoneMuted,
+    silent: this.noRingtone,
+  }));
+  private readonly locale = new LocaleController(this);
+  private shownCallId: string | undefined;
+  private returnFocusTo: HTMLElement | null = null;
+
+  constructor() {
+    super();
+    this.ringtoneMuted = false;
+    this.noRingtone = false;
+    this.inline = false;
+  }
+
+  /** Whether the ringtone is sounding now (also the `ringing` attribute). */
+  get ringing(): boolean {
+    return this.controller.ringing;
+  }
+
+  /** Number of incoming calls ringing, the shown one included. */
+  get pending(): number {
+    return this.controller.queue.length;
+  }
+
+  /** Accepts the shown call. */
+  accept(): Promise<void> {
+    return this.controller.accept();
+  }
+
+  /** Declines the shown call. */
+  decline(): Promise<void> {
+    return this.controller.decline();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('client')) this.clients.setExplicit(this.client);
+  }
+
+  protected override updated(): void {
+    this.toggleAttribute('ringing', this.ringing);
+    const dialog = this.renderRoot.querySelector('dialog');
+    const current = this.controller.current;
+    if (!dialog) return;
+    if (current && current.id !== this.shownCallId) {
+      if (!this.shownCallId) this.returnFocusTo = deepActiveElement();
+      this.shownCallId = current.id;
+      if (!dialog.open) dialog.show();
+      this.renderRoot.querySelector<HTMLButtonElement>('[part=accept]')?.focus();
+    } else if (!current && this.shownCallId) {
+      this.shownCallId = undefined;
+      const hadFocus = this.matches(':focus-within') || deepActiveElement() === document.body;
+      dialog.close();
+      if (hadFocus && this.returnFocusTo?.isConnected) this.returnFocusTo.focus();
+      this.returnFocusTo = null;
+    }
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.shownCallId = undefined;
+  }
+
+  protected override render() {
+    const t = this.locale.t;
+    const call = this.controller.current;
+    const more = this.controller.queue.length - 1;
+    const announcement = call ? `${t.incoming.title}: ${t.incoming.callerIsCalling(call.peer.name)}` : '';
+    return html`<dialog
+        part="dialog"
+        aria-labelledby="title caller"
+        aria-describedby="shortcuts"
+        @keydown=${this.onKeydown}
+        @cancel=${this.onCancel}
+      >
+        ${call
+          ? html`<p part="title" id="title">${t.incoming.title}</p>
+              <p part="caller" id="caller">${t.incoming.callerIsCalling(call.peer.name)}</p>
+              <p part="role">${t.role(call.peer.role)}</p>
+              ${more > 0 ? html`<p part="queue">${t.incoming.more(more)}</p>` : nothing}
+              <div part="actions">
+                <button part="accept" type="button" @click=${() => this.controller.accept(call)}>
+                  ${t.incoming.accept}
+                </button>
+                <button part="decline" type="button" @click=${() => this.controller.decline(call)}>
+                  ${t.incoming.decline}
+                </button>
+                <button
+                  part="mute-ringtone"
+                  type="button"
+                  aria-pressed=${this.ringtoneMuted ? 'true' : 'false'}
+                  ?hidden=${this.noRingtone}
+                  @click=${this.toggleRingtone}
+                >
+                  ${this.ringtoneMuted ? t.incoming.unmuteRingtone : t.incoming.muteRingtone}
+                </button>
+              </div>
+              <p part="shortcuts" id="shortcuts">${t.incoming.shortcuts}</p>`
+          : nothing}
+      </dialog>
+      <div part="announcer" class="visually-hidden" aria-live="assertive">${announcement}</div>`;
+  }
+
+  private onKeydown(event: KeyboardEvent): void {
+    if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey) return;
+    const target = event.composedPath()[0];
+    const onButton = target instanceof HTMLButtonElement;
+    if (event.key === 'Escape') {
+      event.preventDefault();
+      void this.controller.decline();
+    } else if (event.key === 'Enter' && !onButton) {
+      event.preventDefault();
+      void this.controller.accept();
+    } else if (event.key.toLowerCase() === 'm') {
+      event.preventDefault();
+      this.toggleRingtone();
+    }
+  }
+
+  /** A modal-style `cancel` (Escape) must not just close the dialog: it declines. */
+  private onCancel(event: Event): void {
+    event.preventDefault();
+  }
+
+  private toggleRingtone(): void {
+    this.ringtoneMuted = !this.ringtoneMuted;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'synapse-incoming-call': SynapseIncomingCall;
+  }
+}

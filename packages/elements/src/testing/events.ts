@@ -1,0 +1,34 @@
+/**
+ * Resolves with the next `type` event on `target` that passes `filter`; rejects after
+ * `timeoutMs` naming the event, so a missing event fails clearly instead of hanging.
+ */
+export function nextEvent<K extends keyof HTMLElementEventMap>(
+  target: EventTarget,
+  type: K,
+  { filter, timeoutMs = 20_000 }: { filter?: (e: HTMLElementEventMap[K]) => boolean; timeoutMs?: number } = {},
+): Promise<HTMLElementEventMap[K]> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      target.removeEventListener(type, listener);
+      reject(new Error(`timed out after ${timeoutMs} ms waiting for '${type}'`));
+    }, timeoutMs);
+    function listener(event: Event) {
+      const e = event as HTMLElementEventMap[K];
+      if (filter && !filter(e)) return;
+      clearTimeout(timer);
+      target.removeEventListener(type, listener);
+      resolve(e);
+    }
+    target.addEventListener(type, listener);
+  });
+}
+
+/** Collects every `type` event on `target` (for counting what arrived). */
+export function recordEvents<K extends keyof HTMLElementEventMap>(
+  target: EventTarget,
+  type: K,
+): HTMLElementEventMap[K][] {
+  const seen: HTMLElementEventMap[K][] = [];
+  target.addEventListener(type, (e) => seen.push(e as HTMLElementEventMap[K]));
+  return seen;
+}

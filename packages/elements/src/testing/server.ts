@@ -1,0 +1,99 @@
+/**
+ * Browser-test helpers: real users on the real reference server that the browser project's
+ * global setup starts (`inject('serverUrl')`), tokens minted in the page with jose.
+ */
+import { createClient, type SynapseClient } from '@synapse-calling/sdk-core';
+import { SignJWT } from 'jose';
+import { inject } from 'vitest';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    serverUrl: string;
+    jwtSecret: string;
+    toneHz: number;
+  }
+}
+
+export interface TestUser {
+  id: string;
+  name: string;
+  role: 'agent' | 'customer';
+  tenant: string;
+}
+
+const clients = new Set<SynapseClient>();
+
+/** A tenant no other test uses, so presence and calls never leak between tests. */
+export function freshTenant(): string {
+  return `t-${crypto.randomUUID()}`;
+}
+
+export async function mintToken(user: TestUser, expiresIn: string | number = '10m'): Promise<string> {
+  return new SignJWT({ tenant: user.tenant, role: user.role, name: user.name })
+    .setSubject(user.id)
+    .setProtectedHeader({ alg: 'HS256' })
+    .setExpirationTime(expiresIn)
+    .sign(new TextEncoder().encode(inject('jwtSecret')));
+}
+
+export function serverUrl(): string {
+  return inject('serverUrl');
+}
+
+/** Creates (not connects) a client for `user`; `disconnectAll()` closes it. */
+export async function clientFor(user: TestUser): Promise<SynapseClient> {
+  const client = createClient({ url: serverUrl(), token: await mintToken(user) });
+  clients.add(client);
+  return client;
+}
+
+/** Creates and connects a client for `user`. */
+export async function connectUser(user: TestUser): Promise<SynapseClient> {
+  const client = await clientFor(user);
+  await client.connect();
+  return client;
+}
+
+/** Disconnects every client made by these helpers (call in afterEach). */
+export async function disconnectAll(): Promise<void> {
+  const all = [...clients];
+  clients.clear();
+  await Promise.all(all.map((c) => c.disconnect()));
+}
+
+/**
+ * Resolves once `check()` is truthy, re-checking on every change of the client's snapshot store
+ * and on every animation frame (Lit renders asynchronously), so tests wait for a state instead
+ * of sleeping. Rejects after `timeoutMs` naming `what`.
+ */
+export function until<T>(
+  check: () => T | undefined | null | false,
+  {
+    client,
+    timeoutMs = 20_000,
+    what = 'condition',
+  }: { client?: SynapseClient; timeoutMs?: number; what?: string } = {},
+): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const cleanups: (() => void)[] = [];
+    const finish = (fn: () => void) => {
+      for (const cleanup of cleanups) cleanup();
+      fn();
+    };
+    const test = () => {
+      const value = check();
+      if (value) finish(() => resolve(value));
+    };
+    const timer = setTimeout(
+      () => finish(() => reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`))),
+      timeoutMs,
+    );
+    cleanups.push(() => clearTimeout(timer));
+    if (client) cleanups.push(client.subscribe(test));
+    let frame = requestAnimationFrame(function tick() {
+      test();
+      frame = requestAnimationFrame(tick);
+    });
+    cleanups.push(() => cancelAnimationFrame(frame));
+  });
+}

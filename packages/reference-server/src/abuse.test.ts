@@ -1,0 +1,188 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  connectError,
+  emitAck,
+  startTestServer,
+  type TestClient,
+  type TestServer,
+} from '../../../test/helpers/server';
+
+let server: TestServer;
+const agent = (sub: string, tenant = 'acme') => ({ sub, tenant, role: 'agent' as const });
+
+beforeAll(async () => {
+  server = await startTestServer({
+    allowedOrigins: ['https://crm.example.com'],
+    rateLimit: { perSecond: 20, burst: 40 },
+  });
+});
+afterAll(async () => {
+  await server.close();
+});
+
+/** Emits with any payload at all, bypassing the typed API, and returns the ack. */
+function rawEmit(client: TestClient, event: string, ...args: unknown[]): Promise<unknown> {
+  const loose = client as unknown as {
+    timeout(ms: number): { emitWithAck(event: string, ...args: unknown[]): Promise<unknown> };
+  };
+  return loose.timeout(10_000).emitWithAck(event, ...args);
+}
+
+describe('bad input', () => {
+  it.each([
+    ['initiate-call', null],
+    ['initiate-call', 'bob'],
+    ['initiate-call', { to: 42 }],
+    ['initiate-call', { to: '' }],
+    ['initiate-call', { to: 'x'.repeat(200) }],
+    ['initiate-call', { to: 'bob', metadata: 'not-an-object' }],
+    ['accept-call', {}],
+    ['accept-call', { callId: ['a'] }],
+    ['reject-call', { callId: 'c', reason: 'r'.repeat(500) }],
+    ['set-status', { status: 'busy' }],
+    ['set-status', { status: 'offline' }],
+    ['subscribe-presence', { userIds: 'bob' }],
+    ['subscribe-presence', { userIds: [1, 2] }],
+    ['heartbeat', { idle: 'yes' }],
+    ['media-signal', { callId: 'c', signal: { type: 'bogus' } }],
+    ['media-signal', { callId: 'c', signal: { type: 'description', description: { type: 'x' } } }],
+  ])('%s with %j is answered invalid-payload', async (event, payload) => {
+    const client = await server.connect(agent('mallory'));
+    expect(await rawEmit(client, event, payload)).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-payload', message: expect.any(String) },
+    });
+    client.close();
+  });
+
+  it('bounds metadata to 2 KB and creates no call for an oversized one', async () => {
+    const alice = await server.connect(agent('alice'));
+    const bob = await server.connect(agent('bob'));
+    const ack = await emitAck(alice, 'initiate-call', {
+      to: 'bob',
+      metadata: { blob: 'x'.repeat(3000) },
+    });
+    expect(ack).toMatchObject({ ok: false, error: { code: 'invalid-payload' } });
+    expect(await server.synapse.stores.registry.all()).toHaveLength(0);
+    const ok = await emitAck(alice, 'initiate-call', {
+      to: 'bob',
+      metadata: { blob: 'x'.repeat(1000) },
+    });
+    expect(ok.ok).toBe(true);
+    if (ok.ok) await emitAck(alice, 'end-call', { callId: ok.call.id });
+    alice.close();
+    bob.close();
+  });
+
+  it('ignores unknown events and survives events without an ack callback', async () => {
+    const client = await server.connect(agent('mallory'));
+    const loose = client as unknown as { emit(event: string, ...args: unknown[]): void };
+    loose.emit('no-such-event', { a: 1 });
+    loose.emit('initiate-call', { to: 'bob' });
+    loose.emit('initiate-call');
+    loose.emit('sync');
+    loose.emit('accept-call', 'x', 'y', 'z');
+    // Still connected and still answering.
+    expect(await rawEmit(client, 'heartbeat', {})).toEqual({ ok: true });
+    expect(await rawEmit(client, 'heartbeat')).toEqual({ ok: true });
+    client.close();
+  });
+
+  it('closes a connection that sends a frame over 64 KB, and keeps serving others', async () => {
+    const big = await server.connect(agent('mallory'));
+    const other = await server.connect(agent('alice'));
+    const disconnected = new Promise<string>((resolve) => big.once('disconnect', resolve));
+    (big as unknown as { emit(e: string, p: unknown): void }).emit('heartbeat', {
+      pad: 'x'.repeat(70 * 1024),
+    });
+    expect(await disconnected).toBe('transport close');
+    expect(await emitAck(other, 'heartbeat', {})).toEqual({ ok: true });
+    other.close();
+  });
+
+  it('answers a flood with rate-limited while other connections are served', async () => {
+    const flooder = await server.connect(agent('flooder'));
+    const bystander = await server.connect(agent('bystander'));
+    const acks = await Promise.all(
+      Array.from({ length: 150 }, () => rawEmit(flooder, 'heartbeat', {})),
+    );
+    const limited = acks.filter(
+      (a) => (a as { error?: { code?: string } }).error?.code === 'rate-limited',
+    );
+    expect(limited.length).toBeGreaterThan(0);
+    expect(acks.length - limited.length).toBeGreaterThanOrEqual(40);
+    expect(await emitAck(bystander, 'heartbeat', {})).toEqual({ ok: true });
+    // The limit is per connection: the same user on a new connection is not limited.
+    const again = await server.connect(agent('flooder'));
+    expect(await emitAck(again, 'heartbeat', {})).toEqual({ ok: true });
+    flooder.close();
+    bystander.close();
+    again.close();
+  });
+});
+
+describe('origin allowlist', () => {
+  const token = () => server.mintToken(agent('alice'));
+
+  it('refuses a browser origin that is not allowed', async () => {
+    const refused = await connectError(
+      server.url,
+      { token: await token() },
+      {
+        extraHeaders: { origin: 'https://evil.example.com' },
+      },
+    );
+    expect(refused.message).toMatch(/websocket error|origin/i);
+  });
+
+  it('allows a listed origin and clients that send no Origin', async () => {
+    const listed = await server.connect(agent('alice'), {
+      extraHeaders: { origin: 'https://crm.example.com' },
+    });
+    expect(listed.connected).toBe(true);
+    listed.close();
+  });
+
+  it('applies the allowlist to REST too, with CORS headers for allowed origins', async () => {
+    const auth = { authorization: `Bearer ${await token()}` };
+    const good = await fetch(`${server.url}/api/calls`, {
+      headers: { ...auth, origin: 'https://crm.example.com' },
+    });
+    expect(good.status).toBe(200);
+    expect(good.headers.get('access-control-allow-origin')).toBe('https://crm.example.com');
+    const bad = await fetch(`${server.url}/api/calls`, {
+      headers: { ...auth, origin: 'https://evil.example.com' },
+    });
+    expect(bad.status).toBe(403);
+  });
+});
+
+describe('REST input', () => {
+  it('rejects bad query strings and bodies with invalid-payload', async () => {
+    const auth = { authorization: `Bearer ${await server.mintToken(agent('alice'))}` };
+    expect((await fetch(`${server.url}/api/calls?limit=0`, { headers: auth })).status).toBe(400);
+    expect((await fetch(`${server.url}/api/calls?cursor=bogus`, { headers: auth })).status).toBe(
+      400,
+    );
+    expect((await fetch(`${server.url}/api/presence`, { headers: auth })).status).toBe(400);
+    const badJson = await fetch(`${server.url}/api/livekit/token`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: '{not json',
+    });
+    expect(badJson.status).toBe(400);
+    expect(await badJson.json()).toMatchObject({ error: { code: 'invalid-payload' } });
+  });
+
+  it('serves /healthz and Prometheus /metrics', async () => {
+    const health = await fetch(`${server.url}/healthz`);
+    expect(await health.json()).toEqual({ ok: true });
+    const alice = await server.connect(agent('metrics-user'));
+    await emitAck(alice, 'heartbeat', {});
+    const text = await (await fetch(`${server.url}/metrics`)).text();
+    expect(text).toMatch(/^synapse_connections \d+/m);
+    expect(text).toMatch(/synapse_calls\{state="ringing"\} \d+/);
+    expect(text).toMatch(/synapse_signaling_handling_seconds_bucket\{.*event="heartbeat"/);
+    alice.close();
+  });
+});

@@ -1,0 +1,110 @@
+import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { z } from 'zod';
+import {
+  LIMITS,
+  ROLES,
+  type HandshakeErrorData,
+  type Role,
+} from '@synapse-calling/sdk-core/protocol';
+
+/** Where the keys that sign user tokens come from. Exactly one of `jwtSecret` / `jwksUrl`. */
+export interface AuthOptions {
+  /** HS256 shared secret (at least 32 characters). Only HS256 is accepted with it. */
+  jwtSecret?: string;
+  /** JWKS endpoint of the host app; RS256, ES256 and EdDSA are accepted with it. */
+  jwksUrl?: string;
+  /** If set, the token's `iss` must equal it. */
+  issuer?: string;
+  /** If set, the token's `aud` must contain it. */
+  audience?: string;
+  /** Allowed clock skew in seconds for `exp`/`nbf`. Default 5. */
+  clockToleranceSec?: number;
+}
+
+/** Who a verified token says the user is. Identity and tenant come only from here. */
+export interface Identity {
+  userId: string;
+  tenant: string;
+  name: string;
+  role: Role;
+  /** Expiry in milliseconds since the epoch. */
+  expiresAt: number;
+}
+
+/** A refused token; `code` goes into `connect_error`'s `data` and REST 401 bodies. */
+export class AuthError extends Error {
+  readonly data: HandshakeErrorData;
+  constructor(code: 'unauthorized' | 'token-expired', message: string) {
+    super(message);
+    this.name = 'AuthError';
+    this.data = { code, message };
+  }
+}
+
+export const MIN_SECRET_LENGTH = 32;
+
+const claimsSchema = z.object({
+  sub: z.string().min(1).max(LIMITS.maxIdLength),
+  tenant: z.string().min(1).max(LIMITS.maxIdLength),
+  role: z.enum(ROLES),
+  name: z.string().max(200).optional(),
+  exp: z.number(),
+});
+
+export type TokenVerifier = (token: unknown) => Promise<Identity>;
+
+/**
+ * Builds the verifier used by both the Socket.IO handshake and the REST routes. The algorithm
+ * list is pinned per key type, so `alg: none`, HS512 or an RS256 token "signed" with the shared
+ * secret are all refused.
+ */
+export function createTokenVerifier(options: AuthOptions): TokenVerifier {
+  if (Boolean(options.jwtSecret) === Boolean(options.jwksUrl)) {
+    throw new Error('auth: set exactly one of jwtSecret or jwksUrl');
+  }
+  if (options.jwtSecret && options.jwtSecret.length < MIN_SECRET_LENGTH) {
+    throw new Error(`auth: jwtSecret must be at least ${MIN_SECRET_LENGTH} characters`);
+  }
+  const key: Uint8Array | JWTVerifyGetKey = options.jwtSecret
+    ? new TextEncoder().encode(options.jwtSecret)
+    : createRemoteJWKSet(new URL(options.jwksUrl as string));
+  const algorithms = options.jwtSecret ? ['HS256'] : ['RS256', 'ES256', 'EdDSA'];
+  const verifyOptions = {
+    algorithms,
+    requiredClaims: ['exp', 'sub'],
+    issuer: options.issuer,
+    audience: options.audience,
+    clockTolerance: options.clockToleranceSec ?? 5,
+  };
+
+  return async (token) => {
+    if (typeof token !== 'string' || token.length === 0 || token.length > 8192) {
+      throw new AuthError('unauthorized', 'a token is required');
+    }
+    let payload: unknown;
+    try {
+      // Overloads differ for a key and a key getter; both are valid at runtime.
+      payload =
+        key instanceof Uint8Array
+          ? (await jwtVerify(token, key, verifyOptions)).payload
+          : (await jwtVerify(token, key, verifyOptions)).payload;
+    } catch (err) {
+      if (err instanceof joseErrors.JWTExpired) {
+        throw new AuthError('token-expired', 'the token has expired');
+      }
+      throw new AuthError('unauthorized', 'the token is not valid');
+    }
+    const claims = claimsSchema.safeParse(payload);
+    if (!claims.success) {
+      throw new AuthError('unauthorized', 'the token lacks sub, tenant or role claims');
+    }
+    const { sub, tenant, role, name, exp } = claims.data;
+    return { userId: sub, tenant, role, name: name ?? sub, expiresAt: exp * 1000 };
+  };
+}
+
+/** Reads `Authorization: Bearer <jwt>`; anything else yields `undefined`. */
+export function bearerToken(header: string | undefined): string | undefined {
+  const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
+  return match?.[1];
+}

@@ -1,0 +1,246 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Call } from '@synapse-calling/sdk-core/protocol';
+import {
+  emitAck,
+  recordEvents,
+  startTestServer,
+  waitForEvent,
+  type TestClient,
+  type TestServer,
+} from '../../../test/helpers/server';
+
+let server: TestServer;
+const agent = (sub: string, tenant = 'acme') => ({
+  sub,
+  tenant,
+  role: 'agent' as const,
+  name: sub.toUpperCase(),
+});
+const customer = (sub: string, tenant = 'acme') => ({ sub, tenant, role: 'customer' as const });
+
+beforeEach(async () => {
+  server = await startTestServer({
+    ringTimeoutMs: 600,
+    reconnectGraceMs: 600,
+    presenceGraceMs: 300,
+  });
+});
+afterEach(async () => {
+  await server.close();
+});
+
+async function ring(caller: TestClient, callee: TestClient, to: string): Promise<Call> {
+  const incoming = waitForEvent(callee, 'incoming-call');
+  const ack = await emitAck(caller, 'initiate-call', { to, metadata: { crmId: 'lead-42' } });
+  if (!ack.ok) throw new Error(`initiate failed: ${ack.error.code}`);
+  const { call } = await incoming;
+  expect(call.id).toBe(ack.call.id);
+  return ack.call;
+}
+
+describe('call flows', () => {
+  it('rings, is accepted and hung up: completed', async () => {
+    const alice = await server.connect(agent('alice'));
+    const bob = await server.connect(agent('bob'));
+    const call = await ring(alice, bob, 'bob');
+    expect(call).toMatchObject({
+      state: 'ringing',
+      from: { id: 'alice', name: 'ALICE', role: 'agent' },
+      to: { id: 'bob', name: 'BOB', role: 'agent' },
+      metadata: { crmId: 'lead-42' },
+    });
+
+    const accepted = waitForEvent(alice, 'call-accepted');
+    const ack = await emitAck(bob, 'accept-call', { callId: call.id });
+    if (!ack.ok) throw new Error(ack.error.code);
+    expect(ack.call.state).toBe('active');
+    expect(ack.media).toMatchObject({ kind: 'p2p', polite: true, iceServers: [] });
+    const forCaller = await accepted;
+    expect(forCaller.call.state).toBe('active');
+    expect(forCaller.media).toMatchObject({ kind: 'p2p', polite: false });
+
+    const endedForBob = waitForEvent(bob, 'call-ended');
+    const endedForAlice = waitForEvent(alice, 'call-ended');
+    const end = await emitAck(alice, 'end-call', { callId: call.id });
+    expect(end).toMatchObject({
+      ok: true,
+      call: { state: 'ended', endReason: 'completed', endedBy: 'alice' },
+    });
+    expect((await endedForBob).call.endReason).toBe('completed');
+    expect((await endedForAlice).call.endReason).toBe('completed');
+  });
+
+  it('rejected by the callee: caller gets call-rejected', async () => {
+    const alice = await server.connect(agent('alice'));
+    const bob = await server.connect(customer('bob'));
+    const call = await ring(alice, bob, 'bob');
+    const rejected = waitForEvent(alice, 'call-rejected');
+    const ended = waitForEvent(alice, 'call-ended');
+    const ack = await emitAck(bob, 'reject-call', { callId: call.id, reason: 'in a meeting' });
+    expect(ack).toMatchObject({ ok: true, call: { endReason: 'rejected', endedBy: 'bob' } });
+    expect((await rejected).call.endReason).toBe('rejected');
+    expect((await ended).call.endReason).toBe('rejected');
+  });
+
+  it('cancelled by the caller while ringing', async () => {
+    const alice = await server.connect(agent('alice'));
+    const bob = await server.connect(agent('bob'));
+    const call = await ring(alice, bob, 'bob');
+    const ended = waitForEvent(bob, 'call-ended');
+    const ack = await emitAck(alice, 'end-call', { callId: call.id });
+    expect(ack).toMatchObject({ ok: true, call: { endReason: 'cancelled' } });
+    expect((await ended).call).toMatchObject({
+      id: call.id,
+      endReason: 'cancelled',
+      endedBy: 'alice',
+    });
+  });
+
+  it('unanswered: missed after the ring timeout, on every connection of both parties', async () => {
+    const alice = await server.connect(agent('alice'));
+    const bob1 = await server.connect(agent('bob'));
+    const bob2 = await server.connect(agent('bob'));
+    const call = await ring(alice, bob1, 'bob');
+    const ended = await Promise.all([
+      waitForEvent(alice, 'call-ended'),
+      waitForEvent(bob1, 'call-ended'),
+      waitForEvent(bob2, 'call-ended'),
+    ]);
+    for (const { call: c } of ended) expect(c).toMatchObject({ id: call.id, endReason: 'missed' });
+    expect(ended[0].call.endedBy).toBeUndefined();
+  });
+
+  it('rings every tab of the callee; the first accept wins, the others hear answered-elsewhere', async () => {
+    const alice = await server.connect(agent('alice'));
+    const tabs = [await server.connect(agent('bob')), await server.connect(agent('bob'))];
+    const incoming = tabs.map((t) => waitForEvent(t, 'incoming-call'));
+    const ack = await emitAck(alice, 'initiate-call', { to: 'bob' });
+    if (!ack.ok) throw new Error(ack.error.code);
+    await Promise.all(incoming);
+
+    const elsewhere = waitForEvent(tabs[1], 'call-answered-elsewhere');
+    const events0 = recordEvents(tabs[0], ['call-answered-elsewhere']);
+    const [first, second] = await Promise.all([
+      emitAck(tabs[0], 'accept-call', { callId: ack.call.id }),
+      emitAck(tabs[1], 'accept-call', { callId: ack.call.id }),
+    ]);
+    // Exactly one of two racing accepts wins.
+    expect([first.ok, second.ok].filter(Boolean)).toHaveLength(1);
+    const loser = first.ok ? second : first;
+    expect(loser).toMatchObject({ ok: false, error: { code: 'invalid-state' } });
+    if (first.ok) {
+      expect((await elsewhere).call.id).toBe(ack.call.id);
+      expect(events0).toHaveLength(0);
+    }
+  });
+
+  it('busy: calling someone already in a call is refused and logged as busy', async () => {
+    const alice = await server.connect(agent('alice'));
+    const bob = await server.connect(agent('bob'));
+    const carol = await server.connect(agent('carol'));
+    const call = await ring(alice, bob, 'bob');
+    await emitAck(bob, 'accept-call', { callId: call.id });
+    const ack = await emitAck(carol, 'initiate-call', { to: 'bob' });
+    expect(ack).toMatchObject({ ok: false, error: { code: 'busy' } });
+    // Ringing calls count too: bob cannot be rung twice at once.
+    const dave = await server.connect(agent('dave'));
+    const erin = await server.connect(agent('erin'));
+    await ring(dave, erin, 'erin');
+    expect(await emitAck(carol, 'initiate-call', { to: 'erin' })).toMatchObject({
+      ok: false,
+      error: { code: 'busy' },
+    });
+    const token = await server.mintToken(agent('carol'));
+    const res = await fetch(`${server.url}/api/calls`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    const { calls } = (await res.json()) as { calls: Call[] };
+    expect(calls.map((c) => c.endReason)).toEqual(['busy', 'busy']);
+  });
+
+  it('glare: two people calling each other at once end up in one active call', async () => {
+    const alice = await server.connect(agent('alice'));
+    const bob = await server.connect(agent('bob'));
+    const first = await ring(alice, bob, 'bob');
+    const accepted = waitForEvent(alice, 'call-accepted');
+    const ack = await emitAck(bob, 'initiate-call', { to: 'alice' });
+    if (!ack.ok) throw new Error(ack.error.code);
+    expect(ack.call).toMatchObject({ id: first.id, state: 'active', from: { id: 'alice' } });
+    expect(ack.media).toMatchObject({ kind: 'p2p', polite: true });
+    expect((await accepted).call.id).toBe(first.id);
+    expect(await server.synapse.stores.registry.all()).toHaveLength(1);
+  });
+
+  it('duplicate and late messages are harmless no-ops with an error ack', async () => {
+    const alice = await server.connect(agent('alice'));
+    const bob = await server.connect(agent('bob'));
+    const call = await ring(alice, bob, 'bob');
+    // A second initiate to the same callee while ringing is the same call.
+    const again = await emitAck(alice, 'initiate-call', { to: 'bob' });
+    expect(again).toMatchObject({ ok: true, call: { id: call.id } });
+    expect(await emitAck(alice, 'accept-call', { callId: call.id })).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
+    expect(await emitAck(bob, 'accept-call', { callId: call.id })).toMatchObject({ ok: true });
+    expect(await emitAck(bob, 'accept-call', { callId: call.id })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-state' },
+    });
+    expect(await emitAck(bob, 'reject-call', { callId: call.id })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-state' },
+    });
+    expect(await emitAck(bob, 'end-call', { callId: call.id })).toMatchObject({ ok: true });
+    for (const client of [alice, bob]) {
+      expect(await emitAck(client, 'end-call', { callId: call.id })).toMatchObject({
+        ok: false,
+        error: { code: 'invalid-state' },
+      });
+    }
+    expect(await emitAck(bob, 'accept-call', { callId: 'no-such-call' })).toMatchObject({
+      ok: false,
+      error: { code: 'not-found' },
+    });
+    // Someone who is not a party learns nothing about the call.
+    const carol = await server.connect(agent('carol'));
+    expect(await emitAck(carol, 'end-call', { callId: call.id })).toMatchObject({
+      ok: false,
+      error: { code: 'not-found' },
+    });
+  });
+
+  it('refuses calling yourself, offline users and (for customers) other customers', async () => {
+    const alice = await server.connect(agent('alice'));
+    const cust = await server.connect(customer('cust'));
+    await server.connect(customer('other'));
+    expect(await emitAck(alice, 'initiate-call', { to: 'alice' })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-payload' },
+    });
+    expect(await emitAck(alice, 'initiate-call', { to: 'nobody' })).toMatchObject({
+      ok: false,
+      error: { code: 'offline' },
+    });
+    expect(await emitAck(cust, 'initiate-call', { to: 'other' })).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
+    const toAgent = await emitAck(cust, 'initiate-call', { to: 'alice' });
+    expect(toAgent).toMatchObject({ ok: true, call: { from: { id: 'cust', role: 'customer' } } });
+  });
+
+  it('never reaches users of another tenant', async () => {
+    const alice = await server.connect(agent('alice', 'acme'));
+    const bobElsewhere = await server.connect(agent('bob', 'globex'));
+    const events = recordEvents(bobElsewhere, ['incoming-call']);
+    expect(await emitAck(alice, 'initiate-call', { to: 'bob' })).toMatchObject({
+      ok: false,
+      error: { code: 'offline' },
+    });
+    // A same-tenant round trip proves bob's socket was alive to receive anything leaked.
+    const carol = await server.connect(agent('carol', 'globex'));
+    await ring(carol, bobElsewhere, 'bob');
+    expect(events).toHaveLength(1);
+  });
+});

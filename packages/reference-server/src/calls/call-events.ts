@@ -1,0 +1,61 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { ServerToClientEvents } from '@synapse-calling/sdk-core/protocol';
+import type { CallEvent, CallEventType } from '../options';
+import type { CallLog, CallRecord } from '../stores/types';
+
+/** Where call-related server events go; implemented over the Socket.IO namespace. */
+export interface CallEmitter {
+  toUser<E extends keyof ServerToClientEvents>(
+    tenant: string,
+    userId: string,
+    event: E,
+    payload: Parameters<ServerToClientEvents[E]>[0],
+    exceptSocketId?: string,
+  ): void;
+  toSocket<E extends keyof ServerToClientEvents>(
+    socketId: string,
+    event: E,
+    payload: Parameters<ServerToClientEvents[E]>[0],
+  ): void;
+  /** Whether a socket id still belongs to a live connection. */
+  isConnected(socketId: string): boolean;
+}
+
+/**
+ * After each transition: write the call log row, then tell the host (hook and/or webhook).
+ * Host hooks run detached and their failures are only logged: a slow CRM must not hold up a
+ * ringing phone.
+ */
+export class CallRecorder {
+  constructor(
+    private readonly callLog: CallLog,
+    private readonly onEvent: ((event: CallEvent) => void | Promise<void>) | undefined,
+    private readonly logger: Logger,
+  ) {}
+
+  async record(record: CallRecord, type?: CallEventType): Promise<void> {
+    const { call } = record;
+    const durationMs =
+      call.state === 'ended' ? (call.answeredAt ? (call.endedAt ?? 0) - call.answeredAt : 0) : null;
+    await this.callLog.write({
+      tenant: record.tenant,
+      call,
+      media: record.media,
+      room: record.room,
+      durationMs,
+    });
+    if (!type || !this.onEvent) return;
+    const event: CallEvent = {
+      id: randomUUID(),
+      type,
+      call,
+      tenant: record.tenant,
+      at: Date.now(),
+    };
+    const onEvent = this.onEvent;
+    void Promise.resolve()
+      .then(() => onEvent(event))
+      .catch((err: unknown) => this.logger.error({ err, type }, 'onCallEvent hook failed'));
+  }
+}

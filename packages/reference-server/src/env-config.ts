@@ -1,0 +1,177 @@
+import { z } from 'zod';
+import type { IceServer } from '@synapse-calling/sdk-core/protocol';
+import { MIN_SECRET_LENGTH } from './auth';
+import type { StartSynapseServerOptions } from './standalone';
+
+/** A configuration problem, phrased as the one line the CLI prints before exiting. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+const int = (name: string, min: number, max = Number.MAX_SAFE_INTEGER) =>
+  z
+    .string()
+    .regex(/^\d+$/, `${name} must be a whole number`)
+    .transform(Number)
+    .pipe(
+      z
+        .number()
+        .min(min, `${name} must be at least ${min}`)
+        .max(max, `${name} must be at most ${max}`),
+    )
+    .optional();
+
+const url = (name: string, protocols: RegExp) =>
+  z
+    .string()
+    .refine((v) => URL.canParse(v) && protocols.test(new URL(v).protocol), {
+      message: `${name} must be a ${protocols.source.replace(/[\^$()]/g, '')} URL`,
+    })
+    .optional();
+
+const iceServer = z.object({
+  urls: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
+  username: z.string().optional(),
+  credential: z.string().optional(),
+});
+
+const iceServers = z
+  .string()
+  .transform((raw, ctx) => {
+    try {
+      return JSON.parse(raw) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'SYNAPSE_ICE_SERVERS must be JSON' });
+      return z.NEVER;
+    }
+  })
+  .pipe(
+    z.array(iceServer, {
+      error: 'SYNAPSE_ICE_SERVERS must be a JSON array of { urls, username?, credential? }',
+    }),
+  )
+  .optional();
+
+const origins = z
+  .string()
+  .transform((s) =>
+    s
+      .split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
+  )
+  .pipe(
+    z.array(
+      z.string().refine((o) => URL.canParse(o) && new URL(o).origin === o.replace(/\/$/, ''), {
+        message:
+          'SYNAPSE_ALLOWED_ORIGINS must be comma-separated origins like https://crm.example.com',
+      }),
+    ),
+  )
+  .optional();
+
+const envSchema = z
+  .object({
+    PORT: int('PORT', 0, 65535),
+    HOST: z.string().optional(),
+    SYNAPSE_JWT_SECRET: z
+      .string()
+      .min(MIN_SECRET_LENGTH, `SYNAPSE_JWT_SECRET must be at least ${MIN_SECRET_LENGTH} characters`)
+      .optional(),
+    SYNAPSE_JWKS_URL: url('SYNAPSE_JWKS_URL', /^(https?:)$/),
+    SYNAPSE_JWT_ISSUER: z.string().optional(),
+    SYNAPSE_JWT_AUDIENCE: z.string().optional(),
+    SYNAPSE_ALLOWED_ORIGINS: origins,
+    SYNAPSE_DATA_DIR: z.string().optional(),
+    SYNAPSE_STATIC_DIR: z.string().optional(),
+    SYNAPSE_RING_TIMEOUT_MS: int('SYNAPSE_RING_TIMEOUT_MS', 1000),
+    SYNAPSE_RECONNECT_GRACE_MS: int('SYNAPSE_RECONNECT_GRACE_MS', 0),
+    SYNAPSE_PRESENCE_GRACE_MS: int('SYNAPSE_PRESENCE_GRACE_MS', 0),
+    SYNAPSE_RATE_LIMIT_PER_SEC: int('SYNAPSE_RATE_LIMIT_PER_SEC', 1),
+    SYNAPSE_RATE_LIMIT_BURST: int('SYNAPSE_RATE_LIMIT_BURST', 1),
+    SYNAPSE_WEBHOOK_URL: url('SYNAPSE_WEBHOOK_URL', /^(https?:)$/),
+    SYNAPSE_WEBHOOK_SECRET: z.string().optional(),
+    LIVEKIT_URL: url('LIVEKIT_URL', /^(wss?:|https?:)$/),
+    LIVEKIT_API_URL: url('LIVEKIT_API_URL', /^(https?:)$/),
+    LIVEKIT_API_KEY: z.string().optional(),
+    LIVEKIT_API_SECRET: z.string().optional(),
+    SYNAPSE_ICE_SERVERS: iceServers,
+  })
+  .superRefine((env, ctx) => {
+    const issue = (path: string, message: string) =>
+      ctx.addIssue({ code: 'custom', path: [path], message });
+    if (!env.SYNAPSE_JWT_SECRET && !env.SYNAPSE_JWKS_URL) {
+      issue(
+        'SYNAPSE_JWT_SECRET',
+        'set SYNAPSE_JWT_SECRET (HS256) or SYNAPSE_JWKS_URL to verify tokens',
+      );
+    }
+    if (env.SYNAPSE_JWT_SECRET && env.SYNAPSE_JWKS_URL) {
+      issue('SYNAPSE_JWKS_URL', 'set only one of SYNAPSE_JWT_SECRET and SYNAPSE_JWKS_URL');
+    }
+    if (Boolean(env.SYNAPSE_WEBHOOK_URL) !== Boolean(env.SYNAPSE_WEBHOOK_SECRET)) {
+      issue('SYNAPSE_WEBHOOK_SECRET', 'SYNAPSE_WEBHOOK_URL and SYNAPSE_WEBHOOK_SECRET go together');
+    }
+    const lk = [env.LIVEKIT_URL, env.LIVEKIT_API_KEY, env.LIVEKIT_API_SECRET];
+    if (lk.some(Boolean) && !lk.every(Boolean)) {
+      issue(
+        'LIVEKIT_URL',
+        'set all of LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET, or none',
+      );
+    }
+  });
+
+/**
+ * Reads the standalone server's configuration from the environment. A variable set to the
+ * empty string counts as unset (a common artefact of `.env` templates and compose files).
+ * Throws a ConfigError naming the first bad variable; values are never echoed (secrets).
+ */
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env): StartSynapseServerOptions {
+  const present = Object.fromEntries(
+    Object.entries(env).filter((entry): entry is [string, string] => Boolean(entry[1])),
+  );
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    const name = first?.path[0];
+    const message = first?.message ?? 'invalid configuration';
+    throw new ConfigError(
+      typeof name === 'string' && !message.includes(name) ? `${name}: ${message}` : message,
+    );
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT ?? 3000,
+    host: e.HOST,
+    staticDir: e.SYNAPSE_STATIC_DIR,
+    auth: {
+      jwtSecret: e.SYNAPSE_JWT_SECRET,
+      jwksUrl: e.SYNAPSE_JWKS_URL,
+      issuer: e.SYNAPSE_JWT_ISSUER,
+      audience: e.SYNAPSE_JWT_AUDIENCE,
+    },
+    allowedOrigins: e.SYNAPSE_ALLOWED_ORIGINS ?? [],
+    dataDir: e.SYNAPSE_DATA_DIR ?? './data',
+    ringTimeoutMs: e.SYNAPSE_RING_TIMEOUT_MS,
+    reconnectGraceMs: e.SYNAPSE_RECONNECT_GRACE_MS,
+    presenceGraceMs: e.SYNAPSE_PRESENCE_GRACE_MS,
+    rateLimit: { perSecond: e.SYNAPSE_RATE_LIMIT_PER_SEC, burst: e.SYNAPSE_RATE_LIMIT_BURST },
+    webhook:
+      e.SYNAPSE_WEBHOOK_URL && e.SYNAPSE_WEBHOOK_SECRET
+        ? { url: e.SYNAPSE_WEBHOOK_URL, secret: e.SYNAPSE_WEBHOOK_SECRET }
+        : undefined,
+    livekit:
+      e.LIVEKIT_URL && e.LIVEKIT_API_KEY && e.LIVEKIT_API_SECRET
+        ? {
+            url: e.LIVEKIT_URL,
+            apiUrl: e.LIVEKIT_API_URL,
+            apiKey: e.LIVEKIT_API_KEY,
+            apiSecret: e.LIVEKIT_API_SECRET,
+          }
+        : undefined,
+    iceServers: e.SYNAPSE_ICE_SERVERS as IceServer[] | undefined,
+  };
+}

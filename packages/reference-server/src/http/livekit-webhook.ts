@@ -1,0 +1,58 @@
+import type { Request, Response } from 'express';
+import { WebhookReceiver } from 'livekit-server-sdk';
+import type { Logger } from 'pino';
+import type { CallManager } from '../calls/call-manager';
+import type { Metrics } from '../metrics';
+import type { LiveKitOptions } from '../options';
+import { sendError } from './rest';
+
+export interface LiveKitWebhookDeps {
+  options: LiveKitOptions;
+  calls: CallManager;
+  metrics: Metrics;
+  logger: Logger;
+}
+
+/** How many event ids are remembered for de-duplication (LiveKit retries failed deliveries). */
+const SEEN_LIMIT = 5000;
+
+/**
+ * `POST /api/livekit/webhook`: LiveKit's signed events. The signature is a JWT in the
+ * Authorization header whose `sha256` claim is the hash of the exact body bytes, hence the raw
+ * body parser on this route.
+ */
+export function liveKitWebhookRoute(deps: LiveKitWebhookDeps) {
+  const receiver = new WebhookReceiver(deps.options.apiKey, deps.options.apiSecret);
+  const seen = new Set<string>();
+
+  return async (req: Request, res: Response): Promise<void> => {
+    const body = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '';
+    let event;
+    try {
+      event = await receiver.receive(body, req.headers.authorization);
+    } catch {
+      return sendError(res, 'unauthorized', 'invalid webhook signature');
+    }
+    if (event.id) {
+      if (seen.has(event.id)) {
+        res.json({ ok: true, duplicate: true });
+        return;
+      }
+      seen.add(event.id);
+      // A Set iterates in insertion order: dropping the first entry drops the oldest.
+      if (seen.size > SEEN_LIMIT) seen.delete(seen.values().next().value as string);
+    }
+    deps.metrics.livekitWebhooks.inc({ event: event.event || 'unknown' });
+    const room = event.room?.name;
+    const identity = event.participant?.identity;
+    deps.logger.debug({ event: event.event, room, identity }, 'livekit webhook');
+    if (room && identity) {
+      if (event.event === 'participant_left' || event.event === 'participant_connection_aborted') {
+        await deps.calls.participantLeft(room, identity);
+      } else if (event.event === 'participant_joined') {
+        await deps.calls.participantJoined(room, identity);
+      }
+    }
+    res.json({ ok: true });
+  };
+}

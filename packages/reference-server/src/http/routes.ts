@@ -1,0 +1,112 @@
+import express, { type Router } from 'express';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import {
+  LIMITS,
+  type CallListResponse,
+  type PresenceListResponse,
+} from '@synapse-calling/sdk-core/protocol';
+import type { TokenVerifier } from '../auth';
+import type { CallManager } from '../calls/call-manager';
+import type { LiveKitOptions } from '../options';
+import type { Metrics } from '../metrics';
+import type { PresenceManager } from '../presence/presence-manager';
+import { InvalidCursorError, type CallLog } from '../stores/types';
+import { authenticate, cors, errorHandler, identityOf, jsonBody, sendError } from './rest';
+import { liveKitWebhookRoute } from './livekit-webhook';
+
+export interface RoutesDeps {
+  verify: TokenVerifier;
+  calls: CallManager;
+  callLog: CallLog;
+  presence: PresenceManager;
+  metrics: Metrics;
+  logger: Logger;
+  allowedOrigins: readonly string[];
+  /** Set when LiveKit is configured: enables the webhook route. */
+  livekit?: LiveKitOptions;
+}
+
+const listQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().min(1).max(200).optional(),
+});
+
+const idList = z
+  .string()
+  .max(LIMITS.maxPresenceIds * (LIMITS.maxIdLength + 1))
+  .transform((s) => [...new Set(s.split(',').filter(Boolean))])
+  .pipe(z.array(z.string().min(1).max(LIMITS.maxIdLength)).min(1).max(LIMITS.maxPresenceIds));
+
+/** `/healthz`, `/metrics` and `/api/*`. */
+export function createRoutes(deps: RoutesDeps): Router {
+  const router = express.Router();
+  const auth = authenticate(deps.verify);
+
+  router.get('/healthz', (_req, res) => {
+    res.json({ ok: true });
+  });
+
+  router.get('/metrics', async (_req, res) => {
+    res.setHeader('content-type', deps.metrics.registry.contentType);
+    res.send(await deps.metrics.registry.metrics());
+  });
+
+  router.use('/api', cors(deps.allowedOrigins));
+
+  router.get('/api/calls', auth, async (req, res) => {
+    const query = listQuery.safeParse(req.query);
+    if (!query.success) return sendError(res, 'invalid-payload', 'limit must be 1–100');
+    const { tenant, userId } = identityOf(res);
+    try {
+      const page = await deps.callLog.listForUser(tenant, userId, query.data);
+      const body: CallListResponse = {
+        calls: page.entries.map((e) => e.call),
+        nextCursor: page.nextCursor,
+      };
+      res.json(body);
+    } catch (err) {
+      if (err instanceof InvalidCursorError) return sendError(res, 'invalid-payload', err.message);
+      throw err;
+    }
+  });
+
+  router.get('/api/presence', auth, async (req, res) => {
+    const ids = idList.safeParse(req.query.userIds);
+    if (!ids.success) {
+      return sendError(
+        res,
+        'invalid-payload',
+        `userIds: 1–${LIMITS.maxPresenceIds} comma-separated ids`,
+      );
+    }
+    const body: PresenceListResponse = {
+      presence: await deps.presence.snapshot(identityOf(res).tenant, ids.data),
+    };
+    res.json(body);
+  });
+
+  router.post('/api/livekit/token', auth, jsonBody(), async (req, res) => {
+    const callId = (req.body as { callId?: unknown } | undefined)?.callId;
+    if (typeof callId !== 'string' || !callId || callId.length > LIMITS.maxIdLength) {
+      return sendError(res, 'invalid-payload', 'callId is required');
+    }
+    res.json(await deps.calls.liveKitToken(identityOf(res), callId));
+  });
+
+  if (deps.livekit) {
+    router.post(
+      '/api/livekit/webhook',
+      express.raw({ type: ['application/webhook+json', 'application/json'], limit: '256kb' }),
+      liveKitWebhookRoute({
+        options: deps.livekit,
+        calls: deps.calls,
+        metrics: deps.metrics,
+        logger: deps.logger,
+      }),
+    );
+  }
+
+  router.use(errorHandler(deps.logger));
+  return router;
+}

@@ -1,0 +1,259 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeJwt } from 'jose';
+import { AccessToken, RoomServiceClient } from 'livekit-server-sdk';
+import type { Call, LiveKitMedia } from '@synapse-calling/sdk-core/protocol';
+import { startLiveKit, type LiveKitServer } from '../../../test/helpers/livekit';
+import { freePort, waitFor } from '../../../test/helpers/ports';
+import {
+  emitAck,
+  startTestServer,
+  waitForEvent,
+  type TestClient,
+  type TestServer,
+} from '../../../test/helpers/server';
+
+const agent = (sub: string, tenant = 'acme') => ({ sub, tenant, role: 'agent' as const });
+
+let lk: LiveKitServer;
+let server: TestServer;
+let rooms: RoomServiceClient;
+
+beforeAll(async () => {
+  // LiveKit must know where to post webhooks before it starts, so pick our port first.
+  const port = await freePort();
+  lk = await startLiveKit({ webhookUrls: [`http://127.0.0.1:${port}/api/livekit/webhook`] });
+  server = await startTestServer({
+    port,
+    reconnectGraceMs: 600,
+    livekit: { url: lk.wsUrl, apiUrl: lk.httpUrl, apiKey: lk.apiKey, apiSecret: lk.apiSecret },
+  });
+  rooms = new RoomServiceClient(lk.httpUrl, lk.apiKey, lk.apiSecret);
+}, 60_000);
+
+afterAll(async () => {
+  await server?.close();
+  await lk?.stop();
+});
+
+async function activeCall(
+  callerId: string,
+  calleeId: string,
+): Promise<{
+  call: Call;
+  caller: TestClient;
+  callee: TestClient;
+  media: LiveKitMedia;
+  callerMedia: LiveKitMedia;
+}> {
+  const caller = await server.connect(agent(callerId));
+  const callee = await server.connect(agent(calleeId));
+  const incoming = waitForEvent(callee, 'incoming-call');
+  const ack = await emitAck(caller, 'initiate-call', { to: calleeId });
+  if (!ack.ok) throw new Error(ack.error.code);
+  await incoming;
+  const accepted = waitForEvent(caller, 'call-accepted');
+  const acc = await emitAck(callee, 'accept-call', { callId: ack.call.id });
+  if (!acc.ok) throw new Error(acc.error.code);
+  const { media: callerMedia } = await accepted;
+  return {
+    call: acc.call,
+    caller,
+    callee,
+    media: acc.media as LiveKitMedia,
+    callerMedia: callerMedia as LiveKitMedia,
+  };
+}
+
+function tokenRequest(bearer: string, callId: string): Promise<Response> {
+  return fetch(`${server.url}/api/livekit/token`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ callId }),
+  });
+}
+
+/** Signs a webhook body the way livekit-server does: a JWT whose sha256 claim hashes the body. */
+async function signedWebhook(body: string, secret = lk.apiSecret): Promise<Response> {
+  const token = new AccessToken(lk.apiKey, secret);
+  token.sha256 = createHash('sha256').update(body).digest('base64');
+  return fetch(`${server.url}/api/livekit/webhook`, {
+    method: 'POST',
+    headers: { authorization: await token.toJwt(), 'content-type': 'application/webhook+json' },
+    body,
+  });
+}
+
+describe('LiveKit media', () => {
+  it('creates a two-person, tenant-prefixed room and mints room-scoped short-lived tokens', async () => {
+    const { call, media, callerMedia } = await activeCall('alice', 'bob');
+    expect(media).toMatchObject({ kind: 'livekit', url: lk.wsUrl, room: `acme-${call.id}` });
+    expect(callerMedia.room).toBe(media.room);
+    const room = (await rooms.listRooms([media.room]))[0];
+    expect(room?.maxParticipants).toBe(2);
+
+    const claims = decodeJwt(media.token) as {
+      sub?: string;
+      exp?: number;
+      iat?: number;
+      nbf?: number;
+      video?: Record<string, unknown>;
+    };
+    expect(claims.sub).toBe('bob');
+    expect(claims.video).toMatchObject({
+      room: media.room,
+      roomJoin: true,
+      canPublish: true,
+      canSubscribe: true,
+    });
+    expect(claims.video?.roomCreate).toBeUndefined();
+    expect(claims.video?.roomAdmin).toBeUndefined();
+    expect((claims.exp ?? 0) - (claims.nbf ?? claims.iat ?? 0)).toBeLessThanOrEqual(600);
+    expect(decodeJwt(callerMedia.token).sub).toBe('alice');
+  });
+
+  it('hands a fresh token only to a party of the accepted call', async () => {
+    const { call, caller } = await activeCall('carol', 'dave');
+    const res = await tokenRequest(await server.mintToken(agent('carol')), call.id);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { url: string; token: string; room: string };
+    expect(body).toMatchObject({ url: lk.wsUrl, room: `acme-${call.id}` });
+    expect(decodeJwt(body.token).sub).toBe('carol');
+
+    expect((await tokenRequest(await server.mintToken(agent('eve')), call.id)).status).toBe(404);
+    expect(
+      (await tokenRequest(await server.mintToken(agent('carol', 'globex')), call.id)).status,
+    ).toBe(404);
+    expect((await tokenRequest(await server.mintToken(agent('carol')), randomUUID())).status).toBe(
+      404,
+    );
+
+    // A party of a call that is still ringing gets 409, not a token.
+    const frank = await server.connect(agent('frank'));
+    await server.connect(agent('gina'));
+    const ringing = await emitAck(frank, 'initiate-call', { to: 'gina' });
+    if (!ringing.ok) throw new Error(ringing.error.code);
+    expect(
+      (await tokenRequest(await server.mintToken(agent('frank')), ringing.call.id)).status,
+    ).toBe(409);
+    await emitAck(frank, 'end-call', { callId: ringing.call.id });
+    await emitAck(caller, 'end-call', { callId: call.id });
+  });
+
+  it('deletes the room when the call ends', async () => {
+    const { call, caller, media } = await activeCall('henry', 'iris');
+    expect((await rooms.listRooms([media.room])).length).toBe(1);
+    await emitAck(caller, 'end-call', { callId: call.id });
+    await waitFor(async () => (await rooms.listRooms([media.room])).length === 0, {
+      timeoutMs: 15_000,
+      what: 'the room to be deleted',
+    });
+  });
+
+  it('receives real, signed webhooks from livekit-server', async () => {
+    await activeCall('jack', 'kate');
+    await waitFor(
+      async () =>
+        /synapse_livekit_webhooks_total\{event="room_started"\} [1-9]/.test(
+          await (await fetch(`${server.url}/metrics`)).text(),
+        ),
+      { timeoutMs: 20_000, what: 'a room_started webhook from livekit-server' },
+    );
+  });
+
+  it('ends the call disconnected when a party leaves the room and does not rejoin', async () => {
+    const { call, caller, media } = await activeCall('liam', 'mia');
+    const body = JSON.stringify({
+      event: 'participant_left',
+      id: `EV_${randomUUID()}`,
+      room: { name: media.room },
+      participant: { identity: 'mia' },
+    });
+    const ended = waitForEvent(caller, 'call-ended');
+    const res = await signedWebhook(body);
+    expect(res.status).toBe(200);
+    // LiveKit retries deliveries; the same event id twice is processed once.
+    expect(await (await signedWebhook(body)).json()).toMatchObject({ duplicate: true });
+    expect((await ended).call).toMatchObject({
+      id: call.id,
+      endReason: 'disconnected',
+      endedBy: 'mia',
+    });
+  });
+
+  it('keeps the call when the party rejoins within the grace window', async () => {
+    const { call, caller, media } = await activeCall('noah', 'olga');
+    const event = (name: string) =>
+      JSON.stringify({
+        event: name,
+        id: `EV_${randomUUID()}`,
+        room: { name: media.room },
+        participant: { identity: 'olga' },
+      });
+    await signedWebhook(event('participant_left'));
+    await signedWebhook(event('participant_joined'));
+    // Another call's grace expiry is the barrier: once it fired, this one would have too.
+    const probe = await activeCall('pia', 'quinn');
+    const probeEnded = waitForEvent(probe.caller, 'call-ended');
+    await signedWebhook(
+      JSON.stringify({
+        event: 'participant_left',
+        id: `EV_${randomUUID()}`,
+        room: { name: probe.media.room },
+        participant: { identity: 'quinn' },
+      }),
+    );
+    await probeEnded;
+    expect(await server.synapse.stores.registry.get(call.id)).toMatchObject({
+      call: { state: 'active' },
+    });
+    await emitAck(caller, 'end-call', { callId: call.id });
+  });
+
+  it('refuses webhooks with a bad signature', async () => {
+    const body = JSON.stringify({
+      event: 'room_started',
+      id: `EV_${randomUUID()}`,
+      room: { name: 'x' },
+    });
+    expect((await signedWebhook(body, 'wrong-secret-wrong-secret')).status).toBe(401);
+    const unsigned = await fetch(`${server.url}/api/livekit/webhook`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/webhook+json' },
+      body,
+    });
+    expect(unsigned.status).toBe(401);
+  });
+});
+
+describe('LiveKit token endpoint without LiveKit', () => {
+  let p2p: TestServer;
+  beforeAll(async () => {
+    p2p = await startTestServer();
+  });
+  afterAll(async () => {
+    await p2p?.close();
+  });
+
+  it('answers 409 to a party of a P2P call and 404 to anyone else', async () => {
+    const alice = await p2p.connect(agent('alice'));
+    const bob = await p2p.connect(agent('bob'));
+    const ack = await emitAck(alice, 'initiate-call', { to: 'bob' });
+    if (!ack.ok) throw new Error(ack.error.code);
+    await emitAck(bob, 'accept-call', { callId: ack.call.id });
+    const request = async (sub: string, tenant = 'acme') =>
+      fetch(`${p2p.url}/api/livekit/token`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${await p2p.mintToken(agent(sub, tenant))}`,
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify({ callId: ack.call.id }),
+      });
+    expect((await request('alice')).status).toBe(409);
+    expect((await request('carol')).status).toBe(404);
+    expect((await request('alice', 'globex')).status).toBe(404);
+    const webhook = await fetch(`${p2p.url}/api/livekit/webhook`, { method: 'POST', body: '{}' });
+    expect(webhook.status).toBe(404);
+  });
+});

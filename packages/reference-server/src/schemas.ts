@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import {
+  LIMITS,
+  SETTABLE_STATUSES,
+  type ClientEventName,
+  type ClientToServerEvents,
+} from '@synapse-calling/sdk-core/protocol';
+
+/**
+ * One schema per client event. Handlers only ever see data that passed these, so a malformed
+ * payload can never reach the state machine.
+ */
+
+const id = z.string().min(1).max(LIMITS.maxIdLength);
+
+const byteLength = (value: unknown): number =>
+  Buffer.byteLength(JSON.stringify(value) ?? '', 'utf8');
+
+const metadata = z
+  .record(z.string(), z.unknown())
+  .refine((value) => byteLength(value) <= LIMITS.maxMetadataBytes, {
+    message: `metadata must be at most ${LIMITS.maxMetadataBytes} bytes of JSON`,
+  });
+
+const userIds = z.array(id).max(LIMITS.maxPresenceIds);
+
+const description = z.object({
+  type: z.enum(['offer', 'answer', 'rollback', 'pranswer']),
+  sdp: z.string().optional(),
+});
+
+const candidate = z
+  .object({
+    candidate: z.string(),
+    sdpMid: z.string().nullable().optional(),
+    sdpMLineIndex: z.number().int().nullable().optional(),
+    usernameFragment: z.string().nullable().optional(),
+  })
+  .nullable();
+
+const signal = z
+  .discriminatedUnion('type', [
+    z.object({ type: z.literal('description'), description }),
+    z.object({ type: z.literal('candidate'), candidate }),
+    z.object({ type: z.literal('hangup-media') }),
+  ])
+  .refine((value) => byteLength(value) <= LIMITS.maxSignalBytes, {
+    message: `signal must be at most ${LIMITS.maxSignalBytes} bytes of JSON`,
+  });
+
+/** The payload type of a client event, as declared in the shared protocol. */
+export type PayloadOf<E extends ClientEventName> = Parameters<ClientToServerEvents[E]>[0];
+
+type Schemas = { [E in ClientEventName]: z.ZodType<PayloadOf<E>> };
+
+// A missing payload (`socket.emit('heartbeat', ack)`) is treated as `{}` by the dispatcher.
+export const eventSchemas: Schemas = {
+  'initiate-call': z.object({ to: id, metadata: metadata.optional() }),
+  'accept-call': z.object({ callId: id }),
+  'reject-call': z.object({
+    callId: id,
+    reason: z.string().max(LIMITS.maxReasonLength).optional(),
+  }),
+  'end-call': z.object({ callId: id }),
+  'set-status': z.object({ status: z.enum(SETTABLE_STATUSES) }),
+  'subscribe-presence': z.object({ userIds }),
+  'unsubscribe-presence': z.object({ userIds }),
+  heartbeat: z.object({ idle: z.boolean().optional() }),
+  sync: z.object({}) as unknown as z.ZodType<Record<string, never>>,
+  'media-signal': z.object({ callId: id, signal }),
+};
+
+/** Turns zod's issues into one short line for the error ack. */
+export function describeIssues(error: z.ZodError): string {
+  const first = error.issues[0];
+  if (!first) return 'invalid payload';
+  const path = first.path.length ? `${first.path.join('.')}: ` : '';
+  return `${path}${first.message}`;
+}

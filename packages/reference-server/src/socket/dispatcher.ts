@@ -1,0 +1,116 @@
+import type { Logger } from 'pino';
+import type {
+  Ack,
+  ClientEventName,
+  ClientToServerEvents,
+  ProtocolError,
+} from '@synapse-calling/sdk-core/protocol';
+import { ProtocolFailure } from '../errors';
+import type { Metrics } from '../metrics';
+import { TokenBucket } from '../rate-limit';
+import { describeIssues, eventSchemas, type PayloadOf } from '../schemas';
+import type { CallSocket } from './types';
+
+/** The success half of an event's acknowledgement, without `ok`. */
+export type ResultOf<E extends ClientEventName> = Parameters<ClientToServerEvents[E]>[1] extends (
+  ack: infer A,
+) => void
+  ? A extends { ok: true }
+    ? Omit<A, 'ok'>
+    : never
+  : never;
+
+export type Handlers = {
+  [E in ClientEventName]: (socket: CallSocket, payload: PayloadOf<E>) => Promise<ResultOf<E>>;
+};
+
+type AnyAck = (ack: Ack<object>) => void;
+
+/** The loose shape of `socket.on` used to receive raw, unvalidated arguments. */
+interface RawEvents {
+  on(event: string, listener: (...args: unknown[]) => void): void;
+  use(fn: (packet: unknown[], next: (err?: Error) => void) => void): void;
+}
+
+export interface DispatcherOptions {
+  rateLimit: { perSecond: number; burst: number } | false;
+  metrics: Metrics;
+  logger: Logger;
+}
+
+/**
+ * Wires one connection's events to the handlers: rate limit first, then the event's schema,
+ * then the handler; whatever happens the client gets exactly one acknowledgement (if it sent a
+ * callback) and nothing escapes to crash the process. Unknown events are ignored.
+ */
+export function attachHandlers(
+  socket: CallSocket,
+  handlers: Handlers,
+  options: DispatcherOptions,
+): void {
+  const raw = socket as unknown as RawEvents;
+  const { metrics, logger } = options;
+
+  if (options.rateLimit) {
+    const bucket = new TokenBucket(options.rateLimit.perSecond, options.rateLimit.burst);
+    raw.use((packet, next) => {
+      if (bucket.take()) return next();
+      metrics.rateLimited.inc();
+      const ack = packet.at(-1);
+      if (typeof ack === 'function') {
+        (ack as AnyAck)({
+          ok: false,
+          error: { code: 'rate-limited', message: 'too many events; slow down' },
+        });
+      }
+      // Dropped: not calling next() means no handler runs.
+    });
+  }
+
+  for (const event of Object.keys(eventSchemas) as ClientEventName[]) {
+    raw.on(event, (...args: unknown[]) => {
+      const last = args.at(-1);
+      const ack: AnyAck = typeof last === 'function' ? (last as AnyAck) : () => undefined;
+      const payload = typeof args[0] === 'function' || args[0] === undefined ? {} : args[0];
+      void dispatch(event, payload, ack);
+    });
+  }
+
+  async function dispatch<E extends ClientEventName>(
+    event: E,
+    payload: unknown,
+    ack: AnyAck,
+  ): Promise<void> {
+    const stop = metrics.handling.startTimer({ event });
+    let outcome = 'ok';
+    try {
+      const parsed = eventSchemas[event].safeParse(payload);
+      if (!parsed.success) {
+        throw new ProtocolFailure('invalid-payload', describeIssues(parsed.error));
+      }
+      const handler = handlers[event] as (s: CallSocket, p: PayloadOf<E>) => Promise<object>;
+      const result = await handler(socket, parsed.data);
+      ack({ ok: true, ...result });
+    } catch (err) {
+      let error: ProtocolError;
+      if (err instanceof ProtocolFailure) {
+        error = err.toJSON();
+      } else {
+        logger.error({ err, event }, 'handler failed');
+        error = { code: 'internal', message: 'internal error' };
+      }
+      outcome = error.code;
+      safeAck(ack, { ok: false, error }, logger);
+    } finally {
+      stop({ outcome });
+    }
+  }
+}
+
+function safeAck(ack: AnyAck, value: Ack<object>, logger: Logger): void {
+  try {
+    ack(value);
+  } catch (err) {
+    logger.warn({ err }, 'acknowledgement failed');
+  }
+}

@@ -1,0 +1,27 @@
+import type { Namespace, Socket } from 'socket.io';
+import type {
+  ClientToServerEvents,
+  ServerToClientEvents,
+} from '@synapse-calling/sdk-core/protocol';
+import type { Identity } from '../auth';
+
+/** Per-connection state Socket.IO keeps for us in `socket.data`. */
+export interface SocketData {
+  identity: Identity;
+  /** Users whose presence this connection subscribed to. */
+  subscriptions: Set<string>;
+}
+
+export type CallNamespace = Namespace<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  Record<string, never>,
+  SocketData
+>;
+
+export type CallSocket = Socket<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  Record<string, never>,
+  SocketData
+>;

@@ -1,0 +1,77 @@
+import type { CallState } from '@synapse-calling/sdk-core/protocol';
+import { userKey } from './keys';
+import type { CallRecord, CallRegistry, CreateResult, PartySide } from './types';
+
+/**
+ * Single-process registry. Every method body runs without an `await` between its check and its
+ * write, which is what makes `create` and `transition` atomic on one Node event loop.
+ */
+export class MemoryCallRegistry implements CallRegistry {
+  private readonly calls = new Map<string, CallRecord>();
+  /** userKey → id of the user's unfinished call (one call per user at a time). */
+  private readonly byUser = new Map<string, string>();
+
+  async create(record: CallRecord): Promise<CreateResult> {
+    const { tenant, call } = record;
+    for (const id of [call.from.id, call.to.id]) {
+      const existing = this.byUser.get(userKey(tenant, id));
+      const conflict = existing ? this.calls.get(existing) : undefined;
+      if (conflict) return { ok: false, conflict: clone(conflict) };
+    }
+    this.calls.set(call.id, clone(record));
+    this.byUser.set(userKey(tenant, call.from.id), call.id);
+    this.byUser.set(userKey(tenant, call.to.id), call.id);
+    return { ok: true };
+  }
+
+  async get(callId: string): Promise<CallRecord | undefined> {
+    const record = this.calls.get(callId);
+    return record ? clone(record) : undefined;
+  }
+
+  async transition(
+    callId: string,
+    expected: CallState,
+    update: (current: CallRecord) => CallRecord,
+  ): Promise<CallRecord | undefined> {
+    const current = this.calls.get(callId);
+    if (!current || current.call.state !== expected) return undefined;
+    const next = clone(update(clone(current)));
+    if (next.call.state === 'ended') {
+      this.calls.delete(callId);
+      for (const id of [next.call.from.id, next.call.to.id]) {
+        const key = userKey(next.tenant, id);
+        if (this.byUser.get(key) === callId) this.byUser.delete(key);
+      }
+    } else {
+      this.calls.set(callId, next);
+    }
+    return clone(next);
+  }
+
+  async setSocket(
+    callId: string,
+    side: PartySide,
+    socketId: string | null,
+  ): Promise<CallRecord | undefined> {
+    const current = this.calls.get(callId);
+    if (!current) return undefined;
+    current.sockets[side] = socketId;
+    return clone(current);
+  }
+
+  async forUser(tenant: string, userId: string): Promise<CallRecord[]> {
+    const id = this.byUser.get(userKey(tenant, userId));
+    const record = id ? this.calls.get(id) : undefined;
+    return record ? [clone(record)] : [];
+  }
+
+  async all(): Promise<CallRecord[]> {
+    return [...this.calls.values()].map(clone);
+  }
+}
+
+/** Callers get copies so that nobody mutates stored state except through the registry. */
+function clone(record: CallRecord): CallRecord {
+  return structuredClone(record);
+}

@@ -1,0 +1,136 @@
+import type { Call, CallState, Role } from '@synapse-calling/sdk-core/protocol';
+
+/**
+ * Storage seams. Every method returns a Promise even where the embedded implementation is
+ * synchronous, so that a Redis implementation (many server nodes acting as one) fits without
+ * changing the managers that use them.
+ */
+
+/** How media for a call flows; decided when the call is created and never changed. */
+export type MediaKind = 'livekit' | 'p2p';
+
+/** Which side of a call a user is on. */
+export type PartySide = 'caller' | 'callee';
+
+/** A call as the server keeps it: the wire view plus what only the server needs. */
+export interface CallRecord {
+  call: Call;
+  tenant: string;
+  media: MediaKind;
+  /** LiveKit room name; decided by the server, tenant-prefixed. */
+  room?: string;
+  /**
+   * The socket id that carries the call for each party (the one that initiated / accepted it);
+   * `null` while that party is disconnected and inside the reconnect grace window.
+   */
+  sockets: Record<PartySide, string | null>;
+}
+
+/** Why `CallRegistry.create` refused: a party already has an unfinished call. */
+export type CreateResult = { ok: true } | { ok: false; conflict: CallRecord };
+
+/** Unfinished (ringing or active) calls. Ended calls leave the registry and live in the CallLog. */
+export interface CallRegistry {
+  /**
+   * Adds a call unless the caller or the callee already has an unfinished call, atomically (the
+   * check and the insert cannot interleave with another create). Busy and glare rest on this.
+   */
+  create(record: CallRecord): Promise<CreateResult>;
+  get(callId: string): Promise<CallRecord | undefined>;
+  /**
+   * Compare-and-set: replaces the record only if its current state is `expected`. Returns the
+   * stored record on success, `undefined` when the state had already moved on (or the call is
+   * gone). Leaving the `ended` state removes the call from the registry.
+   */
+  transition(
+    callId: string,
+    expected: CallState,
+    update: (current: CallRecord) => CallRecord,
+  ): Promise<CallRecord | undefined>;
+  /** Sets which socket carries the call for one party; no-op when the call is gone. */
+  setSocket(
+    callId: string,
+    side: PartySide,
+    socketId: string | null,
+  ): Promise<CallRecord | undefined>;
+  /** Unfinished calls the user is a party of (at most one under the one-call-per-user rule). */
+  forUser(tenant: string, userId: string): Promise<CallRecord[]>;
+  /** Every unfinished call (metrics, shutdown, restart). */
+  all(): Promise<CallRecord[]>;
+}
+
+/** One live Socket.IO connection of a user. Presence is derived from these entries. */
+export interface ConnectionEntry {
+  socketId: string;
+  tenant: string;
+  userId: string;
+  name: string;
+  role: Role;
+  idle: boolean;
+  connectedAt: number;
+}
+
+/** A status a user chose explicitly; `null` means "derive it from activity". */
+export type ManualStatus = 'away' | 'dnd' | null;
+
+/** What the server remembers about a user beyond their connections (durable). */
+export interface UserRecord {
+  tenant: string;
+  userId: string;
+  name: string;
+  role: Role;
+  /** Last moment any connection of the user was alive; `null` if never seen. */
+  lastSeen: number | null;
+}
+
+/** Live connections (volatile) and the user directory with lastSeen (durable). */
+export interface PresenceStore {
+  addConnection(entry: ConnectionEntry): Promise<void>;
+  /** Removes the entry and returns how many connections the user still has. */
+  removeConnection(tenant: string, userId: string, socketId: string): Promise<number>;
+  connections(tenant: string, userId: string): Promise<ConnectionEntry[]>;
+  setIdle(tenant: string, userId: string, socketId: string, idle: boolean): Promise<void>;
+  getManualStatus(tenant: string, userId: string): Promise<ManualStatus>;
+  setManualStatus(tenant: string, userId: string, status: ManualStatus): Promise<void>;
+  getUser(tenant: string, userId: string): Promise<UserRecord | undefined>;
+  /** Creates or updates the durable user record (name, role, lastSeen). */
+  saveUser(user: UserRecord): Promise<void>;
+}
+
+/** One row of the durable call log: the call plus bookkeeping the host may want. */
+export interface CallLogEntry {
+  tenant: string;
+  call: Call;
+  media: MediaKind;
+  room?: string;
+  /** Milliseconds between answer and end; 0 for calls never answered; null while in progress. */
+  durationMs: number | null;
+}
+
+export interface CallLogPage {
+  entries: CallLogEntry[];
+  nextCursor: string | null;
+}
+
+/** Durable history of every call, written at each transition. */
+export interface CallLog {
+  /** Inserts or updates the row for `entry.call.id`. */
+  write(entry: CallLogEntry): Promise<void>;
+  get(callId: string): Promise<CallLogEntry | undefined>;
+  /** The user's calls in the tenant, newest first; `cursor` is opaque (from a previous page). */
+  listForUser(
+    tenant: string,
+    userId: string,
+    page: { limit: number; cursor?: string },
+  ): Promise<CallLogPage>;
+  /** Calls that were not ended when the process stopped, for recovery on start. */
+  listUnfinished(): Promise<CallLogEntry[]>;
+}
+
+/** Thrown by `listForUser` for a cursor it did not produce. */
+export class InvalidCursorError extends Error {
+  constructor() {
+    super('invalid cursor');
+    this.name = 'InvalidCursorError';
+  }
+}

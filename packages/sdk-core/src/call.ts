@@ -1,0 +1,380 @@
+import { TypedEmitter } from './emitter';
+import { CallError, toSynapseError, type SynapseError } from './errors';
+import type { Call as ServerCall, CallMetadata, Media, MediaSignal, Party } from './protocol';
+import type { MediaSession } from './media/session';
+import type { RequestPayload, RequestResult } from './signaling';
+import type {
+  CallDirection,
+  CallEndReason,
+  CallQuality,
+  CallSnapshot,
+  ClientCallState,
+  MediaKind,
+} from './types';
+
+/** Remote level above which the peer counts as speaking (`CallSnapshot.speaking`). */
+const SPEAKING_THRESHOLD = 0.04;
+
+export interface CallEvents {
+  /** The state changed (`ringing` → `connecting` → `active` → `ended`). */
+  stateChanged: (state: ClientCallState, previous: ClientCallState) => void;
+  /** The call ended; `endReason` says why. */
+  ended: (reason: CallEndReason | undefined) => void;
+  mutedChanged: (muted: boolean) => void;
+  qualityChanged: (quality: CallQuality) => void;
+  /** The browser refused to autoplay the remote audio; call `startAudio()` from a click. */
+  audioBlockedChanged: (blocked: boolean) => void;
+  /** Remote level 0..1, about ten times a second while media is up. */
+  audioLevel: (level: number) => void;
+  /** Media lost its path and is recovering (the call goes on). */
+  mediaReconnecting: () => void;
+  mediaReconnected: () => void;
+  error: (err: SynapseError) => void;
+}
+
+/** What a Call needs from its manager; given in the constructor so a Call is testable alone. */
+export interface CallContext {
+  selfId: string;
+  mediaEnabled: boolean;
+  request<E extends 'accept-call' | 'reject-call' | 'end-call'>(
+    event: E,
+    payload: RequestPayload<E>,
+  ): Promise<RequestResult<E>>;
+  acquireMicrophone(deviceId: string | undefined): Promise<MediaStreamTrack>;
+  createSession(call: Call, media: Media, track: MediaStreamTrack): MediaSession;
+  /** Whether another call already occupies this client. */
+  hasOtherActiveCall(call: Call): boolean;
+  /** Something observable changed (the manager updates the snapshot store). */
+  changed(call: Call): void;
+}
+
+/**
+ * One call as this client sees it: a small state machine fed by server events (`handle…`) and
+ * driven by the user's methods, owning the call's MediaSession while media is up.
+ */
+export class Call extends TypedEmitter<CallEvents> {
+  readonly id: string;
+  readonly direction: CallDirection;
+  readonly peer: Party;
+  readonly createdAt: number;
+  metadata: CallMetadata | undefined;
+  private currentState: ClientCallState;
+  private answeredAt: number | null = null;
+  private endedAtMs: number | null = null;
+  private reason: CallEndReason | undefined;
+  private isMuted = false;
+  private session: MediaSession | null = null;
+  private kind: MediaKind | null = null;
+  private pendingTrack: MediaStreamTrack | null = null;
+  private pendingSignals: MediaSignal[] = [];
+  private inputDeviceId: string | undefined;
+  private outputDeviceId: string | undefined;
+  private level = 0;
+  private isSpeaking = false;
+  private reconnecting = false;
+  private cached: CallSnapshot | null = null;
+
+  constructor(
+    private readonly ctx: CallContext,
+    data: ServerCall,
+  ) {
+    super();
+    this.id = data.id;
+    this.direction = data.from.id === ctx.selfId ? 'outgoing' : 'incoming';
+    this.peer = this.direction === 'outgoing' ? data.to : data.from;
+    this.createdAt = data.createdAt;
+    this.metadata = data.metadata;
+    this.currentState = data.state === 'ringing' ? 'ringing' : 'idle';
+  }
+
+  get state(): ClientCallState {
+    return this.currentState;
+  }
+  /** When the call was answered (ms since the epoch), or null. */
+  get startedAt(): number | null {
+    return this.answeredAt;
+  }
+  get endedAt(): number | null {
+    return this.endedAtMs;
+  }
+  /** Seconds since the call was answered, live (frozen once it ends). */
+  get duration(): number {
+    if (this.answeredAt === null) return 0;
+    return Math.max(0, Math.floor(((this.endedAtMs ?? Date.now()) - this.answeredAt) / 1000));
+  }
+  get endReason(): CallEndReason | undefined {
+    return this.reason;
+  }
+  get muted(): boolean {
+    return this.isMuted;
+  }
+  get quality(): CallQuality {
+    return this.session?.quality ?? 'unknown';
+  }
+  get audioBlocked(): boolean {
+    return this.session?.audioBlocked ?? false;
+  }
+  /** Remote level 0..1 (0 without media). */
+  get remoteAudioLevel(): number {
+    return this.level;
+  }
+  /** The peer's audio, for analysis or custom playback (the SDK already plays it). */
+  get remoteStream(): MediaStream | null {
+    return this.session?.remoteStream ?? null;
+  }
+  get mediaKind(): MediaKind | null {
+    return this.kind;
+  }
+  /** @internal The media session (tests, advanced use). */
+  get media(): MediaSession | null {
+    return this.session;
+  }
+
+  /** Answers an incoming ringing call: opens the microphone first, then tells the server. */
+  async accept(): Promise<void> {
+    if (this.direction !== 'incoming' || this.currentState !== 'ringing') {
+      throw CallError.invalidState(`Cannot accept a ${this.direction} call that is ${this.state}`);
+    }
+    if (this.ctx.hasOtherActiveCall(this)) throw CallError.alreadyInCall();
+    // Microphone first: a denied permission must fail here, with the call still ringing, rather
+    // than after the caller has been told the call was answered.
+    const track = this.ctx.mediaEnabled
+      ? await this.ctx.acquireMicrophone(this.inputDeviceId)
+      : null;
+    if (this.currentState !== 'ringing') {
+      track?.stop();
+      throw CallError.invalidState(`The call ended while opening the microphone`);
+    }
+    let result: RequestResult<'accept-call'>;
+    try {
+      result = await this.ctx.request('accept-call', { callId: this.id });
+    } catch (err) {
+      track?.stop();
+      throw toSynapseError(err);
+    }
+    this.handleAccepted(result.call, result.media, track);
+  }
+
+  /** Declines an incoming ringing call. */
+  async reject(reason?: string): Promise<void> {
+    if (this.direction !== 'incoming' || this.currentState !== 'ringing') {
+      throw CallError.invalidState(`Cannot reject a ${this.direction} call that is ${this.state}`);
+    }
+    const { call } = await this.ctx.request('reject-call', { callId: this.id, reason });
+    this.handleServerCall(call);
+  }
+
+  /** Hangs up (or cancels an outgoing call still ringing; rejects an incoming one). Idempotent. */
+  async end(): Promise<void> {
+    if (this.currentState === 'ended') return;
+    if (this.direction === 'incoming' && this.currentState === 'ringing') return this.reject();
+    const { call } = await this.ctx.request('end-call', { callId: this.id });
+    this.handleServerCall(call);
+  }
+
+  async mute(): Promise<void> {
+    this.setMuted(true);
+  }
+
+  async unmute(): Promise<void> {
+    this.setMuted(false);
+  }
+
+  /** Switches the microphone (`'default'` for the system default); the call stays up. */
+  async setInputDevice(deviceId: string): Promise<void> {
+    this.inputDeviceId = deviceId;
+    await this.session?.setInputDevice(deviceId);
+  }
+
+  /** Routes the remote audio to a speaker (where `setSinkId` is supported). */
+  async setOutputDevice(deviceId: string): Promise<void> {
+    this.outputDeviceId = deviceId;
+    await this.session?.setOutputDevice(deviceId);
+  }
+
+  /** Starts remote audio the browser blocked (`audioBlocked`); call it from a user gesture. */
+  async startAudio(): Promise<void> {
+    await this.session?.startAudio();
+    this.touch();
+  }
+
+  /** A plain object for stores and serialisation; the same object until something changes. */
+  snapshot(): CallSnapshot {
+    this.cached ??= {
+      id: this.id,
+      state: this.currentState,
+      direction: this.direction,
+      peer: this.peer,
+      metadata: this.metadata,
+      createdAt: this.createdAt,
+      startedAt: this.answeredAt,
+      endedAt: this.endedAtMs,
+      duration: this.duration,
+      endReason: this.reason,
+      muted: this.isMuted,
+      quality: this.quality,
+      audioBlocked: this.audioBlocked,
+      speaking: this.isSpeaking,
+      mediaKind: this.kind,
+      mediaReconnecting: this.reconnecting,
+    };
+    return this.cached;
+  }
+
+  toJSON(): CallSnapshot {
+    return this.snapshot();
+  }
+
+  // --- fed by the CallManager -------------------------------------------------------------
+
+  /** @internal The microphone opened before `initiate-call`, used once the call is accepted. */
+  holdMicrophone(track: MediaStreamTrack | null): void {
+    this.pendingTrack = track;
+  }
+
+  /** @internal Any server view of this call (an ack, an event, a sync entry). */
+  handleServerCall(data: ServerCall, reason?: CallEndReason): void {
+    if (this.currentState === 'ended') return;
+    this.metadata = data.metadata ?? this.metadata;
+    if (data.answeredAt && this.answeredAt === null) this.answeredAt = data.answeredAt;
+    if (data.state === 'ended') {
+      this.finish(reason ?? data.endReason, data.endedAt);
+    } else if (data.state === 'ringing' && this.currentState === 'idle') {
+      this.setState('ringing');
+    } else if (data.state === 'active' && !this.session && !this.ctx.mediaEnabled) {
+      this.answeredAt ??= Date.now();
+      this.setState('active');
+    }
+  }
+
+  /** @internal The call was answered and media may start (callee ack, caller event, resume). */
+  handleAccepted(data: ServerCall, media: Media | undefined, track: MediaStreamTrack | null): void {
+    this.handleServerCall(data);
+    if (this.currentState === 'ended' || this.session) {
+      track?.stop();
+      return;
+    }
+    if (!this.ctx.mediaEnabled || !media) {
+      track?.stop();
+      this.answeredAt ??= Date.now();
+      this.setState('active');
+      return;
+    }
+    this.setState('connecting');
+    void this.startMedia(media, track ?? this.pendingTrack);
+    this.pendingTrack = null;
+  }
+
+  /** @internal */
+  handleSignal(signal: MediaSignal): void {
+    if (this.session) this.session.handleSignal(signal);
+    else if (this.currentState !== 'ended') this.pendingSignals.push(signal);
+  }
+
+  /** @internal The signalling socket came back while this call's media runs. */
+  handleSignalingReconnected(): void {
+    this.session?.handleSignalingReconnected();
+  }
+
+  /** @internal Ends locally (server said so, or this client is shutting down). */
+  finish(reason: CallEndReason | undefined, endedAt?: number): void {
+    if (this.currentState === 'ended') return;
+    this.reason = reason;
+    this.endedAtMs = endedAt ?? Date.now();
+    this.pendingTrack?.stop();
+    this.pendingTrack = null;
+    this.pendingSignals = [];
+    this.session?.close();
+    this.session = null;
+    this.level = 0;
+    this.isSpeaking = false;
+    this.setState('ended');
+    this.emit('ended', reason);
+  }
+
+  private async startMedia(media: Media, given: MediaStreamTrack | null): Promise<void> {
+    let track = given;
+    try {
+      track ??= await this.ctx.acquireMicrophone(this.inputDeviceId);
+    } catch (err) {
+      return this.mediaFailed(toSynapseError(err, 'media-failed'));
+    }
+    if (this.currentState === 'ended') {
+      track.stop();
+      return;
+    }
+    const session = this.ctx.createSession(this, media, track);
+    this.session = session;
+    this.kind = session.kind;
+    session.setMuted(this.isMuted);
+    session.on('connected', () => {
+      this.answeredAt ??= Date.now();
+      this.setState('active');
+    });
+    session.on('reconnecting', () => {
+      this.reconnecting = true;
+      this.touch();
+      this.emit('mediaReconnecting');
+    });
+    session.on('reconnected', () => {
+      this.reconnecting = false;
+      this.touch();
+      this.emit('mediaReconnected');
+    });
+    session.on('failed', (err) => this.mediaFailed(err));
+    session.on('error', (err) => this.emit('error', err));
+    session.on('qualityChanged', (q) => {
+      this.touch();
+      this.emit('qualityChanged', q);
+    });
+    session.on('audioBlockedChanged', (b) => {
+      this.touch();
+      this.emit('audioBlockedChanged', b);
+    });
+    session.on('remoteStream', () => this.touch());
+    session.on('audioLevel', (level) => {
+      this.level = level;
+      this.emit('audioLevel', level);
+      const speaking = level > SPEAKING_THRESHOLD;
+      if (speaking !== this.isSpeaking) {
+        this.isSpeaking = speaking;
+        this.touch();
+      }
+    });
+    for (const signal of this.pendingSignals.splice(0)) session.handleSignal(signal);
+    try {
+      await session.start();
+      if (this.outputDeviceId) await session.setOutputDevice(this.outputDeviceId);
+    } catch (err) {
+      this.mediaFailed(toSynapseError(err, 'media-failed'));
+    }
+  }
+
+  /** Media could not start or recover: say so and hang up (a call without audio is useless). */
+  private mediaFailed(err: SynapseError): void {
+    if (this.currentState === 'ended') return;
+    this.emit('error', err);
+    this.end().catch(() => this.finish('failed'));
+  }
+
+  private setMuted(muted: boolean): void {
+    if (muted === this.isMuted) return;
+    this.isMuted = muted;
+    this.session?.setMuted(muted);
+    this.touch();
+    this.emit('mutedChanged', muted);
+  }
+
+  private setState(state: ClientCallState): void {
+    const previous = this.currentState;
+    if (state === previous) return;
+    this.currentState = state;
+    this.touch();
+    this.emit('stateChanged', state, previous);
+  }
+
+  private touch(): void {
+    this.cached = null;
+    this.ctx.changed(this);
+  }
+}

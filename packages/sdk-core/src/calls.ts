@@ -1,0 +1,220 @@
+import { Call, type CallContext } from './call';
+import { TypedEmitter } from './emitter';
+import { CallError, toSynapseError, type SynapseError } from './errors';
+import type { MediaSession } from './media/session';
+import type { Call as ServerCall, CallMetadata, Media, SyncedCall } from './protocol';
+import type { SignalingManager } from './signaling';
+import type { CallEndReason } from './types';
+
+export interface CallManagerEvents {
+  /** Someone is calling this user. */
+  incomingCall: (call: Call) => void;
+  /** This client placed a call (it is ringing at the callee). */
+  callStarted: (call: Call) => void;
+  /** A call ended (any reason, including `answered-elsewhere`). */
+  callEnded: (call: Call) => void;
+  /** A call in progress was picked up again after a reload or reconnect (no new ring). */
+  callResumed: (call: Call) => void;
+  /** Any call was added, removed or changed. */
+  callsChanged: () => void;
+  error: (err: SynapseError) => void;
+}
+
+export interface CallManagerDeps {
+  signaling: SignalingManager;
+  selfId: () => string;
+  mediaEnabled: boolean;
+  acquireMicrophone(deviceId: string | undefined): Promise<MediaStreamTrack>;
+  createSession(call: Call, media: Media, track: MediaStreamTrack): MediaSession;
+  /** Looks up how calls that ended while offline ended (REST history); may return []. */
+  lookupEnded(ids: string[]): Promise<ServerCall[]>;
+}
+
+/** Ended call ids remembered so that late or duplicate events are ignored, not resurrected. */
+const REMEMBER_ENDED = 100;
+
+/**
+ * The calls of this client. Routes server events to the right Call (creating it when the event
+ * is the first news of it), enforces one call at a time, and reconciles after a reconnect.
+ */
+export class CallManager extends TypedEmitter<CallManagerEvents> {
+  private readonly calls = new Map<string, Call>();
+  private readonly endedIds: string[] = [];
+  private placing = false;
+  private last: Call | null = null;
+  private readonly ctx: CallContext;
+
+  constructor(private readonly deps: CallManagerDeps) {
+    super();
+    const s = deps.signaling;
+    this.ctx = {
+      get selfId() {
+        return deps.selfId();
+      },
+      mediaEnabled: deps.mediaEnabled,
+      request: (event, payload) => s.request(event, payload),
+      acquireMicrophone: (id) => deps.acquireMicrophone(id),
+      createSession: (call, media, track) => deps.createSession(call, media, track),
+      hasOtherActiveCall: (call) => this.placing || (!!this.active && this.active !== call),
+      changed: () => this.emit('callsChanged'),
+    };
+    s.onServer('incoming-call', ({ call }) => {
+      const existing = this.calls.has(call.id);
+      const c = this.upsert(call);
+      if (c && !existing && c.direction === 'incoming' && c.state === 'ringing') {
+        this.emit('incomingCall', c);
+      }
+    });
+    s.onServer('call-accepted', ({ call, media }) =>
+      this.upsert(call)?.handleAccepted(call, media, null),
+    );
+    s.onServer('call-rejected', ({ call }) => this.upsert(call)?.handleServerCall(call));
+    s.onServer('call-ended', ({ call }) => this.upsert(call)?.handleServerCall(call));
+    s.onServer('call-answered-elsewhere', ({ call }) =>
+      this.upsert(call)?.finish('answered-elsewhere', call.answeredAt),
+    );
+    s.onServer('media-signal', ({ callId, signal }) =>
+      this.calls.get(callId)?.handleSignal(signal),
+    );
+  }
+
+  /** The call this client is in or placing (not a ringing incoming one), or null. */
+  get active(): Call | null {
+    for (const call of this.calls.values()) {
+      if (call.direction === 'outgoing' || call.state === 'connecting' || call.state === 'active') {
+        return call;
+      }
+    }
+    return null;
+  }
+
+  /** Incoming calls still ringing, oldest first. */
+  get incoming(): Call[] {
+    return [...this.calls.values()].filter(
+      (c) => c.direction === 'incoming' && c.state === 'ringing',
+    );
+  }
+
+  /** Every call that has not ended. */
+  get all(): Call[] {
+    return [...this.calls.values()];
+  }
+
+  /** The most recently ended call, or null. */
+  get lastEnded(): Call | null {
+    return this.last;
+  }
+
+  get(callId: string): Call | undefined {
+    return this.calls.get(callId);
+  }
+
+  /** Places a call. The microphone opens first so a denied permission never rings anyone. */
+  async place(userId: string, opts: { metadata?: CallMetadata } = {}): Promise<Call> {
+    if (!this.deps.signaling.connected) throw CallError.notConnected();
+    if (this.placing || this.active) throw CallError.alreadyInCall();
+    this.placing = true;
+    let track: MediaStreamTrack | null = null;
+    try {
+      if (this.deps.mediaEnabled) track = await this.deps.acquireMicrophone(undefined);
+      // On glare (both called each other) the server answers the call that rang first and
+      // returns it with media, as `accept-call` would.
+      const { call, media } = (await this.deps.signaling.request('initiate-call', {
+        to: userId,
+        metadata: opts.metadata,
+      })) as { call: ServerCall; media?: Media };
+      const existing = this.calls.has(call.id);
+      const c = this.upsert(call);
+      if (!c) {
+        throw call.endReason === 'busy'
+          ? CallError.busy()
+          : CallError.invalidState(`The call ended before it started (${call.endReason})`);
+      }
+      if (c.direction === 'outgoing') {
+        c.holdMicrophone(track);
+        track = null;
+        if (!existing) this.emit('callStarted', c);
+      } else if (media) {
+        c.handleAccepted(call, media, track);
+        track = null;
+      }
+      return c;
+    } catch (err) {
+      throw toSynapseError(err);
+    } finally {
+      track?.stop();
+      this.placing = false;
+    }
+  }
+
+  /** @internal After (re)connecting: adopt the server's view of this user's calls. */
+  async handleSync(synced: SyncedCall[], reconnect: boolean): Promise<void> {
+    const seen = new Set(synced.map((s) => s.call.id));
+    const vanished = [...this.calls.values()].filter((c) => !seen.has(c.id));
+    for (const { call, media } of synced) {
+      const known = this.calls.get(call.id);
+      // An active call without media is carried by another tab or device of this user.
+      if (!known && call.state === 'active' && !media) continue;
+      const c = this.upsert(call);
+      if (!c) continue;
+      if (known) {
+        c.handleServerCall(call);
+        if (c.state === 'ended') continue;
+        // Still ours: media usually survived the signalling blip; let it check itself.
+        if (call.state === 'active' && !c.media) c.handleAccepted(call, media, null);
+        else c.handleSignalingReconnected();
+        continue;
+      }
+      if (call.state === 'active') {
+        c.handleAccepted(call, media, null);
+        this.emit('callResumed', c);
+      } else if (c.direction === 'incoming') {
+        this.emit('incomingCall', c);
+      } else {
+        this.emit('callResumed', c);
+      }
+    }
+    if (reconnect && vanished.length) {
+      // These ended while we were away; ask the history how, else call it a disconnect.
+      const ended = await this.deps.lookupEnded(vanished.map((c) => c.id)).catch(() => []);
+      for (const c of vanished) {
+        const data = ended.find((e) => e.id === c.id);
+        c.finish(data?.endReason ?? 'disconnected', data?.endedAt);
+      }
+    }
+  }
+
+  /** @internal The client is shutting down: release media; the server keeps the calls for its grace window. */
+  handleClosed(reason: CallEndReason): void {
+    for (const c of [...this.calls.values()]) c.finish(reason);
+  }
+
+  private upsert(data: ServerCall): Call | null {
+    const known = this.calls.get(data.id);
+    if (known) return known;
+    if (this.endedIds.includes(data.id)) return null;
+    const call = new Call(this.ctx, data);
+    if (data.state === 'ended') {
+      // First news of a call is its end (e.g. busy): report it, keep nothing.
+      call.handleServerCall(data);
+      this.rememberEnded(call);
+      return null;
+    }
+    this.calls.set(call.id, call);
+    call.on('ended', () => {
+      this.calls.delete(call.id);
+      this.rememberEnded(call);
+      this.emit('callsChanged');
+      this.emit('callEnded', call);
+    });
+    call.handleServerCall(data);
+    this.emit('callsChanged');
+    return call;
+  }
+
+  private rememberEnded(call: Call): void {
+    this.last = call;
+    this.endedIds.push(call.id);
+    if (this.endedIds.length > REMEMBER_ENDED) this.endedIds.shift();
+  }
+}

@@ -1,0 +1,351 @@
+import type { Call } from './call';
+import { CallManager } from './calls';
+import { TypedEmitter } from './emitter';
+import { CallError, SynapseError, toSynapseError } from './errors';
+import { getMicrophone, mediaSupported } from './media/devices';
+import { LiveKitSession } from './media/livekit';
+import { P2PSession } from './media/p2p';
+import type { MediaSession } from './media/session';
+import { resolveOptions, type ClientOptions, type ResolvedOptions } from './options';
+import { PresenceManager } from './presence';
+import type {
+  Call as ServerCall,
+  CallListResponse,
+  CallMetadata,
+  LiveKitTokenResponse,
+  Media,
+  Presence,
+  RestErrorBody,
+} from './protocol';
+import { isErrorCode } from './protocol';
+import { SignalingManager, type ProtocolMessage } from './signaling';
+import { SnapshotStore } from './store';
+import { TokenSource, userFromToken, type SynapseUser } from './token';
+import type { ClientSnapshot, ConnectionState, OwnStatus } from './types';
+
+/** Events of {@link SynapseClient}; subscribe with `client.on(name, listener)`. */
+export interface ClientEvents {
+  /** The connection state changed. */
+  connectionStateChanged: (state: ConnectionState) => void;
+  /** Someone is calling this user (the Call is `ringing`). */
+  incomingCall: (call: Call) => void;
+  /** This client placed a call (it rings at the callee). */
+  callStarted: (call: Call) => void;
+  /** A call ended; see `call.endReason`. */
+  callEnded: (call: Call) => void;
+  /** A call in progress was resumed after a page reload or reconnect (no new ring). */
+  callResumed: (call: Call) => void;
+  /** Any call was added, removed or changed. */
+  callsChanged: () => void;
+  /** A watched user's presence changed. */
+  presenceChanged: (presence: Presence) => void;
+  /** This user's own status changed (set explicitly or by auto-away). */
+  statusChanged: (status: OwnStatus) => void;
+  /** Something failed that no promise could report (a handshake refusal, a media failure…). */
+  error: (err: SynapseError) => void;
+  /** Every protocol message in or out; for debugging and tests. */
+  protocolMessage: (message: ProtocolMessage) => void;
+}
+
+/**
+ * The Synapse Calling client: one connection, presence, and calls with audio. Create it with
+ * {@link createClient}; it does nothing until `connect()`, and importing it touches no browser
+ * API, so it is safe in SSR.
+ */
+export class SynapseClient {
+  readonly presence: PresenceManager;
+  readonly calls: CallManager;
+  private readonly options: ResolvedOptions;
+  private readonly events = new TypedEmitter<ClientEvents>();
+  private readonly store: SnapshotStore<ClientSnapshot>;
+  private readonly tokens: TokenSource;
+  private readonly signaling: SignalingManager;
+  private state: ConnectionState = 'disconnected';
+  private currentUser: SynapseUser | null;
+  private pending: {
+    promise: Promise<void>;
+    resolve: () => void;
+    reject: (err: SynapseError) => void;
+  } | null = null;
+  private syncing = 0;
+
+  constructor(options: ClientOptions) {
+    if (!options?.url) throw new SynapseError('invalid-payload', 'ClientOptions.url is required');
+    if (!options.token && !options.tokenProvider) {
+      throw new SynapseError('unauthorized', 'ClientOptions needs a token or a tokenProvider');
+    }
+    this.options = resolveOptions(options, mediaSupported());
+    this.currentUser = options.token ? userFromToken(options.token) : null;
+    this.tokens = new TokenSource({
+      token: options.token,
+      tokenProvider: options.tokenProvider,
+      refreshBeforeExpiryMs: this.options.refreshTokenBeforeExpiryMs,
+      onRefreshed: (token) => this.setUser(userFromToken(token)),
+      onError: (err) => this.events.emit('error', toSynapseError(err, 'unauthorized')),
+    });
+    this.signaling = new SignalingManager({
+      url: this.options.url,
+      path: this.options.path,
+      tokens: this.tokens,
+      ackTimeoutMs: this.options.ackTimeoutMs,
+      reconnect: this.options.reconnect,
+    });
+    this.presence = new PresenceManager(this.signaling, {
+      idleTimeoutMs: this.options.idleTimeoutMs,
+      heartbeatIntervalMs: this.options.heartbeatIntervalMs,
+    });
+    this.calls = new CallManager({
+      signaling: this.signaling,
+      selfId: () => this.currentUser?.id ?? '',
+      mediaEnabled: this.options.media,
+      acquireMicrophone: (deviceId) => getMicrophone(deviceId, this.options.audioConstraints),
+      createSession: (call, media, track) => this.createSession(call, media, track),
+      lookupEnded: (ids) => this.lookupEnded(ids),
+    });
+    this.store = new SnapshotStore(() => this.buildSnapshot());
+    this.wire();
+  }
+
+  /** The connection state; see the `connectionStateChanged` event. */
+  get connectionState(): ConnectionState {
+    return this.state;
+  }
+
+  /** Who this client is, from the token's claims (null until a token is known). */
+  get user(): SynapseUser | null {
+    return this.currentUser;
+  }
+
+  /**
+   * Connects and resolves once connected and synchronised (calls in progress resumed, presence
+   * subscribed). Rejects with the server's code (`unauthorized`…), `timeout`, or `cancelled`
+   * when `disconnect()` is called or `signal` aborts meanwhile. Calling it again while
+   * connecting returns the same attempt.
+   */
+  connect(opts: { signal?: AbortSignal } = {}): Promise<void> {
+    const { signal } = opts;
+    if (signal?.aborted) return Promise.reject(CallError.cancelled('Connect aborted'));
+    if (this.state === 'connected') return Promise.resolve();
+    if (!this.pending) {
+      let resolve!: () => void;
+      let reject!: (err: SynapseError) => void;
+      const promise = new Promise<void>((res, rej) => ((resolve = res), (reject = rej)));
+      const timer = setTimeout(() => {
+        const err = new SynapseError('timeout', 'Could not connect in time');
+        this.settle(err);
+        this.signaling.close();
+      }, this.options.connectTimeoutMs);
+      promise.then(
+        () => clearTimeout(timer),
+        () => clearTimeout(timer),
+      );
+      this.pending = { promise, resolve, reject };
+      this.setState('connecting');
+      this.signaling.open();
+    }
+    const promise = this.pending.promise;
+    if (!signal) return promise;
+    return new Promise<void>((resolve, reject) => {
+      const onAbort = () => {
+        reject(CallError.cancelled('Connect aborted'));
+        void this.disconnect();
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+    });
+  }
+
+  /**
+   * Closes the connection; safe to call any number of times. A pending `connect()` rejects with
+   * `cancelled`. Calls are not hung up: this client releases their media and reports them ended
+   * (`disconnected`), while the server keeps them for its grace window so that a new client
+   * (a reloaded page) can resume them. Call `call.end()` first to hang up.
+   */
+  async disconnect(): Promise<void> {
+    this.settle(CallError.cancelled('disconnect() was called'));
+    this.signaling.close();
+    this.tokens.stop();
+    this.presence.handleDisconnected(true);
+    this.calls.handleClosed('disconnected');
+    this.setState('disconnected');
+  }
+
+  /** Calls `userId`; resolves with the ringing Call. Rejects with `already-in-call`, `busy`, `offline`, `forbidden`, a media error… */
+  call(userId: string, opts: { metadata?: CallMetadata } = {}): Promise<Call> {
+    return this.calls.place(userId, opts);
+  }
+
+  /** This user's calls, newest first (REST `GET /api/calls`, Bearer token). */
+  async fetchCallHistory(
+    opts: { limit?: number; cursor?: string } = {},
+  ): Promise<CallListResponse> {
+    const query = new URLSearchParams();
+    if (opts.limit !== undefined) query.set('limit', String(opts.limit));
+    if (opts.cursor) query.set('cursor', opts.cursor);
+    const qs = query.toString();
+    return this.rest<CallListResponse>('GET', `/api/calls${qs ? `?${qs}` : ''}`);
+  }
+
+  /** Subscribes to a client event; returns the unsubscribe function. */
+  on<E extends keyof ClientEvents>(event: E, listener: ClientEvents[E]): () => void {
+    return this.events.on(event, listener);
+  }
+
+  /** The current state as one immutable object; the same object until something changes. */
+  getSnapshot = (): ClientSnapshot => this.store.getSnapshot();
+
+  /** Calls `listener` after every change of the snapshot; returns the unsubscribe function. */
+  subscribe = (listener: () => void): (() => void) => this.store.subscribe(listener);
+
+  private wire(): void {
+    const s = this.signaling;
+    s.on('message', (m) => this.events.emit('protocolMessage', m));
+    s.on('connected', (reconnect) => void this.onConnected(reconnect));
+    s.on('reconnecting', () => {
+      this.presence.handleDisconnected(false);
+      if (this.state === 'connected') this.setState('reconnecting');
+    });
+    s.on('closed', (err) => {
+      if (!err) return;
+      this.events.emit('error', err);
+      this.settle(err);
+      this.presence.handleDisconnected(true);
+      this.calls.handleClosed('disconnected');
+      this.setState('disconnected');
+    });
+    const p = this.presence;
+    p.on('presenceChanged', (presence) => {
+      this.store.invalidate();
+      this.events.emit('presenceChanged', presence);
+    });
+    p.on('statusChanged', (status) => {
+      this.store.invalidate();
+      this.events.emit('statusChanged', status);
+    });
+    p.on('error', (err) => this.events.emit('error', err));
+    const c = this.calls;
+    c.on('callsChanged', () => {
+      this.store.invalidate();
+      this.events.emit('callsChanged');
+    });
+    c.on('incomingCall', (call) => this.events.emit('incomingCall', call));
+    c.on('callStarted', (call) => this.events.emit('callStarted', call));
+    c.on('callResumed', (call) => this.events.emit('callResumed', call));
+    c.on('callEnded', (call) => this.events.emit('callEnded', call));
+    c.on('error', (err) => this.events.emit('error', err));
+  }
+
+  /** Every (re)connection: sync first, so calls and presence are right before we say `connected`. */
+  private async onConnected(reconnect: boolean): Promise<void> {
+    const run = ++this.syncing;
+    this.tokens.schedule();
+    try {
+      const { calls, presence } = await this.signaling.request('sync', {});
+      if (run !== this.syncing) return;
+      void this.presence.handleConnected(presence);
+      await this.calls.handleSync(calls, reconnect);
+    } catch (err) {
+      if (run !== this.syncing) return;
+      this.events.emit('error', toSynapseError(err));
+      void this.presence.handleConnected([]);
+    }
+    if (!this.signaling.connected) return;
+    this.setState('connected');
+    this.settle(null);
+  }
+
+  private settle(err: SynapseError | null): void {
+    const pending = this.pending;
+    if (!pending) return;
+    this.pending = null;
+    if (err) pending.reject(err);
+    else pending.resolve();
+    // Nobody may be awaiting connect(); an unobserved rejection must not crash the page.
+    pending.promise.catch(() => undefined);
+  }
+
+  private setState(state: ConnectionState): void {
+    if (state === this.state) return;
+    this.state = state;
+    this.store.invalidate();
+    this.events.emit('connectionStateChanged', state);
+  }
+
+  private setUser(user: SynapseUser | null): void {
+    if (!user || JSON.stringify(user) === JSON.stringify(this.currentUser)) return;
+    this.currentUser = user;
+    this.store.invalidate();
+  }
+
+  private createSession(call: Call, media: Media, track: MediaStreamTrack): MediaSession {
+    const o = this.options;
+    const base = { track, constraints: o.audioConstraints, muted: call.muted };
+    if (media.kind === 'livekit') {
+      return new LiveKitSession({
+        ...base,
+        media,
+        fetchToken: () =>
+          this.rest<LiveKitTokenResponse>('POST', '/api/livekit/token', { callId: call.id }),
+      });
+    }
+    return new P2PSession({
+      ...base,
+      media,
+      statsIntervalMs: o.statsIntervalMs,
+      connectTimeoutMs: o.mediaConnectTimeoutMs,
+      sendSignal: async (signal) => {
+        await this.signaling.request('media-signal', { callId: call.id, signal });
+      },
+    });
+  }
+
+  private async lookupEnded(ids: string[]): Promise<ServerCall[]> {
+    const { calls } = await this.fetchCallHistory({ limit: 50 });
+    return calls.filter((c) => ids.includes(c.id) && c.state === 'ended');
+  }
+
+  private async rest<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+    const doFetch = this.options.fetch ?? globalThis.fetch;
+    const token = await this.tokens.get();
+    let res: Response;
+    try {
+      res = await doFetch(new URL(path, this.options.url).toString(), {
+        method,
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch (err) {
+      throw new SynapseError('not-connected', `Request to ${path} failed`, { cause: err });
+    }
+    const json: unknown = await res.json().catch(() => null);
+    if (!res.ok) {
+      const code = (json as RestErrorBody | null)?.error?.code;
+      const message = (json as RestErrorBody | null)?.error?.message ?? `HTTP ${res.status}`;
+      throw new SynapseError(isErrorCode(code) ? code : 'internal', message);
+    }
+    return json as T;
+  }
+
+  private buildSnapshot(): ClientSnapshot {
+    const calls = this.calls.all.map((c) => c.snapshot());
+    const active = this.calls.active;
+    return Object.freeze({
+      connectionState: this.state,
+      user: this.currentUser,
+      status: this.presence.status,
+      presence: Object.freeze(Object.fromEntries(this.presence.getAll().map((p) => [p.userId, p]))),
+      calls: Object.freeze(calls),
+      activeCall: active ? active.snapshot() : null,
+      incomingCalls: Object.freeze(this.calls.incoming.map((c) => c.snapshot())),
+      lastEndedCall: this.calls.lastEnded?.snapshot() ?? null,
+    });
+  }
+}
+
+/** Creates a client. Nothing happens on the network until `client.connect()`. */
+export function createClient(options: ClientOptions): SynapseClient {
+  return new SynapseClient(options);
+}

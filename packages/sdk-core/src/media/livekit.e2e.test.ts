@@ -1,0 +1,130 @@
+import { createServer, type Server } from 'node:http';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { extname, join, relative, resolve } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { build } from 'esbuild';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../../../../test/helpers/chromium';
+import { startLiveKit, type LiveKitServer } from '../../../../test/helpers/livekit';
+import { startTestServer, type TestServer } from '../../../../test/helpers/server';
+import type {} from '../../../../test/helpers/sdk-e2e-page';
+
+// LiveKit is the primary media path: two real Chromiums (440 Hz and 880 Hz fake microphones, so
+// each direction is told apart) call each other through the reference server and a real
+// livekit-server --dev, from a page bundled the way an app would bundle the SDK.
+
+let lk: LiveKitServer;
+let server: TestServer;
+let http: Server;
+let origin: string;
+let outdir: string;
+/** The output file(s) holding livekit-client's code. */
+let livekitChunks: string[] = [];
+const browsers: Browser[] = [];
+
+beforeAll(async () => {
+  lk = await startLiveKit();
+  server = await startTestServer({
+    livekit: { url: lk.wsUrl, apiKey: lk.apiKey, apiSecret: lk.apiSecret },
+  });
+  outdir = await mkdtemp(join(tmpdir(), 'synapse-e2e-'));
+  const result = await build({
+    entryPoints: [resolve(import.meta.dirname, '../../../../test/helpers/sdk-e2e-page.ts')],
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    outdir,
+    metafile: true,
+    logLevel: 'silent',
+  });
+  livekitChunks = Object.entries(result.metafile.outputs)
+    .filter(([, out]) =>
+      Object.keys(out.inputs).some((i) => i.includes('node_modules/livekit-client/')),
+    )
+    .map(([file]) => `/${relative(outdir, resolve(file))}`);
+  http = createServer(async (req, res) => {
+    const path = req.url === '/' ? '/index.html' : (req.url ?? '/');
+    if (path === '/index.html') {
+      res.setHeader('content-type', 'text/html');
+      res.end(
+        '<!doctype html><title>e2e</title><script type="module" src="/sdk-e2e-page.js"></script>',
+      );
+      return;
+    }
+    try {
+      const body = await readFile(join(outdir, path.replace(/^\/+/, '')));
+      res.setHeader('content-type', extname(path) === '.js' ? 'text/javascript' : 'text/plain');
+      res.end(body);
+    } catch {
+      res.statusCode = 404;
+      res.end();
+    }
+  });
+  await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
+  origin = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+}, 120_000);
+
+afterAll(async () => {
+  await Promise.all(browsers.map((b) => b.close()));
+  await new Promise((r) => http?.close(r));
+  await server?.close();
+  await lk?.stop();
+  if (outdir) await rm(outdir, { recursive: true, force: true });
+});
+
+async function openPage(toneHz: number): Promise<{ page: Page; requests: string[] }> {
+  const browser = await launchChromium({ toneHz });
+  browsers.push(browser);
+  const context = await browser.newContext({ permissions: ['microphone'] });
+  const page = await context.newPage();
+  const requests: string[] = [];
+  page.on('request', (r) => requests.push(new URL(r.url()).pathname));
+  await page.goto(origin);
+  await page.waitForFunction(() => typeof window.harness === 'object');
+  return { page, requests };
+}
+
+const loadedLiveKit = (requests: string[]) => requests.some((r) => livekitChunks.includes(r));
+
+describe('LiveKit calls between two Chromiums', () => {
+  it('carries each side’s tone to the other, mutes, and loads livekit-client only once a call connects', async () => {
+    expect(livekitChunks.length).toBeGreaterThan(0); // the bundler split it out
+    const a = await openPage(440);
+    const b = await openPage(880);
+    const [aliceToken, bobToken] = await Promise.all([
+      server.mintToken({ sub: 'alice', tenant: 'acme', role: 'agent' }),
+      server.mintToken({ sub: 'bob', tenant: 'acme', role: 'agent' }),
+    ]);
+    await a.page.evaluate(([u, t]) => window.harness.connect(u, t), [server.url, aliceToken]);
+    await b.page.evaluate(([u, t]) => window.harness.connect(u, t), [server.url, bobToken]);
+    // A page with presence and a call button, connected and showing a status: no LiveKit yet.
+    expect(await a.page.evaluate(() => window.harness.watch('bob'))).toBe('online');
+    expect(loadedLiveKit(a.requests)).toBe(false);
+    expect(loadedLiveKit(b.requests)).toBe(false);
+
+    await Promise.all([
+      a.page.evaluate(() => window.harness.call('bob')),
+      b.page.evaluate(() => window.harness.accept()),
+    ]);
+    expect(await a.page.evaluate(() => window.harness.mediaKind())).toBe('livekit');
+    expect(loadedLiveKit(a.requests)).toBe(true);
+    expect(loadedLiveKit(b.requests)).toBe(true);
+
+    // Alice hears Bob's 880 Hz, Bob hears Alice's 440 Hz.
+    expect(await a.page.evaluate(() => window.harness.hears(880))).toBe(true);
+    expect(await b.page.evaluate(() => window.harness.hears(440))).toBe(true);
+    // …and not their own tone: the audio really crossed over.
+    expect(await a.page.evaluate(() => window.harness.hears(440, true, 2))).toBe(false);
+
+    await a.page.evaluate(() => window.harness.mute(true));
+    expect(await b.page.evaluate(() => window.harness.hears(440, false))).toBe(false);
+    await a.page.evaluate(() => window.harness.mute(false));
+    expect(await b.page.evaluate(() => window.harness.hears(440))).toBe(true);
+
+    expect(await a.page.evaluate(() => window.harness.end())).toBe('completed');
+  }, 180_000);
+});

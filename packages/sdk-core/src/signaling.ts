@@ -1,0 +1,226 @@
+import { io, type Socket } from 'socket.io-client';
+import { TypedEmitter } from './emitter';
+import { CallError, SynapseError, toSynapseError } from './errors';
+import {
+  CALL_NAMESPACE,
+  PROTOCOL_VERSION,
+  isErrorCode,
+  type Ack,
+  type ClientEventName,
+  type ClientToServerEvents,
+  type ServerEventName,
+  type ServerToClientEvents,
+} from './protocol';
+import type { TokenSource } from './token';
+
+type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/** The payload of client event `E`. */
+export type RequestPayload<E extends ClientEventName> = Parameters<ClientToServerEvents[E]>[0];
+type AckOf<E extends ClientEventName> = Parameters<Parameters<ClientToServerEvents[E]>[1]>[0];
+/** The success half of client event `E`'s acknowledgement, without `ok`. */
+export type RequestResult<E extends ClientEventName> = Omit<Extract<AckOf<E>, { ok: true }>, 'ok'>;
+export type ServerPayload<E extends ServerEventName> = Parameters<ServerToClientEvents[E]>[0];
+
+/** One message on the wire, for debugging and tests. */
+export interface ProtocolMessage {
+  direction: 'out' | 'in';
+  event: string;
+  payload: unknown;
+}
+
+export interface ReconnectOptions {
+  /** First delay before reconnecting. @default 500 */
+  initialDelayMs?: number;
+  /** Longest delay between attempts (exponential backoff up to this). @default 10000 */
+  maxDelayMs?: number;
+  /** Random spread of each delay, 0..1, so a server restart is not hit by every client at once. @default 0.5 */
+  jitter?: number;
+  /** Give up after this many attempts in a row. @default Infinity */
+  maxAttempts?: number;
+}
+
+export interface SignalingOptions {
+  url: string;
+  path: string;
+  tokens: TokenSource;
+  ackTimeoutMs: number;
+  reconnect: Required<ReconnectOptions>;
+}
+
+export interface SignalingEvents {
+  /** The socket connected (first time or again); `reconnect` is true after a drop. */
+  connected: (reconnect: boolean) => void;
+  /** The socket dropped and will try again. */
+  reconnecting: () => void;
+  /** The socket stopped for good (fatal handshake error, retries exhausted, disconnect()). */
+  closed: (err: SynapseError | null) => void;
+  /** Every event in or out. */
+  message: (message: ProtocolMessage) => void;
+}
+
+/**
+ * Owns the Socket.IO connection to the `/call` namespace: handshake auth with a fresh token per
+ * attempt, reconnection with backoff and jitter, and request/acknowledgement with typed errors.
+ * Knows nothing about presence or calls.
+ */
+export class SignalingManager extends TypedEmitter<SignalingEvents> {
+  private socket: ClientSocket | null = null;
+  private everConnected = false;
+  private retriedExpiredToken = false;
+  private serverKickAttempts = 0;
+  private kickTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly serverListeners = new TypedEmitter<ServerToClientEvents>();
+
+  constructor(private readonly options: SignalingOptions) {
+    super();
+  }
+
+  get connected(): boolean {
+    return this.socket?.connected ?? false;
+  }
+
+  /** Starts connecting; progress is reported through events. Safe to call when already open. */
+  open(): void {
+    if (this.socket) {
+      if (!this.socket.active) this.socket.connect();
+      return;
+    }
+    const { url, path, reconnect } = this.options;
+    const socket: ClientSocket = io(new URL(CALL_NAMESPACE, url).toString(), {
+      path,
+      transports: ['websocket'],
+      autoConnect: false,
+      forceNew: true,
+      reconnection: true,
+      reconnectionDelay: reconnect.initialDelayMs,
+      reconnectionDelayMax: reconnect.maxDelayMs,
+      randomizationFactor: reconnect.jitter,
+      reconnectionAttempts: reconnect.maxAttempts,
+      // The function form runs on every (re)connection attempt, so each handshake carries a
+      // token that is fresh at that moment rather than the one the page started with.
+      auth: (cb) => {
+        const force = this.everConnected || this.retriedExpiredToken;
+        this.options.tokens
+          .get(force && this.options.tokens.canRefresh)
+          .catch(() => this.options.tokens.current ?? '')
+          .then((token) => cb({ token, protocol: PROTOCOL_VERSION }));
+      },
+    });
+    this.socket = socket;
+
+    socket.on('connect', () => {
+      const reconnect = this.everConnected;
+      this.everConnected = true;
+      this.retriedExpiredToken = false;
+      this.serverKickAttempts = 0;
+      this.emit('connected', reconnect);
+    });
+    socket.on('disconnect', (reason) => {
+      if (reason === 'io client disconnect') return;
+      this.emit('reconnecting');
+      if (reason === 'io server disconnect') {
+        // Socket.IO does not retry after the server closed the namespace on purpose (a restart,
+        // a kick after token expiry). We do, with our own backoff, and a fresh token.
+        const attempt = this.serverKickAttempts++;
+        clearTimeout(this.kickTimer);
+        this.kickTimer = setTimeout(() => this.socket?.connect(), this.backoff(attempt));
+      }
+    });
+    socket.on('connect_error', (err) => {
+      const data = (err as Error & { data?: { code?: unknown; message?: unknown } }).data;
+      const code = data?.code;
+      if (!isErrorCode(code)) return; // transport-level: the manager retries by itself
+      if (code === 'token-expired' && this.options.tokens.canRefresh && !this.retriedExpiredToken) {
+        this.retriedExpiredToken = true;
+        socket.connect();
+        return;
+      }
+      if (code === 'rate-limited') {
+        const attempt = this.serverKickAttempts++;
+        this.kickTimer = setTimeout(() => this.socket?.connect(), this.backoff(attempt + 2));
+        return;
+      }
+      const message = typeof data?.message === 'string' ? data.message : err.message;
+      this.close(new SynapseError(code, message, { cause: err }));
+    });
+    socket.io.on('reconnect_attempt', () => {
+      if (!this.everConnected) return;
+      this.emit('reconnecting');
+    });
+    socket.io.on('reconnect_failed', () => {
+      this.close(new SynapseError('not-connected', 'Gave up reconnecting'));
+    });
+    socket.onAny((event: string, payload: unknown) => {
+      this.emit('message', { direction: 'in', event, payload });
+      (this.serverListeners.emit as (e: string, p: unknown) => void)(event, payload);
+    });
+    socket.onAnyOutgoing((event: string, payload: unknown) =>
+      this.emit('message', { direction: 'out', event, payload }),
+    );
+    socket.connect();
+  }
+
+  /** Closes the socket for good; reports `closed`. Safe to call twice. */
+  close(err: SynapseError | null = null): void {
+    clearTimeout(this.kickTimer);
+    const socket = this.socket;
+    if (!socket) return;
+    this.socket = null;
+    this.everConnected = false;
+    socket.removeAllListeners();
+    socket.io.removeAllListeners();
+    socket.offAny();
+    socket.offAnyOutgoing();
+    socket.disconnect();
+    this.emit('closed', err);
+  }
+
+  /** Listens to one server → client event. */
+  onServer<E extends ServerEventName>(event: E, listener: ServerToClientEvents[E]): () => void {
+    return this.serverListeners.on(event, listener);
+  }
+
+  /**
+   * Emits `event` and waits for its acknowledgement. Rejects with `not-connected` when offline
+   * (requests are not queued: a stale `accept-call` replayed minutes later would surprise),
+   * `timeout` when no ack arrives in time, and the server's code for `{ ok: false }`.
+   */
+  async request<E extends ClientEventName>(
+    event: E,
+    payload: RequestPayload<E>,
+    timeoutMs = this.options.ackTimeoutMs,
+  ): Promise<RequestResult<E>> {
+    const socket = this.socket;
+    if (!socket?.connected) throw CallError.notConnected(`Cannot send ${event}: not connected`);
+    let ack: Ack<object>;
+    try {
+      // The protocol's typings describe the ack without the timeout's error-first argument.
+      const timed = socket.timeout(timeoutMs) as unknown as {
+        emitWithAck(e: string, p: unknown): Promise<Ack<object>>;
+      };
+      ack = await timed.emitWithAck(event, payload);
+    } catch (err) {
+      throw new SynapseError('timeout', `No acknowledgement for ${event} in ${timeoutMs} ms`, {
+        cause: err,
+      });
+    }
+    if (!ack || typeof ack !== 'object') {
+      throw new SynapseError('internal', `Malformed acknowledgement for ${event}`);
+    }
+    if (!ack.ok) throw toSynapseError(ack.error, 'internal');
+    const { ok: _ok, ...result } = ack;
+    return result as RequestResult<E>;
+  }
+
+  /** Emits without waiting (best effort), for messages nobody waits on. */
+  notify<E extends ClientEventName>(event: E, payload: RequestPayload<E>): void {
+    this.request(event, payload).catch(() => undefined);
+  }
+
+  private backoff(attempt: number): number {
+    const { initialDelayMs, maxDelayMs, jitter } = this.options.reconnect;
+    const base = Math.min(maxDelayMs, initialDelayMs * 2 ** attempt);
+    return Math.max(0, base * (1 - jitter + Math.random() * 2 * jitter));
+  }
+}

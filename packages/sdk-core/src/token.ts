@@ -1,0 +1,144 @@
+import type { Role, SynapseTokenClaims } from './protocol';
+
+/** The signed-in user, read from the token's claims. */
+export interface SynapseUser {
+  id: string;
+  tenant: string;
+  name: string;
+  role: Role;
+}
+
+/**
+ * Reads a JWT's claims WITHOUT verifying it. The server verifies; the client only needs to know
+ * who it is and when the token expires so it can refresh it in time.
+ */
+export function decodeTokenClaims(token: string): Partial<SynapseTokenClaims> | null {
+  const part = token.split('.')[1];
+  if (!part) return null;
+  try {
+    const base64 = part.replace(/-/g, '+').replace(/_/g, '/');
+    const padded = base64 + '='.repeat((4 - (base64.length % 4)) % 4);
+    const bytes = Uint8Array.from(atob(padded), (c) => c.charCodeAt(0));
+    const claims: unknown = JSON.parse(new TextDecoder().decode(bytes));
+    return claims && typeof claims === 'object' ? (claims as Partial<SynapseTokenClaims>) : null;
+  } catch {
+    return null;
+  }
+}
+
+export function userFromToken(token: string): SynapseUser | null {
+  const c = decodeTokenClaims(token);
+  if (!c || typeof c.sub !== 'string') return null;
+  return {
+    id: c.sub,
+    tenant: typeof c.tenant === 'string' ? c.tenant : '',
+    name: typeof c.name === 'string' && c.name ? c.name : c.sub,
+    role: c.role === 'customer' ? 'customer' : 'agent',
+  };
+}
+
+/** Milliseconds since the epoch at which `token` expires, or null when it has no `exp`. */
+export function tokenExpiresAt(token: string): number | null {
+  const exp = decodeTokenClaims(token)?.exp;
+  return typeof exp === 'number' ? exp * 1000 : null;
+}
+
+export interface TokenSourceOptions {
+  token?: string;
+  tokenProvider?: () => Promise<string>;
+  /** Refresh this long before `exp`. */
+  refreshBeforeExpiryMs: number;
+  onRefreshed?: (token: string) => void;
+  onError?: (err: unknown) => void;
+}
+
+/**
+ * Holds the current token and asks the provider for a new one: on every reconnect handshake
+ * (the old connection's token may have expired meanwhile), when the token is about to expire,
+ * and when the server says `token-expired`. Concurrent requests share one provider call.
+ */
+export class TokenSource {
+  private token: string | null;
+  private pending: Promise<string> | null = null;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  /** When the current token arrived; its lifetime bounds the refresh margin. */
+  private receivedAt = Date.now();
+
+  constructor(private readonly options: TokenSourceOptions) {
+    this.token = options.token ?? null;
+  }
+
+  get current(): string | null {
+    return this.token;
+  }
+
+  get canRefresh(): boolean {
+    return typeof this.options.tokenProvider === 'function';
+  }
+
+  /** A token that is valid for at least the refresh margin; refreshes when needed or forced. */
+  async get(forceRefresh = false): Promise<string> {
+    const token = this.token;
+    if (token && !forceRefresh && !this.expiresSoon(token)) return token;
+    if (!this.options.tokenProvider) {
+      if (token) return token;
+      throw new Error('No token and no tokenProvider');
+    }
+    return this.refresh();
+  }
+
+  /** Calls the provider (deduplicated). On failure keeps the old token and rethrows. */
+  refresh(): Promise<string> {
+    const provider = this.options.tokenProvider;
+    if (!provider) return Promise.resolve(this.token ?? '');
+    this.pending ??= provider()
+      .then((token) => {
+        if (typeof token !== 'string' || !token) throw new Error('tokenProvider returned no token');
+        this.token = token;
+        this.receivedAt = Date.now();
+        this.options.onRefreshed?.(token);
+        this.schedule();
+        return token;
+      })
+      .finally(() => {
+        this.pending = null;
+      });
+    return this.pending;
+  }
+
+  /** Starts refreshing ahead of expiry (only meaningful with a provider). */
+  schedule(): void {
+    clearTimeout(this.timer);
+    if (!this.options.tokenProvider || !this.token) return;
+    const expiresAt = tokenExpiresAt(this.token);
+    if (expiresAt === null) return;
+    // setTimeout overflows past 2^31-1 ms; a long-lived token is simply re-checked later.
+    const delay = Math.min(
+      Math.max(expiresAt - this.margin(expiresAt) - Date.now(), 1_000),
+      2 ** 31 - 1,
+    );
+    this.timer = setTimeout(() => {
+      this.refresh().catch((err: unknown) => {
+        this.options.onError?.(err);
+        // Try again soon; a reconnect will also ask the provider.
+        this.timer = setTimeout(() => this.schedule(), 10_000);
+      });
+    }, delay);
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private expiresSoon(token: string): boolean {
+    const expiresAt = tokenExpiresAt(token);
+    return expiresAt !== null && expiresAt - Date.now() < this.margin(expiresAt);
+  }
+
+  /** The configured margin, but at most a third of the token's lifetime (short test tokens). */
+  private margin(expiresAt: number): number {
+    const lifetime = Math.max(0, expiresAt - this.receivedAt);
+    return Math.min(this.options.refreshBeforeExpiryMs, lifetime / 3);
+  }
+}

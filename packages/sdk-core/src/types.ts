@@ -1,0 +1,69 @@
+import type { CallMetadata, EndReason, Party, Presence, PresenceStatus, Role } from './protocol';
+import type { SynapseUser } from './token';
+
+/** The client's link to the server. `reconnecting` means it was connected and is trying again. */
+export type ConnectionState = 'disconnected' | 'connecting' | 'connected' | 'reconnecting';
+
+/**
+ * A call's state on this client: `idle` before the server has it, `ringing` until answered,
+ * `connecting` while media is being set up, `active` while audio can flow, then `ended`.
+ */
+export type ClientCallState = 'idle' | 'ringing' | 'connecting' | 'active' | 'ended';
+
+export type CallDirection = 'outgoing' | 'incoming';
+
+/** Why a call ended on this client; `answered-elsewhere` is another tab/device of this user. */
+export type CallEndReason = EndReason | 'answered-elsewhere';
+
+/** Link quality as the media layer reports it. */
+export type CallQuality = 'excellent' | 'good' | 'poor' | 'lost' | 'unknown';
+
+export type MediaKind = 'livekit' | 'p2p';
+
+/** This user's own status: what they chose, or `away` while idle/hidden (auto-away). */
+export type OwnStatus = 'online' | 'away' | 'dnd';
+
+/** A plain, serialisable picture of a call; what the snapshot store holds. */
+export interface CallSnapshot {
+  id: string;
+  state: ClientCallState;
+  direction: CallDirection;
+  peer: Party;
+  metadata: CallMetadata | undefined;
+  /** When the server created the call (ms since the epoch). */
+  createdAt: number;
+  /** When the call became active (ms), or null. */
+  startedAt: number | null;
+  /** When the call ended (ms), or null. */
+  endedAt: number | null;
+  /** Seconds active at the time the snapshot was taken; UIs tick from `startedAt` themselves. */
+  duration: number;
+  endReason: CallEndReason | undefined;
+  muted: boolean;
+  quality: CallQuality;
+  audioBlocked: boolean;
+  /** True while the remote level is above the speaking threshold (changes rarely, unlike the level). */
+  speaking: boolean;
+  mediaKind: MediaKind | null;
+  /** True while media is reconnecting (network blip). */
+  mediaReconnecting: boolean;
+}
+
+/** Everything a UI renders, in one immutable object (new identity only when something changed). */
+export interface ClientSnapshot {
+  connectionState: ConnectionState;
+  user: SynapseUser | null;
+  status: OwnStatus;
+  /** Presence of every watched user. */
+  presence: Readonly<Record<string, Presence>>;
+  /** Calls that have not ended. */
+  calls: readonly CallSnapshot[];
+  /** The call this client is in or placing (not an incoming one still ringing), or null. */
+  activeCall: CallSnapshot | null;
+  /** Incoming calls still ringing. */
+  incomingCalls: readonly CallSnapshot[];
+  /** The most recently ended call, so a UI can say how it ended; null until one ends. */
+  lastEndedCall: CallSnapshot | null;
+}
+
+export type { Party, Presence, PresenceStatus, Role, SynapseUser };
