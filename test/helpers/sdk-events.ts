@@ -3,35 +3,45 @@
  * sleeping. Works with anything whose `on(event, listener)` returns an unsubscribe function.
  */
 
-type Listener = (...args: never[]) => void;
-interface OnTarget<E> {
-  on<K extends keyof E>(event: K, listener: E[K]): () => void;
-}
+import type { Call, CallEvents, ClientEvents, SynapseClient } from '@synapse-calling/sdk-core';
+
 type FirstArg<F> = F extends (first: infer A, ...rest: never[]) => void ? A : undefined;
+interface WaitOptions<A> {
+  timeoutMs?: number;
+  filter?: (arg: A) => boolean;
+}
+type Loose = { on(event: string, listener: (arg: unknown) => void): () => void };
 
 /**
  * Resolves with the first argument of the next `event` (that passes `filter`), or rejects after
  * `timeoutMs` with a message naming the event, so a missing event fails clearly.
  */
-export function waitForEvent<E extends { [K in keyof E]: Listener }, K extends keyof E>(
-  target: OnTarget<E>,
+export function waitForEvent<K extends keyof ClientEvents>(
+  target: SynapseClient,
   event: K,
-  {
-    timeoutMs = 20_000,
-    filter,
-  }: { timeoutMs?: number; filter?: (arg: FirstArg<E[K]>) => boolean } = {},
-): Promise<FirstArg<E[K]>> {
+  options?: WaitOptions<FirstArg<ClientEvents[K]>>,
+): Promise<FirstArg<ClientEvents[K]>>;
+export function waitForEvent<K extends keyof CallEvents>(
+  target: Call,
+  event: K,
+  options?: WaitOptions<FirstArg<CallEvents[K]>>,
+): Promise<FirstArg<CallEvents[K]>>;
+export function waitForEvent(
+  target: SynapseClient | Call,
+  event: string,
+  { timeoutMs = 20_000, filter }: WaitOptions<unknown> = {},
+): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       off();
-      reject(new Error(`timed out after ${timeoutMs} ms waiting for '${String(event)}'`));
+      reject(new Error(`timed out after ${timeoutMs} ms waiting for '${event}'`));
     }, timeoutMs);
-    const off = target.on(event, ((arg: FirstArg<E[K]>) => {
+    const off = (target as unknown as Loose).on(event, (arg) => {
       if (filter && !filter(arg)) return;
       clearTimeout(timer);
       off();
       resolve(arg);
-    }) as unknown as E[K]);
+    });
   });
 }
 

@@ -141,6 +141,10 @@ describe('origin allowlist', () => {
     });
     expect(listed.connected).toBe(true);
     listed.close();
+    // Native apps and servers send no Origin at all (socket.io-client in Node sends none).
+    const native = await server.connect(agent('native'));
+    expect(native.connected).toBe(true);
+    native.close();
   });
 
   it('applies the allowlist to REST too, with CORS headers for allowed origins', async () => {

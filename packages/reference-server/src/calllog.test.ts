@@ -162,7 +162,7 @@ describe('restart', () => {
   it('resumes an active call from SQLite; a ringing call ends failed; an absent party ends it disconnected', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'synapse-restart-'));
     cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
-    const options = { dataDir: dir, reconnectGraceMs: 800, presenceGraceMs: 800 };
+    const options = { dataDir: dir, reconnectGraceMs: 2_000, presenceGraceMs: 2_000 };
 
     const before = await start(options);
     const alice = await before.connect(agent('alice'));

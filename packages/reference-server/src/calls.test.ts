@@ -19,11 +19,7 @@ const agent = (sub: string, tenant = 'acme') => ({
 const customer = (sub: string, tenant = 'acme') => ({ sub, tenant, role: 'customer' as const });
 
 beforeEach(async () => {
-  server = await startTestServer({
-    ringTimeoutMs: 600,
-    reconnectGraceMs: 600,
-    presenceGraceMs: 300,
-  });
+  server = await startTestServer({ ringTimeoutMs: 20_000 });
 });
 afterEach(async () => {
   await server.close();
@@ -97,6 +93,9 @@ describe('call flows', () => {
   });
 
   it('unanswered: missed after the ring timeout, on every connection of both parties', async () => {
+    // A server of its own with a short ring, so the other tests never race the ring timeout.
+    await server.close();
+    server = await startTestServer({ ringTimeoutMs: 500 });
     const alice = await server.connect(agent('alice'));
     const bob1 = await server.connect(agent('bob'));
     const bob2 = await server.connect(agent('bob'));

@@ -25,7 +25,7 @@ beforeAll(async () => {
   lk = await startLiveKit({ webhookUrls: [`http://127.0.0.1:${port}/api/livekit/webhook`] });
   server = await startTestServer({
     port,
-    reconnectGraceMs: 600,
+    reconnectGraceMs: 1_500,
     livekit: { url: lk.wsUrl, apiUrl: lk.httpUrl, apiKey: lk.apiKey, apiSecret: lk.apiSecret },
   });
   rooms = new RoomServiceClient(lk.httpUrl, lk.apiKey, lk.apiSecret);

@@ -13,7 +13,7 @@ let server: TestServer;
 const agent = (sub: string, tenant = 'acme') => ({ sub, tenant, role: 'agent' as const });
 
 beforeEach(async () => {
-  server = await startTestServer({ presenceGraceMs: 400, reconnectGraceMs: 400 });
+  server = await startTestServer({ presenceGraceMs: 1_000, reconnectGraceMs: 1_000 });
 });
 afterEach(async () => {
   await server.close();

@@ -16,8 +16,8 @@ const offer: MediaSignal = { type: 'description', description: { type: 'offer', 
 beforeEach(async () => {
   server = await startTestServer({
     ringTimeoutMs: 5_000,
-    reconnectGraceMs: 700,
-    presenceGraceMs: 700,
+    reconnectGraceMs: 1_500,
+    presenceGraceMs: 1_500,
   });
 });
 afterEach(async () => {

@@ -5,6 +5,7 @@ import { LIMITS, type Presence } from '@synapse-calling/sdk-core/protocol';
 import { createTokenVerifier } from './auth';
 import { CallRecorder } from './calls/call-events';
 import { CallManager } from './calls/call-manager';
+import { RoomEvents } from './calls/room-events';
 import { createRoutes } from './http/routes';
 import { originAllowed } from './http/rest';
 import { createLogger } from './logger';
@@ -133,9 +134,10 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
     isClosing: () => closing,
   });
 
+  const rooms = new RoomEvents(stores.registry, media, calls, reconnectGraceMs);
   const router = createRoutes({
     verify,
-    calls,
+    rooms,
     callLog: stores.callLog,
     presence,
     metrics,
@@ -152,6 +154,7 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
     (closed ??= (async () => {
       closing = true;
       calls.close();
+      rooms.close();
       await presence.close();
       ns().disconnectSockets(true);
       // Not io.close(): that would also close the host's HTTP server.

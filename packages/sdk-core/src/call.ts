@@ -322,6 +322,7 @@ export class Call extends TypedEmitter<CallEvents> {
       this.emit('mediaReconnected');
     });
     session.on('failed', (err) => this.mediaFailed(err));
+    session.on('replaced', () => this.finish('disconnected'));
     session.on('error', (err) => this.emit('error', err));
     session.on('qualityChanged', (q) => {
       this.touch();

@@ -140,7 +140,8 @@ export class SynapseClient {
         () => clearTimeout(timer),
       );
       this.pending = { promise, resolve, reject };
-      this.setState('connecting');
+      // While reconnecting, connect() just waits for the attempt already under way.
+      if (this.state === 'disconnected') this.setState('connecting');
       this.signaling.open();
     }
     const promise = this.pending.promise;
@@ -209,6 +210,7 @@ export class SynapseClient {
       if (!err) return;
       this.events.emit('error', err);
       this.settle(err);
+      this.tokens.stop();
       this.presence.handleDisconnected(true);
       this.calls.handleClosed('disconnected');
       this.setState('disconnected');

@@ -214,7 +214,9 @@ export class PresenceManager extends TypedEmitter<PresenceEvents> {
           (err: unknown) => {
             // Forget them so the next flush (or reconnect) tries again.
             for (const id of ids) this.subscribed.delete(id);
-            this.emit('error', toSynapseError(err));
+            const error = toSynapseError(err);
+            // Offline is not news (the reconnect subscribes again); anything else is.
+            if (error.code !== 'not-connected') this.emit('error', error);
           },
         ),
       );

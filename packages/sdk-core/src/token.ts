@@ -12,7 +12,9 @@ export interface SynapseUser {
  * Reads a JWT's claims WITHOUT verifying it. The server verifies; the client only needs to know
  * who it is and when the token expires so it can refresh it in time.
  */
-export function decodeTokenClaims(token: string): Partial<SynapseTokenClaims> | null {
+export function decodeTokenClaims(
+  token: string,
+): (Partial<SynapseTokenClaims> & { iat?: number }) | null {
   const part = token.split('.')[1];
   if (!part) return null;
   try {
@@ -138,7 +140,9 @@ export class TokenSource {
 
   /** The configured margin, but at most a third of the token's lifetime (short test tokens). */
   private margin(expiresAt: number): number {
-    const lifetime = Math.max(0, expiresAt - this.receivedAt);
+    const iat = this.token ? decodeTokenClaims(this.token)?.iat : undefined;
+    const issuedAt = typeof iat === 'number' ? iat * 1000 : this.receivedAt;
+    const lifetime = Math.max(0, expiresAt - issuedAt);
     return Math.min(this.options.refreshBeforeExpiryMs, lifetime / 3);
   }
 }

@@ -1,4 +1,4 @@
-import { html, LitElement, nothing, type PropertyValues } from 'lit';
+import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { ActiveCallController } from '../controllers/active-call-controller';
 import { ClientController } from '../controllers/client-controller';
 import { ClockController } from '../controllers/clock-controller';
@@ -116,44 +116,63 @@ export class SynapseActiveCall extends LitElement {
     this.clock.run(call?.state === 'active');
   }
 
-  protected override render() {
+  protected override render(): TemplateResult | typeof nothing {
     const call = this.call;
     if (!call) return nothing;
     const t = this.locale.t;
     const a = t.active;
     const active = call.state === 'active';
-    const seconds = active && call.startedAt ? (this.clock.now - call.startedAt) / 1000 : call.duration;
+    const seconds =
+      active && call.startedAt ? (this.clock.now - call.startedAt) / 1000 : call.duration;
     const quality = a.quality(a.qualityLevel[call.quality]);
     const c = this.controller;
     return html`<section part="base" aria-label=${a.title(call.peer.name)}>
       <div part="header">
         <p part="peer">${call.peer.name}</p>
-        ${active
-          ? html`<span part="timer" role="timer" aria-label=${a.duration}>${formatDuration(seconds)}</span>`
-          : nothing}
+        ${
+          active
+            ? html`<span part="timer" role="timer" aria-label=${a.duration}
+                >${formatDuration(seconds)}</span
+              >`
+            : nothing
+        }
       </div>
       <div part="status">
-        ${active
-          ? nothing
-          : html`<span part="state"
-              >${call.state === 'ringing' && call.direction === 'outgoing' ? a.ringing : a.connecting}</span
-            >`}
-        <span part="quality" role="img" aria-label=${quality} title=${quality} data-level=${QUALITY_LEVEL[call.quality]}
+        ${
+          active
+            ? nothing
+            : html`<span part="state"
+                >${call.state === 'ringing' && call.direction === 'outgoing' ? a.ringing : a.connecting}</span
+              >`
+        }
+        <span
+          part="quality"
+          role="img"
+          aria-label=${quality}
+          title=${quality}
+          data-level=${QUALITY_LEVEL[call.quality]}
           ><i></i><i></i><i></i
         ></span>
         <span part="speaking" aria-hidden=${c.speaking ? 'false' : 'true'}>${a.speaking}</span>
         <span part="reconnecting" role="status">${c.reconnecting ? a.reconnecting : ''}</span>
       </div>
-      ${call.audioBlocked
-        ? html`<p part="audio-blocked">
-            ${a.audioBlocked}
-            <button part="start-audio" type="button" @click=${() => c.startAudio()}>
-              ${a.enableAudio}
-            </button>
-          </p>`
-        : nothing}
+      ${
+        call.audioBlocked
+          ? html`<p part="audio-blocked">
+              ${a.audioBlocked}
+              <button part="start-audio" type="button" @click=${() => c.startAudio()}>
+                ${a.enableAudio}
+              </button>
+            </p>`
+          : nothing
+      }
       <div part="controls">
-        <button part="mute" type="button" aria-pressed=${call.muted ? 'true' : 'false'} @click=${() => c.toggleMute()}>
+        <button
+          part="mute"
+          type="button"
+          aria-pressed=${call.muted ? 'true' : 'false'}
+          @click=${() => c.toggleMute()}
+        >
           ${call.muted ? a.unmute : a.mute}
         </button>
         <button part="end" type="button" @click=${() => c.end()}>${hangUpIcon} ${a.end}</button>
@@ -162,7 +181,7 @@ export class SynapseActiveCall extends LitElement {
     </section>`;
   }
 
-  private renderDevices() {
+  private renderDevices(): TemplateResult {
     const a = this.locale.t.active;
     const c = this.controller;
     const options = (devices: Device[], selected: string, fallback: string) => html`
@@ -183,14 +202,16 @@ export class SynapseActiveCall extends LitElement {
           ${options(c.devices.inputs, c.inputId, a.microphone)}
         </select></label
       >
-      ${c.canPickOutput
-        ? html`<label
-            >${a.speaker}
-            <select part="speaker" @change=${(e: Event) => c.setOutput(selectValue(e))}>
-              ${options(c.devices.outputs, c.outputId, a.speaker)}
-            </select></label
-          >`
-        : nothing}
+      ${
+        c.canPickOutput
+          ? html`<label
+              >${a.speaker}
+              <select part="speaker" @change=${(e: Event) => c.setOutput(selectValue(e))}>
+                ${options(c.devices.outputs, c.outputId, a.speaker)}
+              </select></label
+            >`
+          : nothing
+      }
     </div>`;
   }
 }

@@ -32,7 +32,11 @@ function part(el: SynapseCallButton, name: string): HTMLElement {
 
 async function button(client: SynapseClient, userId: string, name = 'Carl Customer') {
   return fixture<SynapseCallButton>(
-    html`<synapse-call-button user-id=${userId} name=${name} .client=${client}></synapse-call-button>`,
+    html`<synapse-call-button
+      user-id=${userId}
+      name=${name}
+      .client=${client}
+    ></synapse-call-button>`,
   );
 }
 
@@ -116,17 +120,23 @@ describe('<synapse-call-button>', () => {
       const { agent, customer } = users();
       const caller = await connectUser(agent);
       await connectUser(customer);
-      const wrapper = await fixture<HTMLDivElement>(html`<div>
-        <style>
-          .themed {
-            --synapse-color-accent: rgb(10, 20, 30);
-          }
-          .themed::part(button) {
-            border-radius: 3px;
-          }
-        </style>
-        <synapse-call-button class="themed" user-id=${customer.id} .client=${caller}></synapse-call-button>
-      </div>`);
+      const wrapper = await fixture<HTMLDivElement>(
+        html`<div>
+          <style>
+            .themed {
+              --synapse-color-accent: rgb(10, 20, 30);
+            }
+            .themed::part(button) {
+              border-radius: 3px;
+            }
+          </style>
+          <synapse-call-button
+            class="themed"
+            user-id=${customer.id}
+            .client=${caller}
+          ></synapse-call-button>
+        </div>`,
+      );
       const el = wrapper.querySelector('synapse-call-button') as SynapseCallButton;
       await until(() => el.state === 'idle', { what: 'idle' });
       await el.updateComplete;
@@ -145,7 +155,9 @@ describe('<synapse-call-button>', () => {
       await until(() => el.state === 'idle', { what: 'idle' });
 
       const start = nextEvent(el, 'synapse-call-start');
-      const ringing = nextEvent(el, 'synapse-call-state', { filter: (e) => e.detail.state === 'ringing' });
+      const ringing = nextEvent(el, 'synapse-call-state', {
+        filter: (e) => e.detail.state === 'ringing',
+      });
       inner(el).click();
       const startEvent = await start;
       expect(startEvent.detail).toMatchObject({ userId: customer.id, name: 'Carl Customer' });
@@ -158,7 +170,9 @@ describe('<synapse-call-button>', () => {
       await el.updateComplete;
       expect(accessibleText(el)).toBe('Calling… Carl Customer, activate to cancel');
 
-      const ended = nextEvent(el, 'synapse-call-state', { filter: (e) => e.detail.state === 'ended' });
+      const ended = nextEvent(el, 'synapse-call-state', {
+        filter: (e) => e.detail.state === 'ended',
+      });
       const endClicked = nextEvent(el, 'synapse-call-end');
       inner(el).click();
       await endClicked;
@@ -201,11 +215,15 @@ describe('<synapse-call-button>', () => {
 
       el.focus();
       expect(el.shadowRoot?.activeElement).toBe(inner(el));
-      const ringing = nextEvent(el, 'synapse-call-state', { filter: (e) => e.detail.state === 'ringing' });
+      const ringing = nextEvent(el, 'synapse-call-state', {
+        filter: (e) => e.detail.state === 'ringing',
+      });
       await userEvent.keyboard('{Enter}');
       await ringing;
       const theirs = await incoming(callee);
-      const active = nextEvent(el, 'synapse-call-state', { filter: (e) => e.detail.state === 'active' });
+      const active = nextEvent(el, 'synapse-call-state', {
+        filter: (e) => e.detail.state === 'active',
+      });
       await theirs.accept();
       await active;
       await until(() => el.state === 'in-call', { what: 'in-call' });
@@ -213,7 +231,9 @@ describe('<synapse-call-button>', () => {
       expect(accessibleText(el)).toBe('End call with Carl Customer');
       expect(part(el, 'label').textContent?.trim()).toBe('End call');
 
-      const ended = nextEvent(el, 'synapse-call-state', { filter: (e) => e.detail.state === 'ended' });
+      const ended = nextEvent(el, 'synapse-call-state', {
+        filter: (e) => e.detail.state === 'ended',
+      });
       inner(el).focus();
       await userEvent.keyboard(' ');
       expect((await ended).detail.endReason).toBe('completed');
@@ -234,9 +254,14 @@ describe('<synapse-call-button>', () => {
       expect(detail.action).toBe('call');
       expect(detail.code).toBe('forbidden');
       await until(() => el.state === 'idle', { what: 'idle after refusal' });
-      await until(() => el.shadowRoot?.querySelector('[role=status]')?.textContent === 'The call to Cleo Customer failed.', {
-        what: 'announcement',
-      });
+      await until(
+        () =>
+          el.shadowRoot?.querySelector('[role=status]')?.textContent ===
+          'The call to Cleo Customer failed.',
+        {
+          what: 'announcement',
+        },
+      );
     });
   });
 

@@ -1,8 +1,5 @@
-import { html, LitElement, nothing, type PropertyValues } from 'lit';
-import {
-  CallButtonController,
-  type CallButtonState,
-} from '../controllers/call-button-controller';
+import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { CallButtonController, type CallButtonState } from '../controllers/call-button-controller';
 import { ClientController } from '../controllers/client-controller';
 import { PresenceController } from '../controllers/presence-controller';
 import type { SynapseCallErrorEvent } from '../events/call-error';
@@ -54,7 +51,6 @@ export class SynapseCallButton extends LitElement {
     name: { type: String, reflect: true },
     metadata: { attribute: false },
     client: { attribute: false },
-    announcement: { state: true },
   };
 
   /** Id of the person to call. */
@@ -65,7 +61,8 @@ export class SynapseCallButton extends LitElement {
   declare metadata: Record<string, unknown> | undefined;
   /** A client to use instead of the nearest `<synapse-calling>`'s or the page default. */
   declare client: ElementsClient | undefined;
-  private declare announcement: string;
+  /** What the live region says (set from events, so not a reactive property). */
+  private announcement = '';
 
   private readonly clients = new ClientController(this);
   private readonly presenceWatch = new PresenceController(this, this.clients, () => this.userId);
@@ -82,13 +79,12 @@ export class SynapseCallButton extends LitElement {
     super();
     this.userId = '';
     this.name = '';
-    this.announcement = '';
-    this.addEventListener('synapse-call-state', (e: SynapseCallStateEvent) => {
-      this.announcement = this.describeCallState(e.detail.state);
-    });
-    this.addEventListener('synapse-call-error', (_e: SynapseCallErrorEvent) => {
-      this.announcement = this.locale.t.button.failed(this.displayName);
-    });
+    this.addEventListener('synapse-call-state', (e: SynapseCallStateEvent) =>
+      this.announce(this.describeCallState(e.detail.state)),
+    );
+    this.addEventListener('synapse-call-error', (_e: SynapseCallErrorEvent) =>
+      this.announce(this.locale.t.button.failed(this.displayName)),
+    );
   }
 
   /**
@@ -127,7 +123,7 @@ export class SynapseCallButton extends LitElement {
     this.setAttribute('state', this.state);
   }
 
-  protected override render() {
+  protected override render(): TemplateResult {
     const t = this.locale.t;
     const state = this.state;
     const view = buttonView(t, state, this.displayName);
@@ -141,7 +137,9 @@ export class SynapseCallButton extends LitElement {
         @click=${this.onClick}
       >
         <span part="icon"
-          ><slot name="icon">${state === 'in-call' || state === 'calling' ? hangUpIcon : phoneIcon}</slot></span
+          ><slot name="icon"
+            >${state === 'in-call' || state === 'calling' ? hangUpIcon : phoneIcon}</slot
+          ></span
         >
         <span part="dot" class="dot" data-status=${status} aria-hidden="true"></span>
         <span part="label">${view.text}</span><span class="visually-hidden">${view.rest}</span>
@@ -152,6 +150,11 @@ export class SynapseCallButton extends LitElement {
 
   private onClick(): void {
     void this.controller.activate();
+  }
+
+  private announce(text: string): void {
+    this.announcement = text;
+    this.requestUpdate();
   }
 
   private describeCallState(state: string): string {

@@ -1,4 +1,4 @@
-import { html, LitElement, nothing, type PropertyValues } from 'lit';
+import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { CallHistoryController, type HistoryEntry } from '../controllers/call-history-controller';
 import { ClientController } from '../controllers/client-controller';
 import { ClockController } from '../controllers/clock-controller';
@@ -100,38 +100,62 @@ export class SynapseCallHistory extends LitElement {
     this.clock.run(this.history.entries.length > 0);
   }
 
-  protected override render() {
+  protected override render(): TemplateResult {
     const t = this.locale.t;
     const h = this.history;
-    return html`<section part="base" aria-labelledby=${this.noTitle ? nothing : 'title'} aria-label=${this.noTitle ? t.history.title : nothing} aria-busy=${h.loading ? 'true' : 'false'}>
+    return html`<section
+      part="base"
+      aria-labelledby=${this.noTitle ? nothing : 'title'}
+      aria-label=${this.noTitle ? t.history.title : nothing}
+      aria-busy=${h.loading ? 'true' : 'false'}
+    >
       ${this.noTitle ? nothing : html`<h2 part="title" id="title">${t.history.title}</h2>`}
-      ${h.entries.length > 0
-        ? html`<ol part="list">
-            ${h.entries.map((entry) => this.renderEntry(t, entry))}
-          </ol>`
-        : nothing}
-      ${h.loaded && !h.loading && h.entries.length === 0 && !h.error
-        ? html`<p part="empty">${t.history.empty}</p>`
-        : nothing}
-      ${h.error
-        ? html`<p part="error" role="alert">
-            ${t.history.error}
-            <button part="retry" type="button" @click=${() => h.reload()}>${t.history.retry}</button>
-          </p>`
-        : nothing}
-      ${h.hasMore
-        ? html`<button part="load-more" type="button" ?disabled=${h.loading} @click=${() => h.loadMore()}>
-            ${t.history.loadMore}
-          </button>`
-        : nothing}
+      ${
+        h.entries.length > 0
+          ? html`<ol part="list">
+              ${h.entries.map((entry) => this.renderEntry(t, entry))}
+            </ol>`
+          : nothing
+      }
+      ${
+        h.loaded && !h.loading && h.entries.length === 0 && !h.error
+          ? html`<p part="empty">${t.history.empty}</p>`
+          : nothing
+      }
+      ${
+        h.error
+          ? html`<p part="error" role="alert">
+              ${t.history.error}
+              <button part="retry" type="button" @click=${() => h.reload()}>
+                ${t.history.retry}
+              </button>
+            </p>`
+          : nothing
+      }
+      ${
+        h.hasMore
+          ? html`<button
+              part="load-more"
+              type="button"
+              ?disabled=${h.loading}
+              @click=${() => h.loadMore()}
+            >
+              ${t.history.loadMore}
+            </button>`
+          : nothing
+      }
       <span class="visually-hidden" role="status">${h.loading ? t.history.loading : ''}</span>
     </section>`;
   }
 
-  private renderEntry(t: Translation, entry: HistoryEntry) {
+  private renderEntry(t: Translation, entry: HistoryEntry): TemplateResult {
     const outcome = outcomeOf(t, entry);
     const direction = entry.direction === 'incoming' ? t.history.incoming : t.history.outgoing;
-    return html`<li part="item" data-direction=${entry.direction} data-outcome=${entry.endReason ?? entry.state}>
+    return html`<li
+      part="item"
+      data-direction=${entry.direction}
+      data-outcome=${entry.endReason ?? entry.state}
+    >
       <span part="direction" title=${direction}
         ><span aria-hidden="true">${entry.direction === 'incoming' ? '↙' : '↗'}</span
         ><span class="visually-hidden">${direction}</span></span
@@ -139,9 +163,11 @@ export class SynapseCallHistory extends LitElement {
       <span part="peer">${entry.peer.name}</span>
       <span part="meta">
         <span part="outcome">${outcome}</span>
-        ${entry.duration > 0
-          ? html`<span part="duration">${formatDuration(entry.duration)}</span>`
-          : nothing}
+        ${
+          entry.duration > 0
+            ? html`<span part="duration">${formatDuration(entry.duration)}</span>`
+            : nothing
+        }
         <time part="time" datetime=${new Date(entry.at).toISOString()}
           >${formatRelative(this.locale.lang, entry.at, this.clock.now)}</time
         >

@@ -1,4 +1,4 @@
-import { html, LitElement, nothing } from 'lit';
+import { html, LitElement, nothing, type TemplateResult } from 'lit';
 import { ProviderController } from '../controllers/provider-controller';
 import { tokens } from '../styles/tokens';
 import type { ConnectionState, ElementsClient } from '../types';
@@ -90,17 +90,19 @@ export class SynapseCalling extends LitElement {
     this.setAttribute('connection-state', this.connectionState);
   }
 
-  protected override render() {
-    return html`<slot></slot>${this.noCallUi
-        ? nothing
-        : html`<synapse-incoming-call
-              part="incoming-call"
-              exportparts="dialog: incoming-dialog, title: incoming-title, caller: incoming-caller, role: incoming-role, accept: incoming-accept, decline: incoming-decline, mute-ringtone: incoming-mute-ringtone"
-            ></synapse-incoming-call>
-            <synapse-active-call
-              part="active-call"
-              exportparts="base: active-base, peer: active-peer, timer: active-timer, mute: active-mute, end: active-end, quality: active-quality, start-audio: active-start-audio"
-            ></synapse-active-call>`}`;
+  protected override render(): TemplateResult {
+    return html`<slot></slot>${
+        this.noCallUi
+          ? nothing
+          : html`<synapse-incoming-call
+                part="incoming-call"
+                exportparts="dialog: incoming-dialog, title: incoming-title, caller: incoming-caller, role: incoming-role, accept: incoming-accept, decline: incoming-decline, mute-ringtone: incoming-mute-ringtone"
+              ></synapse-incoming-call>
+              <synapse-active-call
+                part="active-call"
+                exportparts="base: active-base, peer: active-peer, timer: active-timer, mute: active-mute, end: active-end, quality: active-quality, start-audio: active-start-audio"
+              ></synapse-active-call>`
+      }`;
   }
 }
 

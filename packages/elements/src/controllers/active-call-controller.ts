@@ -45,7 +45,9 @@ export class ActiveCallController implements ReactiveController {
   /** True while media or signalling is reconnecting. */
   get reconnecting(): boolean {
     const client = this.clients.client;
-    return client?.connectionState === 'reconnecting' || (this.snapshot()?.mediaReconnecting ?? false);
+    return (
+      client?.connectionState === 'reconnecting' || (this.snapshot()?.mediaReconnecting ?? false)
+    );
   }
 
   /** Whether a speaker can be chosen in this browser. */

@@ -32,7 +32,12 @@ export type CallButtonState =
   | 'checking';
 
 /** States in which a click does something. */
-const ACTIONABLE: ReadonlySet<CallButtonState> = new Set(['idle', 'calling', 'incoming', 'in-call']);
+const ACTIONABLE: ReadonlySet<CallButtonState> = new Set([
+  'idle',
+  'calling',
+  'incoming',
+  'in-call',
+]);
 
 export interface CallButtonTarget {
   userId: string;

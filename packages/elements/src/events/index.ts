@@ -6,7 +6,10 @@ export { SynapseCallEndEvent } from './call-end';
 export { SynapseCallErrorEvent, type SynapseCallErrorDetail } from './call-error';
 export { SynapseCallStartEvent, type SynapseCallStartDetail } from './call-start';
 export { SynapseCallStateEvent, type SynapseCallStateDetail } from './call-state';
-export { SynapseConnectionChangeEvent, type SynapseConnectionChangeDetail } from './connection-change';
+export {
+  SynapseConnectionChangeEvent,
+  type SynapseConnectionChangeDetail,
+} from './connection-change';
 export { SynapseHistoryLoadEvent, type SynapseHistoryLoadDetail } from './history-load';
 export { SynapseMuteChangeEvent, type SynapseMuteChangeDetail } from './mute-change';
 export { SynapseRingtoneChangeEvent, type SynapseRingtoneChangeDetail } from './ringtone-change';

@@ -7,7 +7,8 @@ type Host = ReactiveControllerHost & HTMLElement;
 export function resolveLang(el: Element): string {
   let node: Node | null = el;
   while (node) {
-    if (node instanceof Element && node.hasAttribute('lang')) return node.getAttribute('lang') ?? '';
+    if (node instanceof Element && node.hasAttribute('lang'))
+      return node.getAttribute('lang') ?? '';
     node = node.parentNode ?? (node instanceof ShadowRoot ? node.host : null);
   }
   return document.documentElement.lang || 'en';

@@ -1,4 +1,4 @@
-import { html, LitElement, nothing, type PropertyValues } from 'lit';
+import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { ClientController } from '../controllers/client-controller';
 import { deepActiveElement } from '../controllers/focus';
 import { IncomingCallController } from '../controllers/incoming-call-controller';
@@ -127,11 +127,13 @@ export class SynapseIncomingCall extends LitElement {
     this.shownCallId = undefined;
   }
 
-  protected override render() {
+  protected override render(): TemplateResult {
     const t = this.locale.t;
     const call = this.controller.current;
     const more = this.controller.queue.length - 1;
-    const announcement = call ? `${t.incoming.title}: ${t.incoming.callerIsCalling(call.peer.name)}` : '';
+    const announcement = call
+      ? `${t.incoming.title}: ${t.incoming.callerIsCalling(call.peer.name)}`
+      : '';
     return html`<dialog
         part="dialog"
         aria-labelledby="title caller"
@@ -139,30 +141,36 @@ export class SynapseIncomingCall extends LitElement {
         @keydown=${this.onKeydown}
         @cancel=${this.onCancel}
       >
-        ${call
-          ? html`<p part="title" id="title">${t.incoming.title}</p>
-              <p part="caller" id="caller">${t.incoming.callerIsCalling(call.peer.name)}</p>
-              <p part="role">${t.role(call.peer.role)}</p>
-              ${more > 0 ? html`<p part="queue">${t.incoming.more(more)}</p>` : nothing}
-              <div part="actions">
-                <button part="accept" type="button" @click=${() => this.controller.accept(call)}>
-                  ${t.incoming.accept}
-                </button>
-                <button part="decline" type="button" @click=${() => this.controller.decline(call)}>
-                  ${t.incoming.decline}
-                </button>
-                <button
-                  part="mute-ringtone"
-                  type="button"
-                  aria-pressed=${this.ringtoneMuted ? 'true' : 'false'}
-                  ?hidden=${this.noRingtone}
-                  @click=${this.toggleRingtone}
-                >
-                  ${this.ringtoneMuted ? t.incoming.unmuteRingtone : t.incoming.muteRingtone}
-                </button>
-              </div>
-              <p part="shortcuts" id="shortcuts">${t.incoming.shortcuts}</p>`
-          : nothing}
+        ${
+          call
+            ? html`<p part="title" id="title">${t.incoming.title}</p>
+                <p part="caller" id="caller">${t.incoming.callerIsCalling(call.peer.name)}</p>
+                <p part="role">${t.role(call.peer.role)}</p>
+                ${more > 0 ? html`<p part="queue">${t.incoming.more(more)}</p>` : nothing}
+                <div part="actions">
+                  <button part="accept" type="button" @click=${() => this.controller.accept(call)}>
+                    ${t.incoming.accept}
+                  </button>
+                  <button
+                    part="decline"
+                    type="button"
+                    @click=${() => this.controller.decline(call)}
+                  >
+                    ${t.incoming.decline}
+                  </button>
+                  <button
+                    part="mute-ringtone"
+                    type="button"
+                    aria-pressed=${this.ringtoneMuted ? 'true' : 'false'}
+                    ?hidden=${this.noRingtone}
+                    @click=${this.toggleRingtone}
+                  >
+                    ${this.ringtoneMuted ? t.incoming.unmuteRingtone : t.incoming.muteRingtone}
+                  </button>
+                </div>
+                <p part="shortcuts" id="shortcuts">${t.incoming.shortcuts}</p>`
+            : nothing
+        }
       </dialog>
       <div part="announcer" class="visually-hidden" aria-live="assertive">${announcement}</div>`;
   }

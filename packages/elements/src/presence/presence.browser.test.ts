@@ -3,13 +3,7 @@ import { html } from 'lit';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import '../index';
 import { a11y } from '../testing/a11y';
-import {
-  connectUser,
-  disconnectAll,
-  freshTenant,
-  until,
-  type TestUser,
-} from '../testing/server';
+import { connectUser, disconnectAll, freshTenant, until, type TestUser } from '../testing/server';
 import type { SynapsePresence } from './presence';
 
 function users() {
@@ -47,7 +41,10 @@ describe('<synapse-presence>', () => {
 
       await callee.disconnect();
       // The server waits its presence grace window before it reports offline.
-      await until(() => el.status === 'offline', { what: 'offline after disconnect', timeoutMs: 40_000 });
+      await until(() => el.status === 'offline', {
+        what: 'offline after disconnect',
+        timeoutMs: 40_000,
+      });
       expect(el.lastSeen).toBeTypeOf('number');
       await until(() => text(el, 'last-seen') !== '', { what: 'last seen' });
       expect(text(el, 'last-seen')).toMatch(/^last seen (now|\d+ seconds? ago)$/);
@@ -106,17 +103,23 @@ describe('<synapse-presence>', () => {
       const { agent, customer } = users();
       const viewer = await connectUser(agent);
       await connectUser(customer);
-      const wrapper = await fixture<HTMLDivElement>(html`<div>
-        <style>
-          .themed {
-            --synapse-color-online: rgb(1, 2, 3);
-          }
-          .themed::part(label) {
-            color: rgb(4, 5, 6);
-          }
-        </style>
-        <synapse-presence class="themed" user-id=${customer.id} .client=${viewer}></synapse-presence>
-      </div>`);
+      const wrapper = await fixture<HTMLDivElement>(
+        html`<div>
+          <style>
+            .themed {
+              --synapse-color-online: rgb(1, 2, 3);
+            }
+            .themed::part(label) {
+              color: rgb(4, 5, 6);
+            }
+          </style>
+          <synapse-presence
+            class="themed"
+            user-id=${customer.id}
+            .client=${viewer}
+          ></synapse-presence>
+        </div>`,
+      );
       const el = wrapper.querySelector('synapse-presence') as SynapsePresence;
       await until(() => el.status === 'online', { what: 'online' });
       await el.updateComplete;

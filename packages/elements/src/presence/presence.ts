@@ -1,4 +1,4 @@
-import { html, LitElement, nothing, type PropertyValues } from 'lit';
+import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { ClientController } from '../controllers/client-controller';
 import { ClockController } from '../controllers/clock-controller';
 import { PresenceController } from '../controllers/presence-controller';
@@ -75,10 +75,13 @@ export class SynapsePresence extends LitElement {
   protected override updated(): void {
     this.setAttribute('status', this.status);
     const lastSeen = this.status === 'offline' ? this.lastSeen : null;
-    this.clock.run(lastSeen !== null, lastSeen ? relativeRefreshMs(lastSeen, Date.now()) : undefined);
+    this.clock.run(
+      lastSeen !== null,
+      lastSeen ? relativeRefreshMs(lastSeen, Date.now()) : undefined,
+    );
   }
 
-  protected override render() {
+  protected override render(): TemplateResult {
     const t = this.locale.t;
     const status = this.status;
     const now = this.clock.now;
@@ -86,11 +89,13 @@ export class SynapsePresence extends LitElement {
     return html`<span part="base">
       <span part="dot" class="dot" data-status=${status} aria-hidden="true"></span>
       <span part="label">${t.status[status]}</span>
-      ${lastSeen
-        ? html`<span part="last-seen"
-            >${t.lastSeen(formatRelative(this.locale.lang, lastSeen, now))}</span
-          >`
-        : nothing}
+      ${
+        lastSeen
+          ? html`<span part="last-seen"
+              >${t.lastSeen(formatRelative(this.locale.lang, lastSeen, now))}</span
+            >`
+          : nothing
+      }
     </span>`;
   }
 }

@@ -1,12 +1,18 @@
-/// <reference types="chai-a11y-axe" />
 /**
- * `expect(el).to.be.accessible()` from @open-wc/testing, without that package's index: it also
- * loads @web/test-runner-commands (for snapshots), which only works under Web Test Runner.
+ * `expect(el).to.be.accessible()` (chai-a11y-axe, as in @open-wc/testing) on vitest's own chai.
+ * @open-wc/testing's index cannot be loaded here: it also pulls in @web/test-runner-commands,
+ * which only works under Web Test Runner.
  */
-import chai from '@esm-bundle/chai';
 import { chaiA11yAxe } from 'chai-a11y-axe';
+import { chai, expect } from 'vitest';
 
 chai.use(chaiA11yAxe);
 
-/** Chai's expect with the axe plugin: `await a11y(el).to.be.accessible()`. */
-export const a11y = chai.expect;
+interface AccessibleAssertion {
+  to: { be: { accessible(options?: { ignoredRules?: string[] }): Promise<unknown> } };
+}
+
+/** `await a11y(el).to.be.accessible()`: runs axe on `el` (shadow DOM included). */
+export function a11y(el: Element): AccessibleAssertion {
+  return expect(el) as unknown as AccessibleAssertion;
+}

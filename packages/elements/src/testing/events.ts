@@ -5,12 +5,22 @@
 export function nextEvent<K extends keyof HTMLElementEventMap>(
   target: EventTarget,
   type: K,
-  { filter, timeoutMs = 20_000 }: { filter?: (e: HTMLElementEventMap[K]) => boolean; timeoutMs?: number } = {},
+  {
+    filter,
+    timeoutMs = 20_000,
+    what = type,
+  }: {
+    filter?: (e: HTMLElementEventMap[K]) => boolean;
+    timeoutMs?: number;
+    /** Names what was awaited in the timeout error; a function is asked at timeout. */
+    what?: string | (() => string);
+  } = {},
 ): Promise<HTMLElementEventMap[K]> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       target.removeEventListener(type, listener);
-      reject(new Error(`timed out after ${timeoutMs} ms waiting for '${type}'`));
+      const label = typeof what === 'function' ? what() : what;
+      reject(new Error(`timed out after ${timeoutMs} ms waiting for '${label}'`));
     }, timeoutMs);
     function listener(event: Event) {
       const e = event as HTMLElementEventMap[K];

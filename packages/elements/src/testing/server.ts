@@ -28,7 +28,10 @@ export function freshTenant(): string {
   return `t-${crypto.randomUUID()}`;
 }
 
-export async function mintToken(user: TestUser, expiresIn: string | number = '10m'): Promise<string> {
+export async function mintToken(
+  user: TestUser,
+  expiresIn: string | number = '10m',
+): Promise<string> {
   return new SignJWT({ tenant: user.tenant, role: user.role, name: user.name })
     .setSubject(user.id)
     .setProtectedHeader({ alg: 'HS256' })

@@ -6,7 +6,6 @@ import type {
   CallIdPayload,
   EndReason,
   InitiateCallPayload,
-  LiveKitTokenResponse,
   Media,
   MediaSignalPayload,
   Party,
@@ -44,7 +43,7 @@ export interface CallManagerDeps {
   reconnectGraceMs: number;
 }
 
-const sideOf = (record: CallRecord, userId: string): PartySide | undefined =>
+export const sideOf = (record: CallRecord, userId: string): PartySide | undefined =>
   record.call.from.id === userId ? 'caller' : record.call.to.id === userId ? 'callee' : undefined;
 const other = (side: PartySide): PartySide => (side === 'caller' ? 'callee' : 'caller');
 
@@ -228,32 +227,6 @@ export class CallManager {
     }
   }
 
-  /** LiveKit says a party left the room: give them the grace window to rejoin. */
-  async participantLeft(room: string, userId: string): Promise<void> {
-    const record = await this.byRoom(room);
-    if (!record || record.call.state !== 'active' || !sideOf(record, userId)) return;
-    this.timers.set(`${record.call.id}|room|${userId}`, this.deps.reconnectGraceMs, () => {
-      void this.endIfStill(record.call.id, 'active', 'disconnected', userId);
-    });
-  }
-
-  async participantJoined(room: string, userId: string): Promise<void> {
-    const record = await this.byRoom(room);
-    if (record) this.timers.clear(`${record.call.id}|room|${userId}`);
-  }
-
-  /** A fresh LiveKit token for a party of an active LiveKit call (`POST /api/livekit/token`). */
-  async liveKitToken(identity: Identity, callId: string): Promise<LiveKitTokenResponse> {
-    const record = await this.deps.registry.get(callId);
-    const side = record && record.tenant === identity.tenant && sideOf(record, identity.userId);
-    if (!record || !side) throw fail.notFound();
-    if (record.media !== 'livekit') throw fail.invalidState('the call uses peer-to-peer media');
-    if (record.call.state !== 'active') throw fail.invalidState('the call is not active');
-    const media = await this.deps.media.mediaFor(record, side);
-    if (media.kind !== 'livekit') throw fail.invalidState('the call uses peer-to-peer media');
-    return { url: media.url, token: media.token, room: media.room };
-  }
-
   async isInCall(tenant: string, userId: string): Promise<boolean> {
     const calls = await this.deps.registry.forUser(tenant, userId);
     return calls.some((r) => r.call.state === 'active');
@@ -274,6 +247,10 @@ export class CallManager {
       };
       const restored = entry.call.state === 'active' && (await this.deps.registry.create(record));
       if (restored && restored.ok) {
+        // The room may have emptied out and been closed by LiveKit while we were down.
+        await this.deps.media.open(record).catch((err: unknown) => {
+          this.deps.logger.warn({ err, callId: record.call.id }, 'could not reopen the room');
+        });
         this.startGrace(record.call.id, record.call.from.id);
         this.startGrace(record.call.id, record.call.to.id);
         continue;
@@ -296,18 +273,23 @@ export class CallManager {
   }
 
   private async graceExpired(callId: string, userId: string): Promise<void> {
-    const record = await this.deps.registry.get(callId);
-    const side = record && sideOf(record, userId);
-    if (!record || !side || record.sockets[side] !== null) return;
-    const reason = record.call.state === 'ringing' ? 'cancelled' : 'disconnected';
-    await this.endIfStill(callId, record.call.state, reason, userId);
+    try {
+      const record = await this.deps.registry.get(callId);
+      const side = record && sideOf(record, userId);
+      if (!record || !side || record.sockets[side] !== null) return;
+      const reason = record.call.state === 'ringing' ? 'cancelled' : 'disconnected';
+      await this.endIfStill(callId, record.call.state, reason, userId);
+    } catch (err) {
+      this.deps.logger.error({ err, callId }, 'grace expiry failed');
+    }
   }
 
   private onRingTimeout(callId: string): void {
     void this.endIfStill(callId, 'ringing', 'missed');
   }
 
-  private async endIfStill(
+  /** Ends the call with `reason` if it is still in `state` (timers, webhooks). Never throws. */
+  async endIfStill(
     callId: string,
     state: Call['state'],
     reason: EndReason,
@@ -411,12 +393,6 @@ export class CallManager {
       }
     }
     throw fail.notFound();
-  }
-
-  private async byRoom(room: string): Promise<CallRecord | undefined> {
-    // Room names end with the call id (a UUID, 36 characters).
-    const record = await this.deps.registry.get(room.slice(-36));
-    return record?.room === room ? record : undefined;
   }
 
   private async refreshParties(record: CallRecord): Promise<void> {

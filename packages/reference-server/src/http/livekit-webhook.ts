@@ -1,14 +1,14 @@
 import type { Request, Response } from 'express';
 import { WebhookReceiver } from 'livekit-server-sdk';
 import type { Logger } from 'pino';
-import type { CallManager } from '../calls/call-manager';
+import type { RoomEvents } from '../calls/room-events';
 import type { Metrics } from '../metrics';
 import type { LiveKitOptions } from '../options';
 import { sendError } from './rest';
 
 export interface LiveKitWebhookDeps {
   options: LiveKitOptions;
-  calls: CallManager;
+  rooms: RoomEvents;
   metrics: Metrics;
   logger: Logger;
 }
@@ -48,9 +48,9 @@ export function liveKitWebhookRoute(deps: LiveKitWebhookDeps) {
     deps.logger.debug({ event: event.event, room, identity }, 'livekit webhook');
     if (room && identity) {
       if (event.event === 'participant_left' || event.event === 'participant_connection_aborted') {
-        await deps.calls.participantLeft(room, identity);
+        await deps.rooms.participantLeft(room, identity);
       } else if (event.event === 'participant_joined') {
-        await deps.calls.participantJoined(room, identity);
+        await deps.rooms.participantJoined(room, identity);
       }
     }
     res.json({ ok: true });

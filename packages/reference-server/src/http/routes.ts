@@ -7,7 +7,7 @@ import {
   type PresenceListResponse,
 } from '@synapse-calling/sdk-core/protocol';
 import type { TokenVerifier } from '../auth';
-import type { CallManager } from '../calls/call-manager';
+import type { RoomEvents } from '../calls/room-events';
 import type { LiveKitOptions } from '../options';
 import type { Metrics } from '../metrics';
 import type { PresenceManager } from '../presence/presence-manager';
@@ -17,7 +17,7 @@ import { liveKitWebhookRoute } from './livekit-webhook';
 
 export interface RoutesDeps {
   verify: TokenVerifier;
-  calls: CallManager;
+  rooms: RoomEvents;
   callLog: CallLog;
   presence: PresenceManager;
   metrics: Metrics;
@@ -91,7 +91,7 @@ export function createRoutes(deps: RoutesDeps): Router {
     if (typeof callId !== 'string' || !callId || callId.length > LIMITS.maxIdLength) {
       return sendError(res, 'invalid-payload', 'callId is required');
     }
-    res.json(await deps.calls.liveKitToken(identityOf(res), callId));
+    res.json(await deps.rooms.token(identityOf(res), callId));
   });
 
   if (deps.livekit) {
@@ -100,7 +100,7 @@ export function createRoutes(deps: RoutesDeps): Router {
       express.raw({ type: ['application/webhook+json', 'application/json'], limit: '256kb' }),
       liveKitWebhookRoute({
         options: deps.livekit,
-        calls: deps.calls,
+        rooms: deps.rooms,
         metrics: deps.metrics,
         logger: deps.logger,
       }),

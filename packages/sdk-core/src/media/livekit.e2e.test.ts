@@ -17,6 +17,8 @@ import type {} from '../../../../test/helpers/sdk-e2e-page';
 
 let lk: LiveKitServer;
 let server: TestServer;
+/** A second reference server without LiveKit: P2P media. */
+let p2pServer: TestServer;
 let http: Server;
 let origin: string;
 let outdir: string;
@@ -29,6 +31,7 @@ beforeAll(async () => {
   server = await startTestServer({
     livekit: { url: lk.wsUrl, apiKey: lk.apiKey, apiSecret: lk.apiSecret },
   });
+  p2pServer = await startTestServer();
   outdir = await mkdtemp(join(tmpdir(), 'synapse-e2e-'));
   const result = await build({
     entryPoints: [resolve(import.meta.dirname, '../../../../test/helpers/sdk-e2e-page.ts')],
@@ -72,6 +75,7 @@ afterAll(async () => {
   await Promise.all(browsers.map((b) => b.close()));
   await new Promise((r) => http?.close(r));
   await server?.close();
+  await p2pServer?.close();
   await lk?.stop();
   if (outdir) await rm(outdir, { recursive: true, force: true });
 });
@@ -126,5 +130,29 @@ describe('LiveKit calls between two Chromiums', () => {
     expect(await b.page.evaluate(() => window.harness.hears(440))).toBe(true);
 
     expect(await a.page.evaluate(() => window.harness.end())).toBe('completed');
+  }, 180_000);
+});
+
+describe('P2P calls between two Chromiums', () => {
+  it('carries 440 Hz one way and 880 Hz the other, without ever loading livekit-client', async () => {
+    const a = await openPage(440);
+    const b = await openPage(880);
+    const [aliceToken, bobToken] = await Promise.all([
+      p2pServer.mintToken({ sub: 'ann', tenant: 'acme', role: 'agent' }),
+      p2pServer.mintToken({ sub: 'ben', tenant: 'acme', role: 'customer' }),
+    ]);
+    await a.page.evaluate(([u, t]) => window.harness.connect(u, t), [p2pServer.url, aliceToken]);
+    await b.page.evaluate(([u, t]) => window.harness.connect(u, t), [p2pServer.url, bobToken]);
+    await Promise.all([
+      a.page.evaluate(() => window.harness.call('ben')),
+      b.page.evaluate(() => window.harness.accept()),
+    ]);
+    expect(await a.page.evaluate(() => window.harness.mediaKind())).toBe('p2p');
+    expect(await a.page.evaluate(() => window.harness.hears(880))).toBe(true);
+    expect(await b.page.evaluate(() => window.harness.hears(440))).toBe(true);
+    expect(await b.page.evaluate(() => window.harness.hears(880, true, 2))).toBe(false);
+    expect(loadedLiveKit(a.requests)).toBe(false);
+    expect(loadedLiveKit(b.requests)).toBe(false);
+    expect(await b.page.evaluate(() => window.harness.end())).toBe('completed');
   }, 180_000);
 });

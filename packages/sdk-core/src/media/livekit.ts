@@ -62,8 +62,12 @@ export class LiveKitSession extends BaseSession {
       if (this.closed || this.room !== room) return;
       // Another tab of this user took over the room, or the server closed it (call over):
       // rejoining would fight over it. Anything else is a network failure LiveKit gave up on.
+      if (reason === lk.DisconnectReason.DUPLICATE_IDENTITY) {
+        // Not a failure of the call: it lives on in the other tab, so do not hang it up.
+        this.emit('replaced');
+        return;
+      }
       const final = [
-        lk.DisconnectReason.DUPLICATE_IDENTITY,
         lk.DisconnectReason.ROOM_DELETED,
         lk.DisconnectReason.PARTICIPANT_REMOVED,
         lk.DisconnectReason.CLIENT_INITIATED,

@@ -12,6 +12,8 @@ export interface MediaSessionEvents {
   reconnected: () => void;
   /** Could not connect or recover; the call should end. */
   failed: (err: SynapseError) => void;
+  /** Another client of this user took the media over (a newer tab joined the room). */
+  replaced: () => void;
   qualityChanged: (quality: CallQuality) => void;
   audioBlockedChanged: (blocked: boolean) => void;
   /** Remote level 0..1, about ten times a second. */
@@ -31,6 +33,8 @@ export interface MediaSession extends TypedEmitter<MediaSessionEvents> {
   readonly remoteStream: MediaStream | null;
   readonly audioBlocked: boolean;
   readonly quality: CallQuality;
+  /** The microphone track being sent (replaced by `setInputDevice`). */
+  readonly localTrack: MediaStreamTrack;
   /** Starts connecting. Resolves once started (not when connected; see `connected`). */
   start(): Promise<void>;
   /** Stops everything and releases the microphone. Safe to call twice. */

@@ -1,0 +1,7 @@
+/** @custom-elements-manifest/analyzer config: `cem analyze` reads it (npm run manifest). */
+export default {
+  globs: ['src/**/*.ts'],
+  exclude: ['src/**/*.test.ts', 'src/testing/**'],
+  outdir: '.',
+  litelement: true,
+};

@@ -1,0 +1,180 @@
+import { fixture, fixtureCleanup } from '@open-wc/testing-helpers';
+import type { SynapseClient } from '@synapse-calling/sdk-core';
+import { html } from 'lit';
+import { afterEach, describe, expect, it } from 'vitest';
+import '../index';
+import type { SynapseCallButton } from '../call-button/call-button';
+import { a11y } from '../testing/a11y';
+import { nextEvent } from '../testing/events';
+import { connectUser, disconnectAll, freshTenant, until, type TestUser } from '../testing/server';
+import type { SynapseCallHistory } from './call-history';
+
+function users() {
+  const tenant = freshTenant();
+  const agent: TestUser = { id: 'agent-1', name: 'Ada Agent', role: 'agent', tenant };
+  const customer: TestUser = { id: 'cust-1', name: 'Carl Customer', role: 'customer', tenant };
+  return { agent, customer };
+}
+
+function parts(el: SynapseCallHistory, name: string): HTMLElement[] {
+  return [...(el.shadowRoot?.querySelectorAll<HTMLElement>(`[part=${name}]`) ?? [])];
+}
+
+function texts(el: SynapseCallHistory, name: string): string[] {
+  return parts(el, name).map((p) => p.textContent?.replace(/\s+/g, ' ').trim() ?? '');
+}
+
+/** Ada calls Carl twice: a call Carl answers (then Ada hangs up) and one Ada cancels. */
+async function history(): Promise<{
+  caller: SynapseClient;
+  callee: SynapseClient;
+  customer: TestUser;
+}> {
+  const { agent, customer } = users();
+  const caller = await connectUser(agent);
+  const callee = await connectUser(customer);
+  const answered = await caller.call(customer.id);
+  const theirs = await until(() => callee.calls.incoming[0], { client: callee, what: 'incoming' });
+  await theirs.accept();
+  await until(() => answered.state === 'active', { client: caller, what: 'active' });
+  await answered.end();
+  await until(() => !callee.calls.incoming.length && !callee.calls.active, {
+    client: callee,
+    what: 'idle',
+  });
+  const cancelled = await caller.call(customer.id);
+  await until(() => callee.calls.incoming[0], { client: callee, what: 'second incoming' });
+  await cancelled.end();
+  await until(() => !callee.calls.incoming.length, { client: callee, what: 'no incoming' });
+  return { caller, callee, customer };
+}
+
+async function mount(client: SynapseClient, limit = 20, lang = 'en'): Promise<SynapseCallHistory> {
+  const wrapper = await fixture<HTMLDivElement>(
+    html`<div lang=${lang}>
+      <synapse-call-history limit=${limit} .client=${client}></synapse-call-history>
+    </div>`,
+  );
+  const el = wrapper.querySelector('synapse-call-history') as SynapseCallHistory;
+  await until(() => el.entries.length > 0 && !el.hasAttribute('loading'), { what: 'first page' });
+  await el.updateComplete;
+  return el;
+}
+
+afterEach(async () => {
+  fixtureCleanup();
+  await disconnectAll();
+});
+
+describe('<synapse-call-history>', () => {
+  describe('properties', () => {
+    it('lists recent calls with direction, outcome, duration and relative time', async () => {
+      const { caller } = await history();
+      const el = await mount(caller);
+      expect(el.entries).toHaveLength(2);
+      expect(texts(el, 'peer')).toEqual(['Carl Customer', 'Carl Customer']);
+      expect(texts(el, 'outcome')).toEqual(['Cancelled', 'Completed']);
+      expect(parts(el, 'direction').map((d) => d.title)).toEqual(['Outgoing', 'Outgoing']);
+      expect(texts(el, 'direction')[0]).toBe('↗Outgoing'); // arrow hidden from screen readers
+      // Only the answered call has a duration.
+      expect(parts(el, 'duration')).toHaveLength(1);
+      expect(texts(el, 'duration')[0]).toMatch(/^\d+:\d\d$/);
+      expect(texts(el, 'time')[0]).toBe('now');
+      expect(parts(el, 'time')[0].getAttribute('datetime')).toMatch(/^\d{4}-\d\d-\d\dT/);
+      expect(el.shadowRoot?.querySelector('[part=title]')?.textContent).toBe('Recent calls');
+    });
+
+    it('pages with "Load more" through nextCursor', async () => {
+      const { caller } = await history();
+      const el = await mount(caller, 1);
+      expect(el.entries).toHaveLength(1);
+      expect(el.hasMore).toBe(true);
+      expect(texts(el, 'outcome')).toEqual(['Cancelled']);
+      const loaded = nextEvent(el, 'synapse-history-load');
+      (parts(el, 'load-more')[0] as HTMLButtonElement).click();
+      expect((await loaded).detail.count).toBe(2);
+      await el.updateComplete;
+      expect(texts(el, 'outcome')).toEqual(['Cancelled', 'Completed']);
+      // Keep paging until the server says there is no more; nothing is listed twice.
+      while (el.hasMore) {
+        const more = nextEvent(el, 'synapse-history-load');
+        (parts(el, 'load-more')[0] as HTMLButtonElement).click();
+        await more;
+      }
+      await el.updateComplete;
+      expect(el.entries).toHaveLength(2);
+      expect(parts(el, 'load-more')).toHaveLength(0);
+    });
+
+    it('speaks German', async () => {
+      const { caller } = await history();
+      const el = await mount(caller, 20, 'de');
+      expect(el.shadowRoot?.querySelector('[part=title]')?.textContent).toBe('Letzte Anrufe');
+      expect(texts(el, 'outcome')).toEqual(['Abgebrochen', 'Beendet']);
+      expect(parts(el, 'direction')[0].title).toBe('Ausgehend');
+      expect(texts(el, 'time')[0]).toBe('jetzt');
+    });
+
+    it('is themed through --synapse-color-border and ::part(item)', async () => {
+      const { caller } = await history();
+      const style = document.createElement('style');
+      style.textContent = `synapse-call-history.themed { --synapse-color-border: rgb(7, 8, 9); }
+        synapse-call-history.themed::part(item) { padding-left: 5px; }`;
+      document.head.append(style);
+      try {
+        const el = await mount(caller);
+        el.classList.add('themed');
+        const item = getComputedStyle(parts(el, 'item')[0]);
+        expect(item.borderBottomColor).toBe('rgb(7, 8, 9)');
+        expect(item.paddingLeft).toBe('5px');
+      } finally {
+        style.remove();
+      }
+    });
+  });
+
+  describe('events', () => {
+    it('reloads when a call ends', async () => {
+      const { caller, customer } = await history();
+      const el = await mount(caller);
+      const reloaded = nextEvent(el, 'synapse-history-load', {
+        filter: (e) => e.detail.count === 3,
+      });
+      const call = await caller.call(customer.id);
+      await call.end();
+      await reloaded;
+      await el.updateComplete;
+      expect(texts(el, 'outcome')).toEqual(['Cancelled', 'Cancelled', 'Completed']);
+    });
+
+    it('calls back from a row; synapse-call-start bubbles out of the list', async () => {
+      const { caller, callee, customer } = await history();
+      const el = await mount(caller);
+      const back = parts(el, 'call-back')[0] as SynapseCallButton;
+      expect(back.tagName).toBe('SYNAPSE-CALL-BUTTON');
+      expect(back.userId).toBe(customer.id);
+      await until(() => back.state === 'idle', { what: 'call-back button enabled' });
+      const start = nextEvent(document, 'synapse-call-start');
+      back.shadowRoot?.querySelector('button')?.click();
+      expect((await start).detail.userId).toBe(customer.id);
+      const theirs = await until(() => callee.calls.incoming[0], {
+        client: callee,
+        what: 'incoming',
+      });
+      await theirs.reject();
+    });
+  });
+
+  describe('accessibility', () => {
+    it('passes axe with rows and a Load more button', async () => {
+      const { caller } = await history();
+      const el = await mount(caller, 1);
+      await until(
+        () => (parts(el, 'call-back')[0] as SynapseCallButton | undefined)?.state === 'idle',
+        { what: 'call-back ready' },
+      );
+      await a11y(el).to.be.accessible();
+      expect(parts(el, 'list')[0].tagName).toBe('OL');
+    });
+  });
+});

@@ -1,0 +1,188 @@
+import { fixture, fixtureCleanup } from '@open-wc/testing-helpers';
+import { html } from 'lit';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { SynapseCallButton } from '../call-button/call-button';
+import { getDefaultClient, setDefaultClient } from '../context';
+import '../index';
+import type { SynapseIncomingCall } from '../incoming-call/incoming-call';
+import type { SynapsePresence } from '../presence/presence';
+import { a11y } from '../testing/a11y';
+import { nextEvent } from '../testing/events';
+import {
+  connectUser,
+  disconnectAll,
+  freshTenant,
+  mintToken,
+  serverUrl,
+  until,
+  type TestUser,
+} from '../testing/server';
+import type { SynapseCalling } from './calling';
+
+function users() {
+  const tenant = freshTenant();
+  const agent: TestUser = { id: 'agent-1', name: 'Ada Agent', role: 'agent', tenant };
+  const customer: TestUser = { id: 'cust-1', name: 'Carl Customer', role: 'customer', tenant };
+  return { agent, customer };
+}
+
+const urls: string[] = [];
+/** A same-origin URL answering `body`, standing in for the host app's token endpoint. */
+function tokenEndpoint(body: string, type = 'text/plain'): string {
+  const url = URL.createObjectURL(new Blob([body], { type }));
+  urls.push(url);
+  return url;
+}
+
+afterEach(async () => {
+  fixtureCleanup();
+  await disconnectAll();
+  for (const url of urls.splice(0)) URL.revokeObjectURL(url);
+  setDefaultClient(undefined);
+});
+
+describe('<synapse-calling>', () => {
+  describe('properties', () => {
+    it('connects from server + token and provides the client to the elements inside', async () => {
+      const { agent, customer } = users();
+      await connectUser(customer);
+      const token = await mintToken(agent);
+      const root = await fixture<SynapseCalling>(
+        html`<synapse-calling server=${serverUrl()} token=${token}>
+          <synapse-call-button user-id=${customer.id} name="Carl"></synapse-call-button>
+        </synapse-calling>`,
+      );
+      await until(() => root.getAttribute('connection-state') === 'connected', {
+        what: 'connected',
+      });
+      expect(root.client?.user?.id).toBe(agent.id);
+      const button = root.querySelector('synapse-call-button') as SynapseCallButton;
+      await until(() => button.state === 'idle', { what: 'button idle through context' });
+    });
+
+    it('fetches the token from token-url (plain text or JSON)', async () => {
+      const { agent, customer } = users();
+      const text = await fixture<SynapseCalling>(
+        html`<synapse-calling
+          server=${serverUrl()}
+          token-url=${tokenEndpoint(await mintToken(agent))}
+        ></synapse-calling>`,
+      );
+      await until(() => text.connectionState === 'connected', {
+        what: 'connected with text token',
+      });
+      const json = await fixture<SynapseCalling>(
+        html`<synapse-calling
+          server=${serverUrl()}
+          token-url=${tokenEndpoint(JSON.stringify({ token: await mintToken(customer) }), 'application/json')}
+        ></synapse-calling>`,
+      );
+      await until(() => json.connectionState === 'connected', {
+        what: 'connected with JSON token',
+      });
+      expect(json.client?.user?.name).toBe('Carl Customer');
+    });
+
+    it('uses a client passed in the client property', async () => {
+      const { agent } = users();
+      const client = await connectUser(agent);
+      const root = await fixture<SynapseCalling>(
+        html`<synapse-calling .client=${client}>
+          <synapse-presence user-id="x"></synapse-presence>
+        </synapse-calling>`,
+      );
+      expect(root.client).toBe(client);
+      await root.updateComplete;
+      expect(root.getAttribute('connection-state')).toBe('connected');
+      const presence = root.querySelector('synapse-presence') as SynapsePresence;
+      await until(() => presence.status === 'offline', { what: 'presence through context' });
+    });
+
+    it('registers the first provider as the page default for elements outside it', async () => {
+      const { agent, customer } = users();
+      await connectUser(customer);
+      const client = await connectUser(agent);
+      expect(getDefaultClient()).toBeUndefined();
+      const wrapper = await fixture<HTMLDivElement>(
+        html`<div>
+          <synapse-calling .client=${client} no-call-ui></synapse-calling>
+          <synapse-presence user-id=${customer.id}></synapse-presence>
+        </div>`,
+      );
+      expect(getDefaultClient()).toBe(client);
+      const outside = wrapper.querySelector('synapse-presence') as SynapsePresence;
+      await until(() => outside.status === 'online', { what: 'default client used outside' });
+      wrapper.querySelector('synapse-calling')?.remove();
+      await until(() => getDefaultClient() === undefined, { what: 'default cleared on removal' });
+      // setDefaultClient() serves pages that create their own client.
+      setDefaultClient(client);
+      await until(() => outside.status === 'online', { what: 'explicit default' });
+    });
+
+    it('hosts the incoming-call UI unless no-call-ui is set', async () => {
+      const { agent, customer } = users();
+      const callee = await connectUser(customer);
+      const root = await fixture<SynapseCalling>(
+        html`<synapse-calling .client=${callee}></synapse-calling>`,
+      );
+      const incoming = root.shadowRoot?.querySelector(
+        'synapse-incoming-call',
+      ) as SynapseIncomingCall;
+      expect(root.shadowRoot?.querySelector('synapse-active-call')).not.toBeNull();
+      const shown = nextEvent(root, 'synapse-call-state', {
+        filter: (e) => e.detail.state === 'ringing',
+      });
+      const call = await (await connectUser(agent)).call(customer.id);
+      await shown;
+      await until(() => incoming.ringing, { what: 'built-in prompt rings' });
+      await call.end();
+      root.noCallUi = true;
+      await root.updateComplete;
+      expect(root.shadowRoot?.querySelector('synapse-incoming-call')).toBeNull();
+      expect(root.shadowRoot?.querySelector('synapse-active-call')).toBeNull();
+    });
+  });
+
+  describe('events', () => {
+    it('fires synapse-connection-change, and synapse-call-error for a bad token', async () => {
+      const { agent } = users();
+      const token = await mintToken(agent);
+      const wrapper = document.createElement('div');
+      const root = document.createElement('synapse-calling');
+      const connected = nextEvent(wrapper, 'synapse-connection-change', {
+        filter: (e) => e.detail.state === 'connected',
+      });
+      wrapper.append(root);
+      root.server = serverUrl();
+      root.token = token;
+      document.body.append(wrapper);
+      try {
+        await connected;
+        const error = nextEvent(root, 'synapse-call-error');
+        root.token = 'not-a-jwt';
+        const { detail } = await error;
+        expect(detail.action).toBe('connect');
+        expect(detail.code).toBe('unauthorized');
+      } finally {
+        wrapper.remove();
+      }
+    });
+  });
+
+  describe('accessibility', () => {
+    it('passes axe with content', async () => {
+      const { agent, customer } = users();
+      const client = await connectUser(agent);
+      const root = await fixture<SynapseCalling>(
+        html`<synapse-calling .client=${client}>
+          <p>
+            Contact: Carl
+            <synapse-call-button user-id=${customer.id} name="Carl"></synapse-call-button>
+          </p>
+        </synapse-calling>`,
+      );
+      await root.updateComplete;
+      await a11y(root).to.be.accessible();
+    });
+  });
+});

@@ -1,0 +1,62 @@
+import type { LiveKitTokenResponse } from '@synapse-calling/sdk-core/protocol';
+import type { Identity } from '../auth';
+import { fail } from '../errors';
+import type { MediaProvider } from '../media/media-provider';
+import type { CallRecord, CallRegistry } from '../stores/types';
+import { sideOf, type CallManager } from './call-manager';
+import { Timers } from './timers';
+
+/**
+ * What LiveKit tells us about the rooms of our calls, and fresh room tokens. A party that leaves
+ * the room (tab closed, network gone) gets the reconnect grace window to rejoin before the call
+ * ends `disconnected` — the same rule as for a dropped signalling connection.
+ */
+export class RoomEvents {
+  private readonly timers = new Timers();
+
+  constructor(
+    private readonly registry: CallRegistry,
+    private readonly media: MediaProvider,
+    private readonly calls: CallManager,
+    private readonly graceMs: number,
+  ) {}
+
+  async participantLeft(room: string, userId: string): Promise<void> {
+    const record = await this.byRoom(room);
+    if (!record || record.call.state !== 'active' || !sideOf(record, userId)) return;
+    const callId = record.call.id;
+    this.timers.set(`${callId}|${userId}`, this.graceMs, () => {
+      void this.calls.endIfStill(callId, 'active', 'disconnected', userId);
+    });
+  }
+
+  async participantJoined(room: string, userId: string): Promise<void> {
+    const record = await this.byRoom(room);
+    if (record) this.timers.clear(`${record.call.id}|${userId}`);
+  }
+
+  /**
+   * `POST /api/livekit/token`: a fresh token for a party of an active LiveKit call. Anyone else
+   * gets not-found, whatever the call's state or media, so that ids cannot be probed.
+   */
+  async token(identity: Identity, callId: string): Promise<LiveKitTokenResponse> {
+    const record = await this.registry.get(callId);
+    const side = record && record.tenant === identity.tenant && sideOf(record, identity.userId);
+    if (!record || !side) throw fail.notFound();
+    if (record.media !== 'livekit') throw fail.invalidState('the call uses peer-to-peer media');
+    if (record.call.state !== 'active') throw fail.invalidState('the call is not active');
+    const media = await this.media.mediaFor(record, side);
+    if (media.kind !== 'livekit') throw fail.invalidState('the call uses peer-to-peer media');
+    return { url: media.url, token: media.token, room: media.room };
+  }
+
+  close(): void {
+    this.timers.clearAll();
+  }
+
+  private async byRoom(room: string): Promise<CallRecord | undefined> {
+    // Room names end with the call id (a UUID, 36 characters); the stored name must match.
+    const record = await this.registry.get(room.slice(-36));
+    return record?.room === room ? record : undefined;
+  }
+}
