@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from '../helpers/chromium';
@@ -7,6 +9,12 @@ import { callButton, signIn, waitToHear } from '../helpers/demo-pages';
 // Each person's fake microphone plays a different tone, so "hears" proves the direction.
 const ALICE_HZ = 440;
 const CAROL_HZ = 880;
+
+// The README's screenshots are taken here, from the real demo, so they never go stale
+// (`npm run screenshots` runs just this file).
+const IMAGES = resolve(import.meta.dirname, '../../docs/images');
+mkdirSync(IMAGES, { recursive: true });
+const shot = (name: string) => resolve(IMAGES, `${name}.png`);
 
 let demo: RunningDemo;
 let aliceBrowser: Browser;
@@ -32,6 +40,7 @@ describe('the demo, as two people use it', () => {
     // Carol is online on alice's CRM page: her call button is enabled.
     const toCarol = await callButton(alice, 'carol');
     await expect.poll(() => toCarol.button.isEnabled(), { timeout: 15_000 }).toBe(true);
+    await alice.screenshot({ path: shot('crm-agent') });
 
     await toCarol.button.click();
     await expect.poll(() => toCarol.state(), { timeout: 10_000 }).toBe('ringing');
@@ -42,6 +51,7 @@ describe('the demo, as two people use it', () => {
     await expect(
       carol.locator('synapse-incoming-call [part="caller"]').textContent(),
     ).resolves.toContain('Alice');
+    await carol.screenshot({ path: shot('incoming-call') });
     await accept.click();
 
     await expect.poll(() => toCarol.state(), { timeout: 15_000 }).toBe('active');
@@ -49,6 +59,7 @@ describe('the demo, as two people use it', () => {
 
     expect(await waitToHear(alice, CAROL_HZ)).toBe(true);
     expect(await waitToHear(carol, ALICE_HZ)).toBe(true);
+    await alice.screenshot({ path: shot('active-call') });
 
     // Alice hangs up from her active-call panel.
     await alice.locator('synapse-active-call button[part="end"]').click();

@@ -6,7 +6,10 @@ import { heardTone, probeTone } from './audio-probe';
  * buttons, accept from the incoming-call dialog. Selectors pierce the elements' open shadow roots.
  */
 export async function signIn(browser: Browser, baseUrl: string, userId: string): Promise<Page> {
-  const context = await browser.newContext({ permissions: ['microphone'] });
+  const context = await browser.newContext({
+    permissions: ['microphone'],
+    viewport: { width: 1280, height: 800 },
+  });
   const page = await context.newPage();
   page.on('pageerror', (err) => console.error(`[${userId} page error]`, err));
   await page.goto(`${baseUrl}/`);

@@ -32,6 +32,8 @@ export function setupCallNamespace(io: Server, deps: CallNamespaceDeps): CallNam
   const { calls, presence, logger, metrics } = deps;
 
   nsp.use((socket, next) => {
+    // After close() the HTTP server (the host's) may still route handshakes to us.
+    if (deps.isClosing()) return next(new Error('server shutting down'));
     const auth: unknown = socket.handshake.auth;
     const token =
       typeof auth === 'object' && auth ? (auth as { token?: unknown }).token : undefined;
