@@ -2,6 +2,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportJWK, generateKeyPair, SignJWT, UnsecuredJWT } from 'jose';
+import { pino } from 'pino';
+import { Writable } from 'node:stream';
 import {
   connectClient,
   connectError,
@@ -188,5 +190,34 @@ describe('handshake auth (JWKS)', () => {
 describe('configuration of auth', () => {
   it('refuses a short HS256 secret', async () => {
     await expect(startTestServer({ auth: { jwtSecret: 'short' } })).rejects.toThrow(/at least 32/);
+  });
+});
+
+describe('logging', () => {
+  it('never writes tokens to the logs, even at debug level', async () => {
+    let output = '';
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        output += chunk.toString();
+        done();
+      },
+    });
+    const server = await startTestServer({ logger: pino({ level: 'debug' }, sink) });
+    try {
+      const good = await server.mintToken({ sub: 'alice', tenant: 'acme', role: 'agent' });
+      const client = await connectClient(server.url, good);
+      await emitAck(client, 'heartbeat', {});
+      client.close();
+      const forged = await hs('HS256', claims, new TextEncoder().encode('y'.repeat(40)));
+      await connectError(server.url, { token: forged });
+      await fetch(`${server.url}/api/calls`, { headers: { authorization: `Bearer ${forged}` } });
+      expect(output).toContain('handshake refused');
+      for (const token of [good, forged]) {
+        expect(output).not.toContain(token);
+        expect(output).not.toContain(token.split('.')[2]);
+      }
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -43,6 +43,9 @@ describe('presence', () => {
       presence: { status: 'dnd' },
     });
     expect((await dnd).presence.status).toBe('dnd');
+    const away = waitForEvent(watcher, 'presence-changed');
+    await emitAck(bob, 'set-status', { status: 'away' });
+    expect((await away).presence.status).toBe('away');
     const back = waitForEvent(watcher, 'presence-changed');
     await emitAck(bob, 'set-status', { status: 'online' });
     expect((await back).presence.status).toBe('online');

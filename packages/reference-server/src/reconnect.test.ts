@@ -174,4 +174,23 @@ describe('reconnect grace', () => {
     await emitAck(bob, 'accept-call', { callId: call.id });
     expect((await accepted).media).toMatchObject({ kind: 'p2p', polite: false });
   });
+
+  it('a tab opened while a call rings sees it in sync, and a second tab does not steal an active call', async () => {
+    const alice = await server.connect(agent('alice'));
+    const bob = await server.connect(agent('bob'));
+    const incoming = waitForEvent(bob, 'incoming-call');
+    await emitAck(alice, 'initiate-call', { to: 'bob' });
+    const { call } = await incoming;
+    const newTab = await server.connect(agent('bob'));
+    expect(await emitAck(newTab, 'sync', {})).toEqual({
+      ok: true,
+      calls: [{ call }],
+      presence: [expect.objectContaining({ userId: 'bob' })],
+    });
+    await emitAck(bob, 'accept-call', { callId: call.id });
+    // bob's first tab still carries the call: the other tab's sync lists it without media.
+    const again = await emitAck(newTab, 'sync', {});
+    expect(again).toMatchObject({ ok: true, calls: [{ call: { id: call.id, state: 'active' } }] });
+    expect(again.ok && again.calls[0]?.media).toBeUndefined();
+  });
 });

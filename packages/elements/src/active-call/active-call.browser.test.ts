@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { userEvent } from 'vitest/browser';
 import '../index';
 import { a11y } from '../testing/a11y';
+import { FakeActiveClient } from '../testing/fake-client';
 import { nextEvent } from '../testing/events';
 import { connectUser, disconnectAll, freshTenant, until, type TestUser } from '../testing/server';
 import type { SynapseActiveCall } from './active-call';
@@ -83,6 +84,26 @@ describe('<synapse-active-call>', () => {
       // Both fake microphones play a tone, so the peer is "speaking".
       await until(() => el.hasAttribute('speaking'), { what: 'speaking', timeoutMs: 20_000 });
       expect(getComputedStyle(part(el, 'speaking')).visibility).toBe('visible');
+    });
+
+    it('shows reconnecting and a Play audio prompt that calls startAudio()', async () => {
+      // Autoplay is allowed in the test browser and a media blip needs a real network fault,
+      // so this one uses a stand-in call in exactly those states.
+      const fake = new FakeActiveClient();
+      const el = await fixture<SynapseActiveCall>(
+        html`<synapse-active-call inline .client=${fake.asClient()}></synapse-active-call>`,
+      );
+      expect(el.hasAttribute('reconnecting')).toBe(true);
+      expect(part(el, 'reconnecting').textContent?.trim()).toBe('Reconnecting…');
+      expect(part(el, 'timer').textContent?.trim()).toMatch(/^1:0\d$/);
+      expect(part(el, 'quality').getAttribute('data-level')).toBe('1');
+      expect(part(el, 'audio-blocked').textContent).toContain('Your browser blocked the call audio.');
+      await a11y(el).to.be.accessible();
+      part(el, 'start-audio').focus();
+      await userEvent.keyboard('{Enter}');
+      expect(fake.call.startAudioCalls).toBe(1);
+      await el.updateComplete;
+      expect(part(el, 'start-audio')).toBeNull();
     });
 
     it('speaks German', async () => {

@@ -1,8 +1,10 @@
 /**
- * A stand-in client for the one situation the reference server never produces: several
- * incoming calls ringing at once (it answers a second caller `busy`). Other SDK servers or
- * future policies may queue calls, so the elements support it; this fake lets a test show it.
- * It implements only what `<synapse-incoming-call>` reads.
+ * Stand-in clients for the situations the test setup cannot produce for real:
+ * - several incoming calls ringing at once (the reference server answers a second caller
+ *   `busy`, but other servers or future policies may queue calls);
+ * - audio blocked by the autoplay policy (the test browser runs with autoplay allowed) and a
+ *   media reconnect (needs a network failure between two pages of one browser).
+ * Each implements only what the element under test reads.
  */
 import type { SynapseClient } from '@synapse-calling/sdk-core';
 
@@ -87,5 +89,59 @@ export class FakeQueueClient {
 
   private emit(): void {
     for (const listener of [...this.listeners]) listener();
+  }
+}
+
+/** An active call whose audio was blocked by autoplay, with media reconnecting. */
+export class FakeActiveCall {
+  readonly id = 'call-active';
+  readonly state = 'active' as const;
+  readonly direction = 'outgoing' as const;
+  readonly peer = { id: 'cust-1', name: 'Carl Customer', role: 'customer' as const };
+  readonly startedAt = Date.now() - 65_000;
+  readonly duration = 65;
+  readonly quality = 'poor' as const;
+  readonly muted = false;
+  audioBlocked = true;
+  startAudioCalls = 0;
+  private readonly listeners = new Map<string, Set<Listener>>();
+
+  on(event: string, listener: Listener): () => void {
+    let set = this.listeners.get(event);
+    if (!set) this.listeners.set(event, (set = new Set()));
+    set.add(listener);
+    return () => set.delete(listener);
+  }
+
+  async startAudio(): Promise<void> {
+    this.startAudioCalls++;
+    this.audioBlocked = false;
+    for (const listener of [...(this.listeners.get('audioBlockedChanged') ?? [])]) listener();
+  }
+}
+
+export class FakeActiveClient {
+  readonly connectionState = 'connected';
+  readonly user = { id: 'agent-1', tenant: 't', name: 'Ada', role: 'agent' };
+  readonly call = new FakeActiveCall();
+  readonly calls = { active: this.call, incoming: [], all: [this.call] };
+  mediaReconnecting = true;
+
+  getSnapshot(): { activeCall: { id: string; speaking: boolean; mediaReconnecting: boolean } } {
+    return {
+      activeCall: { id: this.call.id, speaking: false, mediaReconnecting: this.mediaReconnecting },
+    };
+  }
+
+  subscribe(): () => void {
+    return () => undefined;
+  }
+
+  on(): () => void {
+    return () => undefined;
+  }
+
+  asClient(): SynapseClient {
+    return this as unknown as SynapseClient;
   }
 }
