@@ -97,7 +97,9 @@ describe('<synapse-active-call>', () => {
       expect(part(el, 'reconnecting').textContent?.trim()).toBe('Reconnecting…');
       expect(part(el, 'timer').textContent?.trim()).toMatch(/^1:0\d$/);
       expect(part(el, 'quality').getAttribute('data-level')).toBe('1');
-      expect(part(el, 'audio-blocked').textContent).toContain('Your browser blocked the call audio.');
+      expect(part(el, 'audio-blocked').textContent).toContain(
+        'Your browser blocked the call audio.',
+      );
       await a11y(el).to.be.accessible();
       part(el, 'start-audio').focus();
       await userEvent.keyboard('{Enter}');

@@ -1,6 +1,6 @@
 import { fixture, fixtureCleanup } from '@open-wc/testing-helpers';
 import { html } from 'lit';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { SynapseCallButton } from '../call-button/call-button';
 import { getDefaultClient, setDefaultClient } from '../context';
 import '../index';
@@ -83,6 +83,25 @@ describe('<synapse-calling>', () => {
       expect(json.client?.user?.name).toBe('Carl Customer');
     });
 
+    it('fetches token-url with credentials and asks it again before the token expires', async () => {
+      const { agent } = users();
+      // Expires in 62 s; the SDK refreshes a minute ahead, so the second fetch comes soon.
+      const url = tokenEndpoint(await mintToken(agent, '62s'));
+      const fetchSpy = vi.spyOn(window, 'fetch');
+      try {
+        const root = await fixture<SynapseCalling>(
+          html`<synapse-calling server=${serverUrl()} token-url=${url}></synapse-calling>`,
+        );
+        await until(() => root.connectionState === 'connected', { what: 'connected' });
+        const tokenCalls = () => fetchSpy.mock.calls.filter(([input]) => String(input) === url);
+        await until(() => tokenCalls().length >= 2, { what: 'token refreshed', timeoutMs: 20_000 });
+        for (const [, init] of tokenCalls()) expect(init?.credentials).toBe('include');
+        expect(root.connectionState).toBe('connected');
+      } finally {
+        fetchSpy.mockRestore();
+      }
+    });
+
     it('uses a client passed in the client property', async () => {
       const { agent } = users();
       const client = await connectUser(agent);
@@ -140,6 +159,40 @@ describe('<synapse-calling>', () => {
       await root.updateComplete;
       expect(root.shadowRoot?.querySelector('synapse-incoming-call')).toBeNull();
       expect(root.shadowRoot?.querySelector('synapse-active-call')).toBeNull();
+    });
+
+    it('passes tokens down and exports the built-in parts; the document lang applies', async () => {
+      const { agent, customer } = users();
+      const callee = await connectUser(customer);
+      const style = document.createElement('style');
+      style.textContent = `synapse-calling.themed { --synapse-color-success: rgb(0, 80, 40); }
+        synapse-calling.themed::part(incoming-decline) { border-radius: 1px; }`;
+      document.head.append(style);
+      const before = document.documentElement.lang;
+      document.documentElement.lang = 'de';
+      try {
+        const root = await fixture<SynapseCalling>(
+          html`<synapse-calling class="themed" .client=${callee}></synapse-calling>`,
+        );
+        const incoming = root.shadowRoot?.querySelector(
+          'synapse-incoming-call',
+        ) as SynapseIncomingCall;
+        const call = await (await connectUser(agent)).call(customer.id);
+        await until(() => incoming.shadowRoot?.querySelector('[part=accept]'), { what: 'prompt' });
+        await incoming.updateComplete;
+        const accept = incoming.shadowRoot?.querySelector('[part=accept]') as HTMLElement;
+        const decline = incoming.shadowRoot?.querySelector('[part=decline]') as HTMLElement;
+        expect(getComputedStyle(accept).backgroundColor).toBe('rgb(0, 80, 40)');
+        expect(getComputedStyle(decline).borderTopLeftRadius).toBe('1px');
+        expect(accept.textContent?.trim()).toBe('Annehmen');
+        // Changing the document's lang re-renders at once.
+        document.documentElement.lang = 'en';
+        await until(() => accept.textContent?.trim() === 'Accept', { what: 'English' });
+        await call.end();
+      } finally {
+        document.documentElement.lang = before;
+        style.remove();
+      }
     });
   });
 
