@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   connectError,
   emitAck,
+  recordEvents,
   startTestServer,
+  waitForEvent,
   type TestClient,
   type TestServer,
 } from '../../../test/helpers/server';
@@ -46,6 +48,15 @@ describe('bad input', () => {
     ['heartbeat', { idle: 'yes' }],
     ['media-signal', { callId: 'c', signal: { type: 'bogus' } }],
     ['media-signal', { callId: 'c', signal: { type: 'description', description: { type: 'x' } } }],
+    // Payloads that are not objects at all.
+    ['initiate-call', ['bob']],
+    ['accept-call', 42],
+    ['end-call', true],
+    ['sync', 'now'],
+    ['heartbeat', null],
+    ['set-status', []],
+    ['initiate-call', { to: 'bob', metadata: ['a', 'b'] }],
+    ['unsubscribe-presence', { userIds: Array.from({ length: 501 }, (_, i) => `u${i}`) }],
   ])('%s with %j is answered invalid-payload', async (event, payload) => {
     const client = await server.connect(agent('mallory'));
     expect(await rawEmit(client, event, payload)).toMatchObject({
@@ -72,6 +83,57 @@ describe('bad input', () => {
     if (ok.ok) await emitAck(alice, 'end-call', { callId: ok.call.id });
     alice.close();
     bob.close();
+  });
+
+  it('metadata cannot pollute prototypes; a __proto__ key is dropped, the rest kept', async () => {
+    const alice = await server.connect(agent('alice'));
+    const bob = await server.connect(agent('bob'));
+    // JSON.parse makes `__proto__` an own property, as a hostile client's frame would.
+    const metadata = JSON.parse(
+      '{"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}},"crm":"lead-1"}',
+    ) as Record<string, unknown>;
+    const incoming = waitForEvent(bob, 'incoming-call');
+    const ack = await emitAck(alice, 'initiate-call', { to: 'bob', metadata });
+    if (!ack.ok) throw new Error(ack.error.code);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(Object.keys(ack.call.metadata ?? {}).sort()).toEqual(['constructor', 'crm']);
+    expect((await incoming).call.metadata).toMatchObject({ crm: 'lead-1' });
+    const logged = await server.synapse.stores.callLog.get(ack.call.id);
+    expect(Object.getPrototypeOf(logged?.call.metadata)).toBe(Object.prototype);
+    expect(Object.keys(logged?.call.metadata ?? {}).sort()).toEqual(['constructor', 'crm']);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    await emitAck(alice, 'end-call', { callId: ack.call.id });
+    alice.close();
+    bob.close();
+  });
+
+  it('handles ids with any characters, and tenant/user pairs that would collide if joined', async () => {
+    // Unencoded, tenant "a:b" + user "c" and tenant "a" + user "b:c" would share one room.
+    const insider = await server.connect({ sub: 'b:c', tenant: 'a', role: 'agent' });
+    const outsider = await server.connect({ sub: 'c', tenant: 'a:b', role: 'agent' });
+    const caller = await server.connect({ sub: '__proto__', tenant: 'a', role: 'agent' });
+    const leaked = recordEvents(outsider, ['incoming-call', 'presence-changed']);
+    const watcher = await server.connect({ sub: 'ü ñ %20/..', tenant: 'a', role: 'agent' });
+    expect(
+      await emitAck(watcher, 'subscribe-presence', { userIds: ['b:c', 'constructor'] }),
+    ).toMatchObject({
+      ok: true,
+      presence: [
+        { userId: 'b:c', status: 'online' },
+        { userId: 'constructor', status: 'offline', lastSeen: null },
+      ],
+    });
+    const incoming = waitForEvent(insider, 'incoming-call');
+    const ack = await emitAck(caller, 'initiate-call', { to: 'b:c' });
+    if (!ack.ok) throw new Error(ack.error.code);
+    expect((await incoming).call).toMatchObject({ from: { id: '__proto__' }, to: { id: 'b:c' } });
+    const accepted = await emitAck(insider, 'accept-call', { callId: ack.call.id });
+    expect(accepted).toMatchObject({ ok: true, call: { state: 'active' } });
+    // Round trip on the outsider after everything was emitted: nothing reached it.
+    await emitAck(outsider, 'heartbeat', {});
+    expect(leaked).toEqual([]);
+    await emitAck(caller, 'end-call', { callId: ack.call.id });
+    for (const c of [insider, outsider, caller, watcher]) c.close();
   });
 
   it('ignores unknown events and survives events without an ack callback', async () => {

@@ -118,8 +118,10 @@ describe('handshake auth (HS256 secret)', () => {
     expect((await connectError(server.url, { token })).data?.code).toBe('unauthorized');
   });
 
-  it('disconnects a connection when its token expires', async () => {
-    const exp = Math.floor(Date.now() / 1000) + 2;
+  it('disconnects a connection when its token expires, honouring the handshake clock skew', async () => {
+    // exp one second ago: inside the 5 s clock tolerance, so the handshake accepts it, and the
+    // connection must then live until exp + 5 s (not be dropped at once for being past exp).
+    const exp = Math.floor(Date.now() / 1000) - 1;
     const token = await mintTestToken({
       sub: 'alice',
       tenant: 'acme',
@@ -127,8 +129,9 @@ describe('handshake auth (HS256 secret)', () => {
       expiresIn: exp,
     });
     const client = await connectClient(server.url, token);
-    const reason = await new Promise<string>((resolve) => client.once('disconnect', resolve));
-    expect(reason).toBe('io server disconnect');
+    const disconnected = new Promise<string>((resolve) => client.once('disconnect', resolve));
+    expect(await emitAck(client, 'heartbeat', {}, 2_000)).toEqual({ ok: true });
+    expect(await disconnected).toBe('io server disconnect');
   });
 
   it('uses the same token as Bearer on REST', async () => {
@@ -211,6 +214,17 @@ describe('logging', () => {
       const forged = await hs('HS256', claims, new TextEncoder().encode('y'.repeat(40)));
       await connectError(server.url, { token: forged });
       await fetch(`${server.url}/api/calls`, { headers: { authorization: `Bearer ${forged}` } });
+      // Valid token on REST too, on a route that succeeds and on one that answers an error.
+      const listed = await fetch(`${server.url}/api/calls`, {
+        headers: { authorization: `Bearer ${good}` },
+      });
+      expect(listed.status).toBe(200);
+      const refused = await fetch(`${server.url}/api/livekit/token`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${good}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ callId: 'nope' }),
+      });
+      expect(refused.status).toBe(404);
       expect(output).toContain('handshake refused');
       for (const token of [good, forged]) {
         expect(output).not.toContain(token);

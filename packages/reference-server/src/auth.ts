@@ -27,8 +27,14 @@ export interface Identity {
   tenant: string;
   name: string;
   role: Role;
-  /** Expiry in milliseconds since the epoch. */
+  /** Expiry (`exp`) in milliseconds since the epoch. */
   expiresAt: number;
+  /**
+   * The last moment the server accepts this token: `exp` plus the clock tolerance. A connection
+   * is closed then, not at `exp`, so that a token the handshake accepted inside the allowed skew
+   * is not dropped the instant it connects.
+   */
+  validUntil: number;
 }
 
 /** A refused token; `code` goes into `connect_error`'s `data` and REST 401 bodies. */
@@ -69,12 +75,13 @@ export function createTokenVerifier(options: AuthOptions): TokenVerifier {
     ? new TextEncoder().encode(options.jwtSecret)
     : createRemoteJWKSet(new URL(options.jwksUrl as string));
   const algorithms = options.jwtSecret ? ['HS256'] : ['RS256', 'ES256', 'EdDSA'];
+  const toleranceSec = options.clockToleranceSec ?? 5;
   const verifyOptions = {
     algorithms,
     requiredClaims: ['exp', 'sub'],
     issuer: options.issuer,
     audience: options.audience,
-    clockTolerance: options.clockToleranceSec ?? 5,
+    clockTolerance: toleranceSec,
   };
 
   return async (token) => {
@@ -99,7 +106,14 @@ export function createTokenVerifier(options: AuthOptions): TokenVerifier {
       throw new AuthError('unauthorized', 'the token lacks sub, tenant or role claims');
     }
     const { sub, tenant, role, name, exp } = claims.data;
-    return { userId: sub, tenant, role, name: name ?? sub, expiresAt: exp * 1000 };
+    return {
+      userId: sub,
+      tenant,
+      role,
+      name: name ?? sub,
+      expiresAt: exp * 1000,
+      validUntil: (exp + toleranceSec) * 1000,
+    };
   };
 }
 

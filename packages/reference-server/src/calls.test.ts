@@ -117,19 +117,74 @@ describe('call flows', () => {
     if (!ack.ok) throw new Error(ack.error.code);
     await Promise.all(incoming);
 
-    const elsewhere = waitForEvent(tabs[1], 'call-answered-elsewhere');
-    const events0 = recordEvents(tabs[0], ['call-answered-elsewhere']);
-    const [first, second] = await Promise.all([
-      emitAck(tabs[0], 'accept-call', { callId: ack.call.id }),
-      emitAck(tabs[1], 'accept-call', { callId: ack.call.id }),
-    ]);
-    // Exactly one of two racing accepts wins.
-    expect([first.ok, second.ok].filter(Boolean)).toHaveLength(1);
-    const loser = first.ok ? second : first;
-    expect(loser).toMatchObject({ ok: false, error: { code: 'invalid-state' } });
-    if (first.ok) {
-      expect((await elsewhere).call.id).toBe(ack.call.id);
-      expect(events0).toHaveLength(0);
+    const events = tabs.map((t) => recordEvents(t, ['call-answered-elsewhere']));
+    const acks = await Promise.all(
+      tabs.map((t) => emitAck(t, 'accept-call', { callId: ack.call.id })),
+    );
+    // Exactly one of two racing accepts wins; the other is told the state moved on.
+    const winner = acks.findIndex((a) => a.ok);
+    expect(acks.filter((a) => a.ok)).toHaveLength(1);
+    expect(acks[1 - winner]).toMatchObject({ ok: false, error: { code: 'invalid-state' } });
+    // The losing tab hears answered-elsewhere (possibly before its own ack); the winner never
+    // does: its ack left after any event the accept emitted to it.
+    if (events[1 - winner]?.length === 0) {
+      await waitForEvent(tabs[1 - winner] as TestClient, 'call-answered-elsewhere');
+    }
+    expect(events[1 - winner]?.map((e) => e.name)).toEqual(['call-answered-elsewhere']);
+    expect(events[winner]).toEqual([]);
+  });
+
+  it('callee declining with end-call while ringing: rejected, and every tab learns it', async () => {
+    const alice = await server.connect(agent('alice'));
+    const bob1 = await server.connect(agent('bob'));
+    const bob2 = await server.connect(agent('bob'));
+    const call = await ring(alice, bob1, 'bob');
+    const rejected = waitForEvent(alice, 'call-rejected');
+    const endedOnOtherTab = waitForEvent(bob2, 'call-ended');
+    expect(await emitAck(bob1, 'end-call', { callId: call.id })).toMatchObject({
+      ok: true,
+      call: { state: 'ended', endReason: 'rejected', endedBy: 'bob' },
+    });
+    expect((await rejected).call.endReason).toBe('rejected');
+    expect((await endedOnOtherTab).call.endReason).toBe('rejected');
+  });
+
+  it('a cancel reaches every ringing tab of the callee as call-ended (cancelled) only', async () => {
+    const alice = await server.connect(agent('alice'));
+    const tabs = [await server.connect(agent('bob')), await server.connect(agent('bob'))];
+    const incoming = tabs.map((t) => waitForEvent(t, 'incoming-call'));
+    const ack = await emitAck(alice, 'initiate-call', { to: 'bob' });
+    if (!ack.ok) throw new Error(ack.error.code);
+    await Promise.all(incoming);
+    const names = [
+      'call-ended',
+      'call-rejected',
+      'call-accepted',
+      'call-answered-elsewhere',
+    ] as const;
+    const events = tabs.map((t) => recordEvents(t, [...names]));
+    const ended = tabs.map((t) => waitForEvent(t, 'call-ended'));
+    expect(await emitAck(alice, 'end-call', { callId: ack.call.id })).toMatchObject({
+      ok: true,
+      call: { endReason: 'cancelled' },
+    });
+    await Promise.all(ended);
+    // A round trip on each tab: anything else sent for this call would have arrived by now.
+    for (const tab of tabs) expect(await emitAck(tab, 'heartbeat', {})).toEqual({ ok: true });
+    for (const seen of events) {
+      expect(seen).toEqual([
+        {
+          name: 'call-ended',
+          payload: {
+            call: expect.objectContaining({
+              id: ack.call.id,
+              state: 'ended',
+              endReason: 'cancelled',
+              endedBy: 'alice',
+            }),
+          },
+        },
+      ]);
     }
   });
 

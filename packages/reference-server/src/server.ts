@@ -153,8 +153,7 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
   const close = () =>
     (closed ??= (async () => {
       closing = true;
-      calls.close();
-      rooms.close();
+      calls.close(); // also the LiveKit room timers (shared)
       await presence.close();
       ns().disconnectSockets(true);
       // Not io.close(): that would also close the host's HTTP server.

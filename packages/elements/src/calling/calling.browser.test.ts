@@ -85,8 +85,8 @@ describe('<synapse-calling>', () => {
 
     it('fetches token-url with credentials and asks it again before the token expires', async () => {
       const { agent } = users();
-      // Expires in 62 s; the SDK refreshes a minute ahead, so the second fetch comes soon.
-      const url = tokenEndpoint(await mintToken(agent, '62s'));
+      // A 6 s token: the SDK refreshes a third of the lifetime (at most a minute) ahead.
+      const url = tokenEndpoint(await mintToken(agent, '6s'));
       const fetchSpy = vi.spyOn(window, 'fetch');
       try {
         const root = await fixture<SynapseCalling>(

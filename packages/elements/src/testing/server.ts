@@ -75,7 +75,7 @@ export function until<T>(
     client,
     timeoutMs = 20_000,
     what = 'condition',
-  }: { client?: SynapseClient; timeoutMs?: number; what?: string } = {},
+  }: { client?: SynapseClient; timeoutMs?: number; what?: string | (() => string) } = {},
 ): Promise<T> {
   return new Promise((resolve, reject) => {
     const cleanups: (() => void)[] = [];
@@ -88,7 +88,14 @@ export function until<T>(
       if (value) finish(() => resolve(value));
     };
     const timer = setTimeout(
-      () => finish(() => reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`))),
+      () =>
+        finish(() =>
+          reject(
+            new Error(
+              `timed out after ${timeoutMs} ms waiting for ${typeof what === 'function' ? what() : what}`,
+            ),
+          ),
+        ),
       timeoutMs,
     );
     cleanups.push(() => clearTimeout(timer));

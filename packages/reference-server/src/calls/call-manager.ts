@@ -12,20 +12,20 @@ import type {
   RejectCallPayload,
   SyncedCall,
 } from '@synapse-calling/sdk-core/protocol';
-import type { Identity } from '../auth';
 import { fail } from '../errors';
 import type { MediaProvider } from '../media/media-provider';
 import type { Metrics } from '../metrics';
 import type { CanCall } from '../options';
 import type { CallLog, CallRecord, CallRegistry, PartySide, PresenceStore } from '../stores/types';
+import type { Actor } from './actor';
 import type { CallEmitter, CallRecorder } from './call-events';
-import { Timers } from './timers';
+import { CallEnder } from './call-ender';
+import { ReconnectManager } from './reconnect-manager';
+import { otherSide, sideOf } from './sides';
+import { Timers, timerKeys } from './timers';
 
-/** Who sent an event: the verified identity and the connection it came on. */
-export interface Actor {
-  identity: Identity;
-  socketId: string;
-}
+export type { Actor } from './actor';
+export { sideOf } from './sides';
 
 export interface CallManagerDeps {
   registry: CallRegistry;
@@ -41,21 +41,32 @@ export interface CallManagerDeps {
   logger: Logger;
   ringTimeoutMs: number;
   reconnectGraceMs: number;
+  /** Per-call timers, shared with RoomEvents so that ending a call stops all of them. */
+  timers?: Timers;
 }
-
-export const sideOf = (record: CallRecord, userId: string): PartySide | undefined =>
-  record.call.from.id === userId ? 'caller' : record.call.to.id === userId ? 'callee' : undefined;
-const other = (side: PartySide): PartySide => (side === 'caller' ? 'callee' : 'caller');
 
 /**
  * The call state machine: ringing → active → ended, or ringing → ended. Every transition is a
  * compare-and-set on the registry, so of two racing accepts exactly one wins and duplicates or
  * late messages find the state already moved and get an error ack, changing nothing.
+ *
+ * This class handles what the parties ask for (initiate, accept, reject, end, media signals);
+ * ending is delegated to `CallEnder` and surviving lost connections to `ReconnectManager`.
  */
 export class CallManager {
-  private readonly timers = new Timers();
+  readonly timers: Timers;
+  private readonly ender: CallEnder;
+  private readonly reconnect: ReconnectManager;
 
-  constructor(private readonly deps: CallManagerDeps) {}
+  constructor(private readonly deps: CallManagerDeps) {
+    this.timers = deps.timers ?? new Timers();
+    this.ender = new CallEnder({
+      ...deps,
+      timers: this.timers,
+      refreshParties: (record) => this.refreshParties(record),
+    });
+    this.reconnect = new ReconnectManager({ ...deps, timers: this.timers, ender: this.ender });
+  }
 
   async initiate(
     actor: Actor,
@@ -86,13 +97,15 @@ export class CallManager {
     if (payload.metadata !== undefined) record.call.metadata = payload.metadata;
 
     if ((await this.deps.presenceStore.getManualStatus(tenant, callee.id)) === 'dnd') {
-      await this.recordBusy(record);
+      await this.ender.recordEnded(record, 'busy');
       throw fail.busy('the callee does not want to be disturbed');
     }
     const created = await this.deps.registry.create(record);
     if (!created.ok) return this.resolveConflict(actor, record, created.conflict);
 
-    this.timers.set(`${id}|ring`, this.deps.ringTimeoutMs, () => this.onRingTimeout(id));
+    this.timers.set(timerKeys.ring(id), this.deps.ringTimeoutMs, () => {
+      void this.ender.endIfStill(id, 'ringing', 'missed');
+    });
     await this.deps.recorder.record(record, 'call.ringing');
     this.deps.emitter.toUser(tenant, callee.id, 'incoming-call', { call: record.call });
     await this.refreshParties(record);
@@ -111,7 +124,7 @@ export class CallManager {
       sockets: { ...cur.sockets, callee: actor.socketId },
     }));
     if (!active) throw fail.invalidState('the call was already answered or ended');
-    this.timers.clear(`${callId}|ring`);
+    this.timers.clear(timerKeys.ring(callId));
 
     let callerMedia: Media;
     let calleeMedia: Media;
@@ -123,27 +136,35 @@ export class CallManager {
       ]);
     } catch (err) {
       this.deps.logger.error({ err, callId }, 'media setup failed');
-      await this.finish(active, 'failed');
+      await this.ender.finish(active, 'failed');
       throw fail.internal('could not set up media for the call');
     }
+    // Creating a LiveKit room takes a round trip, during which the call may have been hung up
+    // or timed out. Then this answer came too late: recording it would overwrite the ended row
+    // of the call log with `active` (and resurrect the call at the next restart), and the room
+    // must not outlive the call.
+    const current = await this.deps.registry.get(callId);
+    if (current?.call.state !== 'active') {
+      await this.deps.media.close(active);
+      throw fail.invalidState('the call ended while it was being answered');
+    }
     await this.deps.recorder.record(active, 'call.accepted');
-    const { tenant } = active;
-    if (active.sockets.caller) {
-      this.deps.emitter.toSocket(active.sockets.caller, 'call-accepted', {
+    // The caller may have reconnected during media setup: use the connection carrying it now.
+    const callerSocket = current.sockets.caller;
+    if (callerSocket) {
+      this.deps.emitter.toSocket(callerSocket, 'call-accepted', {
         call: active.call,
         media: callerMedia,
       });
     }
     this.deps.emitter.toUser(
-      tenant,
+      active.tenant,
       active.call.to.id,
       'call-answered-elsewhere',
       { call: active.call },
       actor.socketId,
     );
     await this.refreshParties(active);
-    // The call may have been ended while the room was being created: do not leak the room.
-    if (!(await this.deps.registry.get(callId))) await this.deps.media.close(active);
     return { call: active.call, media: calleeMedia };
   }
 
@@ -153,7 +174,7 @@ export class CallManager {
       throw fail.forbidden('only the callee can reject a call; the caller ends it');
     }
     if (record.call.state !== 'ringing') throw fail.invalidState('the call is not ringing');
-    const ended = await this.finish(record, 'rejected', actor.identity.userId);
+    const ended = await this.ender.finish(record, 'rejected', actor.identity.userId);
     if (!ended) throw fail.invalidState('the call was already answered or ended');
     if (reason) this.deps.logger.debug({ callId, reason }, 'call rejected');
     return { call: ended.call };
@@ -161,14 +182,14 @@ export class CallManager {
 
   /** Cancel (caller, ringing), decline (callee, ringing) or hang up (either, active). */
   async end(actor: Actor, { callId }: CallIdPayload): Promise<{ call: Call }> {
-    // Retry once if the state moved between reading and the compare-and-set (e.g. the callee
+    // Re-read if the state moved between reading and the compare-and-set (e.g. the callee
     // accepted just as the caller cancelled): the caller then hangs up the active call.
     for (let attempt = 0; attempt < 3; attempt++) {
       const record = await this.partyCall(actor, callId);
       const side = sideOf(record, actor.identity.userId);
       const reason: EndReason =
         record.call.state === 'active' ? 'completed' : side === 'caller' ? 'cancelled' : 'rejected';
-      const ended = await this.finish(record, reason, actor.identity.userId);
+      const ended = await this.ender.finish(record, reason, actor.identity.userId);
       if (ended) return { call: ended.call };
     }
     throw fail.invalidState('the call changed state; try again');
@@ -182,49 +203,34 @@ export class CallManager {
     if (record.sockets[side] !== actor.socketId) {
       throw fail.invalidState('this connection does not carry the call; send sync first');
     }
-    const peer = record.sockets[other(side)];
+    const peer = record.sockets[otherSide(side)];
     if (!peer) throw fail.offline('the other party is reconnecting');
     this.deps.emitter.toSocket(peer, 'media-signal', { callId, signal });
   }
 
-  /**
-   * The user's unfinished calls. A connection that syncs while the party's call connection is
-   * gone (reload, network change) takes the call over and gets fresh media for it.
-   */
-  async sync(actor: Actor): Promise<SyncedCall[]> {
-    const { tenant, userId } = actor.identity;
-    const result: SyncedCall[] = [];
-    for (const record of await this.deps.registry.forUser(tenant, userId)) {
-      const side = sideOf(record, userId) as PartySide;
-      let owner = record.sockets[side];
-      const claimable = record.call.state === 'active' || side === 'caller';
-      if (
-        claimable &&
-        owner !== actor.socketId &&
-        !(owner && this.deps.emitter.isConnected(owner))
-      ) {
-        await this.deps.registry.setSocket(record.call.id, side, actor.socketId);
-        this.timers.clear(`${record.call.id}|grace|${userId}`);
-        owner = actor.socketId;
-      }
-      const synced: SyncedCall = { call: record.call };
-      if (record.call.state === 'active' && owner === actor.socketId) {
-        synced.media = await this.deps.media.mediaFor(record, side);
-      }
-      result.push(synced);
-    }
-    return result;
+  /** See `ReconnectManager.handleSync`. */
+  sync(actor: Actor): Promise<SyncedCall[]> {
+    return this.reconnect.handleSync(actor);
   }
 
-  /** A connection closed: the calls it carried wait `reconnectGraceMs` for a `sync`. */
-  async connectionClosed(actor: Actor): Promise<void> {
-    const { tenant, userId } = actor.identity;
-    for (const record of await this.deps.registry.forUser(tenant, userId)) {
-      const side = sideOf(record, userId) as PartySide;
-      if (record.sockets[side] !== actor.socketId) continue;
-      await this.deps.registry.setSocket(record.call.id, side, null);
-      this.startGrace(record.call.id, userId);
-    }
+  /** See `ReconnectManager.handleConnectionClosed`. */
+  connectionClosed(actor: Actor): Promise<void> {
+    return this.reconnect.handleConnectionClosed(actor);
+  }
+
+  /** Reloads unfinished calls from the call log at start (`ReconnectManager.recover`). */
+  recover(): Promise<void> {
+    return this.reconnect.recover();
+  }
+
+  /** Ends the call with `reason` if it is still in `state` (timers, webhooks). Never throws. */
+  endIfStill(
+    callId: string,
+    state: Call['state'],
+    reason: EndReason,
+    endedBy?: string,
+  ): Promise<void> {
+    return this.ender.endIfStill(callId, state, reason, endedBy);
   }
 
   async isInCall(tenant: string, userId: string): Promise<boolean> {
@@ -232,115 +238,8 @@ export class CallManager {
     return calls.some((r) => r.call.state === 'active');
   }
 
-  /**
-   * After a restart: calls that were ringing end `failed` (their ring and both sockets are gone);
-   * active calls come back with no connection and wait the grace window for each party to sync.
-   */
-  async recover(): Promise<void> {
-    for (const entry of await this.deps.callLog.listUnfinished()) {
-      const record: CallRecord = {
-        call: entry.call,
-        tenant: entry.tenant,
-        media: entry.media,
-        room: entry.room,
-        sockets: { caller: null, callee: null },
-      };
-      const restored = entry.call.state === 'active' && (await this.deps.registry.create(record));
-      if (restored && restored.ok) {
-        // The room may have emptied out and been closed by LiveKit while we were down.
-        await this.deps.media.open(record).catch((err: unknown) => {
-          this.deps.logger.warn({ err, callId: record.call.id }, 'could not reopen the room');
-        });
-        this.startGrace(record.call.id, record.call.from.id);
-        this.startGrace(record.call.id, record.call.to.id);
-        continue;
-      }
-      const now = Date.now();
-      record.call = { ...record.call, state: 'ended', endedAt: now, endReason: 'failed' };
-      this.deps.metrics.callsEnded.inc({ reason: 'failed' });
-      await this.deps.recorder.record(record, 'call.ended');
-    }
-  }
-
   close(): void {
     this.timers.clearAll();
-  }
-
-  private startGrace(callId: string, userId: string): void {
-    this.timers.set(`${callId}|grace|${userId}`, this.deps.reconnectGraceMs, () => {
-      void this.graceExpired(callId, userId);
-    });
-  }
-
-  private async graceExpired(callId: string, userId: string): Promise<void> {
-    try {
-      const record = await this.deps.registry.get(callId);
-      const side = record && sideOf(record, userId);
-      if (!record || !side || record.sockets[side] !== null) return;
-      const reason = record.call.state === 'ringing' ? 'cancelled' : 'disconnected';
-      await this.endIfStill(callId, record.call.state, reason, userId);
-    } catch (err) {
-      this.deps.logger.error({ err, callId }, 'grace expiry failed');
-    }
-  }
-
-  private onRingTimeout(callId: string): void {
-    void this.endIfStill(callId, 'ringing', 'missed');
-  }
-
-  /** Ends the call with `reason` if it is still in `state` (timers, webhooks). Never throws. */
-  async endIfStill(
-    callId: string,
-    state: Call['state'],
-    reason: EndReason,
-    endedBy?: string,
-  ): Promise<void> {
-    try {
-      const record = await this.deps.registry.get(callId);
-      if (record?.call.state === state) await this.finish(record, reason, endedBy);
-    } catch (err) {
-      this.deps.logger.error({ err, callId, reason }, 'ending call failed');
-    }
-  }
-
-  /** Ends a call (compare-and-set from the state it was read in) and tells everyone. */
-  private async finish(
-    record: CallRecord,
-    reason: EndReason,
-    endedBy?: string,
-  ): Promise<CallRecord | undefined> {
-    const from = record.call.state;
-    const ended = await this.deps.registry.transition(record.call.id, from, (cur) => ({
-      ...cur,
-      call: {
-        ...cur.call,
-        state: 'ended',
-        endedAt: Date.now(),
-        endReason: reason,
-        ...(endedBy ? { endedBy } : {}),
-      },
-    }));
-    if (!ended) return undefined;
-    const { call, tenant } = ended;
-    this.timers.clearPrefix(`${call.id}|`);
-    this.deps.metrics.callsEnded.inc({ reason });
-    await this.deps.recorder.record(ended, 'call.ended');
-    if (reason === 'rejected') {
-      this.deps.emitter.toUser(tenant, call.from.id, 'call-rejected', { call });
-    }
-    this.deps.emitter.toUser(tenant, call.from.id, 'call-ended', { call });
-    this.deps.emitter.toUser(tenant, call.to.id, 'call-ended', { call });
-    if (from === 'active') void this.deps.media.close(ended);
-    await this.refreshParties(ended);
-    return ended;
-  }
-
-  /** Logs a call that never rang because the callee was busy (or in do-not-disturb). */
-  private async recordBusy(record: CallRecord): Promise<void> {
-    const now = Date.now();
-    record.call = { ...record.call, state: 'ended', endedAt: now, endReason: 'busy' };
-    this.deps.metrics.callsEnded.inc({ reason: 'busy' });
-    await this.deps.recorder.record(record, 'call.ended');
   }
 
   private async resolveConflict(
@@ -361,7 +260,7 @@ export class CallManager {
     if (call.from.id === me || call.to.id === me) {
       throw fail.invalidState('you are already in a call; end it first');
     }
-    await this.recordBusy(attempted);
+    await this.ender.recordEnded(attempted, 'busy');
     throw fail.busy();
   }
 

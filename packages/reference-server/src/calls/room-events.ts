@@ -3,8 +3,9 @@ import type { Identity } from '../auth';
 import { fail } from '../errors';
 import type { MediaProvider } from '../media/media-provider';
 import type { CallRecord, CallRegistry } from '../stores/types';
-import { sideOf, type CallManager } from './call-manager';
-import { Timers } from './timers';
+import type { CallManager } from './call-manager';
+import { sideOf } from './sides';
+import { timerKeys, type Timers } from './timers';
 
 /**
  * What LiveKit tells us about the rooms of our calls, and fresh room tokens. A party that leaves
@@ -12,27 +13,30 @@ import { Timers } from './timers';
  * ends `disconnected` — the same rule as for a dropped signalling connection.
  */
 export class RoomEvents {
-  private readonly timers = new Timers();
+  /** The call manager's timers: ending a call then also stops its room grace timers. */
+  private readonly timers: Timers;
 
   constructor(
     private readonly registry: CallRegistry,
     private readonly media: MediaProvider,
     private readonly calls: CallManager,
     private readonly graceMs: number,
-  ) {}
+  ) {
+    this.timers = calls.timers;
+  }
 
   async participantLeft(room: string, userId: string): Promise<void> {
     const record = await this.byRoom(room);
     if (!record || record.call.state !== 'active' || !sideOf(record, userId)) return;
     const callId = record.call.id;
-    this.timers.set(`${callId}|${userId}`, this.graceMs, () => {
+    this.timers.set(timerKeys.room(callId, userId), this.graceMs, () => {
       void this.calls.endIfStill(callId, 'active', 'disconnected', userId);
     });
   }
 
   async participantJoined(room: string, userId: string): Promise<void> {
     const record = await this.byRoom(room);
-    if (record) this.timers.clear(`${record.call.id}|${userId}`);
+    if (record) this.timers.clear(timerKeys.room(record.call.id, userId));
   }
 
   /**
@@ -48,10 +52,6 @@ export class RoomEvents {
     const media = await this.media.mediaFor(record, side);
     if (media.kind !== 'livekit') throw fail.invalidState('the call uses peer-to-peer media');
     return { url: media.url, token: media.token, room: media.room };
-  }
-
-  close(): void {
-    this.timers.clearAll();
   }
 
   private async byRoom(room: string): Promise<CallRecord | undefined> {

@@ -33,3 +33,14 @@ export class Timers {
     this.timers.clear();
   }
 }
+
+/**
+ * Keys of the per-call timers. All start with `<callId>|`, so ending a call stops every timer it
+ * had (ring, reconnect grace, LiveKit room grace) with one `clearPrefix(timerKeys.call(id))`.
+ */
+export const timerKeys = {
+  call: (callId: string) => `${callId}|`,
+  ring: (callId: string) => `${callId}|ring`,
+  grace: (callId: string, userId: string) => `${callId}|grace|${userId}`,
+  room: (callId: string, userId: string) => `${callId}|room|${userId}`,
+};

@@ -3,7 +3,8 @@ import type { Logger } from 'pino';
 import { CALL_NAMESPACE } from '@synapse-calling/sdk-core/protocol';
 import { AuthError, type TokenVerifier } from '../auth';
 import type { CallEmitter } from '../calls/call-events';
-import type { Actor, CallManager } from '../calls/call-manager';
+import type { Actor } from '../calls/actor';
+import type { CallManager } from '../calls/call-manager';
 import { fail } from '../errors';
 import type { Metrics } from '../metrics';
 import type { PresenceManager } from '../presence/presence-manager';
@@ -110,10 +111,11 @@ export function setupCallNamespace(io: Server, deps: CallNamespaceDeps): CallNam
       'connected',
     );
 
-    // A connection lives no longer than its token: the client reconnects with a fresh one.
+    // A connection lives no longer than its token: the client reconnects with a fresh one. The
+    // deadline includes the clock tolerance the handshake allowed (`validUntil`), so the two agree.
     const expiry = setTimeout(
       () => socket.disconnect(true),
-      Math.min(Math.max(identity.expiresAt - Date.now(), 0), MAX_TIMER_MS),
+      Math.min(Math.max(identity.validUntil - Date.now(), 0), MAX_TIMER_MS),
     );
     expiry.unref();
 

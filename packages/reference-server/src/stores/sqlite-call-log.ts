@@ -57,7 +57,9 @@ export class SqliteCallLog implements CallLog {
       ON CONFLICT (id) DO UPDATE SET state = excluded.state, room = excluded.room,
         answered_at = excluded.answered_at, ended_at = excluded.ended_at,
         duration_ms = excluded.duration_ms, end_reason = excluded.end_reason,
-        ended_by = excluded.ended_by`);
+        ended_by = excluded.ended_by
+      -- An ended call is history: a late write (a transition that lost a race) must not revive it.
+      WHERE calls.state != 'ended'`);
     this.byId = db.prepare<[string], CallRow>('SELECT * FROM calls WHERE id = ?');
     this.unfinished = db.prepare<[], CallRow>("SELECT * FROM calls WHERE state != 'ended'");
     // A UNION of the two indexed halves is far cheaper than `from_id = ? OR to_id = ?`.

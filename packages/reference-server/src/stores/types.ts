@@ -114,7 +114,7 @@ export interface CallLogPage {
 
 /** Durable history of every call, written at each transition. */
 export interface CallLog {
-  /** Inserts or updates the row for `entry.call.id`. */
+  /** Inserts or updates the row for `entry.call.id`; a row already `ended` must stay as it is. */
   write(entry: CallLogEntry): Promise<void>;
   get(callId: string): Promise<CallLogEntry | undefined>;
   /** The user's calls in the tenant, newest first; `cursor` is opaque (from a previous page). */

@@ -56,6 +56,8 @@ export class WebhookSender {
           body,
           signal: AbortSignal.any([this.abort.signal, AbortSignal.timeout(10_000)]),
         });
+        // We only need the status; an unread body would hold the connection until GC.
+        void res.body?.cancel().catch(() => undefined);
         if (res.ok) return;
         const retryable = res.status === 408 || res.status === 429 || res.status >= 500;
         this.logger.warn({ status: res.status, event: event.id, attempt }, 'webhook refused');
@@ -73,12 +75,18 @@ export class WebhookSender {
   }
 }
 
+/**
+ * Waits `ms`, or less if `signal` aborts. Removes its listener either way: the signal is shared
+ * by every delivery for the server's lifetime, and listeners left behind would pile up.
+ */
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
+    const done = () => {
       clearTimeout(timer);
+      signal.removeEventListener('abort', done);
       resolve();
-    });
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
   });
 }

@@ -1,0 +1,7 @@
+import type { Identity } from '../auth';
+
+/** Who sent an event: the verified identity and the connection it came on. */
+export interface Actor {
+  identity: Identity;
+  socketId: string;
+}
