@@ -10,9 +10,13 @@ const secret = process.env.SYNAPSE_JWT_SECRET; // ≥ 32 random characters, shar
 const app = express();
 const httpServer = createServer(app);
 
-// 1. Your app already knows who is signed in. (A stand-in for your session middleware.)
-app.use((req, _res, next) => {
-  const id = new URL(req.url, 'http://x').searchParams.get('as') ?? 'alice';
+// 1. Your app already knows who is signed in. (A stand-in for your session middleware:
+//    `?as=carol` signs in as carol, remembered in a cookie.)
+app.use((req, res, next) => {
+  const as = new URL(req.url, 'http://x').searchParams.get('as');
+  if (as) res.cookie('as', as);
+  const cookie = /(?:^|; )as=([^;]*)/.exec(req.headers.cookie ?? '')?.[1];
+  const id = as ?? (cookie ? decodeURIComponent(cookie) : 'alice');
   req.user = { id, name: id[0].toUpperCase() + id.slice(1), org: 'acme', isStaff: id === 'alice' };
   next();
 });

@@ -43,7 +43,7 @@ describe('the demo, as two people use it', () => {
     await alice.screenshot({ path: shot('crm-agent') });
 
     await toCarol.button.click();
-    await expect.poll(() => toCarol.state(), { timeout: 10_000 }).toBe('ringing');
+    await expect.poll(() => toCarol.state(), { timeout: 10_000 }).toBe('calling');
 
     // Carol's portal rings; she accepts from the dialog.
     const accept = carol.locator('synapse-incoming-call button[part="accept"]');
@@ -54,7 +54,7 @@ describe('the demo, as two people use it', () => {
     await carol.screenshot({ path: shot('incoming-call') });
     await accept.click();
 
-    await expect.poll(() => toCarol.state(), { timeout: 15_000 }).toBe('active');
+    await expect.poll(() => toCarol.state(), { timeout: 15_000 }).toBe('in-call');
     await carol.locator('synapse-active-call button[part="end"]').waitFor({ timeout: 15_000 });
 
     expect(await waitToHear(alice, CAROL_HZ)).toBe(true);
@@ -63,7 +63,7 @@ describe('the demo, as two people use it', () => {
 
     // Alice hangs up from her active-call panel.
     await alice.locator('synapse-active-call button[part="end"]').click();
-    await expect.poll(() => toCarol.state(), { timeout: 10_000 }).not.toBe('active');
+    await expect.poll(() => toCarol.state(), { timeout: 10_000 }).not.toBe('in-call');
 
     // Both histories show the completed call.
     for (const [page, peer] of [

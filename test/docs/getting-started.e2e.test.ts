@@ -68,7 +68,7 @@ describe('docs/getting-started.md', () => {
       .poll(() => alice.locator('synapse-call-button[user-id="carol"]').getAttribute('state'), {
         timeout: 15_000,
       })
-      .toBe('active');
+      .toBe('in-call');
     await expect.poll(() => log, { timeout: 10_000 }).toMatch(/call event call\.accepted/);
     await alice.locator('synapse-active-call button[part="end"]').click();
     await expect.poll(() => log, { timeout: 10_000 }).toMatch(/call event call\.ended/);

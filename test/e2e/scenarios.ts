@@ -379,7 +379,11 @@ export function callingScenarios(mode: MediaMode): void {
           return at.toJwt();
         };
         const intruder = await rig.stranger();
-        const wrongSecret = await tryJoin(intruder, lk.wsUrl, await forge(lk.apiKey, 'x'.repeat(32)));
+        const wrongSecret = await tryJoin(
+          intruder,
+          lk.wsUrl,
+          await forge(lk.apiKey, 'x'.repeat(32)),
+        );
         expect(wrongSecret.joined).toBe(false);
         const wrongKey = await tryJoin(intruder, lk.wsUrl, await forge('otherkey', lk.apiSecret));
         expect(wrongKey.joined).toBe(false);
@@ -391,7 +395,9 @@ export function callingScenarios(mode: MediaMode): void {
 
         await activeUi(alice).end.click();
         await endedAs(carol, callId, 'completed');
-        await activeUi(dave).end.click().catch(() => undefined);
+        await activeUi(dave)
+          .end.click()
+          .catch(() => undefined);
         await expect
           .poll(async () => (await rooms.listRooms()).map((r) => r.name), UI)
           .not.toContain(roomA);

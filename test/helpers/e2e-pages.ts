@@ -69,7 +69,9 @@ export async function installProbes(context: BrowserContext): Promise<void> {
 
 /** RTCPeerConnections this page created since it loaded. */
 export function peerConnections(page: Page): Promise<number> {
-  return page.evaluate(() => (window as unknown as { __peerConnections: number }).__peerConnections);
+  return page.evaluate(
+    () => (window as unknown as { __peerConnections: number }).__peerConnections,
+  );
 }
 
 /** When (ms since the epoch) the incoming-call UI of this page started ringing since it loaded. */
@@ -119,6 +121,17 @@ export async function activeCall(page: Page): Promise<SdkCall | null> {
 
 export async function lastEnded(page: Page): Promise<SdkCall | null> {
   return (await sdkState(page)).lastEnded;
+}
+
+/** Ends (or declines) every call of the page's client, as the user would before leaving. */
+export function hangUpAll(page: Page): Promise<void> {
+  return page.evaluate(async () => {
+    const calling = document.querySelector('synapse-calling') as unknown as {
+      client?: { calls: { all: { end(): Promise<void> }[] } };
+    } | null;
+    const calls = calling?.client?.calls.all ?? [];
+    await Promise.all(calls.map((c) => c.end().catch(() => undefined)));
+  });
 }
 
 /** `client.call(userId)` from the page, as a script would; resolves with the call id or the error code. */
@@ -176,7 +189,8 @@ export function historyRow(page: Page, callId: string): Promise<HistoryRow | nul
     const index = el.entries.findIndex((e) => e.id === id);
     const li = el.shadowRoot.querySelectorAll('li[part="item"]')[index];
     if (index < 0 || !li) return null;
-    const text = (part: string) => li.querySelector(`[part="${part}"]`)?.textContent?.trim() ?? null;
+    const text = (part: string) =>
+      li.querySelector(`[part="${part}"]`)?.textContent?.trim() ?? null;
     return {
       id,
       direction: li.getAttribute('data-direction') ?? '',

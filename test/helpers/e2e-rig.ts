@@ -4,7 +4,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { RoomServiceClient } from 'livekit-server-sdk';
 import { launchChromium } from './chromium';
 import { startDemo, type RunningDemo } from './demo';
-import { installProbes, waitConnected } from './e2e-pages';
+import { hangUpAll, installProbes, waitConnected } from './e2e-pages';
 import { startLiveKit, type LiveKitServer } from './livekit';
 import { freePort } from './ports';
 
@@ -122,6 +122,10 @@ export async function startRig(mode: MediaMode): Promise<Rig> {
       return tab;
     },
     async closeContexts() {
+      // Hang up first: the server keeps a call whose pages vanish for its reconnect grace, and
+      // the next scenario's fresh pages of the same users would resume it (as a reload does).
+      const pages = contexts.flatMap((c) => c.pages());
+      await Promise.all(pages.map((p) => hangUpAll(p).catch(() => undefined)));
       await Promise.all(contexts.splice(0).map((c) => c.close().catch(() => undefined)));
     },
     async stop() {

@@ -4,7 +4,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build } from 'esbuild';
-import { TEST_JWT_SECRET } from '../../../test/helpers/server';
+import {
+  connectClient,
+  emitAck,
+  mintTestToken,
+  TEST_JWT_SECRET,
+} from '../../../test/helpers/server';
 import { ConfigError, configFromEnv } from './env-config';
 
 const base = { SYNAPSE_JWT_SECRET: TEST_JWT_SECRET };
@@ -143,7 +148,15 @@ describe('synapse-server CLI', () => {
       });
     });
     expect(await (await fetch(`${url}/healthz`)).json()).toEqual({ ok: true });
+    // A connected client is told goodbye (server-side disconnect), not left hanging.
+    const client = await connectClient(
+      url,
+      await mintTestToken({ sub: 'alice', tenant: 'acme', role: 'agent' }),
+    );
+    expect(await emitAck(client, 'heartbeat', {})).toEqual({ ok: true });
+    const disconnected = new Promise<string>((resolve) => client.once('disconnect', resolve));
     proc.child.kill('SIGTERM');
+    expect(await disconnected).toBe('io server disconnect');
     expect(await proc.exited).toBe(0);
     expect(proc.out()).toContain('shutting down');
     expect(proc.out()).not.toContain(TEST_JWT_SECRET);

@@ -76,6 +76,12 @@ describe('policy hook', () => {
     if (!ack.ok) throw new Error(ack.error.code);
     await incoming;
     expect(await emitAck(bob, 'accept-call', { callId: ack.call.id })).toMatchObject({ ok: true });
+    const ended = waitForEvent(alice, 'call-ended');
+    expect(await emitAck(bob, 'end-call', { callId: ack.call.id })).toMatchObject({
+      ok: true,
+      call: { endReason: 'completed' },
+    });
+    expect((await ended).call.endReason).toBe('completed');
   });
 
   it('treats a callee in do-not-disturb as busy', async () => {

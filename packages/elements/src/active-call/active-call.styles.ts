@@ -98,6 +98,9 @@ export const activeCallStyles = css`
   }
   [part='controls'] button,
   [part='start-audio'] {
+    display: inline-flex;
+    align-items: center;
+    gap: calc(var(--_space) * 0.5);
     padding: calc(var(--_space) * 0.75) calc(var(--_space) * 1.25);
     border: 1px solid var(--_border);
     background: var(--_surface);
@@ -107,6 +110,12 @@ export const activeCallStyles = css`
   [part='mute'][aria-pressed='true'] {
     background: var(--_warning);
     color: var(--_bg);
+  }
+  [part='controls'] svg {
+    width: 1.1em;
+    height: 1.1em;
+    flex: none;
+    fill: currentColor;
   }
   [part='end'] {
     background: var(--_danger) !important;

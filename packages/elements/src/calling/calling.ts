@@ -39,7 +39,7 @@ export class SynapseCalling extends LitElement {
     client: { attribute: false, noAccessor: true },
   };
 
-  /** Base URL of the Synapse server (`https://calls.example.com`). */
+  /** Base URL of the Synapse server (`https://calls.example.com`); default: the page's origin. */
   declare server: string;
   /** A JWT for the signed-in user. Prefer `token-url` for sessions longer than the token. */
   declare token: string;

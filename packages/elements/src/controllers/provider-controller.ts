@@ -57,7 +57,10 @@ export class ProviderController implements ReactiveController {
 
   private sync(): void {
     if (!this.host.isConnected) return;
-    const { client, server, token, tokenUrl } = this.config();
+    const { client, token, tokenUrl } = this.config();
+    // Without a `server`, the page's own origin: the common case of Synapse mounted into the
+    // host app's server (docs/getting-started.md).
+    const server = this.config().server || globalThis.location?.origin || '';
     const key = client ? 'explicit' : `${server}\n${token}\n${tokenUrl}`;
     if (key === this.key && (client ?? this.current) === this.current) return;
     this.release();
