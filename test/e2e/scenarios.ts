@@ -6,6 +6,7 @@ import {
   activeCall,
   activeUi,
   armMarks,
+  diagnose,
   historyRow,
   incomingUi,
   lastEnded,
@@ -78,7 +79,11 @@ export function callingScenarios(mode: MediaMode): void {
     /** Both sides' clients say `active`; returns when the test saw that (ms since the epoch). */
     async function bothActive(a: Page, b: Page, callId: string): Promise<number> {
       for (const page of [a, b]) {
-        await expect.poll(async () => (await activeCall(page))?.state, UI).toBe('active');
+        await explained(
+          expect.poll(async () => (await activeCall(page))?.state, UI).toBe('active'),
+          a,
+          b,
+        );
         expect((await activeCall(page))?.id).toBe(callId);
         expect((await activeCall(page))?.mediaKind).toBe(mode);
       }
@@ -86,8 +91,16 @@ export function callingScenarios(mode: MediaMode): void {
     }
 
     async function bothHear(agent: Page, customer: Page) {
-      await expect.poll(() => hears(agent, CUSTOMER_HZ), AUDIO).toBe(true);
-      await expect.poll(() => hears(customer, AGENT_HZ), AUDIO).toBe(true);
+      await explained(
+        expect.poll(() => hears(agent, CUSTOMER_HZ), AUDIO).toBe(true),
+        agent,
+        customer,
+      );
+      await explained(
+        expect.poll(() => hears(customer, AGENT_HZ), AUDIO).toBe(true),
+        agent,
+        customer,
+      );
     }
 
     /** Agent calls customer, customer accepts from the prompt, both active. */
@@ -450,6 +463,17 @@ export function callingScenarios(mode: MediaMode): void {
       expect(samples).toHaveLength(SETUP_SAMPLES);
     });
   });
+}
+
+/** Awaits `wait`; when it fails, adds what the pages' clients and peer connections looked like. */
+async function explained(wait: Promise<unknown>, ...pages: Page[]): Promise<void> {
+  try {
+    await wait;
+  } catch (err) {
+    const states = await Promise.all(pages.map((p) => diagnose(p)));
+    if (err instanceof Error) err.message += `\n${states.join('\n')}`;
+    throw err;
+  }
 }
 
 /** The demo's count of accepted `participant_left` webhooks from LiveKit (Prometheus text). */

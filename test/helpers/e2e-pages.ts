@@ -36,6 +36,80 @@ export async function waitConnected(page: Page): Promise<void> {
     undefined,
     { timeout: 30_000 },
   );
+  // Keeps the page's protocol traffic (event names and call states, no tokens) for `diagnose`.
+  await page.evaluate(() => {
+    const w = window as unknown as { __protocol?: string[] };
+    if (w.__protocol) return;
+    const log: string[] = (w.__protocol = []);
+    const calling = document.querySelector('synapse-calling') as unknown as {
+      client: {
+        on(
+          e: 'protocolMessage',
+          l: (m: { direction: string; event: string; payload: unknown }) => void,
+        ): void;
+      };
+    };
+    const t0 = performance.now();
+    calling.client.on('protocolMessage', (m) => {
+      const p = m.payload as {
+        call?: { state?: string; endReason?: string };
+        signal?: { type?: string; description?: { type?: string } };
+      } | null;
+      const detail =
+        p?.call?.state ??
+        (p?.signal
+          ? `${p.signal.type}${p.signal.description ? `:${p.signal.description.type}` : ''}`
+          : '');
+      log.push(`${Math.round(performance.now() - t0)}ms ${m.direction} ${m.event} ${detail ?? ''}`);
+      if (log.length > 200) log.shift();
+    });
+  });
+}
+
+/**
+ * What a failing wait prints: the page's view of its call, its peer connection (P2P) and its
+ * recent protocol traffic.
+ */
+export async function diagnose(page: Page): Promise<string> {
+  if (page.isClosed()) return 'page closed';
+  return page
+    .evaluate(() => {
+      const calling = document.querySelector('synapse-calling') as unknown as {
+        client?: {
+          connectionState: string;
+          calls: {
+            active: {
+              id: string;
+              state: string;
+              media: { peerConnection?: RTCPeerConnection; kind?: string } | null;
+            } | null;
+          };
+        };
+      } | null;
+      const call = calling?.client?.calls.active;
+      const pc = call?.media?.peerConnection;
+      return JSON.stringify(
+        {
+          url: location.pathname + location.search,
+          connection: calling?.client?.connectionState,
+          call: call && { id: call.id, state: call.state, media: call.media?.kind ?? null },
+          pc: pc && {
+            connection: pc.connectionState,
+            ice: pc.iceConnectionState,
+            gathering: pc.iceGatheringState,
+            signaling: pc.signalingState,
+            local: pc.currentLocalDescription?.type,
+            remote: pc.currentRemoteDescription?.type,
+            transceivers: pc.getTransceivers().map((t) => `${t.mid}:${t.currentDirection}`),
+          },
+          protocol: (window as unknown as { __protocol?: string[] }).__protocol?.slice(-40),
+          pcLog: (window as unknown as { __pcLog?: string[] }).__pcLog?.slice(-40),
+        },
+        null,
+        1,
+      );
+    })
+    .catch((err: unknown) => `diagnose failed: ${String(err)}`);
 }
 
 /**
@@ -52,12 +126,32 @@ export async function installProbes(context: BrowserContext): Promise<void> {
     };
     w.__peerConnections = 0;
     w.__rings = [];
+    const log: string[] = [];
+    (w as unknown as { __pcLog: string[] }).__pcLog = log;
     const Original = w.RTCPeerConnection;
     if (Original) {
       w.RTCPeerConnection = class extends Original {
         constructor(config?: RTCConfiguration) {
           super(config);
-          w.__peerConnections++;
+          const n = ++w.__peerConnections;
+          const t0 = performance.now();
+          const note = (what: string) => {
+            log.push(`pc${n} ${Math.round(performance.now() - t0)}ms ${what}`);
+            if (log.length > 100) log.shift();
+          };
+          this.addEventListener('signalingstatechange', () => note(`sig ${this.signalingState}`));
+          this.addEventListener('icegatheringstatechange', () =>
+            note(`gather ${this.iceGatheringState}`),
+          );
+          this.addEventListener('icecandidate', (e) =>
+            note(
+              `cand ${e.candidate ? e.candidate.candidate.split(' ').slice(2, 8).join(' ') : 'end'}`,
+            ),
+          );
+          this.addEventListener('connectionstatechange', () =>
+            note(`conn ${this.connectionState}`),
+          );
+          this.addEventListener('negotiationneeded', () => note('negotiationneeded'));
         }
       };
     }

@@ -41,7 +41,13 @@ export interface CallContext {
     payload: RequestPayload<E>,
   ): Promise<RequestResult<E>>;
   acquireMicrophone(deviceId: string | undefined): Promise<MediaStreamTrack>;
-  createSession(call: Call, media: Media, track: MediaStreamTrack): MediaSession;
+  /** `resumed`: the call was answered before (sync after a reload), not just now. */
+  createSession(
+    call: Call,
+    media: Media,
+    track: MediaStreamTrack,
+    resumed: boolean,
+  ): MediaSession;
   /** Whether another call already occupies this client. */
   hasOtherActiveCall(call: Call): boolean;
   /** Something observable changed (the manager updates the snapshot store). */
@@ -247,8 +253,16 @@ export class Call extends TypedEmitter<CallEvents> {
     }
   }
 
-  /** @internal The call was answered and media may start (callee ack, caller event, resume). */
-  handleAccepted(data: ServerCall, media: Media | undefined, track: MediaStreamTrack | null): void {
+  /**
+   * @internal The call was answered and media may start: just now (callee ack, caller event) or
+   * earlier (`resumed`: a sync after a reload or reconnect).
+   */
+  handleAccepted(
+    data: ServerCall,
+    media: Media | undefined,
+    track: MediaStreamTrack | null,
+    resumed = false,
+  ): void {
     this.handleServerCall(data);
     if (this.currentState === 'ended' || this.session) {
       track?.stop();
@@ -261,7 +275,7 @@ export class Call extends TypedEmitter<CallEvents> {
       return;
     }
     this.setState('connecting');
-    void this.startMedia(media, track ?? this.pendingTrack);
+    void this.startMedia(media, track ?? this.pendingTrack, resumed);
     this.pendingTrack = null;
   }
 
@@ -292,7 +306,11 @@ export class Call extends TypedEmitter<CallEvents> {
     this.emit('ended', reason);
   }
 
-  private async startMedia(media: Media, given: MediaStreamTrack | null): Promise<void> {
+  private async startMedia(
+    media: Media,
+    given: MediaStreamTrack | null,
+    resumed: boolean,
+  ): Promise<void> {
     let track = given;
     try {
       track ??= await this.ctx.acquireMicrophone(this.inputDeviceId);
@@ -303,7 +321,7 @@ export class Call extends TypedEmitter<CallEvents> {
       track.stop();
       return;
     }
-    const session = this.ctx.createSession(this, media, track);
+    const session = this.ctx.createSession(this, media, track, resumed);
     this.session = session;
     this.kind = session.kind;
     session.setMuted(this.isMuted);

@@ -25,7 +25,12 @@ export interface CallManagerDeps {
   selfId: () => string;
   mediaEnabled: boolean;
   acquireMicrophone(deviceId: string | undefined): Promise<MediaStreamTrack>;
-  createSession(call: Call, media: Media, track: MediaStreamTrack): MediaSession;
+  createSession(
+    call: Call,
+    media: Media,
+    track: MediaStreamTrack,
+    resumed: boolean,
+  ): MediaSession;
   /** Looks up how calls that ended while offline ended (REST history); may return []. */
   lookupEnded(ids: string[]): Promise<ServerCall[]>;
 }
@@ -54,7 +59,8 @@ export class CallManager extends TypedEmitter<CallManagerEvents> {
       mediaEnabled: deps.mediaEnabled,
       request: (event, payload) => s.request(event, payload),
       acquireMicrophone: (id) => deps.acquireMicrophone(id),
-      createSession: (call, media, track) => deps.createSession(call, media, track),
+      createSession: (call, media, track, resumed) =>
+        deps.createSession(call, media, track, resumed),
       hasOtherActiveCall: (call) => this.placing || (!!this.active && this.active !== call),
       changed: () => this.emit('callsChanged'),
     };
@@ -161,12 +167,12 @@ export class CallManager extends TypedEmitter<CallManagerEvents> {
         c.handleServerCall(call);
         if (c.state === 'ended') continue;
         // Still ours: media usually survived the signalling blip; let it check itself.
-        if (call.state === 'active' && !c.media) c.handleAccepted(call, media, null);
+        if (call.state === 'active' && !c.media) c.handleAccepted(call, media, null, true);
         else c.handleSignalingReconnected();
         continue;
       }
       if (call.state === 'active') {
-        c.handleAccepted(call, media, null);
+        c.handleAccepted(call, media, null, true);
         this.emit('callResumed', c);
       } else if (c.direction === 'incoming') {
         this.emit('incomingCall', c);

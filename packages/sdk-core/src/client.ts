@@ -99,7 +99,8 @@ export class SynapseClient {
       selfId: () => this.currentUser?.id ?? '',
       mediaEnabled: this.options.media,
       acquireMicrophone: (deviceId) => getMicrophone(deviceId, this.options.audioConstraints),
-      createSession: (call, media, track) => this.createSession(call, media, track),
+      createSession: (call, media, track, resumed) =>
+        this.createSession(call, media, track, resumed),
       lookupEnded: (ids) => this.lookupEnded(ids),
     });
     this.store = new SnapshotStore(() => this.buildSnapshot());
@@ -279,7 +280,12 @@ export class SynapseClient {
     this.store.invalidate();
   }
 
-  private createSession(call: Call, media: Media, track: MediaStreamTrack): MediaSession {
+  private createSession(
+    call: Call,
+    media: Media,
+    track: MediaStreamTrack,
+    resumed: boolean,
+  ): MediaSession {
     const o = this.options;
     const base = { track, constraints: o.audioConstraints, muted: call.muted };
     if (media.kind === 'livekit') {
@@ -295,6 +301,7 @@ export class SynapseClient {
       media,
       statsIntervalMs: o.statsIntervalMs,
       connectTimeoutMs: o.mediaConnectTimeoutMs,
+      resumed,
       sendSignal: async (signal) => {
         await this.signaling.request('media-signal', { callId: call.id, signal });
       },

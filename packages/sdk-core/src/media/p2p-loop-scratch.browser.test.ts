@@ -8,6 +8,7 @@ import type { P2PSession } from './p2p';
 const url = inject('serverUrl');
 const secret = inject('jwtSecret');
 const N = Number((import.meta as { env?: Record<string, string> }).env?.VITE_LOOP_N ?? 80);
+const PAUSE = Number((import.meta as { env?: Record<string, string> }).env?.VITE_LOOP_PAUSE ?? 0);
 const FRESH = (import.meta as { env?: Record<string, string> }).env?.VITE_LOOP_FRESH === '1';
 
 function reach(call: Call, state: ClientCallState, timeoutMs: number): Promise<unknown> {
@@ -132,6 +133,7 @@ describe('P2P loop (scratch)', () => {
       await out.end();
       await ended;
       if (FRESH) await Promise.all([alice.disconnect(), bob.disconnect()]);
+      if (PAUSE) await new Promise((r) => setTimeout(r, PAUSE));
     }
     durations.sort((a, b) => a - b);
     console.log(

@@ -1,4 +1,4 @@
-import { SynapseError } from '../errors';
+import { SynapseError, isSynapseError } from '../errors';
 import type { MediaSignal, P2PMedia } from '../protocol';
 import type { CallQuality } from '../types';
 import { BaseSession, type BaseSessionOptions } from './base';
@@ -11,7 +11,17 @@ export interface P2PSessionOptions extends BaseSessionOptions {
   statsIntervalMs: number;
   /** Give up when the first connection takes longer than this. */
   connectTimeoutMs: number;
+  /**
+   * The session resumes a call already answered (page reload, sync) rather than starting a
+   * freshly answered one. A resuming side makes an offer at once whether polite or not; in a
+   * fresh call the polite callee waits for the caller's offer. @default false
+   */
+  resumed?: boolean;
 }
+
+/** How often, and how long after the first try, a signal the server rate-limited is resent. */
+const SIGNAL_RETRIES = 5;
+const SIGNAL_RETRY_MS = 250;
 
 type Description = Extract<MediaSignal, { type: 'description' }>['description'];
 
@@ -34,6 +44,8 @@ export class P2PSession extends BaseSession {
   private connectTimer: ReturnType<typeof setTimeout> | undefined;
   private restartTimer: ReturnType<typeof setTimeout> | undefined;
   private lastPackets = -1;
+  /** Candidates that arrived before any remote description (applied once one is set). */
+  private earlyCandidates: RTCIceCandidateInit[] = [];
 
   constructor(private readonly options: P2PSessionOptions) {
     super(options);
@@ -96,6 +108,13 @@ export class P2PSession extends BaseSession {
     const pc = new RTCPeerConnection({ iceServers: this.options.media.iceServers });
     pc.onnegotiationneeded = async () => {
       if (pc !== this.pc || this.closed) return;
+      // In a freshly answered call the impolite caller makes the first offer. If the polite
+      // callee offered too, both would offer at once (glare) on nearly every call: perfect
+      // negotiation resolves that on paper, but Chromium then sometimes never gathers ICE
+      // candidates for the polite side's answer (its own offer is rolled back before gathering
+      // began), and the call stays `connecting` until the connect timeout. Once the caller's
+      // offer is applied and answered, the flag is re-evaluated and fires again if needed.
+      if (this.options.media.polite && !this.options.resumed && !pc.remoteDescription) return;
       try {
         this.makingOffer = true;
         await pc.setLocalDescription();
@@ -160,6 +179,11 @@ export class P2PSession extends BaseSession {
     if (signal.type === 'hangup-media') return;
     if (signal.type === 'candidate') {
       if (!signal.candidate) return;
+      if (!this.pc.remoteDescription) {
+        // Overtook its description (e.g. the description was resent after a rate limit).
+        if (!this.ignoreOffer) this.earlyCandidates.push(signal.candidate);
+        return;
+      }
       try {
         await this.pc.addIceCandidate(signal.candidate);
       } catch (err) {
@@ -177,6 +201,10 @@ export class P2PSession extends BaseSession {
     this.ignoreOffer = !this.options.media.polite && collision;
     if (this.ignoreOffer) return;
     await pc.setRemoteDescription(description as RTCSessionDescriptionInit);
+    for (const candidate of this.earlyCandidates.splice(0)) {
+      // Best effort: a candidate of an earlier, abandoned negotiation may no longer fit.
+      await pc.addIceCandidate(candidate).catch(() => undefined);
+    }
     if (description.type === 'offer') {
       await pc.setLocalDescription();
       await this.send({ type: 'description', description: toDescription(pc) });
@@ -194,6 +222,7 @@ export class P2PSession extends BaseSession {
     const old = this.pc;
     this.pc = this.createPeerConnection();
     this.makingOffer = false;
+    this.earlyCandidates = [];
     old.close();
     this.addLocalTrack(this.pc);
     if (this.everConnected && !this.reconnecting) {
@@ -203,11 +232,29 @@ export class P2PSession extends BaseSession {
   }
 
   private async send(signal: MediaSignal): Promise<void> {
-    try {
-      await this.options.sendSignal(signal);
-    } catch {
-      // Lost while signalling is down; handleSignalingReconnected renegotiates.
+    const pc = this.pc;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.options.sendSignal(signal);
+        return;
+      } catch (err) {
+        // Lost while signalling is down: handleSignalingReconnected renegotiates. Refused by
+        // the server's rate limit (several calls in quick succession on one connection): the
+        // refusal lifts by itself, and a lost offer, answer or candidate would leave the call
+        // `connecting` for good, so send it again shortly.
+        if (!isSynapseError(err) || err.code !== 'rate-limited' || attempt >= SIGNAL_RETRIES) {
+          return;
+        }
+      }
+      await new Promise((resolve) => setTimeout(resolve, SIGNAL_RETRY_MS * 2 ** attempt));
+      if (this.closed || pc !== this.pc || this.isStale(signal)) return;
     }
+  }
+
+  /** A description that is no longer ours (negotiation moved on while it waited to be resent). */
+  private isStale(signal: MediaSignal): boolean {
+    if (signal.type !== 'description') return false;
+    return this.pc.localDescription?.sdp !== signal.description.sdp;
   }
 
   private async readStats(): Promise<void> {
