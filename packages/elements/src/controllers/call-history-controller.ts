@@ -34,8 +34,8 @@ export function toEntry(call: WireCall, userId: string | undefined): HistoryEntr
 
 /**
  * Loads the signed-in user's call history a page at a time (`fetchCallHistory` with the
- * `nextCursor` of the previous page) and reloads the first page when a call ends or the client
- * (re)connects. Driven by the host's ClientController through `attach`, whose returned
+ * `nextCursor` of the previous page) and reloads the first page when a call starts, changes state or
+ * ends, or the client (re)connects. Driven by the host's ClientController through `attach`, whose returned
  * functions undo it.
  */
 export class CallHistoryController {
@@ -65,8 +65,18 @@ export class CallHistoryController {
     this.error = undefined;
     const reload = () => void this.reload();
     if (client.connectionState === 'connected') reload();
+    // Calls in progress are part of the history too (the server lists them), so reload when a
+    // call appears or changes state — not on every snapshot change (mute, levels, quality).
+    let callsKey = '';
+    const reloadIfCallsMoved = () => {
+      const key = client.calls.all.map((c) => `${c.id}:${c.state}`).join(',');
+      if (key === callsKey) return;
+      callsKey = key;
+      reload();
+    };
     return [
       client.on('callEnded', reload),
+      client.on('callsChanged', reloadIfCallsMoved),
       client.on('connectionStateChanged', () => {
         if (client.connectionState === 'connected') reload();
       }),
