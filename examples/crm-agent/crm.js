@@ -4,7 +4,10 @@
 const me = new URLSearchParams(location.search).get('user') ?? 'alice';
 const { users } = await (await fetch('/demo/users')).json();
 const self = users.find((u) => u.id === me);
-if (!self) location.href = '/';
+if (!self) {
+  location.replace('/');
+  throw new Error(`No demo user "${me}"`);
+}
 
 const STAGES = ['Qualified', 'Proposal', 'Negotiation', 'Customer', 'Onboarding'];
 
@@ -28,7 +31,7 @@ users
       <td class="company"></td>
       <td><span class="stage"></span></td>
       <td><synapse-presence></synapse-presence></td>
-      <td><synapse-call-button></synapse-call-button></td>`;
+      <td class="call"><synapse-call-button></synapse-call-button></td>`;
     tr.querySelector('.who strong').textContent = u.name;
     tr.querySelector('.who span').textContent = u.role === 'agent' ? 'Colleague' : 'Customer';
     tr.querySelector('.company').textContent = u.role === 'agent' ? '—' : u.title;
@@ -38,10 +41,12 @@ users
     const button = tr.querySelector('synapse-call-button');
     button.setAttribute('user-id', u.id);
     button.setAttribute('name', u.name);
+    // Sent with the call (and stored in the call log): which CRM record it is about.
+    button.metadata = { crmRecord: `contact-${u.id}` };
     tbody.append(tr);
   });
 
-// A CRM can veto or annotate a call before it starts; here it attaches the CRM record.
+// Fired before a call is placed; cancelable, so a CRM can veto it (preventDefault()).
 document.addEventListener('synapse-call-start', (event) => {
   console.info('[crm] calling', event.detail);
 });

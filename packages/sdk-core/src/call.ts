@@ -42,12 +42,7 @@ export interface CallContext {
   ): Promise<RequestResult<E>>;
   acquireMicrophone(deviceId: string | undefined): Promise<MediaStreamTrack>;
   /** `resumed`: the call was answered before (sync after a reload), not just now. */
-  createSession(
-    call: Call,
-    media: Media,
-    track: MediaStreamTrack,
-    resumed: boolean,
-  ): MediaSession;
+  createSession(call: Call, media: Media, track: MediaStreamTrack, resumed: boolean): MediaSession;
   /** Whether another call already occupies this client. */
   hasOtherActiveCall(call: Call): boolean;
   /** Something observable changed (the manager updates the snapshot store). */

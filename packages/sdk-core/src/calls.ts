@@ -25,12 +25,7 @@ export interface CallManagerDeps {
   selfId: () => string;
   mediaEnabled: boolean;
   acquireMicrophone(deviceId: string | undefined): Promise<MediaStreamTrack>;
-  createSession(
-    call: Call,
-    media: Media,
-    track: MediaStreamTrack,
-    resumed: boolean,
-  ): MediaSession;
+  createSession(call: Call, media: Media, track: MediaStreamTrack, resumed: boolean): MediaSession;
   /** Looks up how calls that ended while offline ended (REST history); may return []. */
   lookupEnded(ids: string[]): Promise<ServerCall[]>;
 }

@@ -44,6 +44,8 @@ export class P2PSession extends BaseSession {
   private connectTimer: ReturnType<typeof setTimeout> | undefined;
   private restartTimer: ReturnType<typeof setTimeout> | undefined;
   private lastPackets = -1;
+  /** Counts local descriptions set, so a description waiting to be resent can tell it is old. */
+  private localVersion = 0;
   /** Candidates that arrived before any remote description (applied once one is set). */
   private earlyCandidates: RTCIceCandidateInit[] = [];
 
@@ -118,6 +120,7 @@ export class P2PSession extends BaseSession {
       try {
         this.makingOffer = true;
         await pc.setLocalDescription();
+        this.localVersion++;
         await this.send({ type: 'description', description: toDescription(pc) });
       } catch (err) {
         this.emit(
@@ -207,6 +210,7 @@ export class P2PSession extends BaseSession {
     }
     if (description.type === 'offer') {
       await pc.setLocalDescription();
+      this.localVersion++;
       await this.send({ type: 'description', description: toDescription(pc) });
     }
   }
@@ -233,6 +237,7 @@ export class P2PSession extends BaseSession {
 
   private async send(signal: MediaSignal): Promise<void> {
     const pc = this.pc;
+    const version = this.localVersion;
     for (let attempt = 0; ; attempt++) {
       try {
         await this.options.sendSignal(signal);
@@ -247,14 +252,15 @@ export class P2PSession extends BaseSession {
         }
       }
       await new Promise((resolve) => setTimeout(resolve, SIGNAL_RETRY_MS * 2 ** attempt));
-      if (this.closed || pc !== this.pc || this.isStale(signal)) return;
+      if (this.closed || pc !== this.pc || this.isStale(signal, version)) return;
     }
   }
 
   /** A description that is no longer ours (negotiation moved on while it waited to be resent). */
-  private isStale(signal: MediaSignal): boolean {
+  private isStale(signal: MediaSignal, version: number): boolean {
     if (signal.type !== 'description') return false;
-    return this.pc.localDescription?.sdp !== signal.description.sdp;
+    const expected = signal.description.type === 'offer' ? 'have-local-offer' : 'stable';
+    return version !== this.localVersion || this.pc.signalingState !== expected;
   }
 
   private async readStats(): Promise<void> {
