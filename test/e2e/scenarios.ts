@@ -332,7 +332,11 @@ export function callingScenarios(mode: MediaMode): void {
 
         await alice.reload();
         await waitConnected(alice);
-        await expect.poll(async () => (await activeCall(alice))?.state, AUDIO).toBe('active');
+        await explained(
+          expect.poll(async () => (await activeCall(alice))?.state, AUDIO).toBe('active'),
+          alice,
+          carol,
+        );
         expect((await activeCall(alice))?.id).toBe(callId);
         await bothHear(alice, carol);
 

@@ -47,6 +47,7 @@ export async function waitConnected(page: Page): Promise<void> {
           e: 'protocolMessage',
           l: (m: { direction: string; event: string; payload: unknown }) => void,
         ): void;
+        on(e: 'error', l: (err: unknown) => void): void;
       };
     };
     const t0 = performance.now();
@@ -62,6 +63,10 @@ export async function waitConnected(page: Page): Promise<void> {
           : '');
       log.push(`${Math.round(performance.now() - t0)}ms ${m.direction} ${m.event} ${detail ?? ''}`);
       if (log.length > 200) log.shift();
+    });
+    calling.client.on('error', (err) => {
+      const e = err as { code?: string; message?: string };
+      log.push(`${Math.round(performance.now() - t0)}ms error ${e.code} ${e.message}`);
     });
   });
 }

@@ -98,6 +98,23 @@ describe('<synapse-call-button>', () => {
       await until(() => el.state === 'idle', { what: 'idle after the other call' });
     });
 
+    it('lets go of a call when re-pointed at another person (a reused list row)', async () => {
+      const { agent, customer, other } = users();
+      const me = await connectUser(customer);
+      const ringer = await connectUser(agent);
+      await connectUser(other);
+      const el = await button(me, agent.id, 'Ada Agent');
+      await until(() => el.state === 'idle', { what: 'idle' });
+      const call = await ringer.call(customer.id);
+      await until(() => el.state === 'incoming', { what: 'incoming state' });
+      el.userId = other.id;
+      el.name = 'Otto Other';
+      // Otto is online and free: the button offers to call him, not to answer Ada's call.
+      await expect.poll(() => el.state, { timeout: 15_000 }).toBe('idle');
+      expect(accessibleText(el)).not.toMatch(/answer/i);
+      await call.end();
+    });
+
     it('renders in German when lang="de"', async () => {
       const { agent, customer } = users();
       const caller = await connectUser(agent);

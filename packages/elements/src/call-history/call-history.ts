@@ -1,3 +1,4 @@
+import { repeat } from 'lit/directives/repeat.js';
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { CallHistoryController, type HistoryEntry } from '../controllers/call-history-controller';
 import { ClientController } from '../controllers/client-controller';
@@ -113,7 +114,11 @@ export class SynapseCallHistory extends LitElement {
       ${
         h.entries.length > 0
           ? html`<ol part="list">
-              ${h.entries.map((entry) => this.renderEntry(t, entry))}
+              ${repeat(
+                h.entries,
+                (entry) => entry.id,
+                (entry) => this.renderEntry(t, entry),
+              )}
             </ol>`
           : nothing
       }

@@ -109,6 +109,11 @@ export class CallButtonController implements ReactiveController {
     // `ended` state is still announced.
     const found = this.findCall(this.clients.client);
     if (found) this.tracker.track(found);
+    // A button re-pointed at someone else (a reused list row) must let go of the old call, or
+    // a click would answer or hang up another person's call.
+    else if (this.tracker.call && this.tracker.call.peer.id !== this.target().userId) {
+      this.tracker.track(undefined);
+    }
   }
 
   hostDisconnected(): void {
