@@ -361,7 +361,8 @@ export function callingScenarios(mode: MediaMode): void {
       await bothHear(alice, carol);
       const leftBefore = await participantLeftWebhooks(rig);
 
-      await carol.close();
+      // As a person closing the tab: unload handlers run (livekit-client leaves the room in them).
+      await carol.close({ runBeforeUnload: true });
       const grace = { timeout: E2E_TIMERS.reconnectGraceMs + 30_000 };
       await expect.poll(async () => (await lastEnded(alice))?.id, grace).toBe(callId);
       expect((await lastEnded(alice))?.endReason).toBe('disconnected');

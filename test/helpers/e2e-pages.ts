@@ -57,7 +57,7 @@ export async function waitConnected(page: Page): Promise<void> {
         signal?: { type?: string; description?: { type?: string } };
       } | null;
       const detail =
-        p?.call?.state ??
+        (p?.call?.state && `${p.call.state}${p.call.endReason ? `:${p.call.endReason}` : ''}`) ??
         (p?.signal
           ? `${p.signal.type}${p.signal.description ? `:${p.signal.description.type}` : ''}`
           : '');

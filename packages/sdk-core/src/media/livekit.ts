@@ -67,11 +67,14 @@ export class LiveKitSession extends BaseSession {
         this.emit('replaced');
         return;
       }
-      const final = [
-        lk.DisconnectReason.ROOM_DELETED,
-        lk.DisconnectReason.PARTICIPANT_REMOVED,
-        lk.DisconnectReason.CLIENT_INITIATED,
-      ];
+      if (reason === lk.DisconnectReason.CLIENT_INITIATED) {
+        // Not our close() (that detaches the room first): livekit-client leaves the room by
+        // itself when the page goes away (reload, tab closed). The call is not over — hanging
+        // it up here would end it `completed` and a reloaded page could never resume it; the
+        // server's reconnect grace decides (resumed, or `disconnected`).
+        return;
+      }
+      const final = [lk.DisconnectReason.ROOM_DELETED, lk.DisconnectReason.PARTICIPANT_REMOVED];
       if (reason !== undefined && final.includes(reason)) {
         this.fail(new SynapseError('media-failed', `LiveKit closed the session (${reason})`));
       } else {
