@@ -78,8 +78,9 @@ export function callingScenarios(mode: MediaMode): void {
       await expect.poll(() => button.state(), UI).toBe('calling');
       const prompt = incomingUi(callee);
       await prompt.accept.waitFor({ state: 'visible', ...UI });
+      // The callee may ring before the caller's `initiate-call` ack (and its Call) arrives.
+      await expect.poll(async () => (await activeCall(caller))?.direction, UI).toBe('outgoing');
       const call = await activeCall(caller);
-      expect(call?.direction).toBe('outgoing');
       return { button, prompt, callId: call!.id };
     }
 
@@ -151,7 +152,7 @@ export function callingScenarios(mode: MediaMode): void {
         await carolPanel.mute.click();
         await expect.poll(() => carolPanel.mute.getAttribute('aria-pressed'), UI).toBe('true');
         await expect.poll(() => hears(alice, CUSTOMER_HZ), AUDIO).toBe(false);
-        expect(await hears(carol, AGENT_HZ)).toBe(true);
+        await expect.poll(() => hears(carol, AGENT_HZ), AUDIO).toBe(true);
 
         await carolPanel.mute.click();
         await expect.poll(() => carolPanel.mute.getAttribute('aria-pressed'), UI).toBe('false');
@@ -513,7 +514,11 @@ export function callingScenarios(mode: MediaMode): void {
             `setup (click -> both hear) ${result.medianSetupMs} ms, accept -> both hear ${result.medianAcceptToAudioMs} ms`,
         );
         await recordSetupTimes(mode, result);
-        expect(samples).toHaveLength(SETUP_SAMPLES);
+        // Sanity of the marks, not speed: each call rang after its click and was heard after ringing.
+        for (const sample of samples) {
+          expect(sample.ringMs).toBeGreaterThan(0);
+          expect(sample.setupMs).toBeGreaterThan(sample.ringMs);
+        }
       },
       SCENARIO_MS,
     );

@@ -88,16 +88,19 @@ export async function diagnose(page: Page): Promise<string> {
               state: string;
               media: { peerConnection?: RTCPeerConnection; kind?: string } | null;
             } | null;
+            lastEnded: { id: string; endReason?: string } | null;
           };
         };
       } | null;
       const call = calling?.client?.calls.active;
+      const ended = calling?.client?.calls.lastEnded;
       const pc = call?.media?.peerConnection;
       return JSON.stringify(
         {
           url: location.pathname + location.search,
           connection: calling?.client?.connectionState,
           call: call && { id: call.id, state: call.state, media: call.media?.kind ?? null },
+          lastEnded: ended && { id: ended.id, endReason: ended.endReason },
           pc: pc && {
             connection: pc.connectionState,
             ice: pc.iceConnectionState,
