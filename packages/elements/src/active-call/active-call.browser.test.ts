@@ -108,6 +108,34 @@ describe('<synapse-active-call>', () => {
       expect(part(el, 'start-audio')).toBeNull();
     });
 
+    it('draws a quality not yet measured unlike a poor one, and names it', async () => {
+      const fake = new FakeActiveClient();
+      fake.mediaReconnecting = false;
+      fake.call.audioBlocked = false;
+      fake.call.quality = 'unknown';
+      const el = await fixture<SynapseActiveCall>(
+        html`<synapse-active-call inline .client=${fake.asClient()}></synapse-active-call>`,
+      );
+      const bars = () => [...part(el, 'quality').querySelectorAll('i')];
+      expect(part(el, 'quality').getAttribute('data-quality')).toBe('unknown');
+      expect(part(el, 'quality').getAttribute('data-level')).toBe('0');
+      expect(part(el, 'quality').getAttribute('aria-label')).toBe('Connection: unknown');
+      // Empty outlines: no bar is filled.
+      expect(bars().map((i) => getComputedStyle(i).backgroundColor)).toEqual([
+        'rgba(0, 0, 0, 0)',
+        'rgba(0, 0, 0, 0)',
+        'rgba(0, 0, 0, 0)',
+      ]);
+      await a11y(el).to.be.accessible();
+
+      fake.call.quality = 'poor';
+      el.requestUpdate();
+      await el.updateComplete;
+      expect(part(el, 'quality').getAttribute('data-quality')).toBe('poor');
+      expect(part(el, 'quality').getAttribute('aria-label')).toBe('Connection: poor');
+      expect(getComputedStyle(bars()[0]).backgroundColor).not.toBe('rgba(0, 0, 0, 0)');
+    });
+
     it('speaks German', async () => {
       const { el } = await talk('de');
       expect(part(el, 'mute').textContent?.trim()).toBe('Stumm');

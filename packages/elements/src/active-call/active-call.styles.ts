@@ -19,7 +19,8 @@ export const activeCallStyles = css`
     max-width: min(380px, calc(100vw - 32px));
     padding: calc(var(--_space) * 2);
     border: 1px solid var(--_border);
-    border-radius: var(--_radius);
+    /* Capped: a pill radius meant for buttons (999px) would turn the card into an oval. */
+    border-radius: min(var(--_radius), 16px);
     background: var(--_bg);
     box-shadow: var(--_shadow);
   }
@@ -77,6 +78,13 @@ export const activeCallStyles = css`
   }
   [part='quality'][data-level='1'] i:nth-child(1) {
     background: var(--_danger);
+  }
+  /* Not measured yet (the first seconds of a call): empty outlines, unlike 'lost' (grey bars)
+     and 'poor' (one red bar). */
+  [part='quality'][data-quality='unknown'] i {
+    background: transparent;
+    box-shadow: inset 0 0 0 1px var(--_muted);
+    opacity: 0.6;
   }
   [part='speaking'] {
     visibility: hidden;

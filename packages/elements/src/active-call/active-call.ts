@@ -38,7 +38,8 @@ const QUALITY_LEVEL: Record<CallQuality, number> = {
  * @csspart timer - The call duration.
  * @csspart status - The row with state, quality and speaking indicator.
  * @csspart state - "Ringing…" / "Connecting…" before the call is active.
- * @csspart quality - The quality bars.
+ * @csspart quality - The quality bars (`data-level` 0–3, `data-quality` the SDK's value; while
+ *   `unknown` the bars are drawn as empty outlines).
  * @csspart speaking - The speaking indicator.
  * @csspart reconnecting - "Reconnecting…".
  * @csspart audio-blocked - The autoplay-blocked notice.
@@ -151,6 +152,7 @@ export class SynapseActiveCall extends LitElement {
           aria-label=${quality}
           title=${quality}
           data-level=${QUALITY_LEVEL[call.quality]}
+          data-quality=${call.quality}
           ><i></i><i></i><i></i
         ></span>
         <span part="speaking" aria-hidden=${c.speaking ? 'false' : 'true'}>${a.speaking}</span>

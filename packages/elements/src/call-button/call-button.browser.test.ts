@@ -257,6 +257,44 @@ describe('<synapse-call-button>', () => {
       await until(() => theirs.state === 'ended', { client: callee, what: 'callee ended' });
     });
 
+    it('draws its icon in the button’s text colour and hides the dot while calling or talking', async () => {
+      const { agent, customer } = users();
+      const caller = await connectUser(agent);
+      const callee = await connectUser(customer);
+      const el = await button(caller, customer.id);
+      await until(() => el.state === 'idle', { what: 'idle' });
+      await el.updateComplete;
+      const icon = () => part(el, 'icon').querySelector('svg') as SVGSVGElement;
+      const dot = part(el, 'dot');
+      // Idle: a filled presence dot ringed in the button's text colour.
+      expect(getComputedStyle(icon()).fill).toBe(getComputedStyle(inner(el)).color);
+      expect(getComputedStyle(dot).display).not.toBe('none');
+      expect(getComputedStyle(dot).boxShadow).toContain(getComputedStyle(inner(el)).color);
+
+      inner(el).click();
+      await until(() => el.state === 'calling', { what: 'calling' });
+      const theirs = await incoming(callee);
+      await el.updateComplete;
+      const calling = getComputedStyle(inner(el));
+      expect(calling.color).not.toBe(calling.backgroundColor);
+      expect(getComputedStyle(icon()).fill).toBe(calling.color);
+      expect(getComputedStyle(dot).display).toBe('none');
+      // Its "calling" animation never fades the icon into the button (it did, to 35%).
+      for (const animation of part(el, 'icon').getAnimations()) {
+        animation.pause();
+        animation.currentTime = 600;
+      }
+      expect(getComputedStyle(part(el, 'icon')).opacity).toBe('1');
+
+      await theirs.accept();
+      await until(() => el.state === 'in-call', { what: 'in-call' });
+      await el.updateComplete;
+      expect(getComputedStyle(icon()).fill).toBe(getComputedStyle(inner(el)).color);
+      expect(getComputedStyle(dot).display).toBe('none');
+      inner(el).click();
+      await until(() => el.state === 'idle', { what: 'idle after hanging up' });
+    });
+
     it('reports a refused call as synapse-call-error and returns to idle', async () => {
       const { customer } = users();
       const second: TestUser = { ...customer, id: 'cust-2', name: 'Cleo Customer' };

@@ -35,8 +35,9 @@ export const callButtonStyles = css`
     color: var(--_muted);
     border-color: var(--_border);
   }
+  /* A ringing wiggle: fading the icon instead would drop it to the button colour. */
   :host([state='calling']) [part='icon'] {
-    animation: synapse-pulse 1.2s ease-in-out infinite;
+    animation: synapse-wiggle 1.2s ease-in-out infinite;
   }
   [part='icon'] {
     display: inline-flex;
@@ -48,16 +49,39 @@ export const callButtonStyles = css`
     height: 100%;
     fill: currentColor;
   }
+  /* A filled dot ringed in the button's text colour, which contrasts with any button
+     background. While calling, ringing in or talking the dot is hidden: the person's presence
+     is then just "in this call" and the button's colour and label already say so. */
   [part='dot'] {
-    box-shadow: 0 0 0 2px var(--_bg);
+    width: 0.75em;
+    height: 0.75em;
+    box-shadow: 0 0 0 1.5px currentColor;
+  }
+  [part='button']:disabled [part='dot'] {
+    box-shadow: none;
+  }
+  :host([state='calling']) [part='dot'],
+  :host([state='incoming']) [part='dot'],
+  :host([state='in-call']) [part='dot'] {
+    display: none;
   }
   [part='hint'] {
     color: var(--_muted);
     font-size: 0.85em;
   }
-  @keyframes synapse-pulse {
-    50% {
-      opacity: 0.35;
+  @keyframes synapse-wiggle {
+    0%,
+    50%,
+    100% {
+      transform: rotate(0);
+    }
+    10%,
+    30% {
+      transform: rotate(-14deg);
+    }
+    20%,
+    40% {
+      transform: rotate(14deg);
     }
   }
 `;

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import '../index';
 import type { SynapseCallButton } from '../call-button/call-button';
 import { a11y } from '../testing/a11y';
+import { FakeStaticClient } from '../testing/fake-client';
 import { nextEvent } from '../testing/events';
 import { connectUser, disconnectAll, freshTenant, until, type TestUser } from '../testing/server';
 import type { SynapseCallHistory } from './call-history';
@@ -104,6 +105,58 @@ describe('<synapse-call-history>', () => {
       await el.updateComplete;
       expect(el.entries).toHaveLength(2);
       expect(parts(el, 'load-more')).toHaveLength(0);
+    });
+
+    it('separates outcome · duration · time and keeps a row readable 300px wide', async () => {
+      const now = Date.now();
+      const me = { id: 'me', name: 'Me', role: 'agent' as const };
+      const bart = { id: 'bart', name: 'Bartholomew Longname-Smythe', role: 'customer' as const };
+      const fake = new FakeStaticClient(
+        { bart: { userId: 'bart', status: 'offline', lastSeen: now } },
+        [
+          {
+            id: 'c1',
+            from: me,
+            to: bart,
+            state: 'ended',
+            createdAt: now - 7 * 60_000,
+            answeredAt: now - 7 * 60_000 + 1000,
+            endedAt: now - 7 * 60_000 + 4000,
+            endReason: 'completed',
+          },
+        ],
+      );
+      const wrapper = await fixture<HTMLDivElement>(
+        html`<div style="width: 300px">
+          <synapse-call-history .client=${fake.asClient()}></synapse-call-history>
+        </div>`,
+      );
+      const el = wrapper.querySelector('synapse-call-history') as SynapseCallHistory;
+      await until(() => el.entries.length > 0 && !el.hasAttribute('loading'), { what: 'rows' });
+      await el.updateComplete;
+      const [outcome] = parts(el, 'outcome');
+      const [duration] = parts(el, 'duration');
+      const [time] = parts(el, 'time');
+      // Separators come from CSS (textContent stays "Completed", "0:03", …).
+      expect(texts(el, 'meta')).toEqual(['Completed 0:03 7 minutes ago']);
+      expect(getComputedStyle(outcome, '::after').content).toContain('·');
+      expect(getComputedStyle(duration, '::after').content).toContain('·');
+      expect(getComputedStyle(time, '::after').content).toBe('none');
+      expect(getComputedStyle(duration).fontVariantNumeric).toBe('tabular-nums');
+      // The disabled call back and its hint move under the text instead of squeezing it: the
+      // meta stays on one line, each part whole.
+      const [meta] = parts(el, 'meta');
+      expect(meta.getBoundingClientRect().height).toBeLessThan(
+        1.5 * outcome.getBoundingClientRect().height,
+      );
+      const [callBack] = parts(el, 'call-back');
+      expect(callBack.getBoundingClientRect().top).toBeGreaterThanOrEqual(
+        meta.getBoundingClientRect().bottom,
+      );
+      expect(el.getBoundingClientRect().right).toBeLessThanOrEqual(
+        wrapper.getBoundingClientRect().right,
+      );
+      await a11y(el).to.be.accessible();
     });
 
     it('speaks German', async () => {

@@ -18,39 +18,65 @@ export const callHistoryStyles = css`
     padding: 0;
     display: grid;
   }
+  /* Direction | name and meta | call back. The call back (with its hint when disabled) moves
+     under the text when the row is too narrow for both, instead of squeezing the name. */
   [part='item'] {
     display: grid;
-    grid-template-columns: 1.5em 1fr auto;
-    grid-template-areas:
-      'dir peer action'
-      'dir meta action';
+    grid-template-columns: 1.5em minmax(0, 1fr);
     column-gap: var(--_space);
     align-items: center;
     padding: var(--_space) 0;
     border-bottom: 1px solid var(--_border);
   }
   [part='direction'] {
-    grid-area: dir;
     color: var(--_muted);
   }
   [part='item'][data-outcome='missed'] [part='direction'],
   [part='item'][data-outcome='missed'] [part='outcome'] {
     color: var(--_danger);
   }
-  [part='peer'] {
-    grid-area: peer;
-    font-weight: 600;
-  }
-  [part='meta'] {
-    grid-area: meta;
+  .body {
     display: flex;
     flex-wrap: wrap;
-    gap: 0 var(--_space);
+    align-items: center;
+    justify-content: space-between;
+    gap: calc(var(--_space) * 0.5) var(--_space);
+    min-width: 0;
+  }
+  .text {
+    display: grid;
+    gap: 2px;
+    flex: 1 1 11em;
+    min-width: 0;
+  }
+  [part='peer'] {
+    font-weight: 600;
+    overflow-wrap: anywhere;
+  }
+  /* Outcome · duration · time. Each stays whole; the dots (silent for screen readers) trail the
+     item before them, so a wrapped line never starts with one. */
+  [part='meta'] {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0 0.4em;
     color: var(--_muted);
     font-size: 0.9em;
   }
+  [part='meta'] > * {
+    white-space: nowrap;
+  }
+  [part='meta'] > :not(:last-child)::after {
+    content: '·' / '';
+    margin-inline-start: 0.4em;
+    color: var(--_muted);
+  }
+  [part='duration'],
+  [part='time'] {
+    font-variant-numeric: tabular-nums;
+  }
   [part='call-back'] {
-    grid-area: action;
+    flex: 0 1 auto;
+    max-width: 100%;
   }
   [part='load-more'],
   [part='retry'] {

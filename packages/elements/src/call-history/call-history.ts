@@ -165,25 +165,29 @@ export class SynapseCallHistory extends LitElement {
         ><span aria-hidden="true">${entry.direction === 'incoming' ? '↙' : '↗'}</span
         ><span class="visually-hidden">${direction}</span></span
       >
-      <span part="peer">${entry.peer.name}</span>
-      <span part="meta">
-        <span part="outcome">${outcome}</span>
-        ${
-          entry.duration > 0
-            ? html`<span part="duration">${formatDuration(entry.duration)}</span>`
-            : nothing
-        }
-        <time part="time" datetime=${new Date(entry.at).toISOString()}
-          >${formatRelative(this.locale.lang, entry.at, this.clock.now)}</time
-        >
-      </span>
-      <synapse-call-button
-        part="call-back"
-        exportparts="button: call-back-button, label: call-back-label, dot: call-back-dot, hint: call-back-hint"
-        user-id=${entry.peer.id}
-        name=${entry.peer.name}
-        .client=${this.clients.client}
-      ></synapse-call-button>
+      <div class="body">
+        <div class="text">
+          <span part="peer">${entry.peer.name}</span>
+          <span part="meta">
+            <span part="outcome">${outcome}</span>
+            ${
+              entry.duration > 0
+                ? html`<span part="duration">${formatDuration(entry.duration)}</span>`
+                : nothing
+            }
+            <time part="time" datetime=${new Date(entry.at).toISOString()}
+              >${formatRelative(this.locale.lang, entry.at, this.clock.now)}</time
+            >
+          </span>
+        </div>
+        <synapse-call-button
+          part="call-back"
+          exportparts="button: call-back-button, label: call-back-label, dot: call-back-dot, hint: call-back-hint"
+          user-id=${entry.peer.id}
+          name=${entry.peer.name}
+          .client=${this.clients.client}
+        ></synapse-call-button>
+      </div>
     </li>`;
   }
 }

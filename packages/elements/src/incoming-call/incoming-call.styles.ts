@@ -13,7 +13,8 @@ export const incomingCallStyles = css`
     max-width: min(360px, calc(100vw - 32px));
     padding: calc(var(--_space) * 2);
     border: 1px solid var(--_border);
-    border-radius: var(--_radius);
+    /* Capped: a pill radius meant for buttons (999px) would turn the card into an oval. */
+    border-radius: min(var(--_radius), 16px);
     background: var(--_bg);
     color: var(--_text);
     box-shadow: var(--_shadow);

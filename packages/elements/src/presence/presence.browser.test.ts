@@ -3,6 +3,7 @@ import { html } from 'lit';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import '../index';
 import { a11y } from '../testing/a11y';
+import { FakeStaticClient } from '../testing/fake-client';
 import { connectUser, disconnectAll, freshTenant, until, type TestUser } from '../testing/server';
 import type { SynapsePresence } from './presence';
 
@@ -98,6 +99,32 @@ describe('<synapse-presence>', () => {
       await el.updateComplete;
       expect(text(el, 'last-seen')).toBe('zuletzt gesehen vor 2 Stunden');
     }, 60_000);
+
+    it('keeps "last seen" readable in a 160px cell: under the label, not a column of words', async () => {
+      const lastSeen = Date.now() - 5 * 60_000;
+      const fake = new FakeStaticClient({ ann: { userId: 'ann', status: 'offline', lastSeen } });
+      const wrapper = await fixture<HTMLDivElement>(
+        html`<div style="width: 160px">
+          <synapse-presence user-id="ann" .client=${fake.asClient()}></synapse-presence>
+        </div>`,
+      );
+      const el = wrapper.querySelector('synapse-presence') as SynapsePresence;
+      await el.updateComplete;
+      const label = (
+        el.shadowRoot?.querySelector('[part=label]') as HTMLElement
+      ).getBoundingClientRect();
+      const seen = el.shadowRoot?.querySelector('[part=last-seen]') as HTMLElement;
+      expect(seen.textContent?.trim()).toBe('last seen 5 minutes ago');
+      const box = seen.getBoundingClientRect();
+      const lineHeight = parseFloat(getComputedStyle(seen).lineHeight);
+      // Starts under the label, at most two lines, inside the cell.
+      expect(box.left).toBe(label.left);
+      expect(box.top).toBeGreaterThanOrEqual(label.bottom);
+      expect(box.height).toBeLessThanOrEqual(2 * lineHeight + 1);
+      expect(el.getBoundingClientRect().right).toBeLessThanOrEqual(
+        wrapper.getBoundingClientRect().right,
+      );
+    });
 
     it('is themed through custom properties and parts', async () => {
       const { agent, customer } = users();

@@ -88,14 +88,16 @@ export class SynapsePresence extends LitElement {
     const lastSeen = status === 'offline' ? this.lastSeen : null;
     return html`<span part="base">
       <span part="dot" class="dot" data-status=${status} aria-hidden="true"></span>
-      <span part="label">${t.status[status]}</span>
-      ${
-        lastSeen
-          ? html`<span part="last-seen"
-              >${t.lastSeen(formatRelative(this.locale.lang, lastSeen, now))}</span
-            >`
-          : nothing
-      }
+      <span class="text">
+        <span part="label">${t.status[status]}</span>
+        ${
+          lastSeen
+            ? html`<span part="last-seen"
+                >${t.lastSeen(formatRelative(this.locale.lang, lastSeen, now))}</span
+              >`
+            : nothing
+        }
+      </span>
     </span>`;
   }
 }

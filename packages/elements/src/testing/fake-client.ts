@@ -6,7 +6,8 @@
  *   media reconnect (needs a network failure between two pages of one browser).
  * Each implements only what the element under test reads.
  */
-import type { SynapseClient } from '@synapse-calling/sdk-core';
+import type { CallQuality, Presence, SynapseClient } from '@synapse-calling/sdk-core';
+import type { WireCall } from '../types';
 
 type Listener = () => void;
 
@@ -100,7 +101,7 @@ export class FakeActiveCall {
   readonly peer = { id: 'cust-1', name: 'Carl Customer', role: 'customer' as const };
   readonly startedAt = Date.now() - 65_000;
   readonly duration = 65;
-  readonly quality = 'poor' as const;
+  quality: CallQuality = 'poor';
   readonly muted = false;
   audioBlocked = true;
   startAudioCalls = 0;
@@ -131,6 +132,43 @@ export class FakeActiveClient {
     return {
       activeCall: { id: this.call.id, speaking: false, mediaReconnecting: this.mediaReconnecting },
     };
+  }
+
+  subscribe(): () => void {
+    return () => undefined;
+  }
+
+  on(): () => void {
+    return () => undefined;
+  }
+
+  asClient(): SynapseClient {
+    return this as unknown as SynapseClient;
+  }
+}
+
+/**
+ * A connected client whose people have fixed presence and whose history is a fixed page: for
+ * layout checks that need a state the server only reaches slowly (offline with "last seen"
+ * after its grace window).
+ */
+export class FakeStaticClient {
+  readonly connectionState = 'connected';
+  readonly user = { id: 'me', tenant: 't', name: 'Me', role: 'agent' };
+  readonly calls = { active: null, incoming: [], all: [] };
+
+  constructor(
+    private readonly people: Record<string, Presence>,
+    private readonly history: WireCall[] = [],
+  ) {}
+
+  readonly presence = {
+    get: (id: string): Presence | undefined => this.people[id],
+    watch: (): (() => void) => () => undefined,
+  };
+
+  async fetchCallHistory(): Promise<{ calls: WireCall[]; nextCursor: null }> {
+    return { calls: this.history, nextCursor: null };
   }
 
   subscribe(): () => void {
