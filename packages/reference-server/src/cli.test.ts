@@ -37,6 +37,7 @@ describe('configFromEnv', () => {
       LIVEKIT_API_KEY: 'key',
       LIVEKIT_API_SECRET: 'secret',
       SYNAPSE_ICE_SERVERS: '[{"urls":"stun:stun.example.com:3478"}]',
+      REDIS_URL: 'redis://:pw@redis.internal:6379/2',
     });
     expect(full).toMatchObject({
       port: 8080,
@@ -46,6 +47,7 @@ describe('configFromEnv', () => {
       webhook: { url: 'https://crm.example.com/hooks/calls', secret: 'whsec' },
       livekit: { url: 'wss://lk.example.com', apiKey: 'key', apiSecret: 'secret' },
       iceServers: [{ urls: 'stun:stun.example.com:3478' }],
+      redis: { url: 'redis://:pw@redis.internal:6379/2' },
     });
   });
 
@@ -62,6 +64,8 @@ describe('configFromEnv', () => {
     [{ ...base, LIVEKIT_URL: 'wss://lk.example.com' }, /LIVEKIT_API_KEY/],
     [{ ...base, SYNAPSE_ICE_SERVERS: '{oops' }, /SYNAPSE_ICE_SERVERS must be JSON/],
     [{ ...base, SYNAPSE_ICE_SERVERS: '{"urls":"stun:x"}' }, /SYNAPSE_ICE_SERVERS/],
+    [{ ...base, REDIS_URL: 'localhost:6379' }, /REDIS_URL must be a redis:\|rediss: URL/],
+    [{ ...base, REDIS_URL: 'http://localhost:6379' }, /REDIS_URL/],
   ])('refuses %j with one clear line', (env, message) => {
     let error: unknown;
     try {
@@ -76,11 +80,12 @@ describe('configFromEnv', () => {
 
   it('treats variables set to the empty string as unset', () => {
     expect(
-      configFromEnv({ ...base, PORT: '', LIVEKIT_URL: '', SYNAPSE_WEBHOOK_URL: '' }),
+      configFromEnv({ ...base, PORT: '', LIVEKIT_URL: '', SYNAPSE_WEBHOOK_URL: '', REDIS_URL: '' }),
     ).toMatchObject({
       port: 3000,
       livekit: undefined,
       webhook: undefined,
+      redis: undefined,
     });
   });
 });

@@ -99,6 +99,7 @@ const envSchema = z
     LIVEKIT_API_KEY: z.string().optional(),
     LIVEKIT_API_SECRET: z.string().optional(),
     SYNAPSE_ICE_SERVERS: iceServers,
+    REDIS_URL: url('REDIS_URL', /^(redis:|rediss:)$/),
   })
   .superRefine((env, ctx) => {
     const issue = (path: string, message: string) =>
@@ -173,5 +174,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): StartSynaps
           }
         : undefined,
     iceServers: e.SYNAPSE_ICE_SERVERS as IceServer[] | undefined,
+    redis: e.REDIS_URL ? { url: e.REDIS_URL } : undefined,
   };
 }

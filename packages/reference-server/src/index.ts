@@ -33,6 +33,10 @@ export { createLogger } from './logger';
 export { MemoryCallRegistry } from './stores/memory-call-registry';
 export { MemoryPresenceStore } from './stores/memory-presence-store';
 export { SqliteCallLog } from './stores/sqlite-call-log';
+export { RedisCallRegistry } from './stores/redis-call-registry';
+export { RedisPresenceStore } from './stores/redis-presence-store';
+export { RedisCallLog } from './stores/redis-call-log';
+export type { RedisOptions } from './cluster/redis-cluster';
 export { openDatabase } from './stores/sqlite';
 export type {
   CallLog,

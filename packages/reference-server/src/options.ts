@@ -3,6 +3,7 @@ import type { Express } from 'express';
 import type { Logger } from 'pino';
 import type { Call, IceServer, Party } from '@synapse-calling/sdk-core/protocol';
 import type { AuthOptions } from './auth';
+import type { RedisOptions } from './cluster/redis-cluster';
 import type { CallLog, CallRegistry, PresenceStore } from './stores/types';
 
 /** A party as the policy hook sees it: the wire `Party` plus the tenant from the token. */
@@ -73,7 +74,16 @@ export interface SynapseServerOptions {
   iceServers?: IceServer[];
   /** Directory of the SQLite database, or `':memory:'`. Default `./data`. */
   dataDir?: string;
-  /** Replace the embedded stores (e.g. with Redis ones). Default: memory + SQLite. */
+  /**
+   * Several nodes as one: presence, the call registry, the call log and Socket.IO broadcasts
+   * live in this Redis, and each node keeps a heartbeat key so a crashed node's users go
+   * offline. Default: unset (one process, memory + SQLite). See docs/deployment.md.
+   */
+  redis?: RedisOptions;
+  /**
+   * Replace the embedded stores. Default: memory + SQLite, or the Redis ones with `redis` (where
+   * replacing `callLog` with your own shared database is the usual choice).
+   */
   stores?: { presence?: PresenceStore; registry?: CallRegistry; callLog?: CallLog };
   /** How long an unanswered call rings before it ends `missed`. Default 30000. */
   ringTimeoutMs?: number;

@@ -1,10 +1,12 @@
 import { Server } from 'socket.io';
 import type { Router } from 'express';
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { LIMITS, type Presence } from '@synapse-calling/sdk-core/protocol';
-import { createTokenVerifier } from './auth';
+import { createTokenVerifier, type Identity } from './auth';
 import { CallRecorder } from './calls/call-events';
 import { CallManager } from './calls/call-manager';
+import { connectRedisCluster, type RedisCluster } from './cluster/redis-cluster';
 import { RoomEvents } from './calls/room-events';
 import { createRoutes } from './http/routes';
 import { originAllowed } from './http/rest';
@@ -37,6 +39,8 @@ export interface SynapseServer {
   presence: PresenceManager;
   stores: { presence: PresenceStore; registry: CallRegistry; callLog: CallLog };
   metrics: Metrics;
+  /** Set with the `redis` option: this node's id and its Redis connections (command, pub, sub). */
+  cluster?: { nodeId: string; clients: Redis[] };
   /**
    * Disconnects every client, stops timers and webhooks, closes the database. Unfinished calls
    * stay in the call log, so a new server on the same data dir resumes them. Does not close
@@ -57,14 +61,20 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
     logger.warn('allowedOrigins is empty: any web origin may connect (development only)');
   }
 
-  const needsDb = !options.stores?.presence || !options.stores?.callLog;
+  const cluster: RedisCluster | undefined = options.redis
+    ? await connectRedisCluster(options.redis, logger)
+    : undefined;
+  const needsDb = !cluster && (!options.stores?.presence || !options.stores?.callLog);
   const db: SqliteDatabase | undefined = needsDb
     ? openDatabase(options.dataDir ?? DEFAULTS.dataDir)
     : undefined;
   const stores = {
-    presence: options.stores?.presence ?? new MemoryPresenceStore(db as SqliteDatabase),
-    registry: options.stores?.registry ?? new MemoryCallRegistry(),
-    callLog: options.stores?.callLog ?? new SqliteCallLog(db as SqliteDatabase),
+    presence:
+      options.stores?.presence ??
+      cluster?.presence ??
+      new MemoryPresenceStore(db as SqliteDatabase),
+    registry: options.stores?.registry ?? cluster?.registry ?? new MemoryCallRegistry(),
+    callLog: options.stores?.callLog ?? cluster?.callLog ?? new SqliteCallLog(db as SqliteDatabase),
   };
   const metrics = new Metrics(stores.registry);
 
@@ -89,6 +99,8 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
     },
     // Long-polling needs CORS headers; the allowlist check itself is done by allowRequest.
     cors: { origin: true, credentials: false },
+    // Rooms (user, presence, socket id) then reach connections on every node.
+    ...(cluster ? { adapter: cluster.adapter } : {}),
   });
 
   let closing = false;
@@ -102,6 +114,7 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
       ns().to(presenceRoom(tenant, p.userId)).emit('presence-changed', { presence: p }),
     graceMs: options.presenceGraceMs ?? DEFAULTS.presenceGraceMs,
     logger,
+    shared: cluster && stores.presence === cluster.presence ? cluster.presence : undefined,
   });
   const reconnectGraceMs = options.reconnectGraceMs ?? DEFAULTS.reconnectGraceMs;
   const calls: CallManager = new CallManager({
@@ -113,7 +126,8 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
     emitter: {
       toUser: (...args) => namespaceEmitter(ns()).toUser(...args),
       toSocket: (...args) => namespaceEmitter(ns()).toSocket(...args),
-      isConnected: (socketId) => ns().sockets.has(socketId),
+      isConnected: (socketId) =>
+        ns().sockets.has(socketId) || (cluster?.presence.socketAlive(socketId) ?? false),
     },
     recorder: new CallRecorder(stores.callLog, onEvent, logger),
     canCall: options.canCall ?? defaultCanCall,
@@ -148,23 +162,63 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
   options.app?.use(router);
 
   await calls.recover();
+  await cluster?.start({
+    // A dead node's connection closes here as if it had closed on this node. Only tenant and
+    // user id of the identity are read on this path; the rest is not known any more.
+    onConnectionLost: async ({ tenant, userId, socketId }) => {
+      const identity: Identity = {
+        tenant,
+        userId,
+        name: userId,
+        role: 'customer',
+        expiresAt: 0,
+        validUntil: 0,
+      };
+      await calls.connectionClosed({ identity, socketId });
+      await presence.disconnected(identity, socketId);
+    },
+    onDeclaredDead: () => ns().local.disconnectSockets(true),
+    // A ring timer lives on the node that placed the call; if that node died, any node ends it.
+    onTick: async () => {
+      await calls.endOverdueRinging(cluster.nodeTtlMs);
+      await presence.expireDueGraces();
+    },
+  });
 
   let closed: Promise<void> | undefined;
   const close = () =>
     (closed ??= (async () => {
       closing = true;
-      calls.close(); // also the LiveKit room timers (shared)
-      await presence.close();
-      ns().disconnectSockets(true);
-      // Not io.close(): that would also close the host's HTTP server.
-      io.engine.close();
-      await webhook?.close();
-      db?.close();
+      try {
+        calls.close(); // also the LiveKit room timers (shared)
+        await presence.close();
+        // `local`: with the Redis adapter a plain disconnectSockets reaches every node's clients.
+        ns().local.disconnectSockets(true);
+        // Not io.close(): that would also close the host's HTTP server.
+        io.engine.close();
+        await webhook?.close();
+        db?.close();
+      } finally {
+        // Last (presence.close() writes lastSeen through it), and even if a step above failed
+        // (Redis gone), so that the heartbeat timer stops.
+        await cluster?.close();
+      }
     })());
 
   logger.info(
-    { media: media.kind, origins: allowedOrigins.length || 'any' },
+    { media: media.kind, origins: allowedOrigins.length || 'any', node: cluster?.nodeId },
     'synapse calling server ready',
   );
-  return { io, namespace: ns(), router, logger, calls, presence, stores, metrics, close };
+  return {
+    io,
+    namespace: ns(),
+    router,
+    logger,
+    calls,
+    presence,
+    stores,
+    metrics,
+    ...(cluster ? { cluster: { nodeId: cluster.nodeId, clients: cluster.clients } } : {}),
+    close,
+  };
 }

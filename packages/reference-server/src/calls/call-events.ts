@@ -18,8 +18,8 @@ export interface CallEmitter {
     event: E,
     payload: Parameters<ServerToClientEvents[E]>[0],
   ): void;
-  /** Whether a socket id still belongs to a live connection. */
-  isConnected(socketId: string): boolean;
+  /** Whether a socket id still belongs to a live connection (on any node, with Redis). */
+  isConnected(socketId: string): boolean | Promise<boolean>;
 }
 
 /**

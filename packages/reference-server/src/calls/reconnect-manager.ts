@@ -43,7 +43,7 @@ export class ReconnectManager {
       if (
         claimable &&
         owner !== actor.socketId &&
-        !(owner && this.deps.emitter.isConnected(owner))
+        !(owner && (await this.deps.emitter.isConnected(owner)))
       ) {
         await this.deps.registry.setSocket(record.call.id, side, actor.socketId);
         this.deps.timers.clear(timerKeys.grace(record.call.id, userId));
@@ -76,6 +76,8 @@ export class ReconnectManager {
    */
   async recover(): Promise<void> {
     for (const entry of await this.deps.callLog.listUnfinished()) {
+      // With a shared registry (several nodes) the call lives on, carried by another node.
+      if (await this.deps.registry.get(entry.call.id)) continue;
       const record: CallRecord = {
         call: entry.call,
         tenant: entry.tenant,

@@ -3,6 +3,7 @@ import type { Presence, PresenceStatus, SettableStatus } from '@synapse-calling/
 import type { Identity } from '../auth';
 import { KeyedQueue } from '../keyed-queue';
 import { userKey } from '../stores/keys';
+import type { SharedPresenceState } from '../stores/redis-presence-store';
 import type { PresenceStore } from '../stores/types';
 
 export interface PresenceManagerDeps {
@@ -13,6 +14,11 @@ export interface PresenceManagerDeps {
   publish: (tenant: string, presence: Presence) => void;
   graceMs: number;
   logger: Logger;
+  /**
+   * Several nodes: the shown status and the grace window live here instead of only in this
+   * process, so that a diff computed on any node is compared with what subscribers really saw.
+   */
+  shared?: SharedPresenceState;
 }
 
 interface Tracked {
@@ -40,6 +46,7 @@ export class PresenceManager {
     const { tenant, userId, name, role } = identity;
     const now = Date.now();
     this.clearGrace(tenant, userId);
+    await this.deps.shared?.clearGrace(tenant, userId);
     await this.deps.store.addConnection({
       socketId,
       tenant,
@@ -54,7 +61,10 @@ export class PresenceManager {
     await this.refresh(tenant, userId);
   }
 
-  async disconnected(identity: Identity, socketId: string): Promise<void> {
+  async disconnected(
+    identity: Pick<Identity, 'tenant' | 'userId'>,
+    socketId: string,
+  ): Promise<void> {
     const { tenant, userId } = identity;
     const remaining = await this.deps.store.removeConnection(tenant, userId, socketId);
     if (remaining > 0) {
@@ -71,6 +81,7 @@ export class PresenceManager {
     }, this.deps.graceMs);
     timer.unref();
     this.grace.set(key, { timer, since });
+    await this.deps.shared?.setGrace(tenant, userId, since, this.deps.graceMs);
   }
 
   async heartbeat(identity: Identity, socketId: string, idle: boolean | undefined): Promise<void> {
@@ -96,7 +107,9 @@ export class PresenceManager {
     const key = userKey(tenant, userId);
     return this.queue.run(key, async () => {
       const presence = await this.compute(tenant, userId);
-      const previous = this.tracked.get(key)?.status ?? 'offline';
+      const previous = this.deps.shared
+        ? await this.deps.shared.swapShown(tenant, userId, presence.status)
+        : (this.tracked.get(key)?.status ?? 'offline');
       if (presence.status === 'offline') this.tracked.delete(key);
       else this.tracked.set(key, { tenant, userId, status: presence.status });
       if (presence.status !== previous) this.deps.publish(tenant, presence);
@@ -115,12 +128,39 @@ export class PresenceManager {
     }
   }
 
-  private async expire(identity: Identity, since: number): Promise<void> {
+  private async expire(
+    identity: Pick<Identity, 'tenant' | 'userId'>,
+    since: number,
+  ): Promise<void> {
     const { tenant, userId } = identity;
     const key = userKey(tenant, userId);
     if (this.grace.get(key)?.since !== since) return;
     this.grace.delete(key);
+    if (this.deps.shared) {
+      // The user came back and left again through another node, whose newer grace decides.
+      const shared = await this.deps.shared.graceSince(tenant, userId);
+      if (shared !== null && shared !== since) return;
+    }
+    await this.endGrace(tenant, userId, since);
+  }
+
+  /**
+   * Several nodes: ends the grace windows whose node stopped before its timer fired (e.g. a
+   * user who closed the tab just before that node shut down). Run periodically by every node.
+   */
+  async expireDueGraces(): Promise<void> {
+    const shared = this.deps.shared;
+    if (!shared) return;
+    for (const { tenant, userId } of await shared.claimDueGraces(Date.now())) {
+      const since = (await shared.graceSince(tenant, userId)) ?? Date.now();
+      this.clearGrace(tenant, userId);
+      await this.endGrace(tenant, userId, since);
+    }
+  }
+
+  private async endGrace(tenant: string, userId: string, since: number): Promise<void> {
     if ((await this.deps.store.connections(tenant, userId)).length > 0) return;
+    await this.deps.shared?.clearGrace(tenant, userId);
     const user = await this.deps.store.getUser(tenant, userId);
     if (user) await this.deps.store.saveUser({ ...user, lastSeen: since });
     // A chosen status lasts as long as the session does.
@@ -138,7 +178,11 @@ export class PresenceManager {
   private async compute(tenant: string, userId: string): Promise<Presence> {
     const key = userKey(tenant, userId);
     const conns = await this.deps.store.connections(tenant, userId);
-    const grace = this.grace.get(key);
+    let grace: { since: number } | undefined = this.grace.get(key);
+    if (conns.length === 0 && !grace && this.deps.shared) {
+      const since = await this.deps.shared.graceSince(tenant, userId);
+      if (since !== null) grace = { since };
+    }
     if (conns.length === 0 && !grace) {
       const user = await this.deps.store.getUser(tenant, userId);
       return { userId, status: 'offline', lastSeen: user?.lastSeen ?? null };
@@ -149,7 +193,9 @@ export class PresenceManager {
     if (manual) return { userId, status: manual, lastSeen };
     if (conns.length === 0) {
       // Inside the grace window: keep showing what subscribers already see.
-      const shown = this.tracked.get(key)?.status;
+      const shown = this.deps.shared
+        ? await this.deps.shared.shown(tenant, userId)
+        : this.tracked.get(key)?.status;
       return { userId, status: shown && shown !== 'busy' ? shown : 'online', lastSeen };
     }
     const status = conns.every((c) => c.idle) ? 'away' : 'online';

@@ -1,0 +1,94 @@
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import { createAdapter } from '@socket.io/redis-adapter';
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { RedisCallLog } from '../stores/redis-call-log';
+import { RedisCallRegistry } from '../stores/redis-call-registry';
+import { RedisPresenceStore, type ConnectionPointer } from '../stores/redis-presence-store';
+import { ClusterNode } from './cluster-node';
+
+/** `createSynapseServer({ redis })`: several nodes sharing one Redis act as one server. */
+export interface RedisOptions {
+  /** `redis://[:password@]host:port[/db]` (or `rediss://`). */
+  url: string;
+  /** Prefix of every key and pub/sub channel, to share one Redis between deployments. Default `synapse:`. */
+  keyPrefix?: string;
+  /** This node's id; unique per process. Default `<hostname>-<pid>-<random>`. */
+  nodeId?: string;
+  /**
+   * Lifetime of the node heartbeat key, refreshed every third of it. A crashed node's users go
+   * offline after about this plus the presence grace. Default 15000.
+   */
+  nodeTtlMs?: number;
+}
+
+export interface RedisCluster {
+  nodeId: string;
+  /** Command, pub and sub connections (closed by `close`). */
+  clients: Redis[];
+  presence: RedisPresenceStore;
+  registry: RedisCallRegistry;
+  callLog: RedisCallLog;
+  adapter: ReturnType<typeof createAdapter>;
+  /** Starts the heartbeat and the sweep of dead nodes; call once the managers are wired. */
+  start(hooks: {
+    onConnectionLost: (pointer: ConnectionPointer) => Promise<void>;
+    onDeclaredDead: () => void;
+    onTick: () => Promise<void>;
+  }): Promise<void>;
+  nodeTtlMs: number;
+  /** Stops the heartbeat (deleting the key, so others take over at once) and disconnects. */
+  close(): Promise<void>;
+}
+
+export const DEFAULT_NODE_TTL_MS = 15_000;
+
+export async function connectRedisCluster(
+  options: RedisOptions,
+  logger: Logger,
+): Promise<RedisCluster> {
+  const prefix = options.keyPrefix ?? 'synapse:';
+  const nodeTtlMs = options.nodeTtlMs ?? DEFAULT_NODE_TTL_MS;
+  const nodeId = options.nodeId ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
+  const redis = new Redis(options.url, { lazyConnect: true, maxRetriesPerRequest: 3 });
+  redis.on('error', (err: unknown) => logger.error({ err }, 'redis error'));
+  // Fail fast at start instead of queueing commands forever against a wrong URL.
+  await redis.connect();
+  const pub = redis.duplicate();
+  const sub = redis.duplicate();
+  for (const client of [pub, sub]) {
+    client.on('error', (err: unknown) => logger.error({ err }, 'redis pub/sub error'));
+  }
+  // Connected before the adapter subscribes: a lazy client closed while still connecting would
+  // reject the adapter's (unawaited) subscribe calls.
+  await Promise.all([pub.connect(), sub.connect()]);
+  const presence = new RedisPresenceStore(redis, nodeId, prefix);
+  let node: ClusterNode | undefined;
+  return {
+    nodeId,
+    nodeTtlMs,
+    clients: [redis, pub, sub],
+    presence,
+    registry: new RedisCallRegistry(redis, prefix),
+    callLog: new RedisCallLog(redis, prefix),
+    adapter: createAdapter(pub, sub, { key: `${prefix}socket.io` }),
+    async start(hooks) {
+      node = new ClusterNode({
+        redis,
+        store: presence,
+        nodeId,
+        ttlMs: nodeTtlMs,
+        logger,
+        ...hooks,
+      });
+      await node.start();
+    },
+    async close() {
+      await node?.stop().catch((err: unknown) => logger.warn({ err }, 'heartbeat stop failed'));
+      for (const client of [sub, pub, redis]) {
+        await client.quit().catch(() => client.disconnect());
+      }
+    },
+  };
+}

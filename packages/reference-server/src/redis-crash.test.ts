@@ -1,0 +1,136 @@
+import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import type { Presence } from '@synapse-calling/sdk-core/protocol';
+import { waitFor } from '../../../test/helpers/ports';
+import { connectRegistered, startRedis, type TestRedis } from '../../../test/helpers/redis';
+import {
+  emitAck,
+  startTestServer,
+  waitForEvent,
+  type TestServer,
+  type TestServerOptions,
+} from '../../../test/helpers/server';
+
+let redis: TestRedis;
+const nodes: TestServer[] = [];
+let run = 0;
+
+beforeAll(async () => {
+  redis = await startRedis();
+});
+afterAll(async () => {
+  await redis?.stop();
+});
+afterEach(async () => {
+  // The crashed node's close() fails on its dead Redis connections; only cleanup matters here.
+  await Promise.all(nodes.splice(0).map((n) => n.close().catch(() => undefined)));
+});
+
+async function startNode(options: TestServerOptions = {}): Promise<TestServer> {
+  const node = await startTestServer({
+    redis: { url: redis.url, keyPrefix: `crash${run}:`, nodeTtlMs: 600 },
+    presenceGraceMs: 200,
+    reconnectGraceMs: 200,
+    ...options,
+  });
+  nodes.push(node);
+  return node;
+}
+
+beforeEach(() => {
+  run++;
+});
+
+const agent = (sub: string) => ({ sub, tenant: 'acme', role: 'agent' as const });
+
+/**
+ * A crash as the other nodes see it: the node stops talking to Redis (no heartbeat, no
+ * clean-up of its entries) and its clients lose their connections.
+ */
+function crash(node: TestServer): void {
+  for (const client of node.synapse.cluster?.clients ?? []) client.disconnect();
+  node.httpServer.closeAllConnections();
+}
+
+it("a crashed node's users go offline and its calls end on the other node", async () => {
+  const doomed = await startNode();
+  const survivor = await startNode();
+
+  const watcher = await survivor.connect(agent('watcher'));
+  const alice = await survivor.connect(agent('alice'));
+  const bob = await connectRegistered(doomed, agent('bob'));
+  const ack = await emitAck(watcher, 'subscribe-presence', { userIds: ['bob'] });
+  expect(ack).toMatchObject({ ok: true, presence: [{ userId: 'bob', status: 'online' }] });
+
+  const incoming = waitForEvent(bob, 'incoming-call');
+  const call = await emitAck(alice, 'initiate-call', { to: 'bob' });
+  if (!call.ok) throw new Error(call.error.code);
+  await incoming;
+  expect(await emitAck(bob, 'accept-call', { callId: call.call.id })).toMatchObject({ ok: true });
+
+  const offline = waitForEvent(watcher, 'presence-changed', {
+    filter: (p: { presence: Presence }) =>
+      p.presence.userId === 'bob' && p.presence.status === 'offline',
+  });
+  const ended = waitForEvent(alice, 'call-ended');
+  crash(doomed);
+
+  expect((await ended).call).toMatchObject({ id: call.call.id, endReason: 'disconnected' });
+  expect((await offline).presence.lastSeen).toEqual(expect.any(Number));
+  const again = await emitAck(watcher, 'subscribe-presence', { userIds: ['bob'] });
+  expect(again).toMatchObject({ ok: true, presence: [{ userId: 'bob', status: 'offline' }] });
+  // Alice is free again: calling bob now finds him offline rather than busy.
+  expect(await emitAck(alice, 'initiate-call', { to: 'bob' })).toMatchObject({
+    ok: false,
+    error: { code: 'offline' },
+  });
+});
+
+it('a call whose ring timer died with its node still ends missed, on another node', async () => {
+  // A long reconnect grace, so the caller can take the call over from another node.
+  const doomed = await startNode({ reconnectGraceMs: 20_000, ringTimeoutMs: 300 });
+  const survivor = await startNode({ reconnectGraceMs: 20_000, ringTimeoutMs: 300 });
+  const alice = await connectRegistered(doomed, agent('alice'));
+  const bob = await connectRegistered(survivor, agent('bob'));
+  const incoming = waitForEvent(bob, 'incoming-call');
+  const placed = await emitAck(alice, 'initiate-call', { to: 'bob' });
+  if (!placed.ok) throw new Error(placed.error.code);
+  await incoming;
+  crash(doomed);
+
+  // Once the survivor swept alice's dead connection, her new tab there takes the call over.
+  const registry = survivor.synapse.stores.registry;
+  await waitFor(async () => (await registry.get(placed.call.id))?.sockets.caller === null, {
+    what: "the sweep of alice's connection",
+  });
+  const aliceAgain = await survivor.connect(agent('alice'));
+  const synced = await emitAck(aliceAgain, 'sync', {});
+  expect(synced).toMatchObject({ ok: true, calls: [{ call: { id: placed.call.id } }] });
+  expect((await registry.get(placed.call.id))?.sockets.caller).toBe(aliceAgain.id);
+
+  const ended = waitForEvent(aliceAgain, 'call-ended');
+  expect((await waitForEvent(bob, 'call-ended')).call.endReason).toBe('missed');
+  expect((await ended).call.id).toBe(placed.call.id);
+});
+
+it('a node that closes gracefully leaves no ghosts: open grace windows end on another node', async () => {
+  const leaving = await startNode({ presenceGraceMs: 300 });
+  const staying = await startNode({ presenceGraceMs: 300 });
+  const watcher = await staying.connect(agent('watcher'));
+  const bob = await connectRegistered(leaving, agent('bob'));
+  expect(await emitAck(watcher, 'subscribe-presence', { userIds: ['bob'] })).toMatchObject({
+    presence: [{ status: 'online' }],
+  });
+  const offline = waitForEvent(watcher, 'presence-changed', {
+    filter: (p: { presence: Presence }) => p.presence.status === 'offline',
+  });
+  // bob leaves; his node stops while his grace window (and its timer there) is still open.
+  bob.close();
+  await waitFor(
+    async () => (await staying.synapse.stores.presence.connections('acme', 'bob')).length === 0,
+    { what: "bob's connection to be removed" },
+  );
+  await leaving.close();
+  expect((await offline).presence.userId).toBe('bob');
+  // The watcher, connected to the other node, was not disconnected by that shutdown.
+  expect(watcher.connected).toBe(true);
+});

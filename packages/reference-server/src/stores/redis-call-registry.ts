@@ -1,0 +1,151 @@
+import type { Redis } from 'ioredis';
+import type { CallState } from '@synapse-calling/sdk-core/protocol';
+import { userKey } from './keys';
+import type { CallRecord, CallRegistry, CreateResult, PartySide } from './types';
+
+/**
+ * Adds the call unless a party already has one. KEYS: call, caller's index, callee's index, set
+ * of all calls. ARGV: record JSON, call id. Returns nil on success, else the conflicting call id.
+ * An index pointing at a call that no longer exists is stale and does not count.
+ */
+const CREATE = `
+for i = 2, 3 do
+  local other = redis.call('GET', KEYS[i])
+  if other and redis.call('EXISTS', ARGV[3] .. other) == 1 then return other end
+end
+redis.call('SET', KEYS[1], ARGV[1])
+redis.call('SET', KEYS[2], ARGV[2])
+redis.call('SET', KEYS[3], ARGV[2])
+redis.call('SADD', KEYS[4], ARGV[2])
+return false`;
+
+/**
+ * Compare-and-set on the whole stored JSON: replaces it only if nobody wrote it since we read it,
+ * so every transition is atomic across nodes without holding a WATCH connection. KEYS: call,
+ * caller's index, callee's index, set of all calls. ARGV: JSON read, new JSON ('' removes the
+ * call: it ended), call id. Returns 1 when written, 0 when the stored value had changed.
+ */
+const CAS = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+if ARGV[2] == '' then
+  redis.call('DEL', KEYS[1])
+  for i = 2, 3 do
+    if redis.call('GET', KEYS[i]) == ARGV[3] then redis.call('DEL', KEYS[i]) end
+  end
+  redis.call('SREM', KEYS[4], ARGV[3])
+else
+  redis.call('SET', KEYS[1], ARGV[2])
+end
+return 1`;
+
+type Scripted = Redis & {
+  synapseCallCreate(...args: string[]): Promise<string | null>;
+  synapseCallCas(...args: string[]): Promise<number>;
+};
+
+/**
+ * Unfinished calls in Redis, shared by every node. Records are JSON strings; `create` and
+ * `transition` are Lua scripts, so of two accepts on two nodes exactly one wins.
+ */
+export class RedisCallRegistry implements CallRegistry {
+  private readonly redis: Scripted;
+
+  constructor(
+    redis: Redis,
+    private readonly prefix = 'synapse:',
+  ) {
+    redis.defineCommand('synapseCallCreate', { numberOfKeys: 4, lua: CREATE });
+    redis.defineCommand('synapseCallCas', { numberOfKeys: 4, lua: CAS });
+    this.redis = redis as Scripted;
+  }
+
+  private callKey = (id: string) => `${this.prefix}call:${id}`;
+  private userIndex = (tenant: string, userId: string) =>
+    `${this.prefix}user-call:${userKey(tenant, userId)}`;
+  private get allKey() {
+    return `${this.prefix}calls`;
+  }
+  private keysOf(record: CallRecord): string[] {
+    const { tenant, call } = record;
+    return [
+      this.callKey(call.id),
+      this.userIndex(tenant, call.from.id),
+      this.userIndex(tenant, call.to.id),
+      this.allKey,
+    ];
+  }
+
+  async create(record: CallRecord): Promise<CreateResult> {
+    for (;;) {
+      const conflictId = await this.redis.synapseCallCreate(
+        ...this.keysOf(record),
+        JSON.stringify(record),
+        record.call.id,
+        `${this.prefix}call:`,
+      );
+      if (!conflictId) return { ok: true };
+      const conflict = await this.get(conflictId);
+      // The conflicting call ended between the script and this read: try again.
+      if (conflict) return { ok: false, conflict };
+    }
+  }
+
+  async get(callId: string): Promise<CallRecord | undefined> {
+    const raw = await this.redis.get(this.callKey(callId));
+    return raw ? (JSON.parse(raw) as CallRecord) : undefined;
+  }
+
+  async transition(
+    callId: string,
+    expected: CallState,
+    update: (current: CallRecord) => CallRecord,
+  ): Promise<CallRecord | undefined> {
+    return this.update(callId, (current) =>
+      current.call.state === expected ? update(current) : undefined,
+    );
+  }
+
+  async setSocket(
+    callId: string,
+    side: PartySide,
+    socketId: string | null,
+  ): Promise<CallRecord | undefined> {
+    return this.update(callId, (current) => ({
+      ...current,
+      sockets: { ...current.sockets, [side]: socketId },
+    }));
+  }
+
+  async forUser(tenant: string, userId: string): Promise<CallRecord[]> {
+    const id = await this.redis.get(this.userIndex(tenant, userId));
+    const record = id ? await this.get(id) : undefined;
+    return record ? [record] : [];
+  }
+
+  async all(): Promise<CallRecord[]> {
+    const ids = await this.redis.smembers(this.allKey);
+    if (ids.length === 0) return [];
+    const raws = await this.redis.mget(ids.map(this.callKey));
+    return raws.filter((r): r is string => r !== null).map((r) => JSON.parse(r) as CallRecord);
+  }
+
+  /**
+   * Read, decide, compare-and-set; retried when another writer got in between (e.g. a
+   * `setSocket` while we accepted). `decide` returning undefined means "no change wanted".
+   */
+  private async update(
+    callId: string,
+    decide: (current: CallRecord) => CallRecord | undefined,
+  ): Promise<CallRecord | undefined> {
+    for (;;) {
+      const raw = await this.redis.get(this.callKey(callId));
+      if (!raw) return undefined;
+      const current = JSON.parse(raw) as CallRecord;
+      const next = decide(structuredClone(current));
+      if (!next) return undefined;
+      const stored = next.call.state === 'ended' ? '' : JSON.stringify(next);
+      const written = await this.redis.synapseCallCas(...this.keysOf(current), raw, stored, callId);
+      if (written === 1) return structuredClone(next);
+    }
+  }
+}
