@@ -59,7 +59,8 @@ const server = await startSynapseServer({
       res.sendFile(join(pkgDir('socket.io-client'), 'dist', 'socket.io.esm.min.js')),
     );
     app.get('/vendor/livekit-client.js', (_req, res) =>
-      res.sendFile(join(pkgDir('livekit-client'), 'dist', 'livekit-client.esm.mjs')),
+      // livekit-client exports no ./package.json; its main entry sits in dist/.
+      res.sendFile(join(dirname(require.resolve('livekit-client')), 'livekit-client.esm.mjs')),
     );
   },
   staticDir: here,

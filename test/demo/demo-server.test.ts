@@ -28,6 +28,16 @@ describe('the demo (npm run demo)', () => {
       expect(res.status, path).toBe(200);
       expect(res.headers.get('content-type'), path).toContain('text/html');
     }
+    // The custom UI's import map points at these.
+    for (const path of [
+      '/sdk-core/index.js',
+      '/vendor/socket.io-client.js',
+      '/vendor/livekit-client.js',
+    ]) {
+      const res = await fetch(`${demo.url}${path}`);
+      expect(res.status, path).toBe(200);
+      expect(res.headers.get('content-type'), path).toContain('javascript');
+    }
     const bundle = await fetch(`${demo.url}/elements/synapse-elements.js`);
     expect(bundle.status).toBe(200);
     expect(bundle.headers.get('content-type')).toContain('javascript');

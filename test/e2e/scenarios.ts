@@ -1,14 +1,20 @@
-import { resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
 import { AccessToken } from 'livekit-server-sdk';
 import { callButton, hears } from '../helpers/demo-pages';
+import {
+  AUDIO,
+  UI,
+  callFlows,
+  endedAs,
+  explained,
+  historyShows,
+  participantLeftWebhooks,
+  tryJoin,
+} from '../helpers/e2e-flows';
 import {
   activeCall,
   activeUi,
   armMarks,
-  diagnose,
-  historyRow,
   incomingUi,
   lastEnded,
   marks,
@@ -37,13 +43,6 @@ import {
  * asserts how fast anything is: waits are generous polls, because the machine is shared.
  */
 
-/** Generous: two browsers, a server and maybe an SFU share two cores with other test runs. */
-const UI = { timeout: 20_000 };
-const AUDIO = { timeout: 30_000, interval: 0 };
-const LIVEKIT_CLIENT_ESM = resolve(
-  import.meta.dirname,
-  '../../node_modules/livekit-client/dist/livekit-client.esm.mjs',
-);
 /** The history duration may differ from the test's own stopwatch by this much (seconds). */
 const DURATION_TOLERANCE_S = 3;
 const SETUP_SAMPLES = 5;
@@ -64,74 +63,7 @@ export function callingScenarios(mode: MediaMode): void {
       await rig?.stop();
     });
 
-    /** Waits until `from` sees `userId`'s call button callable (online, not in a call). */
-    async function callable(from: Page, userId: string) {
-      const button = await callButton(from, userId);
-      await expect.poll(() => button.state(), UI).toBe('idle');
-      return button;
-    }
-
-    /** The caller clicks the call button; the callee's prompt shows the caller. */
-    async function ring(caller: Page, callee: Page, calleeId: string) {
-      const button = await callable(caller, calleeId);
-      await button.button.click();
-      await expect.poll(() => button.state(), UI).toBe('calling');
-      const prompt = incomingUi(callee);
-      await prompt.accept.waitFor({ state: 'visible', ...UI });
-      // The callee may ring before the caller's `initiate-call` ack (and its Call) arrives.
-      await expect.poll(async () => (await activeCall(caller))?.direction, UI).toBe('outgoing');
-      const call = await activeCall(caller);
-      return { button, prompt, callId: call!.id };
-    }
-
-    /** Both sides' clients say `active`; returns when the test saw that (ms since the epoch). */
-    async function bothActive(a: Page, b: Page, callId: string): Promise<number> {
-      for (const page of [a, b]) {
-        await explained(
-          expect.poll(async () => (await activeCall(page))?.state, UI).toBe('active'),
-          a,
-          b,
-        );
-        expect((await activeCall(page))?.id).toBe(callId);
-        expect((await activeCall(page))?.mediaKind).toBe(mode);
-      }
-      return Date.now();
-    }
-
-    async function bothHear(agent: Page, customer: Page) {
-      await explained(
-        expect.poll(() => hears(agent, CUSTOMER_HZ), AUDIO).toBe(true),
-        agent,
-        customer,
-      );
-      await explained(
-        expect.poll(() => hears(customer, AGENT_HZ), AUDIO).toBe(true),
-        agent,
-        customer,
-      );
-    }
-
-    /** Agent calls customer, customer accepts from the prompt, both active. */
-    async function connect(agent: Page, customer: Page, customerId: string) {
-      const { button, callId } = await ring(agent, customer, customerId);
-      await incomingUi(customer).accept.click();
-      const activeAt = await bothActive(agent, customer, callId);
-      await expect.poll(() => button.state(), UI).toBe('in-call');
-      return { button, callId, activeAt };
-    }
-
-    async function endedAs(page: Page, callId: string, reason: string) {
-      await expect.poll(async () => (await lastEnded(page))?.id, UI).toBe(callId);
-      expect((await lastEnded(page))?.endReason).toBe(reason);
-      await expect.poll(() => activeUi(page).open(), UI).toBe(false);
-    }
-
-    async function historyShows(page: Page, callId: string, outcome: string, direction: string) {
-      await expect.poll(async () => (await historyRow(page, callId))?.outcome, UI).toBe(outcome);
-      const row = (await historyRow(page, callId))!;
-      expect(row.direction).toBe(direction);
-      return row;
-    }
+    const { callable, ring, bothActive, bothHear, connect } = callFlows(mode);
 
     it(
       'rings, connects, both hear each other, mute silences one way, hang up; both histories show the completed call and its duration',
@@ -355,26 +287,30 @@ export function callingScenarios(mode: MediaMode): void {
       SCENARIO_MS,
     );
 
-    it('closed tab: the other side ends as disconnected after the grace window', async () => {
-      const alice = await rig.open('alice');
-      const carol = await rig.open('carol');
-      const { callId } = await connect(alice, carol, 'carol');
-      await bothHear(alice, carol);
-      const leftBefore = await participantLeftWebhooks(rig);
+    it(
+      'closed tab: the other side ends as disconnected after the grace window',
+      async () => {
+        const alice = await rig.open('alice');
+        const carol = await rig.open('carol');
+        const { callId } = await connect(alice, carol, 'carol');
+        await bothHear(alice, carol);
+        const leftBefore = await participantLeftWebhooks(rig);
 
-      // As a person closing the tab: unload handlers run (livekit-client leaves the room in them).
-      await carol.close({ runBeforeUnload: true });
-      const grace = { timeout: E2E_TIMERS.reconnectGraceMs + 30_000 };
-      await expect.poll(async () => (await lastEnded(alice))?.id, grace).toBe(callId);
-      expect((await lastEnded(alice))?.endReason).toBe('disconnected');
-      await expect.poll(() => activeUi(alice).open(), UI).toBe(false);
-      const row = await historyShows(alice, callId, 'disconnected', 'outgoing');
-      expect(row.outcomeText).toBe('Disconnected');
-      if (mode === 'livekit') {
-        // LiveKit told the server that Carol left the room (a signed webhook it accepted).
-        expect(await participantLeftWebhooks(rig)).toBeGreaterThan(leftBefore);
-      }
-    });
+        // As a person closing the tab: unload handlers run (livekit-client leaves the room in them).
+        await carol.close({ runBeforeUnload: true });
+        const grace = { timeout: E2E_TIMERS.reconnectGraceMs + 30_000 };
+        await expect.poll(async () => (await lastEnded(alice))?.id, grace).toBe(callId);
+        expect((await lastEnded(alice))?.endReason).toBe('disconnected');
+        await expect.poll(() => activeUi(alice).open(), UI).toBe(false);
+        const row = await historyShows(alice, callId, 'disconnected', 'outgoing');
+        expect(row.outcomeText).toBe('Disconnected');
+        if (mode === 'livekit') {
+          // LiveKit told the server that Carol left the room (a signed webhook it accepted).
+          expect(await participantLeftWebhooks(rig)).toBeGreaterThan(leftBefore);
+        }
+      },
+      SCENARIO_MS,
+    );
 
     if (mode === 'livekit') {
       it(
@@ -523,63 +459,4 @@ export function callingScenarios(mode: MediaMode): void {
       SCENARIO_MS,
     );
   });
-}
-
-/** Awaits `wait`; when it fails, adds what the pages' clients and peer connections looked like. */
-async function explained(wait: Promise<unknown>, ...pages: Page[]): Promise<void> {
-  try {
-    await wait;
-  } catch (err) {
-    const states = await Promise.all(pages.map((p) => diagnose(p)));
-    if (err instanceof Error) err.message += `\n${states.join('\n')}`;
-    throw err;
-  }
-}
-
-/** The demo's count of accepted `participant_left` webhooks from LiveKit (Prometheus text). */
-async function participantLeftWebhooks(rig: Rig): Promise<number> {
-  const text = await (await fetch(`${rig.demo.url}/metrics`)).text();
-  const line = text
-    .split('\n')
-    .find((l) => l.startsWith('synapse_livekit_webhooks_total') && l.includes('participant_left'));
-  return line ? Number(line.split(' ').at(-1)) : 0;
-}
-
-/** A stranger's page tries to join a LiveKit room with `token` using livekit-client. */
-async function tryJoin(
-  page: Page,
-  url: string,
-  token: string,
-): Promise<{ joined: boolean; room?: string; error?: string }> {
-  // The page loads livekit-client's ESM build from node_modules, served on the demo's origin
-  // by the test (a dynamic import inside `evaluate` would be rewritten by vitest's transform).
-  await page.route('**/__e2e/livekit-client.js', (route) =>
-    route.fulfill({ path: LIVEKIT_CLIENT_ESM, contentType: 'text/javascript' }),
-  );
-  await page.addScriptTag({
-    type: 'module',
-    content: "import * as lk from '/__e2e/livekit-client.js'; window.__livekit = lk;",
-  });
-  await page.waitForFunction(() => '__livekit' in window, undefined, { timeout: 20_000 });
-  return page.evaluate(
-    async ([wsUrl, jwt]) => {
-      const lk = (window as unknown as { __livekit: unknown }).__livekit as {
-        Room: new () => {
-          name: string;
-          connect(url: string, token: string, opts?: unknown): Promise<void>;
-          disconnect(): Promise<void>;
-        };
-      };
-      const room = new lk.Room();
-      try {
-        await room.connect(wsUrl, jwt, { autoSubscribe: false, maxRetries: 0 });
-        return { joined: true, room: room.name };
-      } catch (err) {
-        return { joined: false, error: String(err) };
-      } finally {
-        await room.disconnect();
-      }
-    },
-    [url, token] as const,
-  );
 }

@@ -30,12 +30,22 @@ export interface HistoryRow {
 }
 
 export async function waitConnected(page: Page): Promise<void> {
-  await page.waitForFunction(
-    () =>
-      document.querySelector('synapse-calling')?.getAttribute('connection-state') === 'connected',
-    undefined,
-    { timeout: 30_000 },
-  );
+  try {
+    await page.waitForFunction(
+      () =>
+        document.querySelector('synapse-calling')?.getAttribute('connection-state') === 'connected',
+      undefined,
+      { timeout: 30_000 },
+    );
+  } catch (err) {
+    const state = await page
+      .evaluate(() => document.querySelector('synapse-calling')?.getAttribute('connection-state'))
+      .catch(() => 'unknown');
+    if (err instanceof Error) {
+      err.message += `\n${page.url()} connection-state=${state}\n${consoleOf(page).join('\n')}`;
+    }
+    throw err;
+  }
   // Keeps the page's protocol traffic (event names and call states, no tokens) for `diagnose`.
   await page.evaluate(() => {
     const w = window as unknown as { __protocol?: string[] };
@@ -69,6 +79,24 @@ export async function waitConnected(page: Page): Promise<void> {
       log.push(`${Math.round(performance.now() - t0)}ms error ${e.code} ${e.message}`);
     });
   });
+}
+
+const consoles = new WeakMap<Page, string[]>();
+
+/** Keeps the page's console errors and warnings (the last 30), for failure messages. */
+export function collectConsole(page: Page, who: string): void {
+  const lines: string[] = [];
+  consoles.set(page, lines);
+  page.on('console', (m) => {
+    if (m.type() !== 'error' && m.type() !== 'warning') return;
+    lines.push(`[${who} console.${m.type()}] ${m.text()}`);
+    if (lines.length > 30) lines.shift();
+  });
+  page.on('pageerror', (err) => lines.push(`[${who} page error] ${String(err)}`));
+}
+
+function consoleOf(page: Page): string[] {
+  return consoles.get(page) ?? [];
 }
 
 /**
@@ -117,6 +145,7 @@ export async function diagnose(page: Page): Promise<string> {
         1,
       );
     })
+    .then((state) => [state, ...consoleOf(page)].join('\n'))
     .catch((err: unknown) => `diagnose failed: ${String(err)}`);
 }
 

@@ -1,10 +1,19 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import type { Browser, BrowserContext, Page, Route } from 'playwright-core';
 import { RoomServiceClient } from 'livekit-server-sdk';
 import { launchChromium } from './chromium';
 import { startDemo, type RunningDemo } from './demo';
-import { hangUpAll, installProbes, waitConnected } from './e2e-pages';
+import { collectConsole, hangUpAll, installProbes, waitConnected } from './e2e-pages';
 import { startLiveKit, type LiveKitServer } from './livekit';
 import { freePort } from './ports';
 
@@ -80,6 +89,16 @@ export async function startRig(mode: MediaMode): Promise<Rig> {
     await livekit?.stop();
     throw err;
   }
+  // A server that dies mid-file would only show up as refused connections; say why instead.
+  let stopping = false;
+  demo.process.once('exit', (code, signal) => {
+    if (!stopping) {
+      console.error(
+        `[e2e ${mode}] the demo exited (${code ?? signal}):\n${demo.output().slice(-4000)}`,
+      );
+    }
+  });
+  const elements = snapshotElements();
   const [agentBrowser, customerBrowser] = await Promise.all([
     launchChromium({ toneHz: AGENT_HZ }),
     launchChromium({ toneHz: CUSTOMER_HZ }),
@@ -100,8 +119,9 @@ export async function startRig(mode: MediaMode): Promise<Rig> {
       });
       contexts.push(context);
       await installProbes(context);
+      await context.route(`${demo.url}/elements/**`, (route) => serveElements(route, elements));
       const page = await context.newPage();
-      page.on('pageerror', (err) => console.error(`[${userId} page error]`, err));
+      collectConsole(page, userId);
       await page.goto(`${demo.url}/`);
       await page.click(`#sign-in-${userId}`);
       await waitConnected(page);
@@ -116,7 +136,7 @@ export async function startRig(mode: MediaMode): Promise<Rig> {
     },
     async openTab(page) {
       const tab = await page.context().newPage();
-      tab.on('pageerror', (err) => console.error(`[tab page error]`, err));
+      collectConsole(tab, 'tab');
       await tab.goto(page.url());
       await waitConnected(tab);
       return tab;
@@ -129,12 +149,42 @@ export async function startRig(mode: MediaMode): Promise<Rig> {
       await Promise.all(contexts.splice(0).map((c) => c.close().catch(() => undefined)));
     },
     async stop() {
+      stopping = true;
       await Promise.all(contexts.splice(0).map((c) => c.close().catch(() => undefined)));
       await Promise.all([agentBrowser.close(), customerBrowser.close()]);
       await demo.stop();
       await livekit?.stop();
+      rmSync(elements, { recursive: true, force: true });
     },
   };
+}
+
+const ELEMENTS_DIST = resolve(import.meta.dirname, '../../packages/elements/dist');
+
+/**
+ * A copy of the elements bundle as it was when the file started. The demo serves
+ * packages/elements/dist live, and on a shared machine someone's `npm run build` empties and
+ * rewrites it for a few seconds; a page loaded in that window would 404 its bundle.
+ */
+function snapshotElements(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'synapse-e2e-elements-'));
+  cpSync(ELEMENTS_DIST, dir, { recursive: true });
+  return dir;
+}
+
+/**
+ * The demo's own answer for `/elements/…`, except when the live dist is missing the file (a
+ * rebuild in progress): then the same file from the snapshot taken at the start.
+ */
+async function serveElements(route: Route, snapshot: string): Promise<void> {
+  const response = await route.fetch().catch(() => null);
+  if (response?.ok()) return route.fulfill({ response });
+  const file = join(snapshot, new URL(route.request().url()).pathname.replace(/^\/elements\//, ''));
+  if (file.startsWith(snapshot) && existsSync(file)) {
+    return route.fulfill({ path: file, contentType: 'text/javascript' });
+  }
+  if (response) return route.fulfill({ response });
+  return route.abort();
 }
 
 export const SETUP_TIMES_FILE = resolve(
