@@ -129,6 +129,10 @@ export function callingScenarios(mode: MediaMode): void {
         await prompt.decline.click();
         await expect.poll(() => prompt.accept.count(), UI).toBe(0);
         await endedAs(alice, callId, 'rejected');
+        // Next to the button Alice clicked: "Declined", for a few seconds.
+        await expect
+          .poll(() => button.host.locator('[part="outcome"]').textContent(), UI)
+          .toBe('Declined');
         await endedAs(carol, callId, 'rejected');
         await expect.poll(() => button.state(), UI).toBe('idle');
         // What Alice can see: her history's newest row says "Declined".

@@ -199,6 +199,24 @@ describe('<synapse-call-button>', () => {
       await until(() => el.state === 'idle', { what: 'idle again' });
     });
 
+    it('tells the caller the call was declined, next to the button, and says it aloud', async () => {
+      const { agent, customer } = users();
+      const caller = await connectUser(agent);
+      const callee = await connectUser(customer);
+      const el = await button(caller, customer.id);
+      await until(() => el.state === 'idle', { what: 'idle' });
+      expect(part(el, 'outcome').hidden).toBe(true);
+      inner(el).click();
+      const theirs = await incoming(callee);
+      await theirs.reject();
+      await until(() => !part(el, 'outcome').hidden, { what: 'outcome shown' });
+      expect(part(el, 'outcome').textContent?.trim()).toBe('Declined');
+      expect(part(el, 'outcome').dataset.reason).toBe('rejected');
+      const live = el.shadowRoot?.querySelector('[role=status]');
+      expect(live?.textContent).toContain('Declined');
+      expect(el.state).toBe('idle');
+    });
+
     it('lets the host veto the call with preventDefault on synapse-call-start', async () => {
       const { agent, customer } = users();
       const caller = await connectUser(agent);

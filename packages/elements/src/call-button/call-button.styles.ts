@@ -69,6 +69,16 @@ export const callButtonStyles = css`
     color: var(--_muted);
     font-size: 0.85em;
   }
+  [part='outcome'] {
+    margin-inline-start: calc(var(--_space) * 0.75);
+    font-size: 0.85em;
+    font-weight: 600;
+    color: var(--_text);
+  }
+  [part='outcome'][hidden],
+  [part='hint'][hidden] {
+    display: none;
+  }
   @keyframes synapse-wiggle {
     0%,
     50%,

@@ -8,10 +8,13 @@ import { LocaleController } from '../i18n/locale-controller';
 import type { Translation } from '../i18n/translations';
 import { hangUpIcon, phoneIcon } from '../styles/icons';
 import { tokens } from '../styles/tokens';
-import type { ElementsClient } from '../types';
+import type { CallEndReason, ElementsClient } from '../types';
 import { callButtonStyles } from './call-button.styles';
 
 let nextId = 0;
+
+/** How long "Declined", "Missed"… stays next to the button after a call ends. */
+const OUTCOME_VISIBLE_MS = 8_000;
 
 /**
  * A button that calls one person. It shows their presence, is disabled with a visible
@@ -32,6 +35,7 @@ let nextId = 0;
  * @csspart icon - The icon wrapper (slot `icon`).
  * @csspart dot - The presence dot inside the button.
  * @csspart label - The button's text.
+ * @csspart outcome - How the last call ended ("Declined", "Missed", "Busy"…), shown for a few seconds after it ends; `data-reason` holds the end reason.
  * @csspart hint - The visible explanation shown while the button is disabled.
  *
  * @cssproperty --synapse-color-accent - Button background when a call can be placed.
@@ -63,6 +67,9 @@ export class SynapseCallButton extends LitElement {
   declare client: ElementsClient | undefined;
   /** What the live region says (set from events, so not a reactive property). */
   private announcement = '';
+  /** How the last call ended ("Declined", "No answer"…), shown for a few seconds after it ends. */
+  private outcome: { reason: string; text: string } | undefined;
+  private outcomeTimer: ReturnType<typeof setTimeout> | undefined;
 
   private readonly clients = new ClientController(this);
   private readonly presenceWatch = new PresenceController(this, this.clients, () => this.userId);
@@ -79,9 +86,10 @@ export class SynapseCallButton extends LitElement {
     super();
     this.userId = '';
     this.name = '';
-    this.addEventListener('synapse-call-state', (e: SynapseCallStateEvent) =>
-      this.announce(this.describeCallState(e.detail.state)),
-    );
+    this.addEventListener('synapse-call-state', (e: SynapseCallStateEvent) => {
+      this.showOutcome(e.detail.state === 'ended' ? e.detail.endReason : undefined);
+      this.announce(this.describeCallState(e.detail.state));
+    });
     this.addEventListener('synapse-call-error', (_e: SynapseCallErrorEvent) =>
       this.announce(this.locale.t.button.failed(this.displayName)),
     );
@@ -145,11 +153,38 @@ export class SynapseCallButton extends LitElement {
         <span part="label">${view.text}</span><span class="visually-hidden">${view.rest}</span>
       </button>
       <span part="hint" id=${this.hintId} ?hidden=${!view.hint}>${view.hint ?? ''}</span>
+      <span part="outcome" data-reason=${this.outcome?.reason ?? nothing} ?hidden=${!this.outcome}
+        >${this.outcome?.text ?? ''}</span
+      >
       <span class="visually-hidden" role="status" aria-live="polite">${this.announcement}</span>`;
   }
 
   private onClick(): void {
     void this.controller.activate();
+  }
+
+  /**
+   * The caller must see that a call was declined or not answered, not just a button back at
+   * "Call"; the outcome stays until the next call or a few seconds pass.
+   */
+  private showOutcome(reason: CallEndReason | null | undefined): void {
+    clearTimeout(this.outcomeTimer);
+    this.outcome =
+      reason && reason !== 'completed' && reason !== 'cancelled'
+        ? { reason, text: this.locale.t.history.outcome[reason] }
+        : undefined;
+    if (this.outcome) {
+      this.outcomeTimer = setTimeout(() => {
+        this.outcome = undefined;
+        this.requestUpdate();
+      }, OUTCOME_VISIBLE_MS);
+    }
+    this.requestUpdate();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearTimeout(this.outcomeTimer);
   }
 
   private announce(text: string): void {
@@ -162,7 +197,9 @@ export class SynapseCallButton extends LitElement {
     const name = this.displayName;
     if (state === 'ringing' || state === 'connecting') return `${t.active.calling} ${name}`;
     if (state === 'active') return t.active.title(name);
-    if (state === 'ended') return t.button.ended(name);
+    if (state === 'ended') {
+      return this.outcome ? `${t.button.ended(name)} ${this.outcome.text}.` : t.button.ended(name);
+    }
     return '';
   }
 }
