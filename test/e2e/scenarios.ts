@@ -186,7 +186,7 @@ export function callingScenarios(mode: MediaMode): void {
     );
 
     it(
-      'two tabs: both ring, accepting in one stops the other (answered elsewhere), audio only in the accepting tab',
+      'two tabs: both ring, accepting in one stops the other (it says answered elsewhere), audio only in the accepting tab',
       async () => {
         const alice = await rig.open('alice');
         const carol1 = await rig.open('carol');
@@ -196,6 +196,10 @@ export function callingScenarios(mode: MediaMode): void {
         await incomingUi(carol2).accept.waitFor({ state: 'visible', ...UI });
 
         await incomingUi(carol2).accept.click();
+        // What the other tab shows for a few seconds instead of the prompt.
+        await expect
+          .poll(() => incomingUi(carol1).host.locator('[part="notice"]').textContent(), UI)
+          .toContain('answered on another device');
         await bothActive(alice, carol2, callId);
         // The other tab's prompt closes; its client ended the call as answered elsewhere.
         await expect.poll(() => incomingUi(carol1).accept.count(), UI).toBe(0);

@@ -96,7 +96,7 @@ export class SynapseCalling extends LitElement {
           ? nothing
           : html`<synapse-incoming-call
                 part="incoming-call"
-                exportparts="dialog: incoming-dialog, title: incoming-title, caller: incoming-caller, role: incoming-role, accept: incoming-accept, decline: incoming-decline, mute-ringtone: incoming-mute-ringtone"
+                exportparts="dialog: incoming-dialog, title: incoming-title, caller: incoming-caller, role: incoming-role, accept: incoming-accept, decline: incoming-decline, mute-ringtone: incoming-mute-ringtone, notice: incoming-notice"
               ></synapse-incoming-call>
               <synapse-active-call
                 part="active-call"

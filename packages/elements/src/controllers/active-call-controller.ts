@@ -150,14 +150,7 @@ export class ActiveCallController implements ReactiveController {
     try {
       await fn();
     } catch (error) {
-      const code = (error as { code?: unknown } | null)?.code;
-      this.host.dispatchEvent(
-        new SynapseCallErrorEvent({
-          error,
-          action,
-          code: typeof code === 'string' ? code : undefined,
-        }),
-      );
+      this.host.dispatchEvent(SynapseCallErrorEvent.from(error, action));
     } finally {
       this.host.requestUpdate();
     }

@@ -164,14 +164,7 @@ export class CallButtonController implements ReactiveController {
   }
 
   private fail(action: string, error: unknown): void {
-    const code = (error as { code?: unknown } | null)?.code;
-    this.host.dispatchEvent(
-      new SynapseCallErrorEvent({
-        error,
-        action,
-        code: typeof code === 'string' ? code : undefined,
-      }),
-    );
+    this.host.dispatchEvent(SynapseCallErrorEvent.from(error, action));
   }
 
   private findCall(client: ElementsClient | undefined): ElementsCall | undefined {

@@ -127,14 +127,7 @@ export class CallHistoryController {
     } catch (error) {
       if (generation !== this.generation) return;
       this.error = error;
-      const code = (error as { code?: unknown } | null)?.code;
-      this.host.dispatchEvent(
-        new SynapseCallErrorEvent({
-          error,
-          action: 'history',
-          code: typeof code === 'string' ? code : undefined,
-        }),
-      );
+      this.host.dispatchEvent(SynapseCallErrorEvent.from(error, 'history'));
     } finally {
       if (generation === this.generation) {
         this.loading = false;

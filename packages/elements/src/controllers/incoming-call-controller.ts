@@ -95,14 +95,7 @@ export class IncomingCallController implements ReactiveController {
     } catch (error) {
       // Show it again if it is still ringing: the user may want to try once more.
       this.handled.delete(call.id);
-      const code = (error as { code?: unknown } | null)?.code;
-      this.host.dispatchEvent(
-        new SynapseCallErrorEvent({
-          error,
-          action,
-          code: typeof code === 'string' ? code : undefined,
-        }),
-      );
+      this.host.dispatchEvent(SynapseCallErrorEvent.from(error, action));
     } finally {
       this.host.requestUpdate();
     }

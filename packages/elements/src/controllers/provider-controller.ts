@@ -107,14 +107,7 @@ export class ProviderController implements ReactiveController {
   }
 
   private fail(error: unknown): void {
-    const code = (error as { code?: unknown } | null)?.code;
-    this.host.dispatchEvent(
-      new SynapseCallErrorEvent({
-        error,
-        action: 'connect',
-        code: typeof code === 'string' ? code : undefined,
-      }),
-    );
+    this.host.dispatchEvent(SynapseCallErrorEvent.from(error, 'connect'));
   }
 }
 

@@ -15,6 +15,16 @@ export class SynapseCallErrorEvent extends SynapseEvent<SynapseCallErrorDetail> 
   constructor(detail: SynapseCallErrorDetail) {
     super('synapse-call-error', detail);
   }
+
+  /** The event for `error` thrown by `action`, with the SDK's error code when it has one. */
+  static from(error: unknown, action: string): SynapseCallErrorEvent {
+    const code = (error as { code?: unknown } | null)?.code;
+    return new SynapseCallErrorEvent({
+      error,
+      action,
+      code: typeof code === 'string' ? code : undefined,
+    });
+  }
 }
 
 declare global {

@@ -48,6 +48,8 @@ export interface Translation {
     unmuteRingtone: string;
     more: (count: number) => string;
     shortcuts: string;
+    /** Shown briefly when a ringing call goes away without this tab answering it. */
+    gone: Partial<Record<'answered-elsewhere' | 'cancelled' | 'missed', (name: string) => string>>;
   };
   active: {
     title: (name: string) => string;
@@ -135,6 +137,11 @@ const en: Translation = {
     unmuteRingtone: 'Unmute ringtone',
     more: (count) => (count === 1 ? '1 more call waiting' : `${count} more calls waiting`),
     shortcuts: 'Press Enter to accept, Escape to decline.',
+    gone: {
+      'answered-elsewhere': (name) => `Call from ${name} answered on another device`,
+      cancelled: (name) => `${name} hung up`,
+      missed: (name) => `Missed call from ${name}`,
+    },
   },
   active: {
     title: (name) => `Call with ${name}`,
@@ -237,6 +244,11 @@ const de: Translation = {
     unmuteRingtone: 'Klingelton an',
     more: (count) => (count === 1 ? '1 weiterer Anruf wartet' : `${count} weitere Anrufe warten`),
     shortcuts: 'Eingabetaste nimmt an, Escape lehnt ab.',
+    gone: {
+      'answered-elsewhere': (name) => `Anruf von ${name} auf einem anderen Gerät angenommen`,
+      cancelled: (name) => `${name} hat aufgelegt`,
+      missed: (name) => `Verpasster Anruf von ${name}`,
+    },
   },
   active: {
     title: (name) => `Gespräch mit ${name}`,

@@ -210,6 +210,38 @@ describe('<synapse-incoming-call>', () => {
       await silent;
       expect((await ended).detail.endReason).toBe('cancelled');
       await until(() => !el.shadowRoot?.querySelector('dialog')?.open, { what: 'dialog closed' });
+      await el.updateComplete;
+      expect(part(el, 'notice').hidden).toBe(false);
+      expect(part(el, 'notice').textContent?.trim()).toBe('Ada Agent hung up');
+    });
+
+    it('tells the other tab that the call was answered on another device', async () => {
+      const { agent, customer } = users();
+      const first = await setup(await connectUser(customer));
+      const second = await fixture<SynapseIncomingCall>(
+        html`<synapse-incoming-call
+          inline
+          .client=${await connectUser(customer)}
+        ></synapse-incoming-call>`,
+      );
+      const shownInSecond = nextEvent(second, 'synapse-call-state', {
+        filter: (e) => e.detail.state === 'ringing',
+      });
+      await ring(first.el, await connectUser(agent), customer.id);
+      await shownInSecond;
+      expect(part(first.el, 'notice').hidden).toBe(true);
+      await first.el.accept();
+      await until(() => !second.shadowRoot?.querySelector('dialog')?.open, {
+        what: 'the other tab’s prompt closed',
+      });
+      await second.updateComplete;
+      const notice = part(second, 'notice');
+      expect(notice.hidden).toBe(false);
+      expect(notice.dataset.reason).toBe('answered-elsewhere');
+      expect(notice.textContent?.trim()).toBe('Call from Ada Agent answered on another device');
+      expect(notice.getAttribute('role')).toBe('status');
+      // The tab that answered needs no note: it has the call.
+      expect(part(first.el, 'notice').hidden).toBe(true);
     });
   });
 

@@ -21,6 +21,26 @@ export const incomingCallStyles = css`
     font-family: var(--_font);
     font-size: var(--_font-size);
   }
+  [part='notice'] {
+    position: fixed;
+    inset: auto var(--synapse-offset, 16px) var(--synapse-offset, 16px) auto;
+    z-index: var(--synapse-z-index, 2147483000);
+    margin: 0;
+    max-width: min(360px, calc(100vw - 32px));
+    padding: var(--_space) calc(var(--_space) * 1.5);
+    border: 1px solid var(--_border);
+    border-radius: min(var(--_radius), 16px);
+    background: var(--_bg);
+    color: var(--_text);
+    box-shadow: var(--_shadow);
+    font-family: var(--_font);
+  }
+  [part='notice'][hidden] {
+    display: none;
+  }
+  :host([inline]) [part='notice'] {
+    position: static;
+  }
   :host([inline]) [part='dialog'] {
     position: static;
   }

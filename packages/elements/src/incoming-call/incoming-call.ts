@@ -7,6 +7,9 @@ import { tokens } from '../styles/tokens';
 import type { ElementsClient } from '../types';
 import { incomingCallStyles } from './incoming-call.styles';
 
+/** How long the note about a call that went away stays up. */
+const NOTICE_VISIBLE_MS = 6_000;
+
 /**
  * Shows incoming calls one at a time: who is calling and their role, Accept and Decline, and a
  * ringtone synthesised with WebAudio. Focus moves to Accept when a call arrives and returns to
@@ -33,6 +36,7 @@ import { incomingCallStyles } from './incoming-call.styles';
  * @csspart decline - The Decline button.
  * @csspart mute-ringtone - The ringtone mute toggle.
  * @csspart shortcuts - The keyboard hint.
+ * @csspart notice - Why a prompt went away without an answer here ("answered on another device", "hung up", "missed"), shown for a few seconds; `data-reason` holds the end reason.
  * @csspart announcer - The live region (visually hidden).
  *
  * @cssproperty --synapse-color-success - Accept button background.
@@ -71,6 +75,8 @@ export class SynapseIncomingCall extends LitElement {
   private readonly locale = new LocaleController(this);
   private shownCallId: string | undefined;
   private returnFocusTo: HTMLElement | null = null;
+  private notice: { reason: string; text: string } | undefined;
+  private noticeTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor() {
     super();
@@ -114,6 +120,7 @@ export class SynapseIncomingCall extends LitElement {
       if (!dialog.open) dialog.show();
       this.renderRoot.querySelector<HTMLButtonElement>('[part=accept]')?.focus();
     } else if (!current && this.shownCallId) {
+      this.showGone(this.shownCallId);
       this.shownCallId = undefined;
       const hadFocus = this.matches(':focus-within') || deepActiveElement() === document.body;
       dialog.close();
@@ -125,6 +132,29 @@ export class SynapseIncomingCall extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.shownCallId = undefined;
+    clearTimeout(this.noticeTimer);
+  }
+
+  /**
+   * A prompt that just vanishes is confusing: say why it went away (answered in another tab,
+   * the caller hung up, nobody answered) for a few seconds. Accept and decline need no note.
+   */
+  private showGone(callId: string): void {
+    const ended = this.clients.client?.calls.lastEnded;
+    const reason = ended?.id === callId ? ended.endReason : undefined;
+    const text =
+      reason === 'answered-elsewhere' || reason === 'cancelled' || reason === 'missed'
+        ? this.locale.t.incoming.gone[reason]?.(ended?.peer.name ?? '')
+        : undefined;
+    clearTimeout(this.noticeTimer);
+    this.notice = text && reason ? { reason, text } : undefined;
+    if (this.notice) {
+      this.noticeTimer = setTimeout(() => {
+        this.notice = undefined;
+        this.requestUpdate();
+      }, NOTICE_VISIBLE_MS);
+    }
+    this.requestUpdate();
   }
 
   protected override render(): TemplateResult {
@@ -172,6 +202,14 @@ export class SynapseIncomingCall extends LitElement {
             : nothing
         }
       </dialog>
+      <p
+        part="notice"
+        role="status"
+        data-reason=${this.notice?.reason ?? nothing}
+        ?hidden=${!this.notice}
+      >
+        ${this.notice?.text ?? ''}
+      </p>
       <div part="announcer" class="visually-hidden" aria-live="assertive">${announcement}</div>`;
   }
 
