@@ -217,6 +217,23 @@ describe('<synapse-call-button>', () => {
       expect(el.state).toBe('idle');
     });
 
+    it('cancels when clicked again before the server has acknowledged the call', async () => {
+      const { agent, customer } = users();
+      const caller = await connectUser(agent);
+      await connectUser(customer);
+      const el = await button(caller, customer.id);
+      await until(() => el.state === 'idle', { what: 'idle' });
+      const ended = nextEvent(el, 'synapse-call-state', {
+        filter: (e) => e.detail.state === 'ended',
+      });
+      inner(el).click();
+      expect(el.state).toBe('calling');
+      inner(el).click(); // the microphone is still opening; no call exists yet
+      expect((await ended).detail.endReason).toBe('cancelled');
+      await until(() => el.state === 'idle', { what: 'idle again' });
+      expect(caller.calls.active).toBe(null);
+    });
+
     it('lets the host veto the call with preventDefault on synapse-call-start', async () => {
       const { agent, customer } = users();
       const caller = await connectUser(agent);

@@ -54,6 +54,8 @@ export class CallButtonController implements ReactiveController {
   private readonly tracker: CallTracker;
   /** True while `client.call()` is in flight, before the Call object exists. */
   private placing = false;
+  /** A click on "Calling…" that came before the server acknowledged the call. */
+  private cancelWhenPlaced = false;
 
   constructor(
     private readonly host: ReactiveControllerHost & HTMLElement,
@@ -127,7 +129,12 @@ export class CallButtonController implements ReactiveController {
     if (!client || !ACTIONABLE.has(state)) return;
     const call = this.call;
     if (state === 'idle') return this.place(client);
-    if (!call) return;
+    if (!call) {
+      // "Calling…" before the server has acknowledged the call (the microphone is still opening):
+      // remember the cancel and hang up as soon as the call exists.
+      if (this.placing) this.cancelWhenPlaced = true;
+      return;
+    }
     if (state === 'incoming') {
       return this.run('accept', () => call.accept());
     }
@@ -143,14 +150,22 @@ export class CallButtonController implements ReactiveController {
     this.host.dispatchEvent(start);
     if (start.defaultPrevented) return;
     this.placing = true;
+    this.cancelWhenPlaced = false;
     this.host.requestUpdate();
     try {
       const call = await client.call(userId, metadata ? { metadata } : undefined);
       this.tracker.track(call);
+      if (this.cancelWhenPlaced) {
+        this.host.dispatchEvent(
+          new SynapseCallEndEvent({ callId: call.id, direction: call.direction, peer: call.peer }),
+        );
+        await this.run('end', () => call.end());
+      }
     } catch (error) {
       this.fail('call', error);
     } finally {
       this.placing = false;
+      this.cancelWhenPlaced = false;
       this.host.requestUpdate();
     }
   }
