@@ -33,25 +33,36 @@ export function liveKitWebhookRoute(deps: LiveKitWebhookDeps) {
     } catch {
       return sendError(res, 'unauthorized', 'invalid webhook signature');
     }
-    if (event.id) {
-      if (seen.has(event.id)) {
+    // Marked before handling so that a concurrent copy of the same event is ignored, and
+    // forgotten again when handling fails, so that LiveKit's retry of it is processed.
+    const id = event.id;
+    if (id) {
+      if (seen.has(id)) {
         res.json({ ok: true, duplicate: true });
         return;
       }
-      seen.add(event.id);
+      seen.add(id);
       // A Set iterates in insertion order: dropping the first entry drops the oldest.
       if (seen.size > SEEN_LIMIT) seen.delete(seen.values().next().value as string);
     }
-    deps.metrics.livekitWebhooks.inc({ event: event.event || 'unknown' });
-    const room = event.room?.name;
-    const identity = event.participant?.identity;
-    deps.logger.debug({ event: event.event, room, identity }, 'livekit webhook');
-    if (room && identity) {
-      if (event.event === 'participant_left' || event.event === 'participant_connection_aborted') {
-        await deps.rooms.participantLeft(room, identity);
-      } else if (event.event === 'participant_joined') {
-        await deps.rooms.participantJoined(room, identity);
+    try {
+      deps.metrics.livekitWebhooks.inc({ event: event.event || 'unknown' });
+      const room = event.room?.name;
+      const identity = event.participant?.identity;
+      deps.logger.debug({ event: event.event, room, identity }, 'livekit webhook');
+      if (room && identity) {
+        if (
+          event.event === 'participant_left' ||
+          event.event === 'participant_connection_aborted'
+        ) {
+          await deps.rooms.participantLeft(room, identity);
+        } else if (event.event === 'participant_joined') {
+          await deps.rooms.participantJoined(room, identity);
+        }
       }
+    } catch (err) {
+      if (id) seen.delete(id);
+      throw err;
     }
     res.json({ ok: true });
   };
