@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { decodeJwt } from 'jose';
 import { AccessToken, RoomServiceClient } from 'livekit-server-sdk';
 import type { Call, LiveKitMedia } from '@synapse-calling/sdk-core/protocol';
@@ -178,6 +178,38 @@ describe('LiveKit media', () => {
       id: call.id,
       endReason: 'disconnected',
       endedBy: 'mia',
+    });
+  });
+
+  it('processes the retry of an event whose handling failed, and still ignores duplicates', async () => {
+    const { call, caller, media } = await activeCall('rosa', 'sami');
+    const body = JSON.stringify({
+      event: 'participant_left',
+      id: `EV_${randomUUID()}`,
+      room: { name: media.room },
+      participant: { identity: 'sami' },
+    });
+    // The first delivery fails while being handled (the call registry is unavailable).
+    const get = vi
+      .spyOn(server.synapse.stores.registry, 'get')
+      .mockRejectedValueOnce(new Error('registry unavailable'));
+    let failed: Response;
+    try {
+      failed = await signedWebhook(body);
+    } finally {
+      get.mockRestore();
+    }
+    expect(failed.status).toBe(500);
+    // LiveKit retries the same event id: it must be handled, not dropped as a duplicate.
+    const ended = waitForEvent(caller, 'call-ended');
+    const retry = await signedWebhook(body);
+    expect(retry.status).toBe(200);
+    expect(await retry.json()).toEqual({ ok: true });
+    expect(await (await signedWebhook(body)).json()).toMatchObject({ duplicate: true });
+    expect((await ended).call).toMatchObject({
+      id: call.id,
+      endReason: 'disconnected',
+      endedBy: 'sami',
     });
   });
 
