@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../../../../test/helpers/chromium';
 import { startLiveKit, type LiveKitServer } from '../../../../test/helpers/livekit';
 import { startTestServer, type TestServer } from '../../../../test/helpers/server';
-import type {} from '../../../../test/helpers/sdk-e2e-page';
+import { UdpRelay, type CandidateInit } from '../../../../test/helpers/media-udp-relay';
+import type {} from '../../../../test/helpers/media-e2e-page';
 
 // LiveKit is the primary media path: two real Chromiums (440 Hz and 880 Hz fake microphones, so
 // each direction is told apart) call each other through the reference server and a real
@@ -34,7 +35,7 @@ beforeAll(async () => {
   p2pServer = await startTestServer();
   outdir = await mkdtemp(join(tmpdir(), 'synapse-e2e-'));
   const result = await build({
-    entryPoints: [resolve(import.meta.dirname, '../../../../test/helpers/sdk-e2e-page.ts')],
+    entryPoints: [resolve(import.meta.dirname, '../../../../test/helpers/media-e2e-page.ts')],
     bundle: true,
     splitting: true,
     format: 'esm',
@@ -54,7 +55,7 @@ beforeAll(async () => {
     if (path === '/index.html') {
       res.setHeader('content-type', 'text/html');
       res.end(
-        '<!doctype html><title>e2e</title><script type="module" src="/sdk-e2e-page.js"></script>',
+        '<!doctype html><title>e2e</title><script type="module" src="/media-e2e-page.js"></script>',
       );
       return;
     }
@@ -92,6 +93,22 @@ async function openPage(toneHz: number): Promise<{ page: Page; requests: string[
   return { page, requests };
 }
 
+/** `remoteAudioLevel` while a tone plays is well above this; silence is well below the next. */
+const TONE_LEVEL = 0.05;
+const SILENCE_LEVEL = 0.01;
+
+/** Polls the page's current call until its remote level is above/below `threshold`. */
+async function waitForLevel(page: Page, side: 'above' | 'below', threshold: number) {
+  await page.waitForFunction(
+    ([above, t]) => {
+      const level = window.media.remoteLevel();
+      return level !== null && (above ? level > t : level < t);
+    },
+    [side === 'above', threshold] as const,
+    { timeout: 30_000, polling: 100 },
+  );
+}
+
 const loadedLiveKit = (requests: string[]) => requests.some((r) => livekitChunks.includes(r));
 
 describe('LiveKit calls between two Chromiums', () => {
@@ -124,10 +141,29 @@ describe('LiveKit calls between two Chromiums', () => {
     // …and not their own tone: the audio really crossed over.
     expect(await a.page.evaluate(() => window.harness.hears(440, true, 2))).toBe(false);
 
+    // LiveKit reports a connection quality for the call (on localhost it soon stops being
+    // 'unknown'), and Bob's level meter shows Alice's tone while it plays.
+    for (const { page } of [a, b]) {
+      const quality = await page.waitForFunction(
+        () => {
+          const q = window.media.quality();
+          return q !== 'unknown' && q;
+        },
+        undefined,
+        { timeout: 30_000, polling: 250 },
+      );
+      expect(['excellent', 'good', 'poor', 'lost']).toContain(await quality.jsonValue());
+    }
+    await waitForLevel(b.page, 'above', TONE_LEVEL);
+    expect(await b.page.evaluate(() => window.media.speaking())).toBe(true);
+
     await a.page.evaluate(() => window.harness.mute(true));
     expect(await b.page.evaluate(() => window.harness.hears(440, false))).toBe(false);
+    // Muted, Alice's tone leaves Bob's level meter, and comes back with her unmute.
+    await waitForLevel(b.page, 'below', SILENCE_LEVEL);
     await a.page.evaluate(() => window.harness.mute(false));
     expect(await b.page.evaluate(() => window.harness.hears(440))).toBe(true);
+    await waitForLevel(b.page, 'above', TONE_LEVEL);
 
     expect(await a.page.evaluate(() => window.harness.end())).toBe('completed');
   }, 180_000);
@@ -155,4 +191,50 @@ describe('P2P calls between two Chromiums', () => {
     expect(loadedLiveKit(b.requests)).toBe(false);
     expect(await b.page.evaluate(() => window.harness.end())).toBe('completed');
   }, 180_000);
+});
+
+describe('P2P ICE restart', () => {
+  it('restarts ICE when the media path fails for real, and the audio comes back', async () => {
+    // Two sessions on one page whose only path goes through a UDP relay in this process;
+    // cutting the relay fails the path, and the candidates of the restart go direct.
+    const relay = new UdpRelay();
+    let direct = false;
+    const browser = await launchChromium({ toneHz: 440 });
+    browsers.push(browser);
+    const context = await browser.newContext({ permissions: ['microphone'] });
+    const page = await context.newPage();
+    await page.exposeFunction('relayCandidate', (c: CandidateInit) =>
+      direct ? c : relay.rewrite(c),
+    );
+    const events = () => page.evaluate(() => window.p2pLab.events);
+    const bothSaw = (event: string) =>
+      page.waitForFunction(
+        (e) => ['a', 'b'].every((side) => window.p2pLab.events.includes(`${side} ${e}`)),
+        event,
+        { timeout: 60_000, polling: 200 },
+      );
+    try {
+      await page.goto(origin);
+      await page.waitForFunction(() => typeof window.p2pLab === 'object');
+      await page.evaluate(() => window.p2pLab.start());
+      await bothSaw('connected');
+      expect(await page.evaluate(() => window.p2pLab.hears(440))).toEqual([true, true]);
+      expect(relay.forwarded).toBeGreaterThan(0); // the audio really goes through the relay
+      const before = await page.evaluate(() => window.p2pLab.offerUfrags);
+
+      relay.cutPath();
+      direct = true;
+      await bothSaw('reconnecting');
+      await bothSaw('reconnected');
+      // The sessions recovered by an ICE restart: an offer with fresh ICE credentials.
+      const after = (await page.evaluate(() => window.p2pLab.offerUfrags)).slice(before.length);
+      expect(after.filter((u) => !before.includes(u)).length).toBeGreaterThan(0);
+      expect(await page.evaluate(() => window.p2pLab.hears(440))).toEqual([true, true]);
+      expect((await events()).filter((e) => e.includes('error'))).toEqual([]);
+    } finally {
+      await page.evaluate(() => window.p2pLab.close()).catch(() => undefined);
+      await context.close();
+      await relay.close();
+    }
+  }, 120_000);
 });
