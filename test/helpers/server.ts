@@ -30,6 +30,7 @@ import {
   type SynapseServerOptions,
 } from '@synapse-calling/reference-server';
 import type {
+  Call,
   ClientToServerEvents,
   Role,
   ServerToClientEvents,
@@ -244,4 +245,13 @@ export async function emitAck<E extends ClientEvent>(
     timeout(ms: number): { emitWithAck(event: string, payload: unknown): Promise<AckOf<E>> };
   };
   return loose.timeout(timeoutMs).emitWithAck(event, payload);
+}
+
+/** `caller` calls `to`; resolves with the call once `callee` (a connection of `to`) rings. */
+export async function ringCall(caller: TestClient, callee: TestClient, to: string): Promise<Call> {
+  const incoming = waitForEvent(callee, 'incoming-call');
+  const ack = await emitAck(caller, 'initiate-call', { to });
+  if (!ack.ok) throw new Error(ack.error.code);
+  await incoming;
+  return ack.call;
 }

@@ -5,13 +5,13 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Call, CallListResponse } from '@synapse-calling/sdk-core/protocol';
+import type { CallListResponse } from '@synapse-calling/sdk-core/protocol';
 import { waitFor } from '../../../test/helpers/ports';
 import {
   emitAck,
+  ringCall as startCall,
   startTestServer,
   waitForEvent,
-  type TestClient,
   type TestServer,
   type TestServerOptions,
 } from '../../../test/helpers/server';
@@ -33,14 +33,6 @@ async function start(options: TestServerOptions = {}): Promise<TestServer> {
   const server = await startTestServer({ ringTimeoutMs: 5_000, ...options });
   cleanup.push(() => server.close());
   return server;
-}
-
-async function startCall(caller: TestClient, callee: TestClient, to: string): Promise<Call> {
-  const incoming = waitForEvent(callee, 'incoming-call');
-  const ack = await emitAck(caller, 'initiate-call', { to });
-  if (!ack.ok) throw new Error(ack.error.code);
-  await incoming;
-  return ack.call;
 }
 
 async function listCalls(server: TestServer, sub: string, query = '', tenant = 'acme') {

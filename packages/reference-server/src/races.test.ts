@@ -6,9 +6,9 @@ import { waitFor } from '../../../test/helpers/ports';
 import {
   emitAck,
   recordEvents,
+  ringCall as ring,
   startTestServer,
   waitForEvent,
-  type TestClient,
   type TestServer,
   type TestServerOptions,
 } from '../../../test/helpers/server';
@@ -27,14 +27,6 @@ async function start(options: TestServerOptions = {}): Promise<TestServer> {
   const server = await startTestServer({ ringTimeoutMs: 20_000, ...options });
   cleanup.push(() => server.close());
   return server;
-}
-
-async function ring(caller: TestClient, callee: TestClient, to: string): Promise<Call> {
-  const incoming = waitForEvent(callee, 'incoming-call');
-  const ack = await emitAck(caller, 'initiate-call', { to });
-  if (!ack.ok) throw new Error(ack.error.code);
-  await incoming;
-  return ack.call;
 }
 
 /**
