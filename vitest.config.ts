@@ -7,7 +7,11 @@ import { BROWSER_TONE_HZ } from './test/helpers/tone.ts';
 // Tests run against the sources, not dist/, so a test run never needs a build first.
 const src = (p: string) => fileURLToPath(new URL(`./packages/${p}`, import.meta.url));
 const alias = [
-  { find: /^@synapse-calling\/sdk-core\/protocol$/, replacement: src('sdk-core/src/protocol.ts') },
+  {
+    find: /^@synapse-calling\/protocol\/schemas$/,
+    replacement: src('protocol/src/schemas.ts'),
+  },
+  { find: /^@synapse-calling\/protocol$/, replacement: src('protocol/src/index.ts') },
   { find: /^@synapse-calling\/sdk-core$/, replacement: src('sdk-core/src/index.ts') },
   {
     find: /^@synapse-calling\/reference-server$/,

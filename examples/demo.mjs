@@ -52,9 +52,11 @@ const server = await startSynapseServer({
   configureApp(app) {
     app.use(express.json({ limit: '4kb' }));
     if (devLogin) app.use(devLogin);
-    // The single-file bundle a portal loads with one <script> tag, and sdk-core for the custom UI.
+    // The single-file bundle a portal loads with one <script> tag, and sdk-core (with the protocol
+    // package it imports) for the custom UI.
     app.use('/elements', express.static(join(pkgDir('@synapse-calling/elements'), 'dist')));
     app.use('/sdk-core', express.static(join(pkgDir('@synapse-calling/sdk-core'), 'dist')));
+    app.use('/protocol', express.static(join(pkgDir('@synapse-calling/protocol'), 'dist')));
     app.get('/vendor/socket.io-client.js', (_req, res) =>
       res.sendFile(join(pkgDir('socket.io-client'), 'dist', 'socket.io.esm.min.js')),
     );

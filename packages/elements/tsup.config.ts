@@ -9,9 +9,6 @@ export default defineConfig([
     entry: ['src/index.ts'],
     format: ['esm'],
     platform: 'browser',
-    // tsconfig's `paths` points sdk-core at its sources (type-checking never sees a stale dist);
-    // they live outside `src`, so the d.ts step needs a wider rootDir. sdk-core stays an import.
-    dts: { compilerOptions: { composite: false, emitDeclarationOnly: false, rootDir: '..' } },
   },
   {
     // A plain <script type="module"> tag: one file with lit, socket.io-client and sdk-core
@@ -28,7 +25,10 @@ export default defineConfig([
     // Build from sdk-core's sources so the bundle never carries a stale sdk-core dist.
     esbuildOptions(options) {
       options.chunkNames = 'chunks/[name]-[hash]';
-      options.alias = { '@synapse-calling/sdk-core': '../sdk-core/src/index.ts' };
+      options.alias = {
+        '@synapse-calling/sdk-core': '../sdk-core/src/index.ts',
+        '@synapse-calling/protocol': '../protocol/src/index.ts',
+      };
     },
   },
 ]);

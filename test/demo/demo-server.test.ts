@@ -31,6 +31,7 @@ describe('the demo (npm run demo)', () => {
     // The custom UI's import map points at these.
     for (const path of [
       '/sdk-core/index.js',
+      '/protocol/index.js',
       '/vendor/socket.io-client.js',
       '/vendor/livekit-client.js',
     ]) {

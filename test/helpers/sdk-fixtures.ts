@@ -3,7 +3,7 @@
  * disconnected afterwards.
  */
 import { createClient, type ClientOptions, type SynapseClient } from '@synapse-calling/sdk-core';
-import type { Role } from '@synapse-calling/sdk-core/protocol';
+import type { Role } from '@synapse-calling/protocol';
 import { startTestServer, type TestServer, type TestServerOptions } from './server';
 
 export interface Fixture {

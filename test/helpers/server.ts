@@ -30,11 +30,12 @@ import {
   type SynapseServerOptions,
 } from '@synapse-calling/reference-server';
 import type {
-  Call,
+  CallInfo,
   ClientToServerEvents,
   Role,
+  ServerEventPayload,
   ServerToClientEvents,
-} from '@synapse-calling/sdk-core/protocol';
+} from '@synapse-calling/protocol';
 
 /** The HS256 secret every test server verifies with (≥ 32 characters, as the server requires). */
 export const TEST_JWT_SECRET = 'synapse-test-secret-0123456789abcdef';
@@ -182,7 +183,6 @@ export async function connectError(
 }
 
 type ServerEvent = keyof ServerToClientEvents;
-type ServerPayload<E extends ServerEvent> = Parameters<ServerToClientEvents[E]>[0];
 
 /**
  * Resolves with the next `name` event's payload (optionally the next one matching `filter`);
@@ -194,11 +194,11 @@ export function waitForEvent<E extends ServerEvent>(
   {
     timeoutMs = 10_000,
     filter,
-  }: { timeoutMs?: number; filter?: (p: ServerPayload<E>) => boolean } = {},
-): Promise<ServerPayload<E>> {
+  }: { timeoutMs?: number; filter?: (p: ServerEventPayload<E>) => boolean } = {},
+): Promise<ServerEventPayload<E>> {
   type Loose = {
-    on(event: string, fn: (payload: ServerPayload<E>) => void): void;
-    off(event: string, fn: (payload: ServerPayload<E>) => void): void;
+    on(event: string, fn: (payload: ServerEventPayload<E>) => void): void;
+    off(event: string, fn: (payload: ServerEventPayload<E>) => void): void;
   };
   const loose = socket as unknown as Loose;
   return new Promise((resolve, reject) => {
@@ -206,7 +206,7 @@ export function waitForEvent<E extends ServerEvent>(
       loose.off(name, listener);
       reject(new Error(`timed out after ${timeoutMs} ms waiting for '${name}'`));
     }, timeoutMs);
-    function listener(payload: ServerPayload<E>) {
+    function listener(payload: ServerEventPayload<E>) {
       if (filter && !filter(payload)) return;
       clearTimeout(timer);
       loose.off(name, listener);
@@ -248,7 +248,11 @@ export async function emitAck<E extends ClientEvent>(
 }
 
 /** `caller` calls `to`; resolves with the call once `callee` (a connection of `to`) rings. */
-export async function ringCall(caller: TestClient, callee: TestClient, to: string): Promise<Call> {
+export async function ringCall(
+  caller: TestClient,
+  callee: TestClient,
+  to: string,
+): Promise<CallInfo> {
   const incoming = waitForEvent(callee, 'incoming-call');
   const ack = await emitAck(caller, 'initiate-call', { to });
   if (!ack.ok) throw new Error(ack.error.code);

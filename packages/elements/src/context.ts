@@ -1,14 +1,14 @@
 import { createContext } from '@lit/context';
-import type { ElementsClient } from './types';
+import type { SynapseClient } from '@synapse-calling/sdk-core';
 
 /** The client `<synapse-calling>` provides to its descendants. */
-export const clientContext = createContext<ElementsClient | undefined>(
+export const clientContext = createContext<SynapseClient | undefined>(
   Symbol.for('synapse-calling.client'),
 );
 
-type DefaultListener = (client: ElementsClient | undefined) => void;
+type DefaultListener = (client: SynapseClient | undefined) => void;
 
-let defaultClient: ElementsClient | undefined;
+let defaultClient: SynapseClient | undefined;
 const listeners = new Set<DefaultListener>();
 
 /**
@@ -16,14 +16,14 @@ const listeners = new Set<DefaultListener>();
  * `<synapse-calling>` on the page registers its client here unless a default is already set.
  * Pass `undefined` to clear it.
  */
-export function setDefaultClient(client: ElementsClient | undefined): void {
+export function setDefaultClient(client: SynapseClient | undefined): void {
   if (client === defaultClient) return;
   defaultClient = client;
   for (const listener of listeners) listener(client);
 }
 
 /** The page-level default client, if any. */
-export function getDefaultClient(): ElementsClient | undefined {
+export function getDefaultClient(): SynapseClient | undefined {
   return defaultClient;
 }
 

@@ -23,7 +23,7 @@ export type { HistoryEntry } from './controllers/call-history-controller';
 export { Ringtone } from './controllers/ringtone';
 export * from './events/index';
 export { registerTranslation, translationFor, type Translation } from './i18n/translations';
-export type { ElementsCall, ElementsClient } from './types';
+export type { Call, SynapseClient } from '@synapse-calling/sdk-core';
 // Re-exported so that a page using only the bundled file can create its own client.
 export { createClient, SynapseError } from '@synapse-calling/sdk-core';
 

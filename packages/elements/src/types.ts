@@ -1,20 +1,2 @@
-/** The sdk-core types the elements use, under the names the elements' code reads best with. */
-import type { CallListResponse } from '@synapse-calling/sdk-core';
-
-export type {
-  Call as ElementsCall,
-  CallDirection,
-  CallEndReason,
-  CallQuality,
-  ClientCallState as CallState,
-  ConnectionState,
-  Party,
-  Presence,
-  PresenceStatus,
-  SynapseClient as ElementsClient,
-} from '@synapse-calling/sdk-core';
-
-/** A call record as the server's history lists it. */
-export type WireCall = CallListResponse['calls'][number];
-
+/** Undoes a subscription (the shape sdk-core's `on()` and `subscribe()` return). */
 export type Unsubscribe = () => void;

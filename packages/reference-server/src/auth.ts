@@ -1,11 +1,6 @@
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { z } from 'zod';
-import {
-  LIMITS,
-  ROLES,
-  type HandshakeErrorData,
-  type Role,
-} from '@synapse-calling/sdk-core/protocol';
+import { LIMITS, ROLES, type HandshakeErrorData, type Role } from '@synapse-calling/protocol';
 
 /** Where the keys that sign user tokens come from. Exactly one of `jwtSecret` / `jwksUrl`. */
 export interface AuthOptions {

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { CallListResponse } from '@synapse-calling/sdk-core/protocol';
+import type { CallListResponse } from '@synapse-calling/protocol';
 import { waitFor } from '../../../test/helpers/ports';
 import {
   emitAck,

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Call } from '@synapse-calling/sdk-core/protocol';
+import type { CallInfo } from '@synapse-calling/protocol';
 import {
   emitAck,
   recordEvents,
@@ -25,7 +25,7 @@ afterEach(async () => {
   await server.close();
 });
 
-async function ring(caller: TestClient, callee: TestClient, to: string): Promise<Call> {
+async function ring(caller: TestClient, callee: TestClient, to: string): Promise<CallInfo> {
   const incoming = waitForEvent(callee, 'incoming-call');
   const ack = await emitAck(caller, 'initiate-call', { to, metadata: { crmId: 'lead-42' } });
   if (!ack.ok) throw new Error(`initiate failed: ${ack.error.code}`);
@@ -208,7 +208,7 @@ describe('call flows', () => {
     const res = await fetch(`${server.url}/api/calls`, {
       headers: { authorization: `Bearer ${token}` },
     });
-    const { calls } = (await res.json()) as { calls: Call[] };
+    const { calls } = (await res.json()) as { calls: CallInfo[] };
     expect(calls.map((c) => c.endReason)).toEqual(['busy', 'busy']);
   });
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { IceServer } from '@synapse-calling/sdk-core/protocol';
+import type { IceServer } from '@synapse-calling/protocol';
 import { MIN_SECRET_LENGTH } from './auth';
 import type { StartSynapseServerOptions } from './standalone';
 

@@ -1,4 +1,4 @@
-import type { ErrorCode, ProtocolError } from '@synapse-calling/sdk-core/protocol';
+import type { ErrorCode, ProtocolError } from '@synapse-calling/protocol';
 
 /**
  * A refusal the client should see as `{ ok: false, error: { code, message } }` (socket) or

@@ -47,7 +47,6 @@ export type {
   ConnectionEntry,
   CreateResult,
   ManualStatus,
-  MediaKind,
   PartySide,
   PresenceStore,
   UserRecord,

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { decodeJwt } from 'jose';
 import { AccessToken, RoomServiceClient } from 'livekit-server-sdk';
-import type { Call, LiveKitMedia } from '@synapse-calling/sdk-core/protocol';
+import type { CallInfo, LiveKitMedia } from '@synapse-calling/protocol';
 import { startLiveKit, type LiveKitServer } from '../../../test/helpers/livekit';
 import { freePort, waitFor } from '../../../test/helpers/ports';
 import {
@@ -40,7 +40,7 @@ async function activeCall(
   callerId: string,
   calleeId: string,
 ): Promise<{
-  call: Call;
+  call: CallInfo;
   caller: TestClient;
   callee: TestClient;
   media: LiveKitMedia;

@@ -1,7 +1,7 @@
 import type { Server as HttpServer } from 'node:http';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
-import type { Call, IceServer, Party } from '@synapse-calling/sdk-core/protocol';
+import type { CallInfo, IceServer, Party } from '@synapse-calling/protocol';
 import type { AuthOptions } from './auth';
 import type { RedisOptions } from './cluster/redis-cluster';
 import type { CallLog, CallRegistry, PresenceStore } from './stores/types';
@@ -21,7 +21,7 @@ export interface CallEvent {
   /** Unique per event; use it to de-duplicate webhook retries. */
   id: string;
   type: CallEventType;
-  call: Call;
+  call: CallInfo;
   tenant: string;
   /** Milliseconds since the epoch when the transition happened. */
   at: number;

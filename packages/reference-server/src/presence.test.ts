@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Presence } from '@synapse-calling/sdk-core/protocol';
+import type { Presence } from '@synapse-calling/protocol';
 import {
   emitAck,
   recordEvents,

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Call } from '@synapse-calling/sdk-core/protocol';
+import type { CallInfo } from '@synapse-calling/protocol';
 import { waitFor } from '../../../test/helpers/ports';
 import {
   emitAck,
@@ -159,7 +159,7 @@ describe('call log', () => {
     const db = openDatabase(':memory:');
     cleanup.push(() => void db.close());
     const log = new SqliteCallLog(db);
-    const call: Call = {
+    const call: CallInfo = {
       id: 'c1',
       from: { id: 'alice', name: 'Alice', role: 'agent' },
       to: { id: 'bob', name: 'Bob', role: 'agent' },

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Call, MediaSignal } from '@synapse-calling/sdk-core/protocol';
+import type { CallInfo, MediaSignal } from '@synapse-calling/protocol';
 import {
   emitAck,
   recordEvents,
@@ -24,7 +24,7 @@ afterEach(async () => {
   await server.close();
 });
 
-async function activeCall(alice: TestClient, bob: TestClient): Promise<Call> {
+async function activeCall(alice: TestClient, bob: TestClient): Promise<CallInfo> {
   const incoming = waitForEvent(bob, 'incoming-call');
   const ack = await emitAck(alice, 'initiate-call', { to: 'bob' });
   if (!ack.ok) throw new Error(ack.error.code);

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
-import type { Presence } from '@synapse-calling/sdk-core/protocol';
+import type { Presence } from '@synapse-calling/protocol';
 import { waitFor } from '../../../test/helpers/ports';
 import { connectRegistered, startRedis, type TestRedis } from '../../../test/helpers/redis';
 import {

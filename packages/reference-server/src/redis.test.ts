@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Call, Presence } from '@synapse-calling/sdk-core/protocol';
+import type { CallInfo, Presence } from '@synapse-calling/protocol';
 import { waitFor } from '../../../test/helpers/ports';
 import { connectRegistered, startRedis, type TestRedis } from '../../../test/helpers/redis';
 import {
@@ -59,7 +59,7 @@ async function subscribe(client: TestClient, userIds: string[]): Promise<Presenc
 const about = (userId: string, status?: string) => (p: { presence: Presence }) =>
   p.presence.userId === userId && (status === undefined || p.presence.status === status);
 
-async function ring(caller: TestClient, to: string, callees: TestClient[]): Promise<Call> {
+async function ring(caller: TestClient, to: string, callees: TestClient[]): Promise<CallInfo> {
   const incoming = callees.map((c) => waitForEvent(c, 'incoming-call'));
   const ack = await emitAck(caller, 'initiate-call', { to });
   if (!ack.ok) throw new Error(`initiate failed: ${ack.error.code}`);
@@ -67,13 +67,13 @@ async function ring(caller: TestClient, to: string, callees: TestClient[]): Prom
   return ack.call;
 }
 
-async function history(node: TestServer, sub: string): Promise<Call[]> {
+async function history(node: TestServer, sub: string): Promise<CallInfo[]> {
   const token = await node.mintToken(agent(sub));
   const res = await fetch(`${node.url}/api/calls`, {
     headers: { authorization: `Bearer ${token}` },
   });
   expect(res.status).toBe(200);
-  return ((await res.json()) as { calls: Call[] }).calls;
+  return ((await res.json()) as { calls: CallInfo[] }).calls;
 }
 
 describe('several nodes sharing one Redis', () => {
@@ -120,7 +120,7 @@ describe('several nodes sharing one Redis', () => {
       : [elsewhereB, elsewhereA];
     await waitFor(() => loserEvents.length > 0, { what: 'call-answered-elsewhere' });
     expect(loserEvents).toEqual([{ name: 'call-answered-elsewhere', payload: expect.anything() }]);
-    expect((loserEvents[0].payload as { call: Call }).call.id).toBe(call.id);
+    expect((loserEvents[0].payload as { call: CallInfo }).call.id).toBe(call.id);
     expect(winnerEvents).toEqual([]);
   });
 
@@ -210,7 +210,7 @@ describe('several nodes sharing one Redis', () => {
       return { status: res.status, body: (await res.json()) as Record<string, unknown> };
     };
     const first = await get('?limit=2');
-    const firstBody = first.body as { calls: Call[]; nextCursor: string };
+    const firstBody = first.body as { calls: CallInfo[]; nextCursor: string };
     expect(firstBody.calls.map((c) => c.id)).toEqual([ids[2], ids[1]]);
     expect(firstBody.nextCursor).toEqual(expect.any(String));
     const second = await get(`?limit=2&cursor=${encodeURIComponent(firstBody.nextCursor)}`);

@@ -2,7 +2,7 @@ import { Server } from 'socket.io';
 import type { Router } from 'express';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { LIMITS, type Presence } from '@synapse-calling/sdk-core/protocol';
+import { LIMITS, type Presence } from '@synapse-calling/protocol';
 import { createTokenVerifier, type Identity } from './auth';
 import { CallRecorder } from './calls/call-events';
 import { CallManager } from './calls/call-manager';

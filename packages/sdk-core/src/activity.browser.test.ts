@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import type { ClientOptions, SynapseClient } from './index';
-import type { PresenceStatus } from './protocol';
+import type { PresenceStatus } from '@synapse-calling/protocol';
 import { pageClient, uid } from '../../../test/helpers/sdk-browser';
 import { waitUntil } from '../../../test/helpers/sdk-events';
 

@@ -1,15 +1,22 @@
 import { TypedEmitter } from './emitter';
 import { CallError, toSynapseError, type SynapseError } from './errors';
-import type { Call as ServerCall, CallMetadata, Media, MediaSignal, Party } from './protocol';
+import type {
+  CallInfo,
+  CallMetadata,
+  ClientEventPayload,
+  ClientEventResult,
+  Media,
+  MediaKind,
+  MediaSignal,
+  Party,
+} from '@synapse-calling/protocol';
 import type { MediaSession } from './media/session';
-import type { RequestPayload, RequestResult } from './signaling';
 import type {
   CallDirection,
   CallEndReason,
   CallQuality,
   CallSnapshot,
   ClientCallState,
-  MediaKind,
 } from './types';
 
 /** Remote level above which the peer counts as speaking (`CallSnapshot.speaking`). */
@@ -38,8 +45,8 @@ export interface CallContext {
   mediaEnabled: boolean;
   request<E extends 'accept-call' | 'reject-call' | 'end-call'>(
     event: E,
-    payload: RequestPayload<E>,
-  ): Promise<RequestResult<E>>;
+    payload: ClientEventPayload<E>,
+  ): Promise<ClientEventResult<E>>;
   acquireMicrophone(deviceId: string | undefined): Promise<MediaStreamTrack>;
   /** `resumed`: the call was answered before (sync after a reload), not just now. */
   createSession(call: Call, media: Media, track: MediaStreamTrack, resumed: boolean): MediaSession;
@@ -77,7 +84,7 @@ export class Call extends TypedEmitter<CallEvents> {
 
   constructor(
     private readonly ctx: CallContext,
-    data: ServerCall,
+    data: CallInfo,
   ) {
     super();
     this.id = data.id;
@@ -146,7 +153,7 @@ export class Call extends TypedEmitter<CallEvents> {
       track?.stop();
       throw CallError.invalidState(`The call ended while opening the microphone`);
     }
-    let result: RequestResult<'accept-call'>;
+    let result: ClientEventResult<'accept-call'>;
     try {
       result = await this.ctx.request('accept-call', { callId: this.id });
     } catch (err) {
@@ -162,7 +169,7 @@ export class Call extends TypedEmitter<CallEvents> {
       throw CallError.invalidState(`Cannot reject a ${this.direction} call that is ${this.state}`);
     }
     const { call } = await this.ctx.request('reject-call', { callId: this.id, reason });
-    this.handleServerCall(call);
+    this.handleCallInfo(call);
   }
 
   /** Hangs up (or cancels an outgoing call still ringing; rejects an incoming one). Idempotent. */
@@ -170,7 +177,7 @@ export class Call extends TypedEmitter<CallEvents> {
     if (this.currentState === 'ended') return;
     if (this.direction === 'incoming' && this.currentState === 'ringing') return this.reject();
     const { call } = await this.ctx.request('end-call', { callId: this.id });
-    this.handleServerCall(call);
+    this.handleCallInfo(call);
   }
 
   async mute(): Promise<void> {
@@ -234,7 +241,7 @@ export class Call extends TypedEmitter<CallEvents> {
   }
 
   /** @internal Any server view of this call (an ack, an event, a sync entry). */
-  handleServerCall(data: ServerCall, reason?: CallEndReason): void {
+  handleCallInfo(data: CallInfo, reason?: CallEndReason): void {
     if (this.currentState === 'ended') return;
     this.metadata = data.metadata ?? this.metadata;
     if (data.answeredAt && this.answeredAt === null) this.answeredAt = data.answeredAt;
@@ -253,12 +260,12 @@ export class Call extends TypedEmitter<CallEvents> {
    * earlier (`resumed`: a sync after a reload or reconnect).
    */
   handleAccepted(
-    data: ServerCall,
+    data: CallInfo,
     media: Media | undefined,
     track: MediaStreamTrack | null,
     resumed = false,
   ): void {
-    this.handleServerCall(data);
+    this.handleCallInfo(data);
     if (this.currentState === 'ended' || this.session) {
       track?.stop();
       return;

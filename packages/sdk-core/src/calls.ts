@@ -2,7 +2,7 @@ import { Call, type CallContext } from './call';
 import { TypedEmitter } from './emitter';
 import { CallError, toSynapseError, type SynapseError } from './errors';
 import type { MediaSession } from './media/session';
-import type { Call as ServerCall, CallMetadata, Media, SyncedCall } from './protocol';
+import type { CallInfo, CallMetadata, Media, SyncedCall } from '@synapse-calling/protocol';
 import type { SignalingManager } from './signaling';
 import type { CallEndReason } from './types';
 
@@ -27,7 +27,7 @@ export interface CallManagerDeps {
   acquireMicrophone(deviceId: string | undefined): Promise<MediaStreamTrack>;
   createSession(call: Call, media: Media, track: MediaStreamTrack, resumed: boolean): MediaSession;
   /** Looks up how calls that ended while offline ended (REST history); may return []. */
-  lookupEnded(ids: string[]): Promise<ServerCall[]>;
+  lookupEnded(ids: string[]): Promise<CallInfo[]>;
 }
 
 /** Ended call ids remembered so that late or duplicate events are ignored, not resurrected. */
@@ -69,8 +69,8 @@ export class CallManager extends TypedEmitter<CallManagerEvents> {
     s.onServer('call-accepted', ({ call, media }) =>
       this.upsert(call)?.handleAccepted(call, media, null),
     );
-    s.onServer('call-rejected', ({ call }) => this.upsert(call)?.handleServerCall(call));
-    s.onServer('call-ended', ({ call }) => this.upsert(call)?.handleServerCall(call));
+    s.onServer('call-rejected', ({ call }) => this.upsert(call)?.handleCallInfo(call));
+    s.onServer('call-ended', ({ call }) => this.upsert(call)?.handleCallInfo(call));
     s.onServer('call-answered-elsewhere', ({ call }) =>
       this.upsert(call)?.finish('answered-elsewhere', call.answeredAt),
     );
@@ -123,7 +123,7 @@ export class CallManager extends TypedEmitter<CallManagerEvents> {
       const { call, media } = (await this.deps.signaling.request('initiate-call', {
         to: userId,
         metadata: opts.metadata,
-      })) as { call: ServerCall; media?: Media };
+      })) as { call: CallInfo; media?: Media };
       const existing = this.calls.has(call.id);
       const c = this.upsert(call);
       if (!c) {
@@ -159,7 +159,7 @@ export class CallManager extends TypedEmitter<CallManagerEvents> {
       const c = this.upsert(call);
       if (!c) continue;
       if (known) {
-        c.handleServerCall(call);
+        c.handleCallInfo(call);
         if (c.state === 'ended') continue;
         // Still ours: media usually survived the signalling blip; let it check itself.
         if (call.state === 'active' && !c.media) c.handleAccepted(call, media, null, true);
@@ -190,14 +190,14 @@ export class CallManager extends TypedEmitter<CallManagerEvents> {
     for (const c of [...this.calls.values()]) c.finish(reason);
   }
 
-  private upsert(data: ServerCall): Call | null {
+  private upsert(data: CallInfo): Call | null {
     const known = this.calls.get(data.id);
     if (known) return known;
     if (this.endedIds.includes(data.id)) return null;
     const call = new Call(this.ctx, data);
     if (data.state === 'ended') {
       // First news of a call is its end (e.g. busy): report it, keep nothing.
-      call.handleServerCall(data);
+      call.handleCallInfo(data);
       this.rememberEnded(call);
       return null;
     }
@@ -208,7 +208,7 @@ export class CallManager extends TypedEmitter<CallManagerEvents> {
       this.emit('callsChanged');
       this.emit('callEnded', call);
     });
-    call.handleServerCall(data);
+    call.handleCallInfo(data);
     this.emit('callsChanged');
     return call;
   }

@@ -9,15 +9,15 @@ import type { MediaSession } from './media/session';
 import { resolveOptions, type ClientOptions, type ResolvedOptions } from './options';
 import { PresenceManager } from './presence';
 import type {
-  Call as ServerCall,
+  CallInfo,
   CallListResponse,
   CallMetadata,
   LiveKitTokenResponse,
   Media,
   Presence,
   RestErrorBody,
-} from './protocol';
-import { isErrorCode } from './protocol';
+} from '@synapse-calling/protocol';
+import { isErrorCode } from '@synapse-calling/protocol';
 import { SignalingManager, type ProtocolMessage } from './signaling';
 import { SnapshotStore } from './store';
 import { TokenSource, userFromToken, type SynapseUser } from './token';
@@ -308,7 +308,7 @@ export class SynapseClient {
     });
   }
 
-  private async lookupEnded(ids: string[]): Promise<ServerCall[]> {
+  private async lookupEnded(ids: string[]): Promise<CallInfo[]> {
     const { calls } = await this.fetchCallHistory({ limit: 50 });
     return calls.filter((c) => ids.includes(c.id) && c.state === 'ended');
   }

@@ -1,4 +1,4 @@
-import { isErrorCode, type ErrorCode } from './protocol';
+import { isErrorCode, type ErrorCode } from '@synapse-calling/protocol';
 
 /** Codes the client adds to the protocol's own error codes. */
 export const CLIENT_ERROR_CODES = [

@@ -1,4 +1,4 @@
-export * from './protocol';
+export * from '@synapse-calling/protocol';
 export { createClient, SynapseClient, type ClientEvents } from './client';
 export type { ClientOptions } from './options';
 export type { ReconnectOptions, ProtocolMessage } from './signaling';
@@ -31,6 +31,5 @@ export type {
   ClientCallState,
   ClientSnapshot,
   ConnectionState,
-  MediaKind,
   OwnStatus,
 } from './types';

@@ -1,7 +1,7 @@
 import { ActivityMonitor } from './activity';
 import { TypedEmitter } from './emitter';
 import { toSynapseError, type SynapseError } from './errors';
-import { LIMITS, type Presence, type SettableStatus } from './protocol';
+import { LIMITS, type Presence, type SettableStatus } from '@synapse-calling/protocol';
 import type { SignalingManager } from './signaling';
 import type { OwnStatus } from './types';
 

@@ -7,20 +7,15 @@ import {
   isErrorCode,
   type Ack,
   type ClientEventName,
+  type ClientEventPayload,
+  type ClientEventResult,
   type ClientToServerEvents,
   type ServerEventName,
   type ServerToClientEvents,
-} from './protocol';
+} from '@synapse-calling/protocol';
 import type { TokenSource } from './token';
 
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
-
-/** The payload of client event `E`. */
-export type RequestPayload<E extends ClientEventName> = Parameters<ClientToServerEvents[E]>[0];
-type AckOf<E extends ClientEventName> = Parameters<Parameters<ClientToServerEvents[E]>[1]>[0];
-/** The success half of client event `E`'s acknowledgement, without `ok`. */
-export type RequestResult<E extends ClientEventName> = Omit<Extract<AckOf<E>, { ok: true }>, 'ok'>;
-export type ServerPayload<E extends ServerEventName> = Parameters<ServerToClientEvents[E]>[0];
 
 /** One message on the wire, for debugging and tests. */
 export interface ProtocolMessage {
@@ -188,9 +183,9 @@ export class SignalingManager extends TypedEmitter<SignalingEvents> {
    */
   async request<E extends ClientEventName>(
     event: E,
-    payload: RequestPayload<E>,
+    payload: ClientEventPayload<E>,
     timeoutMs = this.options.ackTimeoutMs,
-  ): Promise<RequestResult<E>> {
+  ): Promise<ClientEventResult<E>> {
     const socket = this.socket;
     if (!socket?.connected) throw CallError.notConnected(`Cannot send ${event}: not connected`);
     let ack: Ack<object>;
@@ -210,11 +205,11 @@ export class SignalingManager extends TypedEmitter<SignalingEvents> {
     }
     if (!ack.ok) throw toSynapseError(ack.error, 'internal');
     const { ok: _ok, ...result } = ack;
-    return result as RequestResult<E>;
+    return result as ClientEventResult<E>;
   }
 
   /** Emits without waiting (best effort), for messages nobody waits on. */
-  notify<E extends ClientEventName>(event: E, payload: RequestPayload<E>): void {
+  notify<E extends ClientEventName>(event: E, payload: ClientEventPayload<E>): void {
     this.request(event, payload).catch(() => undefined);
   }
 

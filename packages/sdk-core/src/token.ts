@@ -1,4 +1,4 @@
-import type { Role, SynapseTokenClaims } from './protocol';
+import type { Role, SynapseTokenClaims } from '@synapse-calling/protocol';
 
 /** The signed-in user, read from the token's claims. */
 export interface SynapseUser {

@@ -1,4 +1,12 @@
-import type { CallMetadata, EndReason, Party, Presence, PresenceStatus, Role } from './protocol';
+import type {
+  CallMetadata,
+  EndReason,
+  MediaKind,
+  Party,
+  Presence,
+  PresenceStatus,
+  Role,
+} from '@synapse-calling/protocol';
 import type { SynapseUser } from './token';
 
 /** The client's link to the server. `reconnecting` means it was connected and is trying again. */
@@ -17,8 +25,6 @@ export type CallEndReason = EndReason | 'answered-elsewhere';
 
 /** Link quality as the media layer reports it. */
 export type CallQuality = 'excellent' | 'good' | 'poor' | 'lost' | 'unknown';
-
-export type MediaKind = 'livekit' | 'p2p';
 
 /** This user's own status: what they chose, or `away` while idle/hidden (auto-away). */
 export type OwnStatus = 'online' | 'away' | 'dnd';

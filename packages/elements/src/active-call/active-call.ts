@@ -7,7 +7,7 @@ import { formatDuration } from '../i18n/format';
 import { LocaleController } from '../i18n/locale-controller';
 import { hangUpIcon } from '../styles/icons';
 import { tokens } from '../styles/tokens';
-import type { CallQuality, ElementsCall, ElementsClient } from '../types';
+import type { Call, CallQuality, SynapseClient } from '@synapse-calling/sdk-core';
 import { activeCallStyles } from './active-call.styles';
 
 const QUALITY_LEVEL: Record<CallQuality, number> = {
@@ -74,7 +74,7 @@ export class SynapseActiveCall extends LitElement {
   /** Hides the microphone and speaker pickers. */
   declare noDevices: boolean;
   /** A client to use instead of the nearest `<synapse-calling>`'s or the page default. */
-  declare client: ElementsClient | undefined;
+  declare client: SynapseClient | undefined;
 
   private readonly clients = new ClientController(this);
   private readonly controller = new ActiveCallController(this, this.clients);
@@ -88,7 +88,7 @@ export class SynapseActiveCall extends LitElement {
   }
 
   /** The call shown, if any (also the `open` attribute). */
-  get call(): ElementsCall | undefined {
+  get call(): Call | undefined {
     return this.controller.call;
   }
 

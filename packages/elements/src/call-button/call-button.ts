@@ -8,7 +8,7 @@ import { LocaleController } from '../i18n/locale-controller';
 import type { Translation } from '../i18n/translations';
 import { hangUpIcon, phoneIcon } from '../styles/icons';
 import { tokens } from '../styles/tokens';
-import type { CallEndReason, ElementsClient } from '../types';
+import type { CallEndReason, SynapseClient } from '@synapse-calling/sdk-core';
 import { callButtonStyles } from './call-button.styles';
 
 let nextId = 0;
@@ -64,7 +64,7 @@ export class SynapseCallButton extends LitElement {
   /** JSON metadata sent with the call (a CRM record id, a subject). */
   declare metadata: Record<string, unknown> | undefined;
   /** A client to use instead of the nearest `<synapse-calling>`'s or the page default. */
-  declare client: ElementsClient | undefined;
+  declare client: SynapseClient | undefined;
   /** What the live region says (set from events, so not a reactive property). */
   private announcement = '';
   /** How the last call ended ("Declined", "No answer"…), shown for a few seconds after it ends. */

@@ -7,7 +7,7 @@ import { formatDuration, formatRelative } from '../i18n/format';
 import { LocaleController } from '../i18n/locale-controller';
 import type { Translation } from '../i18n/translations';
 import { tokens } from '../styles/tokens';
-import type { ElementsClient } from '../types';
+import type { SynapseClient } from '@synapse-calling/sdk-core';
 import { callHistoryStyles } from './call-history.styles';
 
 /**
@@ -59,7 +59,7 @@ export class SynapseCallHistory extends LitElement {
   /** Hides the "Recent calls" heading. */
   declare noTitle: boolean;
   /** A client to use instead of the nearest `<synapse-calling>`'s or the page default. */
-  declare client: ElementsClient | undefined;
+  declare client: SynapseClient | undefined;
 
   private readonly history = new CallHistoryController(this, () => this.limit);
   private readonly clients = new ClientController(this, (client) => this.history.attach(client));

@@ -1,7 +1,7 @@
 import { html, LitElement, nothing, type TemplateResult } from 'lit';
 import { ProviderController } from '../controllers/provider-controller';
 import { tokens } from '../styles/tokens';
-import type { ConnectionState, ElementsClient } from '../types';
+import type { ConnectionState, SynapseClient } from '@synapse-calling/sdk-core';
 import { callingStyles } from './calling.styles';
 
 /**
@@ -51,7 +51,7 @@ export class SynapseCalling extends LitElement {
   /** Leaves out the built-in incoming-call prompt and active-call panel. */
   declare noCallUi: boolean;
 
-  private explicitClient: ElementsClient | undefined;
+  private explicitClient: SynapseClient | undefined;
   private readonly provider = new ProviderController(this, () => ({
     client: this.explicitClient,
     server: this.server,
@@ -71,11 +71,11 @@ export class SynapseCalling extends LitElement {
    * The client in use. Set it to use a client the page created (`createClient`) instead of the
    * attributes; the page then connects and disconnects it.
    */
-  get client(): ElementsClient | undefined {
+  get client(): SynapseClient | undefined {
     return this.explicitClient ?? this.provider.client;
   }
 
-  set client(client: ElementsClient | undefined) {
+  set client(client: SynapseClient | undefined) {
     const old = this.client;
     this.explicitClient = client;
     this.requestUpdate('client', old);

@@ -2,7 +2,8 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { SynapseCallEndEvent } from '../events/call-end';
 import { SynapseCallErrorEvent } from '../events/call-error';
 import { SynapseMuteChangeEvent } from '../events/mute-change';
-import type { ElementsCall, Unsubscribe } from '../types';
+import type { Call } from '@synapse-calling/sdk-core';
+import type { Unsubscribe } from '../types';
 import { CallTracker } from './call-tracker';
 import type { ClientController } from './client-controller';
 import { listDevices, onDevicesChanged, outputSelectionSupported, type Devices } from './devices';
@@ -17,7 +18,7 @@ export class ActiveCallController implements ReactiveController {
   private readonly tracker: CallTracker;
   private offCall: Unsubscribe[] = [];
   private offDevices: Unsubscribe | undefined;
-  private followed: ElementsCall | undefined;
+  private followed: Call | undefined;
   /** Microphones and speakers; filled once a call is active (labels need mic permission). */
   devices: Devices = { inputs: [], outputs: [] };
   inputId = '';
@@ -32,7 +33,7 @@ export class ActiveCallController implements ReactiveController {
   }
 
   /** The call to show: ringing out, connecting or active; undefined otherwise. */
-  get call(): ElementsCall | undefined {
+  get call(): Call | undefined {
     const call = this.clients.client?.calls.active;
     return call && call.state !== 'ended' ? call : undefined;
   }
@@ -112,7 +113,7 @@ export class ActiveCallController implements ReactiveController {
     return active?.id === id ? active : undefined;
   }
 
-  private follow(call: ElementsCall | undefined): void {
+  private follow(call: Call | undefined): void {
     for (const off of this.offCall) off();
     this.offCall = [];
     this.offDevices?.();

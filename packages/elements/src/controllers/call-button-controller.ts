@@ -2,7 +2,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { SynapseCallEndEvent } from '../events/call-end';
 import { SynapseCallErrorEvent } from '../events/call-error';
 import { SynapseCallStartEvent } from '../events/call-start';
-import type { ElementsCall, ElementsClient } from '../types';
+import type { Call, SynapseClient } from '@synapse-calling/sdk-core';
 import { CallTracker } from './call-tracker';
 import type { ClientController } from './client-controller';
 import type { PresenceController } from './presence-controller';
@@ -68,7 +68,7 @@ export class CallButtonController implements ReactiveController {
   }
 
   /** The live call with this person, if any. */
-  get call(): ElementsCall | undefined {
+  get call(): Call | undefined {
     const call = this.tracker.call;
     return call && call.state !== 'ended' ? call : undefined;
   }
@@ -144,7 +144,7 @@ export class CallButtonController implements ReactiveController {
     return this.run('end', () => call.end());
   }
 
-  private async place(client: ElementsClient): Promise<void> {
+  private async place(client: SynapseClient): Promise<void> {
     const { userId, name, metadata } = this.target();
     const start = new SynapseCallStartEvent({ userId, name, metadata });
     this.host.dispatchEvent(start);
@@ -182,7 +182,7 @@ export class CallButtonController implements ReactiveController {
     this.host.dispatchEvent(SynapseCallErrorEvent.from(error, action));
   }
 
-  private findCall(client: ElementsClient | undefined): ElementsCall | undefined {
+  private findCall(client: SynapseClient | undefined): Call | undefined {
     const { userId } = this.target();
     if (!client || !userId) return undefined;
     const calls = client.calls.all.filter((c) => c.peer.id === userId && c.state !== 'ended');

@@ -1,14 +1,15 @@
 import type { ReactiveControllerHost } from 'lit';
 import { SynapseCallErrorEvent } from '../events/call-error';
 import { SynapseHistoryLoadEvent } from '../events/history-load';
-import type { CallEndReason, ElementsClient, Unsubscribe, WireCall } from '../types';
+import type { CallEndReason, CallInfo, SynapseClient } from '@synapse-calling/sdk-core';
+import type { Unsubscribe } from '../types';
 
 /** One row of the history, already interpreted for the signed-in user. */
 export interface HistoryEntry {
   id: string;
   direction: 'incoming' | 'outgoing';
   peer: { id: string; name: string; role: string };
-  state: WireCall['state'];
+  state: CallInfo['state'];
   endReason: CallEndReason | undefined;
   /** When the call was placed (ms since the epoch). */
   at: number;
@@ -17,7 +18,7 @@ export interface HistoryEntry {
 }
 
 /** Turns a server call record into a row from `userId`'s point of view. */
-export function toEntry(call: WireCall, userId: string | undefined): HistoryEntry {
+export function toEntry(call: CallInfo, userId: string | undefined): HistoryEntry {
   const outgoing = call.from.id === userId;
   const duration =
     call.answeredAt && call.endedAt ? Math.max(0, (call.endedAt - call.answeredAt) / 1000) : 0;
@@ -45,7 +46,7 @@ export class CallHistoryController {
   private cursor: string | null = null;
   private loadedOnce = false;
   private generation = 0;
-  private client: ElementsClient | undefined;
+  private client: SynapseClient | undefined;
 
   constructor(
     private readonly host: ReactiveControllerHost & HTMLElement,
@@ -57,7 +58,7 @@ export class CallHistoryController {
   }
 
   /** For ClientController: subscribes to `client` and loads the first page once connected. */
-  attach(client: ElementsClient): Unsubscribe[] {
+  attach(client: SynapseClient): Unsubscribe[] {
     this.client = client;
     this.entries = [];
     this.cursor = null;

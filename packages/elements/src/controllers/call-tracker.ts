@@ -1,13 +1,14 @@
 import type { ReactiveControllerHost } from 'lit';
 import { SynapseCallStateEvent } from '../events/call-state';
-import type { ElementsCall, Unsubscribe } from '../types';
+import type { Call } from '@synapse-calling/sdk-core';
+import type { Unsubscribe } from '../types';
 
 /**
  * Follows one call's state and fires `synapse-call-state` from `target` on each change (once per
  * state), re-rendering `host`. Used by the elements that show a single call.
  */
 export class CallTracker {
-  private tracked: ElementsCall | undefined;
+  private tracked: Call | undefined;
   private lastState: string | undefined;
   private off: Unsubscribe[] = [];
 
@@ -16,12 +17,12 @@ export class CallTracker {
     private readonly target: EventTarget,
   ) {}
 
-  get call(): ElementsCall | undefined {
+  get call(): Call | undefined {
     return this.tracked;
   }
 
   /** Starts following `call` (no-op when it is already followed); `undefined` stops. */
-  track(call: ElementsCall | undefined): void {
+  track(call: Call | undefined): void {
     if (call === this.tracked) return;
     this.stop();
     this.tracked = call;
@@ -45,7 +46,7 @@ export class CallTracker {
     this.lastState = undefined;
   }
 
-  private announce(call: ElementsCall): void {
+  private announce(call: Call): void {
     if (call !== this.tracked || call.state === this.lastState) return;
     this.lastState = call.state;
     this.target.dispatchEvent(

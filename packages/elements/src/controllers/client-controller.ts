@@ -1,7 +1,8 @@
 import { ContextConsumer } from '@lit/context';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { clientContext, getDefaultClient, onDefaultClientChange } from '../context';
-import type { ElementsClient, Unsubscribe } from '../types';
+import type { SynapseClient } from '@synapse-calling/sdk-core';
+import type { Unsubscribe } from '../types';
 
 type Host = ReactiveControllerHost & HTMLElement;
 
@@ -12,9 +13,9 @@ type Host = ReactiveControllerHost & HTMLElement;
  * of the client's snapshot store.
  */
 export class ClientController implements ReactiveController {
-  private explicit: ElementsClient | undefined;
-  private provided: ElementsClient | undefined;
-  private current: ElementsClient | undefined;
+  private explicit: SynapseClient | undefined;
+  private provided: SynapseClient | undefined;
+  private current: SynapseClient | undefined;
   private detach: Unsubscribe[] = [];
   private unsubscribeDefault: Unsubscribe | undefined;
   private connected = false;
@@ -22,8 +23,8 @@ export class ClientController implements ReactiveController {
   constructor(
     private readonly host: Host,
     /** Subscribes the owner to `client`; returns what to undo when the client goes away. */
-    private readonly attach: (client: ElementsClient) => Unsubscribe[] | void = () => [],
-    private readonly changed: (client: ElementsClient | undefined) => void = () => {},
+    private readonly attach: (client: SynapseClient) => Unsubscribe[] | void = () => [],
+    private readonly changed: (client: SynapseClient | undefined) => void = () => {},
   ) {
     host.addController(this);
     new ContextConsumer(host, {
@@ -37,12 +38,12 @@ export class ClientController implements ReactiveController {
   }
 
   /** The client in use, or undefined while none is available. */
-  get client(): ElementsClient | undefined {
+  get client(): SynapseClient | undefined {
     return this.current;
   }
 
   /** Sets (or clears) a client that overrides the provided one. */
-  setExplicit(client: ElementsClient | undefined): void {
+  setExplicit(client: SynapseClient | undefined): void {
     this.explicit = client;
     this.resolve();
   }

@@ -3,7 +3,7 @@ import { SynapseCallAcceptEvent } from '../events/call-accept';
 import { SynapseCallDeclineEvent } from '../events/call-decline';
 import { SynapseCallErrorEvent } from '../events/call-error';
 import { SynapseRingtoneChangeEvent } from '../events/ringtone-change';
-import type { ElementsCall } from '../types';
+import type { Call } from '@synapse-calling/sdk-core';
 import { CallTracker } from './call-tracker';
 import type { ClientController } from './client-controller';
 import { Ringtone } from './ringtone';
@@ -32,7 +32,7 @@ export class IncomingCallController implements ReactiveController {
   }
 
   /** Ringing incoming calls, oldest first. */
-  get queue(): ElementsCall[] {
+  get queue(): Call[] {
     const client = this.clients.client;
     if (!client) return [];
     return client.calls.incoming.filter(
@@ -41,7 +41,7 @@ export class IncomingCallController implements ReactiveController {
   }
 
   /** The call shown now. */
-  get current(): ElementsCall | undefined {
+  get current(): Call | undefined {
     return this.queue[0];
   }
 
@@ -87,7 +87,7 @@ export class IncomingCallController implements ReactiveController {
     await this.act(call, 'decline', () => call.reject());
   }
 
-  private async act(call: ElementsCall, action: string, fn: () => Promise<void>): Promise<void> {
+  private async act(call: Call, action: string, fn: () => Promise<void>): Promise<void> {
     this.handled.add(call.id);
     this.host.requestUpdate();
     try {

@@ -1,5 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { ElementsClient, Presence, Unsubscribe } from '../types';
+import type { Presence, SynapseClient } from '@synapse-calling/sdk-core';
+import type { Unsubscribe } from '../types';
 import type { ClientController } from './client-controller';
 
 /**
@@ -9,7 +10,7 @@ import type { ClientController } from './client-controller';
  */
 export class PresenceController implements ReactiveController {
   private watchedId = '';
-  private watchedClient: ElementsClient | undefined;
+  private watchedClient: SynapseClient | undefined;
   private latest: Presence | undefined;
   private unwatch: Unsubscribe | undefined;
 

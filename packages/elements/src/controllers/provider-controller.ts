@@ -4,11 +4,12 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { clientContext, getDefaultClient, setDefaultClient } from '../context';
 import { SynapseCallErrorEvent } from '../events/call-error';
 import { SynapseConnectionChangeEvent } from '../events/connection-change';
-import type { ElementsClient, Unsubscribe } from '../types';
+import type { SynapseClient } from '@synapse-calling/sdk-core';
+import type { Unsubscribe } from '../types';
 
 export interface ProviderConfig {
   /** A client the page made itself; wins over the attributes. */
-  client: ElementsClient | undefined;
+  client: SynapseClient | undefined;
   server: string;
   token: string;
   tokenUrl: string;
@@ -23,7 +24,7 @@ export interface ProviderConfig {
  */
 export class ProviderController implements ReactiveController {
   private readonly provider: ContextProvider<typeof clientContext>;
-  private current: ElementsClient | undefined;
+  private current: SynapseClient | undefined;
   private owned = false;
   private key = '';
   private off: Unsubscribe[] = [];
@@ -36,7 +37,7 @@ export class ProviderController implements ReactiveController {
     this.provider = new ContextProvider(host, { context: clientContext });
   }
 
-  get client(): ElementsClient | undefined {
+  get client(): SynapseClient | undefined {
     return this.current;
   }
 
@@ -78,7 +79,7 @@ export class ProviderController implements ReactiveController {
     }
   }
 
-  private adopt(client: ElementsClient, owned: boolean): void {
+  private adopt(client: SynapseClient, owned: boolean): void {
     this.current = client;
     this.owned = owned;
     this.provider.setValue(client);

@@ -1,4 +1,4 @@
-import type { CallDirection, Party } from '../types';
+import type { CallDirection, Party } from '@synapse-calling/sdk-core';
 
 /** Which call a user action was about. */
 export interface SynapseCallActionDetail {

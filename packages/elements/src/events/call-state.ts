@@ -1,9 +1,14 @@
 import { SynapseEvent } from './base';
-import type { CallDirection, CallEndReason, CallState, Party } from '../types';
+import type {
+  CallDirection,
+  CallEndReason,
+  ClientCallState,
+  Party,
+} from '@synapse-calling/sdk-core';
 
 export interface SynapseCallStateDetail {
   callId: string;
-  state: CallState;
+  state: ClientCallState;
   direction: CallDirection;
   peer: Party;
   /** Set once `state` is `ended`. */

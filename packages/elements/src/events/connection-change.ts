@@ -1,5 +1,5 @@
 import { SynapseEvent } from './base';
-import type { ConnectionState } from '../types';
+import type { ConnectionState } from '@synapse-calling/sdk-core';
 
 export interface SynapseConnectionChangeDetail {
   state: ConnectionState;

@@ -1,4 +1,4 @@
-import type { CallEndReason, CallQuality, PresenceStatus } from '../types';
+import type { CallEndReason, CallQuality, PresenceStatus } from '@synapse-calling/sdk-core';
 
 /**
  * Every user-visible string of the elements. Functions take what the sentence needs; dates and

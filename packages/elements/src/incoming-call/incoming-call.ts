@@ -4,7 +4,7 @@ import { deepActiveElement } from '../controllers/focus';
 import { IncomingCallController } from '../controllers/incoming-call-controller';
 import { LocaleController } from '../i18n/locale-controller';
 import { tokens } from '../styles/tokens';
-import type { ElementsClient } from '../types';
+import type { SynapseClient } from '@synapse-calling/sdk-core';
 import { incomingCallStyles } from './incoming-call.styles';
 
 /** How long the note about a call that went away stays up. */
@@ -65,7 +65,7 @@ export class SynapseIncomingCall extends LitElement {
   /** Renders in the document flow instead of as a floating card in the corner. */
   declare inline: boolean;
   /** A client to use instead of the nearest `<synapse-calling>`'s or the page default. */
-  declare client: ElementsClient | undefined;
+  declare client: SynapseClient | undefined;
 
   private readonly clients = new ClientController(this);
   private readonly controller = new IncomingCallController(this, this.clients, () => ({

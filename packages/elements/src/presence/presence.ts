@@ -5,7 +5,7 @@ import { PresenceController } from '../controllers/presence-controller';
 import { formatRelative, relativeRefreshMs } from '../i18n/format';
 import { LocaleController } from '../i18n/locale-controller';
 import { tokens } from '../styles/tokens';
-import type { ElementsClient, PresenceStatus } from '../types';
+import type { PresenceStatus, SynapseClient } from '@synapse-calling/sdk-core';
 import { presenceStyles } from './presence.styles';
 
 /**
@@ -42,7 +42,7 @@ export class SynapsePresence extends LitElement {
   /** Shows only the dot; the texts stay available to screen readers. */
   declare compact: boolean;
   /** A client to use instead of the nearest `<synapse-calling>`'s or the page default. */
-  declare client: ElementsClient | undefined;
+  declare client: SynapseClient | undefined;
 
   private readonly clients = new ClientController(this);
   private readonly presenceWatch = new PresenceController(this, this.clients, () => this.userId);

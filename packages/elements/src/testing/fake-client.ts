@@ -7,7 +7,7 @@
  * Each implements only what the element under test reads.
  */
 import type { CallQuality, Presence, SynapseClient } from '@synapse-calling/sdk-core';
-import type { WireCall } from '../types';
+import type { CallInfo } from '@synapse-calling/sdk-core';
 
 type Listener = () => void;
 
@@ -159,7 +159,7 @@ export class FakeStaticClient {
 
   constructor(
     private readonly people: Record<string, Presence>,
-    private readonly history: WireCall[] = [],
+    private readonly history: CallInfo[] = [],
   ) {}
 
   readonly presence = {
@@ -167,7 +167,7 @@ export class FakeStaticClient {
     watch: (): (() => void) => () => undefined,
   };
 
-  async fetchCallHistory(): Promise<{ calls: WireCall[]; nextCursor: null }> {
+  async fetchCallHistory(): Promise<{ calls: CallInfo[]; nextCursor: null }> {
     return { calls: this.history, nextCursor: null };
   }
 

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Call, EndReason } from '@synapse-calling/sdk-core/protocol';
+import type { CallInfo, EndReason } from '@synapse-calling/protocol';
 import type { MediaProvider } from '../media/media-provider';
 import type { Metrics } from '../metrics';
 import type { CallRecord, CallRegistry } from '../stores/types';
@@ -66,7 +66,7 @@ export class CallEnder {
   /** Ends the call with `reason` if it is still in `state` (timers, webhooks). Never throws. */
   async endIfStill(
     callId: string,
-    state: Call['state'],
+    state: CallInfo['state'],
     reason: EndReason,
     endedBy?: string,
   ): Promise<void> {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { ServerToClientEvents } from '@synapse-calling/sdk-core/protocol';
+import type { ServerToClientEvents } from '@synapse-calling/protocol';
 import type { CallEvent, CallEventType } from '../options';
 import type { CallLog, CallRecord } from '../stores/types';
 

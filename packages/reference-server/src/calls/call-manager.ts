@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type {
   AcceptResult,
-  Call,
+  CallInfo,
   CallIdPayload,
   EndReason,
   InitiateCallPayload,
@@ -11,7 +11,7 @@ import type {
   Party,
   RejectCallPayload,
   SyncedCall,
-} from '@synapse-calling/sdk-core/protocol';
+} from '@synapse-calling/protocol';
 import { fail } from '../errors';
 import type { MediaProvider } from '../media/media-provider';
 import type { Metrics } from '../metrics';
@@ -71,7 +71,7 @@ export class CallManager {
   async initiate(
     actor: Actor,
     payload: InitiateCallPayload,
-  ): Promise<{ call: Call; media?: Media }> {
+  ): Promise<{ call: CallInfo; media?: Media }> {
     const { tenant, userId, name, role } = actor.identity;
     if (payload.to === userId) throw fail.invalidPayload('you cannot call yourself');
     const { party: callee, online } = await this.lookupCallee(tenant, payload.to);
@@ -168,7 +168,7 @@ export class CallManager {
     return { call: active.call, media: calleeMedia };
   }
 
-  async reject(actor: Actor, { callId, reason }: RejectCallPayload): Promise<{ call: Call }> {
+  async reject(actor: Actor, { callId, reason }: RejectCallPayload): Promise<{ call: CallInfo }> {
     const record = await this.partyCall(actor, callId);
     if (sideOf(record, actor.identity.userId) !== 'callee') {
       throw fail.forbidden('only the callee can reject a call; the caller ends it');
@@ -181,7 +181,7 @@ export class CallManager {
   }
 
   /** Cancel (caller, ringing), decline (callee, ringing) or hang up (either, active). */
-  async end(actor: Actor, { callId }: CallIdPayload): Promise<{ call: Call }> {
+  async end(actor: Actor, { callId }: CallIdPayload): Promise<{ call: CallInfo }> {
     // Re-read if the state moved between reading and the compare-and-set (e.g. the callee
     // accepted just as the caller cancelled): the caller then hangs up the active call.
     for (let attempt = 0; attempt < 3; attempt++) {
@@ -226,7 +226,7 @@ export class CallManager {
   /** Ends the call with `reason` if it is still in `state` (timers, webhooks). Never throws. */
   endIfStill(
     callId: string,
-    state: Call['state'],
+    state: CallInfo['state'],
     reason: EndReason,
     endedBy?: string,
   ): Promise<void> {
@@ -260,7 +260,7 @@ export class CallManager {
     actor: Actor,
     attempted: CallRecord,
     conflict: CallRecord,
-  ): Promise<{ call: Call; media?: Media }> {
+  ): Promise<{ call: CallInfo; media?: Media }> {
     const me = actor.identity.userId;
     const peer = attempted.call.to.id;
     const { call } = conflict;

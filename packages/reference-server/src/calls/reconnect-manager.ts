@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { SyncedCall } from '@synapse-calling/sdk-core/protocol';
+import type { SyncedCall } from '@synapse-calling/protocol';
 import type { MediaProvider } from '../media/media-provider';
 import type { CallLog, CallRecord, CallRegistry, PartySide } from '../stores/types';
 import type { Actor } from './actor';

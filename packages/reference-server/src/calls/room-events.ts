@@ -1,4 +1,4 @@
-import type { LiveKitTokenResponse } from '@synapse-calling/sdk-core/protocol';
+import type { LiveKitTokenResponse } from '@synapse-calling/protocol';
 import type { Identity } from '../auth';
 import { fail } from '../errors';
 import type { MediaProvider } from '../media/media-provider';

@@ -1,5 +1,5 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
-import type { ErrorCode, RestErrorBody } from '@synapse-calling/sdk-core/protocol';
+import type { ErrorCode, RestErrorBody } from '@synapse-calling/protocol';
 import { AuthError, bearerToken, type Identity, type TokenVerifier } from '../auth';
 import { HTTP_STATUS, ProtocolFailure } from '../errors';
 import type { Logger } from 'pino';

@@ -5,7 +5,7 @@ import {
   LIMITS,
   type CallListResponse,
   type PresenceListResponse,
-} from '@synapse-calling/sdk-core/protocol';
+} from '@synapse-calling/protocol';
 import type { TokenVerifier } from '../auth';
 import type { RoomEvents } from '../calls/room-events';
 import type { LiveKitOptions } from '../options';

@@ -1,6 +1,6 @@
 import { AccessToken, RoomServiceClient } from 'livekit-server-sdk';
 import type { Logger } from 'pino';
-import type { LiveKitMedia } from '@synapse-calling/sdk-core/protocol';
+import type { LiveKitMedia } from '@synapse-calling/protocol';
 import { DEFAULTS, type LiveKitOptions } from '../options';
 import type { CallRecord, PartySide } from '../stores/types';
 import type { MediaProvider } from './media-provider';

@@ -1,5 +1,5 @@
-import type { IceServer, Media } from '@synapse-calling/sdk-core/protocol';
-import type { CallRecord, MediaKind, PartySide } from '../stores/types';
+import type { IceServer, Media, MediaKind } from '@synapse-calling/protocol';
+import type { CallRecord, PartySide } from '../stores/types';
 
 /** How a call's media is set up. One provider per server: LiveKit when configured, else P2P. */
 export interface MediaProvider {

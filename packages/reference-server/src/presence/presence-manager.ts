@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Presence, PresenceStatus, SettableStatus } from '@synapse-calling/sdk-core/protocol';
+import type { Presence, PresenceStatus, SettableStatus } from '@synapse-calling/protocol';
 import type { Identity } from '../auth';
 import { KeyedQueue } from '../keyed-queue';
 import { userKey } from '../stores/keys';

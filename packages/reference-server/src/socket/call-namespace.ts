@@ -1,6 +1,6 @@
 import type { Server } from 'socket.io';
 import type { Logger } from 'pino';
-import { CALL_NAMESPACE } from '@synapse-calling/sdk-core/protocol';
+import { CALL_NAMESPACE } from '@synapse-calling/protocol';
 import { AuthError, type TokenVerifier } from '../auth';
 import type { CallEmitter } from '../calls/call-events';
 import type { Actor } from '../calls/actor';

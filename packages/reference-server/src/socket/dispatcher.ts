@@ -2,26 +2,21 @@ import type { Logger } from 'pino';
 import type {
   Ack,
   ClientEventName,
-  ClientToServerEvents,
+  ClientEventPayload,
+  ClientEventResult,
   ProtocolError,
-} from '@synapse-calling/sdk-core/protocol';
+} from '@synapse-calling/protocol';
+import { describeIssues, eventSchemas } from '@synapse-calling/protocol/schemas';
 import { ProtocolFailure } from '../errors';
 import type { Metrics } from '../metrics';
 import { TokenBucket } from '../rate-limit';
-import { describeIssues, eventSchemas, type PayloadOf } from '../schemas';
 import type { CallSocket } from './types';
 
-/** The success half of an event's acknowledgement, without `ok`. */
-export type ResultOf<E extends ClientEventName> = Parameters<ClientToServerEvents[E]>[1] extends (
-  ack: infer A,
-) => void
-  ? A extends { ok: true }
-    ? Omit<A, 'ok'>
-    : never
-  : never;
-
 export type Handlers = {
-  [E in ClientEventName]: (socket: CallSocket, payload: PayloadOf<E>) => Promise<ResultOf<E>>;
+  [E in ClientEventName]: (
+    socket: CallSocket,
+    payload: ClientEventPayload<E>,
+  ) => Promise<ClientEventResult<E>>;
 };
 
 type AnyAck = (ack: Ack<object>) => void;
@@ -88,7 +83,10 @@ export function attachHandlers(
       if (!parsed.success) {
         throw new ProtocolFailure('invalid-payload', describeIssues(parsed.error));
       }
-      const handler = handlers[event] as (s: CallSocket, p: PayloadOf<E>) => Promise<object>;
+      const handler = handlers[event] as (
+        s: CallSocket,
+        p: ClientEventPayload<E>,
+      ) => Promise<object>;
       const result = await handler(socket, parsed.data);
       ack({ ok: true, ...result });
     } catch (err) {

@@ -1,8 +1,5 @@
 import type { Namespace, Socket } from 'socket.io';
-import type {
-  ClientToServerEvents,
-  ServerToClientEvents,
-} from '@synapse-calling/sdk-core/protocol';
+import type { ClientToServerEvents, ServerToClientEvents } from '@synapse-calling/protocol';
 import type { Identity } from '../auth';
 
 /** Per-connection state Socket.IO keeps for us in `socket.data`. */

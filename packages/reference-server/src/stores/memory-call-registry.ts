@@ -1,4 +1,4 @@
-import type { CallState } from '@synapse-calling/sdk-core/protocol';
+import type { CallState } from '@synapse-calling/protocol';
 import { userKey } from './keys';
 import type { CallRecord, CallRegistry, CreateResult, PartySide } from './types';
 

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { CallState } from '@synapse-calling/sdk-core/protocol';
+import type { CallState } from '@synapse-calling/protocol';
 import { userKey } from './keys';
 import type { CallRecord, CallRegistry, CreateResult, PartySide } from './types';
 

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { PresenceStatus } from '@synapse-calling/sdk-core/protocol';
+import type { PresenceStatus } from '@synapse-calling/protocol';
 import { userKey } from './keys';
 import type { ConnectionEntry, ManualStatus, PresenceStore, UserRecord } from './types';
 

@@ -1,18 +1,13 @@
 import type {
-  Call,
+  CallInfo,
   CallMetadata,
   CallState,
   EndReason,
+  MediaKind,
   Role,
-} from '@synapse-calling/sdk-core/protocol';
+} from '@synapse-calling/protocol';
 import type { SqliteDatabase } from './sqlite';
-import {
-  InvalidCursorError,
-  type CallLog,
-  type CallLogEntry,
-  type CallLogPage,
-  type MediaKind,
-} from './types';
+import { InvalidCursorError, type CallLog, type CallLogEntry, type CallLogPage } from './types';
 
 interface CallRow {
   id: string;
@@ -133,7 +128,7 @@ export class SqliteCallLog implements CallLog {
 }
 
 function fromRow(row: CallRow): CallLogEntry {
-  const call: Call = {
+  const call: CallInfo = {
     id: row.id,
     from: { id: row.from_id, name: row.from_name, role: row.from_role },
     to: { id: row.to_id, name: row.to_name, role: row.to_role },

@@ -1,4 +1,4 @@
-import type { Call, CallState, Role } from '@synapse-calling/sdk-core/protocol';
+import type { CallInfo, CallState, MediaKind, Role } from '@synapse-calling/protocol';
 
 /**
  * Storage seams. Every method returns a Promise even where the embedded implementation is
@@ -6,15 +6,12 @@ import type { Call, CallState, Role } from '@synapse-calling/sdk-core/protocol';
  * changing the managers that use them.
  */
 
-/** How media for a call flows; decided when the call is created and never changed. */
-export type MediaKind = 'livekit' | 'p2p';
-
 /** Which side of a call a user is on. */
 export type PartySide = 'caller' | 'callee';
 
 /** A call as the server keeps it: the wire view plus what only the server needs. */
 export interface CallRecord {
-  call: Call;
+  call: CallInfo;
   tenant: string;
   media: MediaKind;
   /** LiveKit room name; decided by the server, tenant-prefixed. */
@@ -100,7 +97,7 @@ export interface PresenceStore {
 /** One row of the durable call log: the call plus bookkeeping the host may want. */
 export interface CallLogEntry {
   tenant: string;
-  call: Call;
+  call: CallInfo;
   media: MediaKind;
   room?: string;
   /** Milliseconds between answer and end; 0 for calls never answered; null while in progress. */

@@ -1,7 +1,7 @@
 import { TypedEmitter } from '../emitter';
 import { toSynapseError, type SynapseError } from '../errors';
-import type { MediaSignal } from '../protocol';
-import type { CallQuality, MediaKind } from '../types';
+import type { MediaKind, MediaSignal } from '@synapse-calling/protocol';
+import type { CallQuality } from '../types';
 import { getMicrophone, onDevicesChanged } from './devices';
 import { RemoteAudio } from './remote-audio';
 import type { MediaSession, MediaSessionEvents } from './session';

@@ -1,6 +1,6 @@
 import type { LocalAudioTrack, Participant, RemoteTrack, Room } from 'livekit-client';
 import { SynapseError, toSynapseError } from '../errors';
-import type { LiveKitMedia, LiveKitTokenResponse } from '../protocol';
+import type { LiveKitMedia, LiveKitTokenResponse } from '@synapse-calling/protocol';
 import type { CallQuality } from '../types';
 import { BaseSession, type BaseSessionOptions } from './base';
 

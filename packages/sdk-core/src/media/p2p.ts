@@ -1,5 +1,5 @@
 import { SynapseError, isSynapseError } from '../errors';
-import type { MediaSignal, P2PMedia } from '../protocol';
+import type { MediaSignal, P2PMedia } from '@synapse-calling/protocol';
 import type { CallQuality } from '../types';
 import { BaseSession, type BaseSessionOptions } from './base';
 

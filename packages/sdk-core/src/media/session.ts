@@ -1,6 +1,6 @@
 import type { SynapseError } from '../errors';
-import type { MediaSignal } from '../protocol';
-import type { CallQuality, MediaKind } from '../types';
+import type { MediaKind, MediaSignal } from '@synapse-calling/protocol';
+import type { CallQuality } from '../types';
 import type { TypedEmitter } from '../emitter';
 
 export interface MediaSessionEvents {

@@ -1,20 +1,16 @@
-import { z } from 'zod';
-import {
-  LIMITS,
-  SETTABLE_STATUSES,
-  type ClientEventName,
-  type ClientToServerEvents,
-} from '@synapse-calling/sdk-core/protocol';
-
 /**
- * One schema per client event. Handlers only ever see data that passed these, so a malformed
- * payload can never reach the state machine.
+ * One zod schema per client→server event of protocol v1. A server validates every payload with
+ * these before any handler sees it, so a malformed payload can never reach the state machine;
+ * a third-party client can use them to check what it sends. Imported as
+ * `@synapse-calling/protocol/schemas` (needs `zod`, an optional peer dependency).
  */
+import { z } from 'zod';
+import { LIMITS, SETTABLE_STATUSES, type ClientEventName, type ClientEventPayload } from './index';
 
 const id = z.string().min(1).max(LIMITS.maxIdLength);
 
-const byteLength = (value: unknown): number =>
-  Buffer.byteLength(JSON.stringify(value) ?? '', 'utf8');
+const utf8 = new TextEncoder();
+const byteLength = (value: unknown): number => utf8.encode(JSON.stringify(value) ?? '').length;
 
 const metadata = z
   .record(z.string(), z.unknown())
@@ -48,10 +44,7 @@ const signal = z
     message: `signal must be at most ${LIMITS.maxSignalBytes} bytes of JSON`,
   });
 
-/** The payload type of a client event, as declared in the shared protocol. */
-export type PayloadOf<E extends ClientEventName> = Parameters<ClientToServerEvents[E]>[0];
-
-type Schemas = { [E in ClientEventName]: z.ZodType<PayloadOf<E>> };
+type Schemas = { [E in ClientEventName]: z.ZodType<ClientEventPayload<E>> };
 
 // A missing payload (`socket.emit('heartbeat', ack)`) is treated as `{}` by the dispatcher.
 export const eventSchemas: Schemas = {

@@ -1,11 +1,12 @@
 /**
- * Synapse Calling wire protocol v1 — the one definition that the client (sdk-core) and the
- * reference server both compile against. Other clients (the planned Android app, third parties)
- * implement it from `docs/protocol.md`. Additions are fine; renaming or removing an event, a
- * field or a code is a breaking change.
+ * @synapse-calling/protocol — Synapse Calling wire protocol v1, the one definition that the client
+ * (sdk-core) and the reference server both compile against. Other clients (the planned Android
+ * app, third parties) implement it from `docs/protocol.md`, which describes this file. Additions
+ * are fine; renaming or removing an event, a field or a code is a breaking change.
  *
- * This module has no runtime dependencies so that it can be imported anywhere (browser, Node,
- * SSR) without pulling in socket.io-client or livekit-client.
+ * This entry has no runtime dependencies, so it can be imported anywhere (browser, Node, SSR).
+ * The zod schemas that validate every client→server payload are on the `./schemas` subpath, so
+ * that a client bundle never pulls zod in.
  */
 
 /** Protocol version; sent by clients in the handshake `auth.protocol` and checked by servers. */
@@ -83,8 +84,11 @@ export interface Party {
 /** Arbitrary JSON the caller attaches to a call (a CRM record id, a subject line). ≤ 2 KB. */
 export type CallMetadata = Record<string, unknown>;
 
-/** A call as the server reports it. Timestamps are milliseconds since the epoch. */
-export interface Call {
+/**
+ * A call as the server reports it on the wire (events, acks, REST history). Timestamps are
+ * milliseconds since the epoch. sdk-core's live `Call` object is built from it.
+ */
+export interface CallInfo {
   id: string;
   from: Party;
   to: Party;
@@ -132,6 +136,9 @@ export interface P2PMedia {
 }
 
 export type Media = LiveKitMedia | P2PMedia;
+
+/** How media for a call flows; decided by the server when the call is created, never changed. */
+export type MediaKind = Media['kind'];
 
 /** A P2P signalling message relayed verbatim between the two parties of an active call. */
 export type MediaSignal =
@@ -190,7 +197,7 @@ export interface MediaSignalPayload {
 }
 
 export interface CallResult {
-  call: Call;
+  call: CallInfo;
 }
 /**
  * What `initiate-call` returns. `media` is present only when the initiate resolved glare: the
@@ -201,7 +208,7 @@ export interface InitiateCallResult extends CallResult {
   media?: Media;
 }
 export interface AcceptResult {
-  call: Call;
+  call: CallInfo;
   media: Media;
 }
 export interface PresenceResult {
@@ -216,7 +223,7 @@ export interface SyncResult {
   presence: Presence[];
 }
 export interface SyncedCall {
-  call: Call;
+  call: CallInfo;
   /** Present for an active call this user is a party of, so the client can rejoin media. */
   media?: Media;
 }
@@ -239,17 +246,31 @@ export interface ClientToServerEvents {
 
 /** Events the server emits to clients. */
 export interface ServerToClientEvents {
-  'incoming-call': (payload: { call: Call }) => void;
-  'call-accepted': (payload: { call: Call; media: Media }) => void;
-  'call-rejected': (payload: { call: Call }) => void;
-  'call-ended': (payload: { call: Call }) => void;
-  'call-answered-elsewhere': (payload: { call: Call }) => void;
+  'incoming-call': (payload: { call: CallInfo }) => void;
+  'call-accepted': (payload: { call: CallInfo; media: Media }) => void;
+  'call-rejected': (payload: { call: CallInfo }) => void;
+  'call-ended': (payload: { call: CallInfo }) => void;
+  'call-answered-elsewhere': (payload: { call: CallInfo }) => void;
   'presence-changed': (payload: { presence: Presence }) => void;
   'media-signal': (payload: { callId: string; signal: MediaSignal }) => void;
 }
 
 export type ClientEventName = keyof ClientToServerEvents;
 export type ServerEventName = keyof ServerToClientEvents;
+
+/** The payload of client event `E`. */
+export type ClientEventPayload<E extends ClientEventName> = Parameters<ClientToServerEvents[E]>[0];
+/** The whole acknowledgement of client event `E` (`{ ok: true, … }` or `{ ok: false, error }`). */
+export type ClientEventAck<E extends ClientEventName> = Parameters<
+  Parameters<ClientToServerEvents[E]>[1]
+>[0];
+/** The success half of client event `E`'s acknowledgement, without `ok`. */
+export type ClientEventResult<E extends ClientEventName> = Omit<
+  Extract<ClientEventAck<E>, { ok: true }>,
+  'ok'
+>;
+/** The payload of server event `E`. */
+export type ServerEventPayload<E extends ServerEventName> = Parameters<ServerToClientEvents[E]>[0];
 
 /** The claims a host app puts into the JWT it signs for a user. */
 export interface SynapseTokenClaims {
@@ -279,7 +300,7 @@ export interface LiveKitTokenResponse {
 
 /** `GET /api/calls?limit&cursor` → this; newest first, calls in progress included. */
 export interface CallListResponse {
-  calls: Call[];
+  calls: CallInfo[];
   nextCursor: string | null;
 }
 
