@@ -3,14 +3,16 @@ import { CallError, toSynapseError, type SynapseError } from './errors';
 import type {
   CallInfo,
   CallMetadata,
-  ClientEventPayload,
   ClientEventResult,
   Media,
   MediaKind,
   MediaSignal,
   Party,
 } from '@synapse-calling/protocol';
+import type { CreateMediaSession } from './media/session-factory';
 import type { MediaSession } from './media/session';
+import type { RestClient } from './rest';
+import type { SignalingManager } from './signaling';
 import type {
   CallDirection,
   CallEndReason,
@@ -39,17 +41,23 @@ export interface CallEvents {
   error: (err: SynapseError) => void;
 }
 
-/** What a Call needs from its manager; given in the constructor so a Call is testable alone. */
-export interface CallContext {
-  selfId: string;
+/**
+ * What the calls of a client need from it: one object, given to the CallManager and shared by
+ * every Call it creates (so a Call is testable alone).
+ */
+export interface CallDeps {
+  signaling: SignalingManager;
+  /** REST, for how calls that ended while this client was offline ended. */
+  rest: Pick<RestClient, 'listCalls'>;
+  /** This user's id (from the token, which a refresh may replace). */
+  selfId(): string;
   mediaEnabled: boolean;
-  request<E extends 'accept-call' | 'reject-call' | 'end-call'>(
-    event: E,
-    payload: ClientEventPayload<E>,
-  ): Promise<ClientEventResult<E>>;
   acquireMicrophone(deviceId: string | undefined): Promise<MediaStreamTrack>;
-  /** `resumed`: the call was answered before (sync after a reload), not just now. */
-  createSession(call: Call, media: Media, track: MediaStreamTrack, resumed: boolean): MediaSession;
+  createSession: CreateMediaSession;
+}
+
+/** What a Call asks of the manager that holds it. */
+export interface CallOwner {
   /** Whether another call already occupies this client. */
   hasOtherActiveCall(call: Call): boolean;
   /** Something observable changed (the manager updates the snapshot store). */
@@ -83,12 +91,13 @@ export class Call extends TypedEmitter<CallEvents> {
   private cached: CallSnapshot | null = null;
 
   constructor(
-    private readonly ctx: CallContext,
+    private readonly deps: CallDeps,
+    private readonly owner: CallOwner,
     data: CallInfo,
   ) {
     super();
     this.id = data.id;
-    this.direction = data.from.id === ctx.selfId ? 'outgoing' : 'incoming';
+    this.direction = data.from.id === deps.selfId() ? 'outgoing' : 'incoming';
     this.peer = this.direction === 'outgoing' ? data.to : data.from;
     this.createdAt = data.createdAt;
     this.metadata = data.metadata;
@@ -143,11 +152,11 @@ export class Call extends TypedEmitter<CallEvents> {
     if (this.direction !== 'incoming' || this.currentState !== 'ringing') {
       throw CallError.invalidState(`Cannot accept a ${this.direction} call that is ${this.state}`);
     }
-    if (this.ctx.hasOtherActiveCall(this)) throw CallError.alreadyInCall();
+    if (this.owner.hasOtherActiveCall(this)) throw CallError.alreadyInCall();
     // Microphone first: a denied permission must fail here, with the call still ringing, rather
     // than after the caller has been told the call was answered.
-    const track = this.ctx.mediaEnabled
-      ? await this.ctx.acquireMicrophone(this.inputDeviceId)
+    const track = this.deps.mediaEnabled
+      ? await this.deps.acquireMicrophone(this.inputDeviceId)
       : null;
     if (this.currentState !== 'ringing') {
       track?.stop();
@@ -155,7 +164,7 @@ export class Call extends TypedEmitter<CallEvents> {
     }
     let result: ClientEventResult<'accept-call'>;
     try {
-      result = await this.ctx.request('accept-call', { callId: this.id });
+      result = await this.deps.signaling.request('accept-call', { callId: this.id });
     } catch (err) {
       track?.stop();
       throw toSynapseError(err);
@@ -168,7 +177,7 @@ export class Call extends TypedEmitter<CallEvents> {
     if (this.direction !== 'incoming' || this.currentState !== 'ringing') {
       throw CallError.invalidState(`Cannot reject a ${this.direction} call that is ${this.state}`);
     }
-    const { call } = await this.ctx.request('reject-call', { callId: this.id, reason });
+    const { call } = await this.deps.signaling.request('reject-call', { callId: this.id, reason });
     this.handleCallInfo(call);
   }
 
@@ -176,7 +185,7 @@ export class Call extends TypedEmitter<CallEvents> {
   async end(): Promise<void> {
     if (this.currentState === 'ended') return;
     if (this.direction === 'incoming' && this.currentState === 'ringing') return this.reject();
-    const { call } = await this.ctx.request('end-call', { callId: this.id });
+    const { call } = await this.deps.signaling.request('end-call', { callId: this.id });
     this.handleCallInfo(call);
   }
 
@@ -249,7 +258,7 @@ export class Call extends TypedEmitter<CallEvents> {
       this.finish(reason ?? data.endReason, data.endedAt);
     } else if (data.state === 'ringing' && this.currentState === 'idle') {
       this.setState('ringing');
-    } else if (data.state === 'active' && !this.session && !this.ctx.mediaEnabled) {
+    } else if (data.state === 'active' && !this.session && !this.deps.mediaEnabled) {
       this.answeredAt ??= Date.now();
       this.setState('active');
     }
@@ -270,7 +279,7 @@ export class Call extends TypedEmitter<CallEvents> {
       track?.stop();
       return;
     }
-    if (!this.ctx.mediaEnabled || !media) {
+    if (!this.deps.mediaEnabled || !media) {
       track?.stop();
       this.answeredAt ??= Date.now();
       this.setState('active');
@@ -315,7 +324,7 @@ export class Call extends TypedEmitter<CallEvents> {
   ): Promise<void> {
     let track = given;
     try {
-      track ??= await this.ctx.acquireMicrophone(this.inputDeviceId);
+      track ??= await this.deps.acquireMicrophone(this.inputDeviceId);
     } catch (err) {
       return this.mediaFailed(toSynapseError(err, 'media-failed'));
     }
@@ -323,7 +332,7 @@ export class Call extends TypedEmitter<CallEvents> {
       track.stop();
       return;
     }
-    const session = this.ctx.createSession(this, media, track, resumed);
+    const session = this.deps.createSession(this, media, track, resumed);
     this.session = session;
     this.kind = session.kind;
     session.setMuted(this.isMuted);
@@ -396,6 +405,6 @@ export class Call extends TypedEmitter<CallEvents> {
 
   private touch(): void {
     this.cached = null;
-    this.ctx.changed(this);
+    this.owner.changed(this);
   }
 }

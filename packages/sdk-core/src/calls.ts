@@ -1,9 +1,7 @@
-import { Call, type CallContext } from './call';
+import { Call, type CallDeps, type CallOwner } from './call';
 import { TypedEmitter } from './emitter';
 import { CallError, toSynapseError, type SynapseError } from './errors';
-import type { MediaSession } from './media/session';
 import type { CallInfo, CallMetadata, Media, SyncedCall } from '@synapse-calling/protocol';
-import type { SignalingManager } from './signaling';
 import type { CallEndReason } from './types';
 
 export interface CallManagerEvents {
@@ -20,16 +18,6 @@ export interface CallManagerEvents {
   error: (err: SynapseError) => void;
 }
 
-export interface CallManagerDeps {
-  signaling: SignalingManager;
-  selfId: () => string;
-  mediaEnabled: boolean;
-  acquireMicrophone(deviceId: string | undefined): Promise<MediaStreamTrack>;
-  createSession(call: Call, media: Media, track: MediaStreamTrack, resumed: boolean): MediaSession;
-  /** Looks up how calls that ended while offline ended (REST history); may return []. */
-  lookupEnded(ids: string[]): Promise<CallInfo[]>;
-}
-
 /** Ended call ids remembered so that late or duplicate events are ignored, not resurrected. */
 const REMEMBER_ENDED = 100;
 
@@ -42,23 +30,14 @@ export class CallManager extends TypedEmitter<CallManagerEvents> {
   private readonly endedIds: string[] = [];
   private placing = false;
   private last: Call | null = null;
-  private readonly ctx: CallContext;
+  private readonly owner: CallOwner = {
+    hasOtherActiveCall: (call) => this.placing || (!!this.active && this.active !== call),
+    changed: () => this.emit('callsChanged'),
+  };
 
-  constructor(private readonly deps: CallManagerDeps) {
+  constructor(private readonly deps: CallDeps) {
     super();
     const s = deps.signaling;
-    this.ctx = {
-      get selfId() {
-        return deps.selfId();
-      },
-      mediaEnabled: deps.mediaEnabled,
-      request: (event, payload) => s.request(event, payload),
-      acquireMicrophone: (id) => deps.acquireMicrophone(id),
-      createSession: (call, media, track, resumed) =>
-        deps.createSession(call, media, track, resumed),
-      hasOtherActiveCall: (call) => this.placing || (!!this.active && this.active !== call),
-      changed: () => this.emit('callsChanged'),
-    };
     s.onServer('incoming-call', ({ call }) => {
       const existing = this.calls.has(call.id);
       const c = this.upsert(call);
@@ -177,7 +156,7 @@ export class CallManager extends TypedEmitter<CallManagerEvents> {
     }
     if (reconnect && vanished.length) {
       // These ended while we were away; ask the history how, else call it a disconnect.
-      const ended = await this.deps.lookupEnded(vanished.map((c) => c.id)).catch(() => []);
+      const ended = await this.endedWhileAway(vanished.map((c) => c.id)).catch(() => []);
       for (const c of vanished) {
         const data = ended.find((e) => e.id === c.id);
         c.finish(data?.endReason ?? 'disconnected', data?.endedAt);
@@ -194,7 +173,7 @@ export class CallManager extends TypedEmitter<CallManagerEvents> {
     const known = this.calls.get(data.id);
     if (known) return known;
     if (this.endedIds.includes(data.id)) return null;
-    const call = new Call(this.ctx, data);
+    const call = new Call(this.deps, this.owner, data);
     if (data.state === 'ended') {
       // First news of a call is its end (e.g. busy): report it, keep nothing.
       call.handleCallInfo(data);
@@ -211,6 +190,12 @@ export class CallManager extends TypedEmitter<CallManagerEvents> {
     call.handleCallInfo(data);
     this.emit('callsChanged');
     return call;
+  }
+
+  /** How the calls `ids` ended, as far as the recent history knows. */
+  private async endedWhileAway(ids: string[]): Promise<CallInfo[]> {
+    const { calls } = await this.deps.rest.listCalls({ limit: 50 });
+    return calls.filter((c) => ids.includes(c.id) && c.state === 'ended');
   }
 
   private rememberEnded(call: Call): void {

@@ -1,23 +1,13 @@
 import type { Call } from './call';
 import { CallManager } from './calls';
-import { TypedEmitter } from './emitter';
+import { TypedEmitter, forwardEvents } from './emitter';
 import { CallError, SynapseError, toSynapseError } from './errors';
 import { getMicrophone, mediaSupported } from './media/devices';
-import { LiveKitSession } from './media/livekit';
-import { P2PSession } from './media/p2p';
-import type { MediaSession } from './media/session';
+import { mediaSessionFactory } from './media/session-factory';
 import { resolveOptions, type ClientOptions, type ResolvedOptions } from './options';
 import { PresenceManager } from './presence';
-import type {
-  CallInfo,
-  CallListResponse,
-  CallMetadata,
-  LiveKitTokenResponse,
-  Media,
-  Presence,
-  RestErrorBody,
-} from '@synapse-calling/protocol';
-import { isErrorCode } from '@synapse-calling/protocol';
+import type { CallListResponse, CallMetadata, Presence } from '@synapse-calling/protocol';
+import { RestClient } from './rest';
 import { SignalingManager, type ProtocolMessage } from './signaling';
 import { SnapshotStore } from './store';
 import { TokenSource, userFromToken, type SynapseUser } from './token';
@@ -60,6 +50,7 @@ export class SynapseClient {
   private readonly store: SnapshotStore<ClientSnapshot>;
   private readonly tokens: TokenSource;
   private readonly signaling: SignalingManager;
+  private readonly rest: RestClient;
   private state: ConnectionState = 'disconnected';
   private currentUser: SynapseUser | null;
   private pending: {
@@ -94,14 +85,22 @@ export class SynapseClient {
       idleTimeoutMs: this.options.idleTimeoutMs,
       heartbeatIntervalMs: this.options.heartbeatIntervalMs,
     });
+    this.rest = new RestClient({
+      baseUrl: this.options.url,
+      tokens: this.tokens,
+      fetch: this.options.fetch,
+    });
     this.calls = new CallManager({
       signaling: this.signaling,
+      rest: this.rest,
       selfId: () => this.currentUser?.id ?? '',
       mediaEnabled: this.options.media,
       acquireMicrophone: (deviceId) => getMicrophone(deviceId, this.options.audioConstraints),
-      createSession: (call, media, track, resumed) =>
-        this.createSession(call, media, track, resumed),
-      lookupEnded: (ids) => this.lookupEnded(ids),
+      createSession: mediaSessionFactory({
+        options: this.options,
+        signaling: this.signaling,
+        rest: this.rest,
+      }),
     });
     this.store = new SnapshotStore(() => this.buildSnapshot());
     this.wire();
@@ -181,11 +180,7 @@ export class SynapseClient {
   async fetchCallHistory(
     opts: { limit?: number; cursor?: string } = {},
   ): Promise<CallListResponse> {
-    const query = new URLSearchParams();
-    if (opts.limit !== undefined) query.set('limit', String(opts.limit));
-    if (opts.cursor) query.set('cursor', opts.cursor);
-    const qs = query.toString();
-    return this.rest<CallListResponse>('GET', `/api/calls${qs ? `?${qs}` : ''}`);
+    return this.rest.listCalls(opts);
   }
 
   /** Subscribes to a client event; returns the unsubscribe function. */
@@ -216,26 +211,17 @@ export class SynapseClient {
       this.calls.handleClosed('disconnected');
       this.setState('disconnected');
     });
-    const p = this.presence;
-    p.on('presenceChanged', (presence) => {
-      this.store.invalidate();
-      this.events.emit('presenceChanged', presence);
-    });
-    p.on('statusChanged', (status) => {
-      this.store.invalidate();
-      this.events.emit('statusChanged', status);
-    });
-    p.on('error', (err) => this.events.emit('error', err));
-    const c = this.calls;
-    c.on('callsChanged', () => {
-      this.store.invalidate();
-      this.events.emit('callsChanged');
-    });
-    c.on('incomingCall', (call) => this.events.emit('incomingCall', call));
-    c.on('callStarted', (call) => this.events.emit('callStarted', call));
-    c.on('callResumed', (call) => this.events.emit('callResumed', call));
-    c.on('callEnded', (call) => this.events.emit('callEnded', call));
-    c.on('error', (err) => this.events.emit('error', err));
+    const refresh = () => this.store.invalidate();
+    forwardEvents(this.presence, this.events, ['presenceChanged', 'statusChanged'], refresh);
+    forwardEvents(this.calls, this.events, ['callsChanged'], refresh);
+    forwardEvents(this.calls, this.events, [
+      'incomingCall',
+      'callStarted',
+      'callResumed',
+      'callEnded',
+    ]);
+    forwardEvents(this.presence, this.events, ['error']);
+    forwardEvents(this.calls, this.events, ['error']);
   }
 
   /** Every (re)connection: sync first, so calls and presence are right before we say `connected`. */
@@ -278,64 +264,6 @@ export class SynapseClient {
     if (!user || JSON.stringify(user) === JSON.stringify(this.currentUser)) return;
     this.currentUser = user;
     this.store.invalidate();
-  }
-
-  private createSession(
-    call: Call,
-    media: Media,
-    track: MediaStreamTrack,
-    resumed: boolean,
-  ): MediaSession {
-    const o = this.options;
-    const base = { track, constraints: o.audioConstraints, muted: call.muted };
-    if (media.kind === 'livekit') {
-      return new LiveKitSession({
-        ...base,
-        media,
-        fetchToken: () =>
-          this.rest<LiveKitTokenResponse>('POST', '/api/livekit/token', { callId: call.id }),
-      });
-    }
-    return new P2PSession({
-      ...base,
-      media,
-      statsIntervalMs: o.statsIntervalMs,
-      connectTimeoutMs: o.mediaConnectTimeoutMs,
-      resumed,
-      sendSignal: async (signal) => {
-        await this.signaling.request('media-signal', { callId: call.id, signal });
-      },
-    });
-  }
-
-  private async lookupEnded(ids: string[]): Promise<CallInfo[]> {
-    const { calls } = await this.fetchCallHistory({ limit: 50 });
-    return calls.filter((c) => ids.includes(c.id) && c.state === 'ended');
-  }
-
-  private async rest<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
-    const doFetch = this.options.fetch ?? globalThis.fetch;
-    const token = await this.tokens.get();
-    let res: Response;
-    try {
-      res = await doFetch(new URL(path, this.options.url).toString(), {
-        method,
-        headers: {
-          authorization: `Bearer ${token}`,
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-    } catch (err) {
-      throw new SynapseError('not-connected', `Request to ${path} failed`, { cause: err });
-    }
-    const json: unknown = await res.json().catch(() => null);
-    if (!res.ok) {
-      const code = (json as RestErrorBody | null)?.error?.code;
-      const message = (json as RestErrorBody | null)?.error?.message ?? `HTTP ${res.status}`;
-      throw new SynapseError(isErrorCode(code) ? code : 'internal', message);
-    }
-    return json as T;
   }
 
   private buildSnapshot(): ClientSnapshot {

@@ -1,0 +1,57 @@
+import type { Media } from '@synapse-calling/protocol';
+import type { ResolvedOptions } from '../options';
+import type { RestClient } from '../rest';
+import type { SignalingManager } from '../signaling';
+import { LiveKitSession } from './livekit';
+import { P2PSession } from './p2p';
+import type { MediaSession } from './session';
+
+/** What a media session starts from of its call. */
+export interface SessionCall {
+  readonly id: string;
+  readonly muted: boolean;
+}
+
+/** Builds the media session of one answered call; `resumed`: answered before (a sync after a reload). */
+export type CreateMediaSession = (
+  call: SessionCall,
+  media: Media,
+  track: MediaStreamTrack,
+  resumed: boolean,
+) => MediaSession;
+
+export interface MediaSessionFactoryDeps {
+  options: Pick<ResolvedOptions, 'audioConstraints' | 'statsIntervalMs' | 'mediaConnectTimeoutMs'>;
+  /** P2P negotiates through `media-signal`. */
+  signaling: Pick<SignalingManager, 'request'>;
+  /** LiveKit asks for a fresh room token when it has to rejoin. */
+  rest: Pick<RestClient, 'livekitToken'>;
+}
+
+/**
+ * Returns the function that builds a call's media session: the server's `media` picks LiveKit
+ * (SFU) or direct P2P. Importing `LiveKitSession` costs no livekit-client: that is loaded by
+ * `LiveKitSession.start()` with a dynamic import.
+ */
+export function mediaSessionFactory({
+  options,
+  signaling,
+  rest,
+}: MediaSessionFactoryDeps): CreateMediaSession {
+  return (call, media, track, resumed) => {
+    const base = { track, constraints: options.audioConstraints, muted: call.muted };
+    if (media.kind === 'livekit') {
+      return new LiveKitSession({ ...base, media, fetchToken: () => rest.livekitToken(call.id) });
+    }
+    return new P2PSession({
+      ...base,
+      media,
+      statsIntervalMs: options.statsIntervalMs,
+      connectTimeoutMs: options.mediaConnectTimeoutMs,
+      resumed,
+      sendSignal: async (signal) => {
+        await signaling.request('media-signal', { callId: call.id, signal });
+      },
+    });
+  };
+}

@@ -1,0 +1,67 @@
+import {
+  isErrorCode,
+  type CallListResponse,
+  type LiveKitTokenResponse,
+  type RestErrorBody,
+} from '@synapse-calling/protocol';
+import { SynapseError } from './errors';
+import type { TokenSource } from './token';
+
+export interface RestClientOptions {
+  /** Base URL of the Synapse server; the API paths resolve against it. */
+  baseUrl: string;
+  /** Gives the Bearer token of each request. */
+  tokens: Pick<TokenSource, 'get'>;
+  /** @default globalThis.fetch */
+  fetch?: typeof fetch;
+}
+
+/**
+ * The server's REST API, called with this user's Bearer token. A failure is always a
+ * `SynapseError`: the server's own code when its error body names one, `not-connected` when no
+ * answer came, `internal` for any other failed answer.
+ */
+export class RestClient {
+  constructor(private readonly options: RestClientOptions) {}
+
+  /** `GET /api/calls`: this user's calls, newest first. */
+  listCalls(opts: { limit?: number; cursor?: string } = {}): Promise<CallListResponse> {
+    const query = new URLSearchParams();
+    if (opts.limit !== undefined) query.set('limit', String(opts.limit));
+    if (opts.cursor) query.set('cursor', opts.cursor);
+    const qs = query.toString();
+    return this.request<CallListResponse>('GET', `/api/calls${qs ? `?${qs}` : ''}`);
+  }
+
+  /** `POST /api/livekit/token`: a fresh room token, for a party of an active LiveKit call only. */
+  livekitToken(callId: string): Promise<LiveKitTokenResponse> {
+    return this.request<LiveKitTokenResponse>('POST', '/api/livekit/token', { callId });
+  }
+
+  private async request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+    // Looked up per request, and called unbound: browsers refuse a `fetch` called as a method of
+    // another object ("Illegal invocation").
+    const doFetch = this.options.fetch ?? globalThis.fetch;
+    const token = await this.options.tokens.get();
+    let res: Response;
+    try {
+      res = await doFetch(new URL(path, this.options.baseUrl).toString(), {
+        method,
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch (err) {
+      throw new SynapseError('not-connected', `Request to ${path} failed`, { cause: err });
+    }
+    const json: unknown = await res.json().catch(() => null);
+    if (!res.ok) {
+      const code = (json as RestErrorBody | null)?.error?.code;
+      const message = (json as RestErrorBody | null)?.error?.message ?? `HTTP ${res.status}`;
+      throw new SynapseError(isErrorCode(code) ? code : 'internal', message);
+    }
+    return json as T;
+  }
+}
