@@ -1,4 +1,4 @@
-import { TypedEmitter } from './emitter';
+import { TypedEmitter, forwardEvents } from './emitter';
 import { CallError, toSynapseError, type SynapseError } from './errors';
 import type {
   CallInfo,
@@ -9,10 +9,8 @@ import type {
   MediaSignal,
   Party,
 } from '@synapse-calling/protocol';
-import type { CreateMediaSession } from './media/session-factory';
+import type { CallDeps, CallOwner } from './calls';
 import type { MediaSession } from './media/session';
-import type { RestClient } from './rest';
-import type { SignalingManager } from './signaling';
 import type {
   CallDirection,
   CallEndReason,
@@ -39,29 +37,6 @@ export interface CallEvents {
   mediaReconnecting: () => void;
   mediaReconnected: () => void;
   error: (err: SynapseError) => void;
-}
-
-/**
- * What the calls of a client need from it: one object, given to the CallManager and shared by
- * every Call it creates (so a Call is testable alone).
- */
-export interface CallDeps {
-  signaling: SignalingManager;
-  /** REST, for how calls that ended while this client was offline ended. */
-  rest: Pick<RestClient, 'listCalls'>;
-  /** This user's id (from the token, which a refresh may replace). */
-  selfId(): string;
-  mediaEnabled: boolean;
-  acquireMicrophone(deviceId: string | undefined): Promise<MediaStreamTrack>;
-  createSession: CreateMediaSession;
-}
-
-/** What a Call asks of the manager that holds it. */
-export interface CallOwner {
-  /** Whether another call already occupies this client. */
-  hasOtherActiveCall(call: Call): boolean;
-  /** Something observable changed (the manager updates the snapshot store). */
-  changed(call: Call): void;
 }
 
 /**
@@ -147,7 +122,14 @@ export class Call extends TypedEmitter<CallEvents> {
     return this.session;
   }
 
-  /** Answers an incoming ringing call: opens the microphone first, then tells the server. */
+  /**
+   * Answers an incoming ringing call: opens the microphone first, then tells the server.
+   *
+   * @example
+   * client.on('incomingCall', async (call) => {
+   *   if (await askUser(`${call.peer.name} is calling`)) await call.accept();
+   * });
+   */
   async accept(): Promise<void> {
     if (this.direction !== 'incoming' || this.currentState !== 'ringing') {
       throw CallError.invalidState(`Cannot accept a ${this.direction} call that is ${this.state}`);
@@ -172,7 +154,12 @@ export class Call extends TypedEmitter<CallEvents> {
     this.handleAccepted(result.call, result.media, track);
   }
 
-  /** Declines an incoming ringing call. */
+  /**
+   * Declines an incoming ringing call.
+   *
+   * @example
+   * await call.reject('in a meeting');
+   */
   async reject(reason?: string): Promise<void> {
     if (this.direction !== 'incoming' || this.currentState !== 'ringing') {
       throw CallError.invalidState(`Cannot reject a ${this.direction} call that is ${this.state}`);
@@ -181,7 +168,12 @@ export class Call extends TypedEmitter<CallEvents> {
     this.handleCallInfo(call);
   }
 
-  /** Hangs up (or cancels an outgoing call still ringing; rejects an incoming one). Idempotent. */
+  /**
+   * Hangs up (or cancels an outgoing call still ringing; rejects an incoming one). Idempotent.
+   *
+   * @example
+   * hangUpButton.onclick = () => void call.end();
+   */
   async end(): Promise<void> {
     if (this.currentState === 'ended') return;
     if (this.direction === 'incoming' && this.currentState === 'ringing') return this.reject();
@@ -189,33 +181,68 @@ export class Call extends TypedEmitter<CallEvents> {
     this.handleCallInfo(call);
   }
 
+  /**
+   * Sends silence until `unmute()`; works before media starts too.
+   *
+   * @example
+   * muteButton.onclick = () => void (call.muted ? call.unmute() : call.mute());
+   */
   async mute(): Promise<void> {
     this.setMuted(true);
   }
 
+  /**
+   * Sends the microphone again after `mute()`.
+   *
+   * @example
+   * await call.unmute();
+   */
   async unmute(): Promise<void> {
     this.setMuted(false);
   }
 
-  /** Switches the microphone (`'default'` for the system default); the call stays up. */
+  /**
+   * Switches the microphone (`'default'` for the system default); the call stays up.
+   *
+   * @example
+   * const { inputs } = await listAudioDevices();
+   * await call.setInputDevice(inputs[1]?.deviceId ?? 'default');
+   */
   async setInputDevice(deviceId: string): Promise<void> {
     this.inputDeviceId = deviceId;
     await this.session?.setInputDevice(deviceId);
   }
 
-  /** Routes the remote audio to a speaker (where `setSinkId` is supported). */
+  /**
+   * Routes the remote audio to a speaker (where `setSinkId` is supported).
+   *
+   * @example
+   * if (outputSelectionSupported()) await call.setOutputDevice(headset.deviceId);
+   */
   async setOutputDevice(deviceId: string): Promise<void> {
     this.outputDeviceId = deviceId;
     await this.session?.setOutputDevice(deviceId);
   }
 
-  /** Starts remote audio the browser blocked (`audioBlocked`); call it from a user gesture. */
+  /**
+   * Starts remote audio the browser blocked (`audioBlocked`); call it from a user gesture.
+   *
+   * @example
+   * call.on('audioBlockedChanged', (blocked) => {
+   *   if (blocked) showButton('Click to hear the call', () => call.startAudio());
+   * });
+   */
   async startAudio(): Promise<void> {
     await this.session?.startAudio();
     this.touch();
   }
 
-  /** A plain object for stores and serialisation; the same object until something changes. */
+  /**
+   * A plain object for stores and serialisation; the same object until something changes.
+   *
+   * @example
+   * const { state, duration, quality } = call.snapshot();
+   */
   snapshot(): CallSnapshot {
     this.cached ??= {
       id: this.id,
@@ -238,6 +265,12 @@ export class Call extends TypedEmitter<CallEvents> {
     return this.cached;
   }
 
+  /**
+   * The snapshot, so that `JSON.stringify(call)` gives plain data.
+   *
+   * @example
+   * sessionStorage.setItem('lastCall', JSON.stringify(call));
+   */
   toJSON(): CallSnapshot {
     return this.snapshot();
   }
@@ -352,15 +385,8 @@ export class Call extends TypedEmitter<CallEvents> {
     });
     session.on('failed', (err) => this.mediaFailed(err));
     session.on('replaced', () => this.finish('disconnected'));
-    session.on('error', (err) => this.emit('error', err));
-    session.on('qualityChanged', (q) => {
-      this.touch();
-      this.emit('qualityChanged', q);
-    });
-    session.on('audioBlockedChanged', (b) => {
-      this.touch();
-      this.emit('audioBlockedChanged', b);
-    });
+    forwardEvents(session, this, ['error']);
+    forwardEvents(session, this, ['qualityChanged', 'audioBlockedChanged'], () => this.touch());
     session.on('remoteStream', () => this.touch());
     session.on('audioLevel', (level) => {
       this.level = level;

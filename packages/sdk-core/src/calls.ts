@@ -1,7 +1,10 @@
-import { Call, type CallDeps, type CallOwner } from './call';
+import { Call } from './call';
 import { TypedEmitter } from './emitter';
 import { CallError, toSynapseError, type SynapseError } from './errors';
+import type { CreateMediaSession } from './media/session-factory';
 import type { CallInfo, CallMetadata, Media, SyncedCall } from '@synapse-calling/protocol';
+import type { RestClient } from './rest';
+import type { SignalingManager } from './signaling';
 import type { CallEndReason } from './types';
 
 export interface CallManagerEvents {
@@ -18,12 +21,41 @@ export interface CallManagerEvents {
   error: (err: SynapseError) => void;
 }
 
+/**
+ * What the calls of a client need from it: one object, given to the CallManager and shared by
+ * every Call it creates (so a Call is testable alone).
+ */
+export interface CallDeps {
+  signaling: SignalingManager;
+  /** REST, for how calls that ended while this client was offline ended. */
+  rest: Pick<RestClient, 'listCalls'>;
+  /** This user's id (from the token, which a refresh may replace). */
+  selfId(): string;
+  mediaEnabled: boolean;
+  acquireMicrophone(deviceId: string | undefined): Promise<MediaStreamTrack>;
+  createSession: CreateMediaSession;
+}
+
+/** What a Call asks of the manager that holds it. */
+export interface CallOwner {
+  /** Whether another call already occupies this client. */
+  hasOtherActiveCall(call: Call): boolean;
+  /** Something observable changed (the manager updates the snapshot store). */
+  changed(call: Call): void;
+}
+
 /** Ended call ids remembered so that late or duplicate events are ignored, not resurrected. */
 const REMEMBER_ENDED = 100;
 
 /**
- * The calls of this client. Routes server events to the right Call (creating it when the event
- * is the first news of it), enforces one call at a time, and reconciles after a reconnect.
+ * The client side's call manager (`client.calls`): the calls of this one client, as the server
+ * reports them. Routes server events to the right Call (creating it when the event is the first
+ * news of it), enforces one call at a time here, and reconciles after a reconnect. Not the
+ * reference server's `CallManager`, which runs every call's state machine.
+ *
+ * @example
+ * client.calls.on('callEnded', (call) => console.log(call.peer.name, call.endReason));
+ * const current = client.calls.active; // the call in progress, or null
  */
 export class CallManager extends TypedEmitter<CallManagerEvents> {
   private readonly calls = new Map<string, Call>();
@@ -85,11 +117,24 @@ export class CallManager extends TypedEmitter<CallManagerEvents> {
     return this.last;
   }
 
+  /**
+   * The call `callId` while it has not ended (e.g. to act on a snapshot's call).
+   *
+   * @example
+   * const ringing = client.getSnapshot().incomingCalls[0];
+   * if (ringing) await client.calls.get(ringing.id)?.accept();
+   */
   get(callId: string): Call | undefined {
     return this.calls.get(callId);
   }
 
-  /** Places a call. The microphone opens first so a denied permission never rings anyone. */
+  /**
+   * Places a call (what `client.call()` does). The microphone opens first so a denied
+   * permission never rings anyone.
+   *
+   * @example
+   * const call = await client.calls.place('ann');
+   */
   async place(userId: string, opts: { metadata?: CallMetadata } = {}): Promise<Call> {
     if (!this.deps.signaling.connected) throw CallError.notConnected();
     if (this.placing || this.active) throw CallError.alreadyInCall();

@@ -121,6 +121,13 @@ export class SynapseClient {
    * subscribed). Rejects with the server's code (`unauthorized`…), `timeout`, or `cancelled`
    * when `disconnect()` is called or `signal` aborts meanwhile. Calling it again while
    * connecting returns the same attempt.
+   *
+   * @example
+   * try {
+   *   await client.connect({ signal: AbortSignal.timeout(10_000) });
+   * } catch (err) {
+   *   if (isSynapseError(err) && err.code === 'unauthorized') showLogin();
+   * }
    */
   connect(opts: { signal?: AbortSignal } = {}): Promise<void> {
     const { signal } = opts;
@@ -161,6 +168,11 @@ export class SynapseClient {
    * `cancelled`. Calls are not hung up: this client releases their media and reports them ended
    * (`disconnected`), while the server keeps them for its grace window so that a new client
    * (a reloaded page) can resume them. Call `call.end()` first to hang up.
+   *
+   * @example
+   * // Signing out: hang up first, or the other side hears silence until the grace window ends.
+   * await client.calls.active?.end();
+   * await client.disconnect();
    */
   async disconnect(): Promise<void> {
     this.settle(CallError.cancelled('disconnect() was called'));
@@ -171,27 +183,57 @@ export class SynapseClient {
     this.setState('disconnected');
   }
 
-  /** Calls `userId`; resolves with the ringing Call. Rejects with `already-in-call`, `busy`, `offline`, `forbidden`, a media error… */
+  /**
+   * Calls `userId`; resolves with the ringing Call. Rejects with `already-in-call`, `busy`,
+   * `offline`, `forbidden`, a media error…
+   *
+   * @example
+   * const call = await client.call('ann', { metadata: { crmRecord: 'lead-42' } });
+   * call.on('stateChanged', (state) => console.log(state)); // ringing → connecting → active
+   */
   call(userId: string, opts: { metadata?: CallMetadata } = {}): Promise<Call> {
     return this.calls.place(userId, opts);
   }
 
-  /** This user's calls, newest first (REST `GET /api/calls`, Bearer token). */
+  /**
+   * This user's calls, newest first (REST `GET /api/calls`, Bearer token).
+   *
+   * @example
+   * const first = await client.fetchCallHistory({ limit: 20 });
+   * if (first.nextCursor) await client.fetchCallHistory({ cursor: first.nextCursor });
+   */
   async fetchCallHistory(
     opts: { limit?: number; cursor?: string } = {},
   ): Promise<CallListResponse> {
     return this.rest.listCalls(opts);
   }
 
-  /** Subscribes to a client event; returns the unsubscribe function. */
+  /**
+   * Subscribes to a client event; returns the unsubscribe function.
+   *
+   * @example
+   * const off = client.on('incomingCall', (call) => showRinging(call.peer.name));
+   * off(); // later
+   */
   on<E extends keyof ClientEvents>(event: E, listener: ClientEvents[E]): () => void {
     return this.events.on(event, listener);
   }
 
-  /** The current state as one immutable object; the same object until something changes. */
+  /**
+   * The current state as one immutable object; the same object until something changes.
+   *
+   * @example
+   * const { connectionState, activeCall } = client.getSnapshot();
+   */
   getSnapshot = (): ClientSnapshot => this.store.getSnapshot();
 
-  /** Calls `listener` after every change of the snapshot; returns the unsubscribe function. */
+  /**
+   * Calls `listener` after every change of the snapshot; returns the unsubscribe function.
+   *
+   * @example
+   * // React: both functions are bound, so they can be passed as they are.
+   * const snap = useSyncExternalStore(client.subscribe, client.getSnapshot);
+   */
   subscribe = (listener: () => void): (() => void) => this.store.subscribe(listener);
 
   private wire(): void {
@@ -282,7 +324,15 @@ export class SynapseClient {
   }
 }
 
-/** Creates a client. Nothing happens on the network until `client.connect()`. */
+/**
+ * Creates a client. Nothing happens on the network until `client.connect()`.
+ *
+ * @example
+ * const client = createClient({
+ *   url: 'https://calls.example.com',
+ *   tokenProvider: () => fetch('/synapse-token').then((r) => r.text()),
+ * });
+ */
 export function createClient(options: ClientOptions): SynapseClient {
   return new SynapseClient(options);
 }

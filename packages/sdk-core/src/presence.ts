@@ -23,7 +23,9 @@ export interface PresenceEvents {
 export type PresenceListener = (presence: Presence) => void;
 
 /**
- * Presence subscriptions and this user's own status.
+ * The client side's presence (`client.presence`): which users this page watches and this user's
+ * own status. Not the reference server's `PresenceManager`, which derives every user's presence
+ * from their connections and publishes it.
  *
  * Many components may watch the same user (a contact list and an open record both show Ann):
  * watchers are reference-counted so the server sees one subscription per user, new ids watched
@@ -68,12 +70,22 @@ export class PresenceManager extends TypedEmitter<PresenceEvents> {
     return this.activity.idle;
   }
 
-  /** Last known presence of a watched user, or undefined when not watched or not yet known. */
+  /**
+   * Last known presence of a watched user, or undefined when not watched or not yet known.
+   *
+   * @example
+   * const canCall = client.presence.get('ann')?.status === 'online';
+   */
   get(userId: string): Presence | undefined {
     return this.cache.get(userId);
   }
 
-  /** Presence of every watched user that is known. */
+  /**
+   * Presence of every watched user that is known.
+   *
+   * @example
+   * const online = client.presence.getAll().filter((p) => p.status === 'online');
+   */
   getAll(): Presence[] {
     return [...this.cache.values()];
   }
@@ -81,6 +93,12 @@ export class PresenceManager extends TypedEmitter<PresenceEvents> {
   /**
    * Calls `listener` with the presence of each of `userIds` now (when known) and whenever it
    * changes. Returns the unsubscribe function.
+   *
+   * @example
+   * const stop = client.presence.watch(['ann', 'bob'], (p) => {
+   *   document.querySelector(`[data-user="${p.userId}"]`)?.setAttribute('data-status', p.status);
+   * });
+   * stop(); // when those users leave the page
    */
   watch(userIds: string | readonly string[], listener: PresenceListener): () => void {
     const ids = [...new Set(typeof userIds === 'string' ? [userIds] : userIds)];
@@ -116,7 +134,12 @@ export class PresenceManager extends TypedEmitter<PresenceEvents> {
     };
   }
 
-  /** Sets this user's status for all their connections. */
+  /**
+   * Sets this user's status for all their connections.
+   *
+   * @example
+   * await client.presence.setStatus('dnd'); // every tab and device of this user goes `dnd`
+   */
   async setStatus(status: SettableStatus): Promise<void> {
     const previous = this.chosen;
     this.chosen = status;
@@ -130,7 +153,15 @@ export class PresenceManager extends TypedEmitter<PresenceEvents> {
     }
   }
 
-  /** Tells presence the user is active (for apps that see input the SDK cannot). */
+  /**
+   * Tells presence the user is active (for apps that see input the SDK cannot).
+   *
+   * @example
+   * // Input inside a cross-origin iframe never reaches this page's listeners.
+   * window.addEventListener('message', (e) => {
+   *   if (e.data === 'user-active') client.presence.reportActivity();
+   * });
+   */
   reportActivity(): void {
     this.activity.reportActivity();
   }
