@@ -1,8 +1,12 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 import { playwright } from '@vitest/browser-playwright';
-import { CHROMIUM_PATH, HEADLESS_FLAGS, fakeMediaFlags } from './test/helpers/chromium.ts';
-import { BROWSER_TONE_HZ } from './test/helpers/tone.ts';
+import {
+  CHROMIUM_PATH,
+  HEADLESS_FLAGS,
+  fakeMediaFlags,
+} from './packages/test-utils/src/browser/chromium.ts';
+import { BROWSER_TONE_HZ } from './packages/test-utils/src/media/tone.ts';
 
 // Tests run against the sources, not dist/, so a test run never needs a build first.
 const src = (p: string) => fileURLToPath(new URL(`./packages/${p}`, import.meta.url));
@@ -29,11 +33,7 @@ export default defineConfig({
         test: {
           name: 'node',
           environment: 'node',
-          include: [
-            'packages/*/src/**/*.test.ts',
-            'test/**/*.test.ts',
-            'packages/*/e2e/**/*.test.ts',
-          ],
+          include: ['packages/*/src/**/*.test.ts', 'test/**/*.test.ts'],
           exclude: ['**/*.browser.test.ts', '**/node_modules/**', '**/dist/**'],
           benchmark: { include: ['bench/**/*.bench.ts'] },
           testTimeout: 30_000,
@@ -46,7 +46,7 @@ export default defineConfig({
           name: 'browser',
           include: ['packages/*/src/**/*.browser.test.ts', 'test/**/*.browser.test.ts'],
           // Starts the real reference server and provides its URL to the tests (inject()).
-          globalSetup: ['test/browser/global-setup.ts'],
+          globalSetup: ['packages/test-utils/src/server/browser-global-setup.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
           browser: {

@@ -22,7 +22,7 @@ import {
   waitForEvent,
   type TestClient,
   type TestServer,
-} from '../test/helpers/server';
+} from '@synapse-calling/test-utils/server';
 
 let synapse: TestServer;
 let alice: TestClient;

@@ -1,7 +1,7 @@
 /** @custom-elements-manifest/analyzer config: `cem analyze` reads it (npm run manifest). */
 export default {
   globs: ['src/**/*.ts'],
-  exclude: ['src/**/*.test.ts', 'src/testing/**'],
+  exclude: ['src/**/*.test.ts'],
   outdir: '.',
   litelement: true,
 };

@@ -5,14 +5,9 @@ import { fileURLToPath } from 'node:url';
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 const manifest = JSON.parse(readFileSync(here('../custom-elements.json'), 'utf8'));
-const ORDER = [
-  'synapse-calling',
-  'synapse-call-button',
-  'synapse-presence',
-  'synapse-incoming-call',
-  'synapse-active-call',
-  'synapse-call-history',
-];
+// The order of TAGS (provider first), from the built package: importing it in Node defines nothing.
+const { TAGS } = await import('../dist/index.js');
+const ORDER = Object.keys(TAGS);
 
 const elements = manifest.modules
   .flatMap((m) => m.declarations ?? [])

@@ -1,26 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
+  agent,
   connectError,
   emitAck,
   recordEvents,
-  startTestServer,
   waitForEvent,
   type TestClient,
-  type TestServer,
-} from '../../../test/helpers/server';
+  useTestServer,
+} from '@synapse-calling/test-utils/server';
 
-let server: TestServer;
-const agent = (sub: string, tenant = 'acme') => ({ sub, tenant, role: 'agent' as const });
-
-beforeAll(async () => {
-  server = await startTestServer({
+const server = useTestServer(
+  {
     allowedOrigins: ['https://crm.example.com'],
     rateLimit: { perSecond: 20, burst: 40 },
-  });
-});
-afterAll(async () => {
-  await server.close();
-});
+  },
+  { per: 'file' },
+);
 
 /** Emits with any payload at all, bypassing the typed API, and returns the ack. */
 function rawEmit(client: TestClient, event: string, ...args: unknown[]): Promise<unknown> {

@@ -12,7 +12,7 @@ import {
   startTestServer,
   TEST_JWT_SECRET,
   type TestServer,
-} from '../../../test/helpers/server';
+} from '@synapse-calling/test-utils/server';
 
 const claims = { tenant: 'acme', role: 'agent' };
 const secretKey = new TextEncoder().encode(TEST_JWT_SECRET);

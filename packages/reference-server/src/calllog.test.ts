@@ -6,23 +6,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CallListResponse } from '@synapse-calling/protocol';
-import { waitFor } from '../../../test/helpers/ports';
 import {
+  agent,
+  waitFor,
   emitAck,
   ringCall as startCall,
   startTestServer,
   waitForEvent,
   type TestServer,
   type TestServerOptions,
-} from '../../../test/helpers/server';
+} from '@synapse-calling/test-utils/server';
 import type { CallEvent } from './options';
 
-const agent = (sub: string, tenant = 'acme') => ({
-  sub,
-  tenant,
-  role: 'agent' as const,
-  name: `Agent ${sub}`,
-});
+/** Agents named `Agent <id>`, so the log's names are known. */
+const namedAgent = (sub: string, tenant = 'acme') => agent(sub, tenant, `Agent ${sub}`);
 const cleanup: Array<() => Promise<void> | void> = [];
 
 afterEach(async () => {
@@ -36,7 +33,7 @@ async function start(options: TestServerOptions = {}): Promise<TestServer> {
 }
 
 async function listCalls(server: TestServer, sub: string, query = '', tenant = 'acme') {
-  const token = await server.mintToken(agent(sub, tenant));
+  const token = await server.mintToken(namedAgent(sub, tenant));
   const res = await fetch(`${server.url}/api/calls${query}`, {
     headers: { authorization: `Bearer ${token}` },
   });
@@ -47,9 +44,9 @@ async function listCalls(server: TestServer, sub: string, query = '', tenant = '
 describe('call log', () => {
   it('lists the user’s own calls newest first, in progress included, cursor-paged', async () => {
     const server = await start();
-    const alice = await server.connect(agent('alice'));
-    const bob = await server.connect(agent('bob'));
-    const carol = await server.connect(agent('carol'));
+    const alice = await server.connect(namedAgent('alice'));
+    const bob = await server.connect(namedAgent('bob'));
+    const carol = await server.connect(namedAgent('carol'));
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) {
       const call = await startCall(alice, bob, 'bob');
@@ -86,8 +83,8 @@ describe('call log', () => {
   it('records answer time, duration, end reason and who ended it; hands each transition to onCallEvent', async () => {
     const events: CallEvent[] = [];
     const server = await start({ onCallEvent: (e) => void events.push(e) });
-    const alice = await server.connect(agent('alice'));
-    const bob = await server.connect(agent('bob'));
+    const alice = await server.connect(namedAgent('alice'));
+    const bob = await server.connect(namedAgent('bob'));
     const call = await startCall(alice, bob, 'bob');
     await emitAck(bob, 'accept-call', { callId: call.id });
     await emitAck(bob, 'end-call', { callId: call.id });
@@ -134,8 +131,8 @@ describe('call log', () => {
     const server = await start({
       webhook: { url: `http://127.0.0.1:${port}/hook`, secret, retryBaseMs: 50 },
     });
-    const alice = await server.connect(agent('alice'));
-    const bob = await server.connect(agent('bob'));
+    const alice = await server.connect(namedAgent('alice'));
+    const bob = await server.connect(namedAgent('bob'));
     const call = await startCall(alice, bob, 'bob');
     await emitAck(alice, 'end-call', { callId: call.id });
     await waitFor(() => received.length >= 2, { what: 'two webhook deliveries' });
@@ -157,10 +154,10 @@ describe('restart', () => {
     const options = { dataDir: dir, reconnectGraceMs: 2_000, presenceGraceMs: 2_000 };
 
     const before = await start(options);
-    const alice = await before.connect(agent('alice'));
-    const bob = await before.connect(agent('bob'));
-    const carol = await before.connect(agent('carol'));
-    const dave = await before.connect(agent('dave'));
+    const alice = await before.connect(namedAgent('alice'));
+    const bob = await before.connect(namedAgent('bob'));
+    const carol = await before.connect(namedAgent('carol'));
+    const dave = await before.connect(namedAgent('dave'));
     const active = await startCall(alice, bob, 'bob');
     await emitAck(bob, 'accept-call', { callId: active.id });
     const ringing = await startCall(carol, dave, 'dave');
@@ -171,7 +168,7 @@ describe('restart', () => {
       state: 'ended',
       endReason: 'failed',
     });
-    const alice2 = await after.connect(agent('alice'));
+    const alice2 = await after.connect(namedAgent('alice'));
     const sync = await emitAck(alice2, 'sync', {});
     expect(sync).toMatchObject({
       ok: true,
@@ -188,11 +185,11 @@ describe('restart', () => {
     const dir = mkdtempSync(join(tmpdir(), 'synapse-lastseen-'));
     cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
     const first = await start({ dataDir: dir, presenceGraceMs: 200 });
-    const watcher = await first.connect(agent('watcher'));
-    await first.connect(agent('bob'));
+    const watcher = await first.connect(namedAgent('watcher'));
+    await first.connect(namedAgent('bob'));
     await first.close();
     const second = await start({ dataDir: dir });
-    const watcher2 = await second.connect(agent('watcher'));
+    const watcher2 = await second.connect(namedAgent('watcher'));
     const ack = await emitAck(watcher2, 'subscribe-presence', { userIds: ['bob'] });
     expect(ack).toMatchObject({
       ok: true,

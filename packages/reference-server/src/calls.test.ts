@@ -1,29 +1,18 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CallInfo } from '@synapse-calling/protocol';
 import {
+  agent,
+  customer,
   emitAck,
   recordEvents,
-  startTestServer,
   waitForEvent,
   type TestClient,
-  type TestServer,
-} from '../../../test/helpers/server';
+  useTestServer,
+} from '@synapse-calling/test-utils/server';
 
-let server: TestServer;
-const agent = (sub: string, tenant = 'acme') => ({
-  sub,
-  tenant,
-  role: 'agent' as const,
-  name: sub.toUpperCase(),
-});
-const customer = (sub: string, tenant = 'acme') => ({ sub, tenant, role: 'customer' as const });
-
-beforeEach(async () => {
-  server = await startTestServer({ ringTimeoutMs: 20_000 });
-});
-afterEach(async () => {
-  await server.close();
-});
+const server = useTestServer({ ringTimeoutMs: 20_000 });
+/** Agents named by their id in capitals, so names in events are known. */
+const namedAgent = (sub: string, tenant = 'acme') => agent(sub, tenant, sub.toUpperCase());
 
 async function ring(caller: TestClient, callee: TestClient, to: string): Promise<CallInfo> {
   const incoming = waitForEvent(callee, 'incoming-call');
@@ -36,8 +25,8 @@ async function ring(caller: TestClient, callee: TestClient, to: string): Promise
 
 describe('call flows', () => {
   it('rings, is accepted and hung up: completed', async () => {
-    const alice = await server.connect(agent('alice'));
-    const bob = await server.connect(agent('bob'));
+    const alice = await server.connect(namedAgent('alice'));
+    const bob = await server.connect(namedAgent('bob'));
     const call = await ring(alice, bob, 'bob');
     expect(call).toMatchObject({
       state: 'ringing',
@@ -67,7 +56,7 @@ describe('call flows', () => {
   });
 
   it('rejected by the callee: caller gets call-rejected', async () => {
-    const alice = await server.connect(agent('alice'));
+    const alice = await server.connect(namedAgent('alice'));
     const bob = await server.connect(customer('bob'));
     const call = await ring(alice, bob, 'bob');
     const rejected = waitForEvent(alice, 'call-rejected');
@@ -79,8 +68,8 @@ describe('call flows', () => {
   });
 
   it('cancelled by the caller while ringing', async () => {
-    const alice = await server.connect(agent('alice'));
-    const bob = await server.connect(agent('bob'));
+    const alice = await server.connect(namedAgent('alice'));
+    const bob = await server.connect(namedAgent('bob'));
     const call = await ring(alice, bob, 'bob');
     const ended = waitForEvent(bob, 'call-ended');
     const ack = await emitAck(alice, 'end-call', { callId: call.id });
@@ -94,11 +83,10 @@ describe('call flows', () => {
 
   it('unanswered: missed after the ring timeout, on every connection of both parties', async () => {
     // A server of its own with a short ring, so the other tests never race the ring timeout.
-    await server.close();
-    server = await startTestServer({ ringTimeoutMs: 500 });
-    const alice = await server.connect(agent('alice'));
-    const bob1 = await server.connect(agent('bob'));
-    const bob2 = await server.connect(agent('bob'));
+    await server.restart({ ringTimeoutMs: 500 });
+    const alice = await server.connect(namedAgent('alice'));
+    const bob1 = await server.connect(namedAgent('bob'));
+    const bob2 = await server.connect(namedAgent('bob'));
     const call = await ring(alice, bob1, 'bob');
     const ended = await Promise.all([
       waitForEvent(alice, 'call-ended'),
@@ -110,8 +98,8 @@ describe('call flows', () => {
   });
 
   it('rings every tab of the callee; the first accept wins, the others hear answered-elsewhere', async () => {
-    const alice = await server.connect(agent('alice'));
-    const tabs = [await server.connect(agent('bob')), await server.connect(agent('bob'))];
+    const alice = await server.connect(namedAgent('alice'));
+    const tabs = [await server.connect(namedAgent('bob')), await server.connect(namedAgent('bob'))];
     const incoming = tabs.map((t) => waitForEvent(t, 'incoming-call'));
     const ack = await emitAck(alice, 'initiate-call', { to: 'bob' });
     if (!ack.ok) throw new Error(ack.error.code);
@@ -135,9 +123,9 @@ describe('call flows', () => {
   });
 
   it('callee declining with end-call while ringing: rejected, and every tab learns it', async () => {
-    const alice = await server.connect(agent('alice'));
-    const bob1 = await server.connect(agent('bob'));
-    const bob2 = await server.connect(agent('bob'));
+    const alice = await server.connect(namedAgent('alice'));
+    const bob1 = await server.connect(namedAgent('bob'));
+    const bob2 = await server.connect(namedAgent('bob'));
     const call = await ring(alice, bob1, 'bob');
     const rejected = waitForEvent(alice, 'call-rejected');
     const endedOnOtherTab = waitForEvent(bob2, 'call-ended');
@@ -150,8 +138,8 @@ describe('call flows', () => {
   });
 
   it('a cancel reaches every ringing tab of the callee as call-ended (cancelled) only', async () => {
-    const alice = await server.connect(agent('alice'));
-    const tabs = [await server.connect(agent('bob')), await server.connect(agent('bob'))];
+    const alice = await server.connect(namedAgent('alice'));
+    const tabs = [await server.connect(namedAgent('bob')), await server.connect(namedAgent('bob'))];
     const incoming = tabs.map((t) => waitForEvent(t, 'incoming-call'));
     const ack = await emitAck(alice, 'initiate-call', { to: 'bob' });
     if (!ack.ok) throw new Error(ack.error.code);
@@ -189,22 +177,22 @@ describe('call flows', () => {
   });
 
   it('busy: calling someone already in a call is refused and logged as busy', async () => {
-    const alice = await server.connect(agent('alice'));
-    const bob = await server.connect(agent('bob'));
-    const carol = await server.connect(agent('carol'));
+    const alice = await server.connect(namedAgent('alice'));
+    const bob = await server.connect(namedAgent('bob'));
+    const carol = await server.connect(namedAgent('carol'));
     const call = await ring(alice, bob, 'bob');
     await emitAck(bob, 'accept-call', { callId: call.id });
     const ack = await emitAck(carol, 'initiate-call', { to: 'bob' });
     expect(ack).toMatchObject({ ok: false, error: { code: 'busy' } });
     // Ringing calls count too: bob cannot be rung twice at once.
-    const dave = await server.connect(agent('dave'));
-    const erin = await server.connect(agent('erin'));
+    const dave = await server.connect(namedAgent('dave'));
+    const erin = await server.connect(namedAgent('erin'));
     await ring(dave, erin, 'erin');
     expect(await emitAck(carol, 'initiate-call', { to: 'erin' })).toMatchObject({
       ok: false,
       error: { code: 'busy' },
     });
-    const token = await server.mintToken(agent('carol'));
+    const token = await server.mintToken(namedAgent('carol'));
     const res = await fetch(`${server.url}/api/calls`, {
       headers: { authorization: `Bearer ${token}` },
     });
@@ -213,8 +201,8 @@ describe('call flows', () => {
   });
 
   it('glare: two people calling each other at once end up in one active call', async () => {
-    const alice = await server.connect(agent('alice'));
-    const bob = await server.connect(agent('bob'));
+    const alice = await server.connect(namedAgent('alice'));
+    const bob = await server.connect(namedAgent('bob'));
     const first = await ring(alice, bob, 'bob');
     const accepted = waitForEvent(alice, 'call-accepted');
     const ack = await emitAck(bob, 'initiate-call', { to: 'alice' });
@@ -226,8 +214,8 @@ describe('call flows', () => {
   });
 
   it('duplicate and late messages are harmless no-ops with an error ack', async () => {
-    const alice = await server.connect(agent('alice'));
-    const bob = await server.connect(agent('bob'));
+    const alice = await server.connect(namedAgent('alice'));
+    const bob = await server.connect(namedAgent('bob'));
     const call = await ring(alice, bob, 'bob');
     // A second initiate to the same callee while ringing is the same call.
     const again = await emitAck(alice, 'initiate-call', { to: 'bob' });
@@ -257,7 +245,7 @@ describe('call flows', () => {
       error: { code: 'not-found' },
     });
     // Someone who is not a party learns nothing about the call.
-    const carol = await server.connect(agent('carol'));
+    const carol = await server.connect(namedAgent('carol'));
     expect(await emitAck(carol, 'end-call', { callId: call.id })).toMatchObject({
       ok: false,
       error: { code: 'not-found' },
@@ -265,7 +253,7 @@ describe('call flows', () => {
   });
 
   it('refuses calling yourself, offline users and (for customers) other customers', async () => {
-    const alice = await server.connect(agent('alice'));
+    const alice = await server.connect(namedAgent('alice'));
     const cust = await server.connect(customer('cust'));
     await server.connect(customer('other'));
     expect(await emitAck(alice, 'initiate-call', { to: 'alice' })).toMatchObject({
@@ -285,15 +273,15 @@ describe('call flows', () => {
   });
 
   it('never reaches users of another tenant', async () => {
-    const alice = await server.connect(agent('alice', 'acme'));
-    const bobElsewhere = await server.connect(agent('bob', 'globex'));
+    const alice = await server.connect(namedAgent('alice', 'acme'));
+    const bobElsewhere = await server.connect(namedAgent('bob', 'globex'));
     const events = recordEvents(bobElsewhere, ['incoming-call']);
     expect(await emitAck(alice, 'initiate-call', { to: 'bob' })).toMatchObject({
       ok: false,
       error: { code: 'offline' },
     });
     // A same-tenant round trip proves bob's socket was alive to receive anything leaked.
-    const carol = await server.connect(agent('carol', 'globex'));
+    const carol = await server.connect(namedAgent('carol', 'globex'));
     await ring(carol, bobElsewhere, 'bob');
     expect(events).toHaveLength(1);
   });

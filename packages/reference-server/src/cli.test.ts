@@ -9,7 +9,7 @@ import {
   emitAck,
   mintTestToken,
   TEST_JWT_SECRET,
-} from '../../../test/helpers/server';
+} from '@synapse-calling/test-utils/server';
 import { ConfigError, configFromEnv } from './env-config';
 
 const base = { SYNAPSE_JWT_SECRET: TEST_JWT_SECRET };

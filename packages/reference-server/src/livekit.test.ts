@@ -3,17 +3,18 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { decodeJwt } from 'jose';
 import { AccessToken, RoomServiceClient } from 'livekit-server-sdk';
 import type { CallInfo, LiveKitMedia } from '@synapse-calling/protocol';
-import { startLiveKit, type LiveKitServer } from '../../../test/helpers/livekit';
-import { freePort, waitFor } from '../../../test/helpers/ports';
 import {
+  agent,
+  startLiveKit,
+  type LiveKitServer,
+  freePort,
+  waitFor,
   emitAck,
   startTestServer,
   waitForEvent,
   type TestClient,
   type TestServer,
-} from '../../../test/helpers/server';
-
-const agent = (sub: string, tenant = 'acme') => ({ sub, tenant, role: 'agent' as const });
+} from '@synapse-calling/test-utils/server';
 
 let lk: LiveKitServer;
 let server: TestServer;

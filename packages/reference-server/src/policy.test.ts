@@ -1,26 +1,14 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { freePort } from '../../../test/helpers/ports';
+import { describe, expect, it } from 'vitest';
 import {
+  agent,
+  freePort,
   emitAck,
-  startTestServer,
   waitForEvent,
-  type TestServer,
-  type TestServerOptions,
-} from '../../../test/helpers/server';
+  useTestServers,
+} from '@synapse-calling/test-utils/server';
 import type { PolicyParty } from './options';
 
-const agent = (sub: string) => ({ sub, tenant: 'acme', role: 'agent' as const });
-const servers: TestServer[] = [];
-
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
-
-async function start(options: TestServerOptions): Promise<TestServer> {
-  const server = await startTestServer(options);
-  servers.push(server);
-  return server;
-}
+const start = useTestServers();
 
 describe('policy hook', () => {
   it('asks canCall with both parties and refuses with forbidden when it says no', async () => {

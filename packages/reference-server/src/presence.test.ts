@@ -1,23 +1,15 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Presence } from '@synapse-calling/protocol';
 import {
+  agent,
   emitAck,
   recordEvents,
-  startTestServer,
   waitForEvent,
   type TestClient,
-  type TestServer,
-} from '../../../test/helpers/server';
+  useTestServer,
+} from '@synapse-calling/test-utils/server';
 
-let server: TestServer;
-const agent = (sub: string, tenant = 'acme') => ({ sub, tenant, role: 'agent' as const });
-
-beforeEach(async () => {
-  server = await startTestServer({ presenceGraceMs: 1_000, reconnectGraceMs: 1_000 });
-});
-afterEach(async () => {
-  await server.close();
-});
+const server = useTestServer({ presenceGraceMs: 1_000, reconnectGraceMs: 1_000 });
 
 async function subscribe(client: TestClient, userIds: string[]): Promise<Presence[]> {
   const ack = await emitAck(client, 'subscribe-presence', { userIds });

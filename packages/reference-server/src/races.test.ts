@@ -2,8 +2,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CallInfo } from '@synapse-calling/protocol';
-import { waitFor } from '../../../test/helpers/ports';
 import {
+  agent,
+  waitFor,
   emitAck,
   recordEvents,
   ringCall as ring,
@@ -11,12 +12,11 @@ import {
   waitForEvent,
   type TestServer,
   type TestServerOptions,
-} from '../../../test/helpers/server';
+} from '@synapse-calling/test-utils/server';
 import type { CallEvent } from './options';
 import { openDatabase } from './stores/sqlite';
 import { SqliteCallLog } from './stores/sqlite-call-log';
 
-const agent = (sub: string) => ({ sub, tenant: 'acme', role: 'agent' as const });
 const cleanup: Array<() => Promise<void> | void> = [];
 
 afterEach(async () => {

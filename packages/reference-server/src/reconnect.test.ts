@@ -1,28 +1,20 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CallInfo, MediaSignal } from '@synapse-calling/protocol';
 import {
+  agent,
   emitAck,
   recordEvents,
-  startTestServer,
   waitForEvent,
   type TestClient,
-  type TestServer,
-} from '../../../test/helpers/server';
+  useTestServer,
+} from '@synapse-calling/test-utils/server';
 
-let server: TestServer;
-const agent = (sub: string) => ({ sub, tenant: 'acme', role: 'agent' as const });
+const server = useTestServer({
+  ringTimeoutMs: 5_000,
+  reconnectGraceMs: 1_500,
+  presenceGraceMs: 1_500,
+});
 const offer: MediaSignal = { type: 'description', description: { type: 'offer', sdp: 'v=0' } };
-
-beforeEach(async () => {
-  server = await startTestServer({
-    ringTimeoutMs: 5_000,
-    reconnectGraceMs: 1_500,
-    presenceGraceMs: 1_500,
-  });
-});
-afterEach(async () => {
-  await server.close();
-});
 
 async function activeCall(alice: TestClient, bob: TestClient): Promise<CallInfo> {
   const incoming = waitForEvent(bob, 'incoming-call');

@@ -1,14 +1,17 @@
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import type { Presence } from '@synapse-calling/protocol';
-import { waitFor } from '../../../test/helpers/ports';
-import { connectRegistered, startRedis, type TestRedis } from '../../../test/helpers/redis';
 import {
+  agent,
+  waitFor,
+  connectRegistered,
+  startRedis,
+  type TestRedis,
   emitAck,
   startTestServer,
   waitForEvent,
   type TestServer,
   type TestServerOptions,
-} from '../../../test/helpers/server';
+} from '@synapse-calling/test-utils/server';
 
 let redis: TestRedis;
 const nodes: TestServer[] = [];
@@ -39,8 +42,6 @@ async function startNode(options: TestServerOptions = {}): Promise<TestServer> {
 beforeEach(() => {
   run++;
 });
-
-const agent = (sub: string) => ({ sub, tenant: 'acme', role: 'agent' as const });
 
 /**
  * A crash as the other nodes see it: the node stops talking to Redis (no heartbeat, no

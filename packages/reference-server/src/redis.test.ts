@@ -1,8 +1,11 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { CallInfo, Presence } from '@synapse-calling/protocol';
-import { waitFor } from '../../../test/helpers/ports';
-import { connectRegistered, startRedis, type TestRedis } from '../../../test/helpers/redis';
 import {
+  agent,
+  waitFor,
+  connectRegistered,
+  startRedis,
+  type TestRedis,
   emitAck,
   recordEvents,
   startTestServer,
@@ -10,7 +13,7 @@ import {
   type TestClient,
   type TestServer,
   type TestServerOptions,
-} from '../../../test/helpers/server';
+} from '@synapse-calling/test-utils/server';
 
 let redis: TestRedis;
 let nodes: TestServer[] = [];
@@ -18,8 +21,6 @@ let a: TestServer;
 let b: TestServer;
 let run = 0;
 let prefix = '';
-
-const agent = (sub: string, tenant = 'acme') => ({ sub, tenant, role: 'agent' as const });
 
 /** Another node of the same cluster (same Redis, same key prefix), on its own port. */
 async function startNode(options: TestServerOptions = {}): Promise<TestServer> {

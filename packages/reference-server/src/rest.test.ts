@@ -1,23 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitFor } from '../../../test/helpers/ports';
+import { describe, expect, it } from 'vitest';
 import {
+  agent,
+  waitFor,
   emitAck,
   mintTestToken,
   startTestServer,
   waitForEvent,
-  type TestServer,
-} from '../../../test/helpers/server';
+  useTestServer,
+} from '@synapse-calling/test-utils/server';
 
-const agent = (sub: string, tenant = 'acme') => ({ sub, tenant, role: 'agent' as const });
 const ALLOWED = 'https://crm.example.com';
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer({ allowedOrigins: [ALLOWED] });
-});
-afterAll(async () => {
-  await server.close();
-});
+const server = useTestServer({ allowedOrigins: [ALLOWED] }, { per: 'file' });
 
 const bearer = async (sub = 'alice', tenant = 'acme') => ({
   authorization: `Bearer ${await server.mintToken(agent(sub, tenant))}`,

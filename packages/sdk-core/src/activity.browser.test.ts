@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import type { ClientOptions, SynapseClient } from './index';
 import type { PresenceStatus } from '@synapse-calling/protocol';
-import { pageClient, uid } from '../../../test/helpers/sdk-browser';
-import { waitUntil } from '../../../test/helpers/sdk-events';
+import { pageClient, uid } from '@synapse-calling/test-utils/sdk/sdk-browser';
+import { waitUntil } from '@synapse-calling/test-utils/sdk/sdk-events';
 
 const url = inject('serverUrl');
 const secret = inject('jwtSecret');

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SynapseError, type Call, type ClientCallState, type SynapseClient } from './index';
-import { startFixture, type Fixture } from '../../../test/helpers/sdk-fixtures';
-import { waitForEvent } from '../../../test/helpers/sdk-events';
+import { startFixture, type Fixture } from '@synapse-calling/test-utils/sdk/sdk-fixtures';
+import { waitForEvent } from '@synapse-calling/test-utils/sdk/sdk-events';
 
 // Node has no WebRTC, so these calls are signalling-only (`media` defaults to false here); the
 // browser tests cover audio.

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Presence, ProtocolMessage, SynapseClient } from './index';
-import { startFixture, type Fixture } from '../../../test/helpers/sdk-fixtures';
-import { waitForEvent, waitUntil } from '../../../test/helpers/sdk-events';
+import { startFixture, type Fixture } from '@synapse-calling/test-utils/sdk/sdk-fixtures';
+import { waitForEvent, waitUntil } from '@synapse-calling/test-utils/sdk/sdk-events';
 
 let fx: Fixture;
 beforeEach(async () => {

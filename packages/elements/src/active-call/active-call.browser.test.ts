@@ -4,18 +4,16 @@ import { html } from 'lit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { userEvent } from 'vitest/browser';
 import '../index';
-import { a11y } from '../testing/a11y';
-import { FakeActiveClient } from '../testing/fake-client';
-import { nextEvent } from '../testing/events';
-import { connectUser, disconnectAll, freshTenant, until, type TestUser } from '../testing/server';
+import {
+  freshUsers,
+  a11y,
+  FakeActiveClient,
+  nextEvent,
+  connectUser,
+  disconnectAll,
+  until,
+} from '@synapse-calling/test-utils/elements';
 import type { SynapseActiveCall } from './active-call';
-
-function users() {
-  const tenant = freshTenant();
-  const agent: TestUser = { id: 'agent-1', name: 'Ada Agent', role: 'agent', tenant };
-  const customer: TestUser = { id: 'cust-1', name: 'Carl Customer', role: 'customer', tenant };
-  return { agent, customer };
-}
 
 function part(el: SynapseActiveCall, name: string): HTMLElement {
   return el.shadowRoot?.querySelector(`[part=${name}]`) as HTMLElement;
@@ -29,7 +27,7 @@ interface Talk {
 
 /** Ada calls Carl from a panel showing Ada's side; Carl answers. */
 async function talk(lang = 'en', extra = ''): Promise<Talk> {
-  const { agent, customer } = users();
+  const { agent, customer } = freshUsers();
   const caller = await connectUser(agent);
   const callee = await connectUser(customer);
   const wrapper = await fixture<HTMLDivElement>(

@@ -4,18 +4,16 @@ import { html } from 'lit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { userEvent } from 'vitest/browser';
 import '../index';
-import { a11y } from '../testing/a11y';
-import { nextEvent } from '../testing/events';
-import { connectUser, disconnectAll, freshTenant, until, type TestUser } from '../testing/server';
+import {
+  freshUsers,
+  a11y,
+  nextEvent,
+  connectUser,
+  disconnectAll,
+  until,
+  type TestUser,
+} from '@synapse-calling/test-utils/elements';
 import type { SynapseCallButton } from './call-button';
-
-function users() {
-  const tenant = freshTenant();
-  const agent: TestUser = { id: 'agent-1', name: 'Ada Agent', role: 'agent', tenant };
-  const customer: TestUser = { id: 'cust-1', name: 'Carl Customer', role: 'customer', tenant };
-  const other: TestUser = { id: 'agent-2', name: 'Otto Other', role: 'agent', tenant };
-  return { agent, customer, other };
-}
 
 function inner(el: SynapseCallButton): HTMLButtonElement {
   return el.shadowRoot?.querySelector('button') as HTMLButtonElement;
@@ -53,7 +51,7 @@ afterEach(async () => {
 describe('<synapse-call-button>', () => {
   describe('properties', () => {
     it('follows the callee’s real presence: disabled with an explanation while offline', async () => {
-      const { agent, customer } = users();
+      const { agent, customer } = freshUsers();
       const caller = await connectUser(agent);
       const el = await button(caller, customer.id);
       await until(() => el.state === 'offline', { what: 'offline state' });
@@ -81,7 +79,7 @@ describe('<synapse-call-button>', () => {
     }, 60_000);
 
     it('shows busy while the callee is in another call', async () => {
-      const { agent, customer, other } = users();
+      const { agent, customer, other } = freshUsers();
       const caller = await connectUser(agent);
       const callee = await connectUser(customer);
       const third = await connectUser(other);
@@ -99,7 +97,7 @@ describe('<synapse-call-button>', () => {
     });
 
     it('lets go of a call when re-pointed at another person (a reused list row)', async () => {
-      const { agent, customer, other } = users();
+      const { agent, customer, other } = freshUsers();
       const me = await connectUser(customer);
       const ringer = await connectUser(agent);
       await connectUser(other);
@@ -116,7 +114,7 @@ describe('<synapse-call-button>', () => {
     });
 
     it('renders in German when lang="de"', async () => {
-      const { agent, customer } = users();
+      const { agent, customer } = freshUsers();
       const caller = await connectUser(agent);
       await connectUser(customer);
       const el = await fixture<SynapseCallButton>(
@@ -134,7 +132,7 @@ describe('<synapse-call-button>', () => {
     });
 
     it('is themed through --synapse-color-accent and ::part(button)', async () => {
-      const { agent, customer } = users();
+      const { agent, customer } = freshUsers();
       const caller = await connectUser(agent);
       await connectUser(customer);
       const wrapper = await fixture<HTMLDivElement>(
@@ -165,7 +163,7 @@ describe('<synapse-call-button>', () => {
 
   describe('events', () => {
     it('calls on click, shows ringing, and a second click cancels', async () => {
-      const { agent, customer } = users();
+      const { agent, customer } = freshUsers();
       const caller = await connectUser(agent);
       const callee = await connectUser(customer);
       const el = await button(caller, customer.id);
@@ -200,7 +198,7 @@ describe('<synapse-call-button>', () => {
     });
 
     it('tells the caller the call was declined, next to the button, and says it aloud', async () => {
-      const { agent, customer } = users();
+      const { agent, customer } = freshUsers();
       const caller = await connectUser(agent);
       const callee = await connectUser(customer);
       const el = await button(caller, customer.id);
@@ -218,7 +216,7 @@ describe('<synapse-call-button>', () => {
     });
 
     it('cancels when clicked again before the server has acknowledged the call', async () => {
-      const { agent, customer } = users();
+      const { agent, customer } = freshUsers();
       const caller = await connectUser(agent);
       await connectUser(customer);
       const el = await button(caller, customer.id);
@@ -235,7 +233,7 @@ describe('<synapse-call-button>', () => {
     });
 
     it('lets the host veto the call with preventDefault on synapse-call-start', async () => {
-      const { agent, customer } = users();
+      const { agent, customer } = freshUsers();
       const caller = await connectUser(agent);
       const callee = await connectUser(customer);
       const el = await button(caller, customer.id);
@@ -259,7 +257,7 @@ describe('<synapse-call-button>', () => {
     });
 
     it('is used from the keyboard, shows in-call after the callee answers, and hangs up', async () => {
-      const { agent, customer } = users();
+      const { agent, customer } = freshUsers();
       const caller = await connectUser(agent);
       const callee = await connectUser(customer);
       const el = await button(caller, customer.id);
@@ -293,7 +291,7 @@ describe('<synapse-call-button>', () => {
     });
 
     it('draws its icon in the button’s text colour and hides the dot while calling or talking', async () => {
-      const { agent, customer } = users();
+      const { agent, customer } = freshUsers();
       const caller = await connectUser(agent);
       const callee = await connectUser(customer);
       const el = await button(caller, customer.id);
@@ -331,7 +329,7 @@ describe('<synapse-call-button>', () => {
     });
 
     it('reports a refused call as synapse-call-error and returns to idle', async () => {
-      const { customer } = users();
+      const { customer } = freshUsers();
       const second: TestUser = { ...customer, id: 'cust-2', name: 'Cleo Customer' };
       // The default policy lets customers call agents only.
       const caller = await connectUser(customer);
@@ -357,7 +355,7 @@ describe('<synapse-call-button>', () => {
 
   describe('accessibility', () => {
     it('passes axe when callable and when disabled, and names the button', async () => {
-      const { agent, customer } = users();
+      const { agent, customer } = freshUsers();
       const caller = await connectUser(agent);
       const el = await button(caller, customer.id);
       await until(() => el.state === 'offline', { what: 'offline' });

@@ -4,18 +4,17 @@ import { html } from 'lit';
 import { afterEach, describe, expect, it } from 'vitest';
 import '../index';
 import type { SynapseCallButton } from '../call-button/call-button';
-import { a11y } from '../testing/a11y';
-import { FakeStaticClient } from '../testing/fake-client';
-import { nextEvent } from '../testing/events';
-import { connectUser, disconnectAll, freshTenant, until, type TestUser } from '../testing/server';
+import {
+  freshUsers,
+  a11y,
+  FakeStaticClient,
+  nextEvent,
+  connectUser,
+  disconnectAll,
+  until,
+  type TestUser,
+} from '@synapse-calling/test-utils/elements';
 import type { SynapseCallHistory } from './call-history';
-
-function users() {
-  const tenant = freshTenant();
-  const agent: TestUser = { id: 'agent-1', name: 'Ada Agent', role: 'agent', tenant };
-  const customer: TestUser = { id: 'cust-1', name: 'Carl Customer', role: 'customer', tenant };
-  return { agent, customer };
-}
 
 function parts(el: SynapseCallHistory, name: string): HTMLElement[] {
   return [...(el.shadowRoot?.querySelectorAll<HTMLElement>(`[part=${name}]`) ?? [])];
@@ -31,7 +30,7 @@ async function history(): Promise<{
   callee: SynapseClient;
   customer: TestUser;
 }> {
-  const { agent, customer } = users();
+  const { agent, customer } = freshUsers();
   const caller = await connectUser(agent);
   const callee = await connectUser(customer);
   const answered = await caller.call(customer.id);

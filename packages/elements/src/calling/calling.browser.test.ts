@@ -6,25 +6,17 @@ import { getDefaultClient, setDefaultClient } from '../context';
 import '../index';
 import type { SynapseIncomingCall } from '../incoming-call/incoming-call';
 import type { SynapsePresence } from '../presence/presence';
-import { a11y } from '../testing/a11y';
-import { nextEvent } from '../testing/events';
 import {
+  freshUsers,
+  a11y,
+  nextEvent,
   connectUser,
   disconnectAll,
-  freshTenant,
   mintToken,
   serverUrl,
   until,
-  type TestUser,
-} from '../testing/server';
+} from '@synapse-calling/test-utils/elements';
 import type { SynapseCalling } from './calling';
-
-function users() {
-  const tenant = freshTenant();
-  const agent: TestUser = { id: 'agent-1', name: 'Ada Agent', role: 'agent', tenant };
-  const customer: TestUser = { id: 'cust-1', name: 'Carl Customer', role: 'customer', tenant };
-  return { agent, customer };
-}
 
 const urls: string[] = [];
 /** A same-origin URL answering `body`, standing in for the host app's token endpoint. */
@@ -44,7 +36,7 @@ afterEach(async () => {
 describe('<synapse-calling>', () => {
   describe('properties', () => {
     it('connects from server + token and provides the client to the elements inside', async () => {
-      const { agent, customer } = users();
+      const { agent, customer } = freshUsers();
       await connectUser(customer);
       const token = await mintToken(agent);
       const root = await fixture<SynapseCalling>(
@@ -61,7 +53,7 @@ describe('<synapse-calling>', () => {
     });
 
     it('fetches the token from token-url (plain text or JSON)', async () => {
-      const { agent, customer } = users();
+      const { agent, customer } = freshUsers();
       const text = await fixture<SynapseCalling>(
         html`<synapse-calling
           server=${serverUrl()}
@@ -84,7 +76,7 @@ describe('<synapse-calling>', () => {
     });
 
     it('fetches token-url with credentials and asks it again before the token expires', async () => {
-      const { agent } = users();
+      const { agent } = freshUsers();
       // A 6 s token: the SDK refreshes a third of the lifetime (at most a minute) ahead.
       const url = tokenEndpoint(await mintToken(agent, '6s'));
       const fetchSpy = vi.spyOn(window, 'fetch');
@@ -103,7 +95,7 @@ describe('<synapse-calling>', () => {
     });
 
     it('uses a client passed in the client property', async () => {
-      const { agent } = users();
+      const { agent } = freshUsers();
       const client = await connectUser(agent);
       const root = await fixture<SynapseCalling>(
         html`<synapse-calling .client=${client}>
@@ -118,7 +110,7 @@ describe('<synapse-calling>', () => {
     });
 
     it('registers the first provider as the page default for elements outside it', async () => {
-      const { agent, customer } = users();
+      const { agent, customer } = freshUsers();
       await connectUser(customer);
       const client = await connectUser(agent);
       expect(getDefaultClient()).toBeUndefined();
@@ -139,7 +131,7 @@ describe('<synapse-calling>', () => {
     });
 
     it('hosts the incoming-call UI unless no-call-ui is set', async () => {
-      const { agent, customer } = users();
+      const { agent, customer } = freshUsers();
       const callee = await connectUser(customer);
       const root = await fixture<SynapseCalling>(
         html`<synapse-calling .client=${callee}></synapse-calling>`,
@@ -162,7 +154,7 @@ describe('<synapse-calling>', () => {
     });
 
     it('passes tokens down and exports the built-in parts; the document lang applies', async () => {
-      const { agent, customer } = users();
+      const { agent, customer } = freshUsers();
       const callee = await connectUser(customer);
       const style = document.createElement('style');
       style.textContent = `synapse-calling.themed { --synapse-color-success: rgb(0, 80, 40); }
@@ -198,7 +190,7 @@ describe('<synapse-calling>', () => {
 
   describe('events', () => {
     it('fires synapse-connection-change, and synapse-call-error for a bad token', async () => {
-      const { agent } = users();
+      const { agent } = freshUsers();
       const token = await mintToken(agent);
       const wrapper = document.createElement('div');
       const root = document.createElement('synapse-calling');
@@ -224,7 +216,7 @@ describe('<synapse-calling>', () => {
 
   describe('accessibility', () => {
     it('passes axe with content', async () => {
-      const { agent, customer } = users();
+      const { agent, customer } = freshUsers();
       const client = await connectUser(agent);
       const root = await fixture<SynapseCalling>(
         html`<synapse-calling .client=${client}>

@@ -4,18 +4,16 @@ import { html } from 'lit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { userEvent } from 'vitest/browser';
 import '../index';
-import { a11y } from '../testing/a11y';
-import { FakeQueueClient } from '../testing/fake-client';
-import { nextEvent } from '../testing/events';
-import { connectUser, disconnectAll, freshTenant, until, type TestUser } from '../testing/server';
+import {
+  freshUsers,
+  a11y,
+  FakeQueueClient,
+  nextEvent,
+  connectUser,
+  disconnectAll,
+  until,
+} from '@synapse-calling/test-utils/elements';
 import type { SynapseIncomingCall } from './incoming-call';
-
-function users() {
-  const tenant = freshTenant();
-  const agent: TestUser = { id: 'agent-1', name: 'Ada Agent', role: 'agent', tenant };
-  const customer: TestUser = { id: 'cust-1', name: 'Carl Customer', role: 'customer', tenant };
-  return { agent, customer };
-}
 
 function part(el: SynapseIncomingCall, name: string): HTMLElement {
   return el.shadowRoot?.querySelector(`[part=${name}]`) as HTMLElement;
@@ -66,7 +64,7 @@ afterEach(async () => {
 describe('<synapse-incoming-call>', () => {
   describe('properties', () => {
     it('shows the caller with role, rings, announces, and moves focus to Accept', async () => {
-      const { agent, customer } = users();
+      const { agent, customer } = freshUsers();
       const { el } = await setup(await connectUser(customer));
       const caller = await connectUser(agent);
       expect(el.ringing).toBe(false);
@@ -84,7 +82,7 @@ describe('<synapse-incoming-call>', () => {
     });
 
     it('mutes the ringtone with the button and with M', async () => {
-      const { agent, customer } = users();
+      const { agent, customer } = freshUsers();
       const { el } = await setup(await connectUser(customer));
       const caller = await connectUser(agent);
       await ring(el, caller, customer.id);
@@ -126,7 +124,7 @@ describe('<synapse-incoming-call>', () => {
     });
 
     it('speaks German', async () => {
-      const { agent, customer } = users();
+      const { agent, customer } = freshUsers();
       const { el } = await setup(await connectUser(customer), 'de');
       await ring(el, await connectUser(agent), customer.id);
       expect(part(el, 'caller').textContent?.trim()).toBe('Ada Agent ruft an');
@@ -136,7 +134,7 @@ describe('<synapse-incoming-call>', () => {
     });
 
     it('is themed through --synapse-color-success and ::part(decline)', async () => {
-      const { agent, customer } = users();
+      const { agent, customer } = freshUsers();
       const callee = await connectUser(customer);
       const wrapper = await fixture<HTMLDivElement>(
         html`<div>
@@ -162,7 +160,7 @@ describe('<synapse-incoming-call>', () => {
 
   describe('events', () => {
     it('accepts with Enter, stops ringing, and gives focus back', async () => {
-      const { agent, customer } = users();
+      const { agent, customer } = freshUsers();
       const { el, before, callee } = await setup(await connectUser(customer));
       const caller = await connectUser(agent);
       const call = await ring(el, caller, customer.id);
@@ -185,7 +183,7 @@ describe('<synapse-incoming-call>', () => {
     });
 
     it('declines with Escape and stops ringing', async () => {
-      const { agent, customer } = users();
+      const { agent, customer } = freshUsers();
       const { el, before } = await setup(await connectUser(customer));
       const caller = await connectUser(agent);
       const call = await ring(el, caller, customer.id);
@@ -199,7 +197,7 @@ describe('<synapse-incoming-call>', () => {
     });
 
     it('stops ringing when the caller cancels', async () => {
-      const { agent, customer } = users();
+      const { agent, customer } = freshUsers();
       const { el } = await setup(await connectUser(customer));
       const call = await ring(el, await connectUser(agent), customer.id);
       const silent = nextEvent(el, 'synapse-ringtone-change', { filter: (e) => !e.detail.ringing });
@@ -216,7 +214,7 @@ describe('<synapse-incoming-call>', () => {
     });
 
     it('tells the other tab that the call was answered on another device', async () => {
-      const { agent, customer } = users();
+      const { agent, customer } = freshUsers();
       const first = await setup(await connectUser(customer));
       const second = await fixture<SynapseIncomingCall>(
         html`<synapse-incoming-call
@@ -247,7 +245,7 @@ describe('<synapse-incoming-call>', () => {
 
   describe('accessibility', () => {
     it('passes axe while a call rings and uses a native dialog and buttons', async () => {
-      const { agent, customer } = users();
+      const { agent, customer } = freshUsers();
       const { el } = await setup(await connectUser(customer));
       await a11y(el).to.be.accessible();
       await ring(el, await connectUser(agent), customer.id);

@@ -2,17 +2,15 @@ import { fixture, fixtureCleanup } from '@open-wc/testing-helpers';
 import { html } from 'lit';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import '../index';
-import { a11y } from '../testing/a11y';
-import { FakeStaticClient } from '../testing/fake-client';
-import { connectUser, disconnectAll, freshTenant, until, type TestUser } from '../testing/server';
+import {
+  freshUsers,
+  a11y,
+  FakeStaticClient,
+  connectUser,
+  disconnectAll,
+  until,
+} from '@synapse-calling/test-utils/elements';
 import type { SynapsePresence } from './presence';
-
-function users() {
-  const tenant = freshTenant();
-  const agent: TestUser = { id: 'agent-1', name: 'Ada Agent', role: 'agent', tenant };
-  const customer: TestUser = { id: 'cust-1', name: 'Carl Customer', role: 'customer', tenant };
-  return { agent, customer };
-}
 
 function text(el: SynapsePresence, part: string): string {
   return el.shadowRoot?.querySelector(`[part=${part}]`)?.textContent?.trim() ?? '';
@@ -27,7 +25,7 @@ afterEach(async () => {
 describe('<synapse-presence>', () => {
   describe('properties', () => {
     it('shows the watched user going online and offline with "last seen"', async () => {
-      const { agent, customer } = users();
+      const { agent, customer } = freshUsers();
       const viewer = await connectUser(agent);
       const el = await fixture<SynapsePresence>(
         html`<synapse-presence user-id=${customer.id} .client=${viewer}></synapse-presence>`,
@@ -59,7 +57,7 @@ describe('<synapse-presence>', () => {
     }, 60_000);
 
     it('re-watches when user-id changes and reflects compact', async () => {
-      const { agent, customer } = users();
+      const { agent, customer } = freshUsers();
       const viewer = await connectUser(agent);
       await connectUser(customer);
       const el = await fixture<SynapsePresence>(
@@ -73,7 +71,7 @@ describe('<synapse-presence>', () => {
     });
 
     it('speaks German when an ancestor has lang="de", and follows a lang change', async () => {
-      const { agent, customer } = users();
+      const { agent, customer } = freshUsers();
       const viewer = await connectUser(agent);
       const callee = await connectUser(customer);
       await callee.presence.setStatus('dnd');
@@ -127,7 +125,7 @@ describe('<synapse-presence>', () => {
     });
 
     it('is themed through custom properties and parts', async () => {
-      const { agent, customer } = users();
+      const { agent, customer } = freshUsers();
       const viewer = await connectUser(agent);
       await connectUser(customer);
       const wrapper = await fixture<HTMLDivElement>(
@@ -159,7 +157,7 @@ describe('<synapse-presence>', () => {
 
   describe('accessibility', () => {
     it('passes axe online and offline', async () => {
-      const { agent, customer } = users();
+      const { agent, customer } = freshUsers();
       const viewer = await connectUser(agent);
       const el = await fixture<SynapsePresence>(
         html`<synapse-presence user-id=${customer.id} .client=${viewer}></synapse-presence>`,

@@ -7,9 +7,9 @@ import {
   type MediaSignal,
   type SynapseClient,
 } from '../index';
-import { RAW_AUDIO, hears, pageClient, uid } from '../../../../test/helpers/sdk-browser';
-import { waitForEvent } from '../../../../test/helpers/sdk-events';
-import { heardTone, probeTone } from '../../../../test/helpers/audio-probe';
+import { RAW_AUDIO, hears, pageClient, uid } from '@synapse-calling/test-utils/sdk/sdk-browser';
+import { waitForEvent } from '@synapse-calling/test-utils/sdk/sdk-events';
+import { heardTone, probeTone } from '@synapse-calling/test-utils/media/audio-probe';
 import { P2PSession } from './p2p';
 
 const url = inject('serverUrl');

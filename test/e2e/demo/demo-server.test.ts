@@ -1,0 +1,71 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoExit, startDemo, type RunningDemo } from '@synapse-calling/test-utils/e2e/demo';
+
+let demo: RunningDemo;
+
+beforeAll(async () => {
+  demo = await startDemo();
+});
+afterAll(async () => {
+  await demo?.stop();
+});
+
+describe('the demo (npm run demo)', () => {
+  it('answers GET /healthz with 200', async () => {
+    const res = await fetch(`${demo.url}/healthz`);
+    expect(res.status).toBe(200);
+  });
+
+  it('says which URLs to open and which media mode it is in', () => {
+    expect(demo.output()).toMatch(/Agent CRM:\s+http:\/\/\S+\/crm-agent\//);
+    expect(demo.output()).toMatch(/Customer portal:\s+http:\/\/\S+\/customer-portal\//);
+    expect(demo.output()).toContain('Media: peer-to-peer');
+  });
+
+  it('serves the sign-in page, the example pages and the single-file bundle', async () => {
+    for (const path of ['/', '/crm-agent/', '/customer-portal/', '/custom-ui/']) {
+      const res = await fetch(`${demo.url}${path}`);
+      expect(res.status, path).toBe(200);
+      expect(res.headers.get('content-type'), path).toContain('text/html');
+    }
+    // The custom UI's import map points at these.
+    for (const path of [
+      '/sdk-core/index.js',
+      '/protocol/index.js',
+      '/vendor/socket.io-client.js',
+      '/vendor/livekit-client.js',
+    ]) {
+      const res = await fetch(`${demo.url}${path}`);
+      expect(res.status, path).toBe(200);
+      expect(res.headers.get('content-type'), path).toContain('javascript');
+    }
+    const bundle = await fetch(`${demo.url}/elements/synapse-elements.js`);
+    expect(bundle.status).toBe(200);
+    expect(bundle.headers.get('content-type')).toContain('javascript');
+  });
+
+  it('signs in a seeded user with a token the server accepts for REST calls', async () => {
+    const { token, user } = await (await fetch(`${demo.url}/demo/token?user=carol`)).json();
+    expect(user).toMatchObject({ id: 'carol', tenant: 'acme', role: 'customer' });
+    const calls = await fetch(`${demo.url}/api/calls`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(calls.status).toBe(200);
+    expect(await calls.json()).toEqual({ calls: [], nextCursor: null });
+    const forged = await fetch(`${demo.url}/api/calls`, {
+      headers: { authorization: `Bearer ${token.slice(0, -4)}AAAA` },
+    });
+    expect(forged.status).toBe(401);
+  });
+
+  it('refuses an unknown demo user', async () => {
+    const res = await fetch(`${demo.url}/demo/token?user=mallory`);
+    expect(res.status).toBe(404);
+  });
+
+  it('refuses to start with the development sign-in under NODE_ENV=production', async () => {
+    const { code, output } = await demoExit({ NODE_ENV: 'production', SYNAPSE_DEV_LOGIN: '1' });
+    expect(code).not.toBe(0);
+    expect(output).toMatch(/development sign-in.*NODE_ENV=production/);
+  });
+});
