@@ -1,21 +1,13 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { agent, useTestServer } from '@synapse-calling/test-utils/server';
 import { SynapseError } from './errors';
 import { RestClient } from './rest';
-import { startTestServer, type TestServer } from '../../../test/helpers/server';
 
-let server: TestServer;
-beforeEach(async () => {
-  server = await startTestServer();
-});
-afterEach(async () => {
-  await server.close();
-});
+const server = useTestServer();
 
-const tokenOf = (sub: string) => ({
-  get: () => server.mintToken({ sub, tenant: 'acme', role: 'agent' }),
-});
+const tokenOf = (sub: string) => ({ get: () => server.mintToken(agent(sub)) });
 
 async function failure(promise: Promise<unknown>): Promise<SynapseError> {
   const err = await promise.then(
