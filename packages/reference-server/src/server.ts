@@ -2,7 +2,7 @@ import { Server } from 'socket.io';
 import type { Router } from 'express';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { LIMITS, type Presence } from '@synapse-calling/protocol';
+import { CALL_NAMESPACE, LIMITS } from '@synapse-calling/protocol';
 import { createTokenVerifier, type Identity } from './auth';
 import { CallRecorder } from './calls/call-events';
 import { CallManager } from './calls/call-manager';
@@ -16,13 +16,10 @@ import { P2PMediaProvider, type MediaProvider } from './media/media-provider';
 import { Metrics } from './metrics';
 import { defaultCanCall, DEFAULTS, type CallEvent, type SynapseServerOptions } from './options';
 import { PresenceManager } from './presence/presence-manager';
-import { setupCallNamespace, namespaceEmitter } from './socket/call-namespace';
-import type { CallNamespace } from './socket/types';
-import { presenceRoom } from './stores/keys';
-import { MemoryCallRegistry } from './stores/memory-call-registry';
-import { MemoryPresenceStore } from './stores/memory-presence-store';
-import { openDatabase, type SqliteDatabase } from './stores/sqlite';
-import { SqliteCallLog } from './stores/sqlite-call-log';
+import { setupCallNamespace } from './socket/call-namespace';
+import { NamespaceEmitter } from './socket/emitter';
+import type { CallNamespace, CallServer } from './socket/types';
+import { openStores } from './stores/open-stores';
 import type { CallLog, CallRegistry, PresenceStore } from './stores/types';
 import { WebhookSender } from './webhooks/webhook-sender';
 
@@ -64,18 +61,11 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
   const cluster: RedisCluster | undefined = options.redis
     ? await connectRedisCluster(options.redis, logger)
     : undefined;
-  const needsDb = !cluster && (!options.stores?.presence || !options.stores?.callLog);
-  const db: SqliteDatabase | undefined = needsDb
-    ? openDatabase(options.dataDir ?? DEFAULTS.dataDir)
-    : undefined;
-  const stores = {
-    presence:
-      options.stores?.presence ??
-      cluster?.presence ??
-      new MemoryPresenceStore(db as SqliteDatabase),
-    registry: options.stores?.registry ?? cluster?.registry ?? new MemoryCallRegistry(),
-    callLog: options.stores?.callLog ?? cluster?.callLog ?? new SqliteCallLog(db as SqliteDatabase),
-  };
+  const {
+    stores,
+    presenceState,
+    close: closeStores,
+  } = openStores(options.stores ?? {}, cluster, options.dataDir ?? DEFAULTS.dataDir);
   const metrics = new Metrics(stores.registry);
 
   const media: MediaProvider = options.livekit
@@ -91,7 +81,7 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
         }
       : undefined;
 
-  const io = new Server(options.httpServer, {
+  const io: CallServer = new Server(options.httpServer, {
     maxHttpBufferSize: LIMITS.maxFrameBytes,
     allowRequest: (req, callback) => {
       const ok = originAllowed(req.headers.origin, allowedOrigins);
@@ -103,32 +93,25 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
     ...(cluster ? { adapter: cluster.adapter } : {}),
   });
 
-  let closing = false;
-  // The managers and the namespace need each other; the namespace is filled in below.
-  const ref: { nsp?: CallNamespace } = {};
-  const ns = () => ref.nsp as CallNamespace;
+  const namespace: CallNamespace = io.of(CALL_NAMESPACE);
+  // Sockets of other nodes are known only to Redis.
+  const emitter = new NamespaceEmitter(namespace, cluster?.presence);
   const presence = new PresenceManager({
     store: stores.presence,
-    isInCall: (tenant, userId) => calls.isInCall(tenant, userId),
-    publish: (tenant: string, p: Presence) =>
-      ns().to(presenceRoom(tenant, p.userId)).emit('presence-changed', { presence: p }),
+    state: presenceState,
+    registry: stores.registry,
+    emitter,
     graceMs: options.presenceGraceMs ?? DEFAULTS.presenceGraceMs,
     logger,
-    shared: cluster && stores.presence === cluster.presence ? cluster.presence : undefined,
   });
   const reconnectGraceMs = options.reconnectGraceMs ?? DEFAULTS.reconnectGraceMs;
-  const calls: CallManager = new CallManager({
+  const calls = new CallManager({
     registry: stores.registry,
     callLog: stores.callLog,
     presenceStore: stores.presence,
-    refreshPresence: (tenant, userId) => presence.refresh(tenant, userId),
+    presence,
     media,
-    emitter: {
-      toUser: (...args) => namespaceEmitter(ns()).toUser(...args),
-      toSocket: (...args) => namespaceEmitter(ns()).toSocket(...args),
-      isConnected: (socketId) =>
-        ns().sockets.has(socketId) || (cluster?.presence.socketAlive(socketId) ?? false),
-    },
+    emitter,
     recorder: new CallRecorder(stores.callLog, onEvent, logger),
     canCall: options.canCall ?? defaultCanCall,
     metrics,
@@ -136,7 +119,8 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
     ringTimeoutMs: options.ringTimeoutMs ?? DEFAULTS.ringTimeoutMs,
     reconnectGraceMs,
   });
-  ref.nsp = setupCallNamespace(io, {
+  let closing = false;
+  setupCallNamespace(namespace, {
     verify,
     calls,
     presence,
@@ -177,7 +161,7 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
       await calls.connectionClosed({ identity, socketId });
       await presence.disconnected(identity, socketId);
     },
-    onDeclaredDead: () => ns().local.disconnectSockets(true),
+    onDeclaredDead: () => namespace.local.disconnectSockets(true),
     // A ring timer lives on the node that placed the call; if that node died, any node ends it.
     onTick: async () => {
       await calls.endOverdueRinging(cluster.nodeTtlMs);
@@ -193,11 +177,11 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
         calls.close(); // also the LiveKit room timers (shared)
         await presence.close();
         // `local`: with the Redis adapter a plain disconnectSockets reaches every node's clients.
-        ns().local.disconnectSockets(true);
+        namespace.local.disconnectSockets(true);
         // Not io.close(): that would also close the host's HTTP server.
         io.engine.close();
         await webhook?.close();
-        db?.close();
+        closeStores();
       } finally {
         // Last (presence.close() writes lastSeen through it), and even if a step above failed
         // (Redis gone), so that the heartbeat timer stops.
@@ -211,7 +195,7 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
   );
   return {
     io,
-    namespace: ns(),
+    namespace,
     router,
     logger,
     calls,
