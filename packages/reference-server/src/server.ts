@@ -23,7 +23,21 @@ import { openStores } from './stores/open-stores';
 import type { CallLog, CallRegistry, PresenceStore } from './stores/types';
 import { WebhookSender } from './webhooks/webhook-sender';
 
-/** What `createSynapseServer` returns. */
+/**
+ * What `createSynapseServer` returns: the running server's parts, and `close()`.
+ *
+ * @example
+ * const synapse = await createSynapseServer({ httpServer, auth: { jwtSecret } });
+ *
+ * // no `app` was given: mount the REST routes where you like
+ * app.use('/calling', synapse.router);
+ *
+ * // connections of this node to the /call namespace
+ * console.log(synapse.namespace.sockets.size);
+ *
+ * // the call history, from whichever call log is in use (SQLite, Redis or yours)
+ * const page = await synapse.stores.callLog.listForUser('acme', 'alice', { limit: 20 });
+ */
 export interface SynapseServer {
   /** The Socket.IO server (namespace `/call` is ours; add others if you like). */
   io: Server;
@@ -32,8 +46,11 @@ export interface SynapseServer {
   /** The REST routes; already mounted on `options.app` when one was given. */
   router: Router;
   logger: Logger;
+  /** The server's call state machine (for tests and advanced embedding). */
   calls: CallManager;
+  /** The server's presence of every user (for tests and advanced embedding). */
   presence: PresenceManager;
+  /** The stores actually in use: yours from `options.stores`, else the Redis or embedded ones. */
   stores: { presence: PresenceStore; registry: CallRegistry; callLog: CallLog };
   metrics: Metrics;
   /** Set with the `redis` option: this node's id and its Redis connections (command, pub, sub). */
@@ -42,6 +59,12 @@ export interface SynapseServer {
    * Disconnects every client, stops timers and webhooks, closes the database. Unfinished calls
    * stay in the call log, so a new server on the same data dir resumes them. Does not close
    * the HTTP server (it is yours). Safe to call twice.
+   *
+   * @example
+   * process.on('SIGTERM', async () => {
+   *   await synapse.close();
+   *   httpServer.close();
+   * });
    */
   close(): Promise<void>;
 }
@@ -49,6 +72,36 @@ export interface SynapseServer {
 /**
  * Mounts Synapse Calling onto an existing HTTP server (Socket.IO, namespace `/call`) and Express
  * app (REST routes), then reloads unfinished calls from the call log.
+ *
+ * @example
+ * import { createServer } from 'node:http';
+ * import express from 'express';
+ * import { createSynapseServer } from '@synapse-calling/reference-server';
+ *
+ * const app = express();
+ * const httpServer = createServer(app);
+ * app.get('/synapse/token', myTokenEndpoint); // your routes before ours
+ *
+ * const synapse = await createSynapseServer({
+ *   httpServer,
+ *   app,
+ *   auth: { jwtSecret: process.env.SYNAPSE_JWT_SECRET },
+ *   allowedOrigins: ['https://crm.example.com'],
+ *   onCallEvent: (event) => crm.saveCall(event),
+ * });
+ * httpServer.listen(3000);
+ *
+ * @example
+ * // several nodes as one: every node points at the same Redis
+ * const synapse = await createSynapseServer({
+ *   httpServer,
+ *   app,
+ *   auth: { jwksUrl: 'https://id.example.com/.well-known/jwks.json' },
+ *   redis: { url: 'redis://redis.internal:6379' },
+ * });
+ *
+ * @param options - see `SynapseServerOptions`; only `httpServer` and `auth` are required
+ * @return the server's parts and `close()`, once unfinished calls are reloaded
  */
 export async function createSynapseServer(options: SynapseServerOptions): Promise<SynapseServer> {
   const logger = options.logger ?? createLogger();

@@ -46,10 +46,11 @@ export interface CallManagerDeps {
 }
 
 /**
- * The server side of calls (sdk-core's `CallManager` is one client's view of its own calls).
- * The call state machine: ringing → active → ended, or ringing → ended. Every transition is a
- * compare-and-set on the registry, so of two racing accepts exactly one wins and duplicates or
- * late messages find the state already moved and get an error ack, changing nothing.
+ * The server side of calls, for every user (sdk-core's `CallManager` is one client's: it routes
+ * server events to that client's calls). The call state machine: ringing → active → ended, or
+ * ringing → ended. Every transition is a compare-and-set on the registry, so of two racing
+ * accepts exactly one wins and duplicates or late messages find the state already moved and get
+ * an error ack, changing nothing.
  *
  * This class handles what the parties ask for (initiate, accept, reject, end, media signals);
  * ending is delegated to `CallEnder` and surviving lost connections to `ReconnectManager`.

@@ -33,11 +33,12 @@ export interface PresenceManagerDeps {
 }
 
 /**
- * The server side of presence (sdk-core's `PresenceManager` is the client's view of it).
- * Derives each user's presence from their connection entries (one per connection, never a
- * counter, so a lost disconnect cannot leave a negative or stuck count) and publishes a diff
- * only when the derived status really changes. A user whose last connection drops keeps their
- * status for `graceMs`, so a page reload does not flap offline→online for their subscribers.
+ * The server side of presence, for every user (sdk-core's `PresenceManager` is one client's:
+ * its subscriptions and its own status). Derives each user's presence from their connection
+ * entries (one per connection, never a counter, so a lost disconnect cannot leave a negative or
+ * stuck count) and publishes a diff only when the derived status really changes. A user whose
+ * last connection drops keeps their status for `graceMs`, so a page reload does not flap
+ * offline→online for their subscribers.
  */
 export class PresenceManager {
   private readonly queue = new KeyedQueue();
