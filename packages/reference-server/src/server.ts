@@ -17,7 +17,7 @@ import { Metrics } from './metrics';
 import { defaultCanCall, DEFAULTS, type CallEvent, type SynapseServerOptions } from './options';
 import { PresenceManager } from './presence/presence-manager';
 import { setupCallNamespace } from './socket/call-namespace';
-import { NamespaceEmitter } from './socket/emitter';
+import { namespaceEmitter } from './socket/emitter';
 import type { CallNamespace, CallServer } from './socket/types';
 import { openStores } from './stores/open-stores';
 import type { CallLog, CallRegistry, PresenceStore } from './stores/types';
@@ -148,7 +148,7 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
 
   const namespace: CallNamespace = io.of(CALL_NAMESPACE);
   // Sockets of other nodes are known only to Redis.
-  const emitter = new NamespaceEmitter(namespace, cluster?.presence);
+  const emitter = namespaceEmitter(namespace, cluster?.presence);
   const presence = new PresenceManager({
     store: stores.presence,
     state: presenceState,

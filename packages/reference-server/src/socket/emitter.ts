@@ -31,43 +31,24 @@ export interface RemoteSockets {
  * The managers' way out to the clients: rooms of the `/call` namespace (a user's connections, a
  * user's presence subscribers, one connection), which reach every node through the adapter.
  */
-export class NamespaceEmitter implements CallEmitter, PresenceEmitter {
-  constructor(
-    private readonly nsp: CallNamespace,
-    private readonly remote?: RemoteSockets,
-  ) {}
-
-  toUser<E extends ServerEventName>(
-    tenant: string,
-    userId: string,
-    event: E,
-    payload: ServerEventPayload<E>,
-    exceptSocketId?: string,
-  ): void {
-    const room: Broadcast = this.nsp.to(userRoom(tenant, userId));
-    send(exceptSocketId ? room.except(exceptSocketId) : room, event, payload);
-  }
-
-  toSocket<E extends ServerEventName>(
-    socketId: string,
-    event: E,
-    payload: ServerEventPayload<E>,
-  ): void {
-    send(this.nsp.to(socketId), event, payload);
-  }
-
-  toSubscribers<E extends ServerEventName>(
-    tenant: string,
-    userId: string,
-    event: E,
-    payload: ServerEventPayload<E>,
-  ): void {
-    send(this.nsp.to(presenceRoom(tenant, userId)), event, payload);
-  }
-
-  isConnected(socketId: string): boolean | Promise<boolean> {
-    return this.nsp.sockets.has(socketId) || (this.remote?.socketAlive(socketId) ?? false);
-  }
+export function namespaceEmitter(
+  nsp: CallNamespace,
+  remote?: RemoteSockets,
+): CallEmitter & PresenceEmitter {
+  return {
+    toUser(tenant, userId, event, payload, exceptSocketId) {
+      const room: Broadcast = nsp.to(userRoom(tenant, userId));
+      send(exceptSocketId ? room.except(exceptSocketId) : room, event, payload);
+    },
+    toSocket(socketId, event, payload) {
+      send(nsp.to(socketId), event, payload);
+    },
+    toSubscribers(tenant, userId, event, payload) {
+      send(nsp.to(presenceRoom(tenant, userId)), event, payload);
+    },
+    isConnected: (socketId) =>
+      nsp.sockets.has(socketId) || (remote?.socketAlive(socketId) ?? false),
+  };
 }
 
 function send<E extends ServerEventName>(
