@@ -58,6 +58,24 @@ export type TokenVerifier = (token: unknown) => Promise<Identity>;
  * Builds the verifier used by both the Socket.IO handshake and the REST routes. The algorithm
  * list is pinned per key type, so `alg: none`, HS512 or an RS256 token "signed" with the shared
  * secret are all refused.
+ *
+ * @example
+ * const verify = createTokenVerifier({ jwtSecret: process.env.SYNAPSE_JWT_SECRET });
+ *
+ * // your own route, protected by the same tokens as the calls
+ * app.get('/my/api', async (req, res) => {
+ *   try {
+ *     const token = req.get('authorization')?.replace(/^Bearer /, '');
+ *     const { tenant, userId } = await verify(token);
+ *     res.json(await myData(tenant, userId));
+ *   } catch (err) {
+ *     if (err instanceof AuthError) return res.status(401).json({ error: err.data });
+ *     throw err;
+ *   }
+ * });
+ *
+ * @param options - exactly one of `jwtSecret` (HS256, at least 32 characters) or `jwksUrl`
+ * @return a function resolving a token to its `Identity`, or rejecting with an `AuthError`
  */
 export function createTokenVerifier(options: AuthOptions): TokenVerifier {
   if (Boolean(options.jwtSecret) === Boolean(options.jwksUrl)) {

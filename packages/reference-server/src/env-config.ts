@@ -129,6 +129,19 @@ const envSchema = z
  * Reads the standalone server's configuration from the environment. A variable set to the
  * empty string counts as unset (a common artefact of `.env` templates and compose files).
  * Throws a ConfigError naming the first bad variable; values are never echoed (secrets).
+ *
+ * @example
+ * try {
+ *   const server = await startSynapseServer(configFromEnv(process.env));
+ * } catch (err) {
+ *   if (!(err instanceof ConfigError)) throw err;
+ *   // e.g. "SYNAPSE_RING_TIMEOUT_MS must be a whole number"
+ *   console.error(err.message);
+ *   process.exit(2);
+ * }
+ *
+ * @param env - the variables to read; default `process.env`
+ * @return the options for `startSynapseServer`
  */
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): StartSynapseServerOptions {
   const present = Object.fromEntries(

@@ -31,7 +31,7 @@ export {
 } from './webhooks/webhook-sender';
 export { createLogger } from './logger';
 export { MemoryCallRegistry } from './stores/memory-call-registry';
-export { MemoryPresenceStore } from './stores/memory-presence-store';
+export { SqlitePresenceStore } from './stores/sqlite-presence-store';
 export { SqliteCallLog } from './stores/sqlite-call-log';
 export { RedisCallRegistry } from './stores/redis-call-registry';
 export { RedisPresenceStore } from './stores/redis-presence-store';

@@ -111,7 +111,16 @@ export interface SynapseServerOptions {
   maxPresenceSubscriptions?: number;
 }
 
-/** The default policy: agents call anyone in the tenant, customers call agents only. */
+/**
+ * The default policy: agents call anyone in the tenant, customers call agents only.
+ *
+ * @example
+ * // the default, plus: nobody calls a suspended account
+ * const canCall: CanCall = async (from, to) =>
+ *   (await defaultCanCall(from, to)) && !(await crm.isSuspended(to.tenant, to.id));
+ *
+ * const synapse = await createSynapseServer({ httpServer, auth, canCall });
+ */
 export const defaultCanCall: CanCall = (from, to) =>
   from.tenant === to.tenant && (from.role === 'agent' || to.role === 'agent');
 

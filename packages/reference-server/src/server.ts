@@ -2,7 +2,7 @@ import { Server } from 'socket.io';
 import type { Router } from 'express';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { LIMITS, type Presence } from '@synapse-calling/protocol';
+import { CALL_NAMESPACE, LIMITS } from '@synapse-calling/protocol';
 import { createTokenVerifier, type Identity } from './auth';
 import { CallRecorder } from './calls/call-events';
 import { CallManager } from './calls/call-manager';
@@ -16,17 +16,28 @@ import { P2PMediaProvider, type MediaProvider } from './media/media-provider';
 import { Metrics } from './metrics';
 import { defaultCanCall, DEFAULTS, type CallEvent, type SynapseServerOptions } from './options';
 import { PresenceManager } from './presence/presence-manager';
-import { setupCallNamespace, namespaceEmitter } from './socket/call-namespace';
-import type { CallNamespace } from './socket/types';
-import { presenceRoom } from './stores/keys';
-import { MemoryCallRegistry } from './stores/memory-call-registry';
-import { MemoryPresenceStore } from './stores/memory-presence-store';
-import { openDatabase, type SqliteDatabase } from './stores/sqlite';
-import { SqliteCallLog } from './stores/sqlite-call-log';
+import { setupCallNamespace } from './socket/call-namespace';
+import { namespaceEmitter } from './socket/emitter';
+import type { CallNamespace, CallServer } from './socket/types';
+import { openStores } from './stores/open-stores';
 import type { CallLog, CallRegistry, PresenceStore } from './stores/types';
 import { WebhookSender } from './webhooks/webhook-sender';
 
-/** What `createSynapseServer` returns. */
+/**
+ * What `createSynapseServer` returns: the running server's parts, and `close()`.
+ *
+ * @example
+ * const synapse = await createSynapseServer({ httpServer, auth: { jwtSecret } });
+ *
+ * // no `app` was given: mount the REST routes where you like
+ * app.use('/calling', synapse.router);
+ *
+ * // connections of this node to the /call namespace
+ * console.log(synapse.namespace.sockets.size);
+ *
+ * // the call history, from whichever call log is in use (SQLite, Redis or yours)
+ * const page = await synapse.stores.callLog.listForUser('acme', 'alice', { limit: 20 });
+ */
 export interface SynapseServer {
   /** The Socket.IO server (namespace `/call` is ours; add others if you like). */
   io: Server;
@@ -35,8 +46,11 @@ export interface SynapseServer {
   /** The REST routes; already mounted on `options.app` when one was given. */
   router: Router;
   logger: Logger;
+  /** The server's call state machine (for tests and advanced embedding). */
   calls: CallManager;
+  /** The server's presence of every user (for tests and advanced embedding). */
   presence: PresenceManager;
+  /** The stores actually in use: yours from `options.stores`, else the Redis or embedded ones. */
   stores: { presence: PresenceStore; registry: CallRegistry; callLog: CallLog };
   metrics: Metrics;
   /** Set with the `redis` option: this node's id and its Redis connections (command, pub, sub). */
@@ -45,6 +59,12 @@ export interface SynapseServer {
    * Disconnects every client, stops timers and webhooks, closes the database. Unfinished calls
    * stay in the call log, so a new server on the same data dir resumes them. Does not close
    * the HTTP server (it is yours). Safe to call twice.
+   *
+   * @example
+   * process.on('SIGTERM', async () => {
+   *   await synapse.close();
+   *   httpServer.close();
+   * });
    */
   close(): Promise<void>;
 }
@@ -52,6 +72,36 @@ export interface SynapseServer {
 /**
  * Mounts Synapse Calling onto an existing HTTP server (Socket.IO, namespace `/call`) and Express
  * app (REST routes), then reloads unfinished calls from the call log.
+ *
+ * @example
+ * import { createServer } from 'node:http';
+ * import express from 'express';
+ * import { createSynapseServer } from '@synapse-calling/reference-server';
+ *
+ * const app = express();
+ * const httpServer = createServer(app);
+ * app.get('/synapse/token', myTokenEndpoint); // your routes before ours
+ *
+ * const synapse = await createSynapseServer({
+ *   httpServer,
+ *   app,
+ *   auth: { jwtSecret: process.env.SYNAPSE_JWT_SECRET },
+ *   allowedOrigins: ['https://crm.example.com'],
+ *   onCallEvent: (event) => crm.saveCall(event),
+ * });
+ * httpServer.listen(3000);
+ *
+ * @example
+ * // several nodes as one: every node points at the same Redis
+ * const synapse = await createSynapseServer({
+ *   httpServer,
+ *   app,
+ *   auth: { jwksUrl: 'https://id.example.com/.well-known/jwks.json' },
+ *   redis: { url: 'redis://redis.internal:6379' },
+ * });
+ *
+ * @param options - see `SynapseServerOptions`; only `httpServer` and `auth` are required
+ * @return the server's parts and `close()`, once unfinished calls are reloaded
  */
 export async function createSynapseServer(options: SynapseServerOptions): Promise<SynapseServer> {
   const logger = options.logger ?? createLogger();
@@ -64,18 +114,11 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
   const cluster: RedisCluster | undefined = options.redis
     ? await connectRedisCluster(options.redis, logger)
     : undefined;
-  const needsDb = !cluster && (!options.stores?.presence || !options.stores?.callLog);
-  const db: SqliteDatabase | undefined = needsDb
-    ? openDatabase(options.dataDir ?? DEFAULTS.dataDir)
-    : undefined;
-  const stores = {
-    presence:
-      options.stores?.presence ??
-      cluster?.presence ??
-      new MemoryPresenceStore(db as SqliteDatabase),
-    registry: options.stores?.registry ?? cluster?.registry ?? new MemoryCallRegistry(),
-    callLog: options.stores?.callLog ?? cluster?.callLog ?? new SqliteCallLog(db as SqliteDatabase),
-  };
+  const {
+    stores,
+    presenceState,
+    close: closeStores,
+  } = openStores(options.stores ?? {}, cluster, options.dataDir ?? DEFAULTS.dataDir);
   const metrics = new Metrics(stores.registry);
 
   const media: MediaProvider = options.livekit
@@ -91,7 +134,7 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
         }
       : undefined;
 
-  const io = new Server(options.httpServer, {
+  const io: CallServer = new Server(options.httpServer, {
     maxHttpBufferSize: LIMITS.maxFrameBytes,
     allowRequest: (req, callback) => {
       const ok = originAllowed(req.headers.origin, allowedOrigins);
@@ -103,32 +146,25 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
     ...(cluster ? { adapter: cluster.adapter } : {}),
   });
 
-  let closing = false;
-  // The managers and the namespace need each other; the namespace is filled in below.
-  const ref: { nsp?: CallNamespace } = {};
-  const ns = () => ref.nsp as CallNamespace;
+  const namespace: CallNamespace = io.of(CALL_NAMESPACE);
+  // Sockets of other nodes are known only to Redis.
+  const emitter = namespaceEmitter(namespace, cluster?.presence);
   const presence = new PresenceManager({
     store: stores.presence,
-    isInCall: (tenant, userId) => calls.isInCall(tenant, userId),
-    publish: (tenant: string, p: Presence) =>
-      ns().to(presenceRoom(tenant, p.userId)).emit('presence-changed', { presence: p }),
+    state: presenceState,
+    registry: stores.registry,
+    emitter,
     graceMs: options.presenceGraceMs ?? DEFAULTS.presenceGraceMs,
     logger,
-    shared: cluster && stores.presence === cluster.presence ? cluster.presence : undefined,
   });
   const reconnectGraceMs = options.reconnectGraceMs ?? DEFAULTS.reconnectGraceMs;
-  const calls: CallManager = new CallManager({
+  const calls = new CallManager({
     registry: stores.registry,
     callLog: stores.callLog,
     presenceStore: stores.presence,
-    refreshPresence: (tenant, userId) => presence.refresh(tenant, userId),
+    presence,
     media,
-    emitter: {
-      toUser: (...args) => namespaceEmitter(ns()).toUser(...args),
-      toSocket: (...args) => namespaceEmitter(ns()).toSocket(...args),
-      isConnected: (socketId) =>
-        ns().sockets.has(socketId) || (cluster?.presence.socketAlive(socketId) ?? false),
-    },
+    emitter,
     recorder: new CallRecorder(stores.callLog, onEvent, logger),
     canCall: options.canCall ?? defaultCanCall,
     metrics,
@@ -136,7 +172,8 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
     ringTimeoutMs: options.ringTimeoutMs ?? DEFAULTS.ringTimeoutMs,
     reconnectGraceMs,
   });
-  ref.nsp = setupCallNamespace(io, {
+  let closing = false;
+  setupCallNamespace(namespace, {
     verify,
     calls,
     presence,
@@ -177,7 +214,7 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
       await calls.connectionClosed({ identity, socketId });
       await presence.disconnected(identity, socketId);
     },
-    onDeclaredDead: () => ns().local.disconnectSockets(true),
+    onDeclaredDead: () => namespace.local.disconnectSockets(true),
     // A ring timer lives on the node that placed the call; if that node died, any node ends it.
     onTick: async () => {
       await calls.endOverdueRinging(cluster.nodeTtlMs);
@@ -193,11 +230,11 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
         calls.close(); // also the LiveKit room timers (shared)
         await presence.close();
         // `local`: with the Redis adapter a plain disconnectSockets reaches every node's clients.
-        ns().local.disconnectSockets(true);
+        namespace.local.disconnectSockets(true);
         // Not io.close(): that would also close the host's HTTP server.
         io.engine.close();
         await webhook?.close();
-        db?.close();
+        closeStores();
       } finally {
         // Last (presence.close() writes lastSeen through it), and even if a step above failed
         // (Redis gone), so that the heartbeat timer stops.
@@ -211,7 +248,7 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
   );
   return {
     io,
-    namespace: ns(),
+    namespace,
     router,
     logger,
     calls,

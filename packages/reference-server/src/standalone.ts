@@ -32,7 +32,25 @@ export interface RunningSynapseServer {
   close(): Promise<void>;
 }
 
-/** Builds the Express app and HTTP server, mounts Synapse and listens. Used by the CLI. */
+/**
+ * Builds the Express app and HTTP server, mounts Synapse and listens. Used by the CLI.
+ *
+ * @example
+ * import { configFromEnv, startSynapseServer } from '@synapse-calling/reference-server';
+ *
+ * const server = await startSynapseServer({
+ *   ...configFromEnv(process.env),
+ *   configureApp: (app) => app.use(mySignInRouter), // before Synapse's routes
+ *   staticDir: './public', // after them
+ * });
+ * console.log(server.url); // e.g. http://127.0.0.1:3000
+ *
+ * await server.close(); // Synapse, then the HTTP server
+ *
+ * @param options - every `createSynapseServer` option but `httpServer`/`app`, plus `port`,
+ *   `host`, `staticDir` and `configureApp`
+ * @return the listening server, its URL and `close()`
+ */
 export async function startSynapseServer(
   options: StartSynapseServerOptions,
 ): Promise<RunningSynapseServer> {

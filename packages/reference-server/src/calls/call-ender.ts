@@ -4,6 +4,7 @@ import type { MediaProvider } from '../media/media-provider';
 import type { Metrics } from '../metrics';
 import type { CallRecord, CallRegistry } from '../stores/types';
 import type { CallEmitter, CallRecorder } from './call-events';
+import { refreshParties, type PresenceRefresher } from './sides';
 import { timerKeys, type Timers } from './timers';
 
 export interface CallEnderDeps {
@@ -14,8 +15,8 @@ export interface CallEnderDeps {
   metrics: Metrics;
   logger: Logger;
   timers: Timers;
-  /** Re-derives both parties' presence after the call is gone (busy → online). */
-  refreshParties: (record: CallRecord) => Promise<void>;
+  /** Told after the call is gone, so that the parties' busy turns back to online. */
+  presence: PresenceRefresher;
 }
 
 /**
@@ -59,7 +60,7 @@ export class CallEnder {
     this.deps.emitter.toUser(tenant, call.from.id, 'call-ended', { call });
     this.deps.emitter.toUser(tenant, call.to.id, 'call-ended', { call });
     if (from === 'active') void this.deps.media.close(ended);
-    await this.deps.refreshParties(ended);
+    await refreshParties(this.deps.presence, ended);
     return ended;
   }
 

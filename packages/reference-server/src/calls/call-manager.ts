@@ -21,7 +21,7 @@ import type { Actor } from './actor';
 import type { CallEmitter, CallRecorder } from './call-events';
 import { CallEnder } from './call-ender';
 import { ReconnectManager } from './reconnect-manager';
-import { otherSide, sideOf } from './sides';
+import { otherSide, refreshParties, sideOf, type PresenceRefresher } from './sides';
 import { Timers, timerKeys } from './timers';
 
 export type { Actor } from './actor';
@@ -31,8 +31,8 @@ export interface CallManagerDeps {
   registry: CallRegistry;
   callLog: CallLog;
   presenceStore: PresenceStore;
-  /** Re-derives a user's presence after their call state changed (busy on/off). */
-  refreshPresence: (tenant: string, userId: string) => Promise<unknown>;
+  /** Told whenever a party's call changed, so that `busy` follows it. */
+  presence: PresenceRefresher;
   media: MediaProvider;
   emitter: CallEmitter;
   recorder: CallRecorder;
@@ -46,9 +46,11 @@ export interface CallManagerDeps {
 }
 
 /**
- * The call state machine: ringing → active → ended, or ringing → ended. Every transition is a
- * compare-and-set on the registry, so of two racing accepts exactly one wins and duplicates or
- * late messages find the state already moved and get an error ack, changing nothing.
+ * The server side of calls, for every user (sdk-core's `CallManager` is one client's: it routes
+ * server events to that client's calls). The call state machine: ringing → active → ended, or
+ * ringing → ended. Every transition is a compare-and-set on the registry, so of two racing
+ * accepts exactly one wins and duplicates or late messages find the state already moved and get
+ * an error ack, changing nothing.
  *
  * This class handles what the parties ask for (initiate, accept, reject, end, media signals);
  * ending is delegated to `CallEnder` and surviving lost connections to `ReconnectManager`.
@@ -60,11 +62,7 @@ export class CallManager {
 
   constructor(private readonly deps: CallManagerDeps) {
     this.timers = deps.timers ?? new Timers();
-    this.ender = new CallEnder({
-      ...deps,
-      timers: this.timers,
-      refreshParties: (record) => this.refreshParties(record),
-    });
+    this.ender = new CallEnder({ ...deps, timers: this.timers });
     this.reconnect = new ReconnectManager({ ...deps, timers: this.timers, ender: this.ender });
   }
 
@@ -108,7 +106,7 @@ export class CallManager {
     });
     await this.deps.recorder.record(record, 'call.ringing');
     this.deps.emitter.toUser(tenant, callee.id, 'incoming-call', { call: record.call });
-    await this.refreshParties(record);
+    await refreshParties(this.deps.presence, record);
     return { call: record.call };
   }
 
@@ -164,7 +162,7 @@ export class CallManager {
       { call: active.call },
       actor.socketId,
     );
-    await this.refreshParties(active);
+    await refreshParties(this.deps.presence, active);
     return { call: active.call, media: calleeMedia };
   }
 
@@ -247,11 +245,6 @@ export class CallManager {
     }
   }
 
-  async isInCall(tenant: string, userId: string): Promise<boolean> {
-    const calls = await this.deps.registry.forUser(tenant, userId);
-    return calls.some((r) => r.call.state === 'active');
-  }
-
   close(): void {
     this.timers.clearAll();
   }
@@ -306,12 +299,5 @@ export class CallManager {
       }
     }
     throw fail.notFound();
-  }
-
-  private async refreshParties(record: CallRecord): Promise<void> {
-    await Promise.all([
-      this.deps.refreshPresence(record.tenant, record.call.from.id),
-      this.deps.refreshPresence(record.tenant, record.call.to.id),
-    ]);
   }
 }

@@ -1,8 +1,5 @@
-import type { Server } from 'socket.io';
 import type { Logger } from 'pino';
-import { CALL_NAMESPACE } from '@synapse-calling/protocol';
 import { AuthError, type TokenVerifier } from '../auth';
-import type { CallEmitter } from '../calls/call-events';
 import type { Actor } from '../calls/actor';
 import type { CallManager } from '../calls/call-manager';
 import { fail } from '../errors';
@@ -28,8 +25,7 @@ export interface CallNamespaceDeps {
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** Sets up the `/call` namespace: handshake auth, connection lifecycle and event handlers. */
-export function setupCallNamespace(io: Server, deps: CallNamespaceDeps): CallNamespace {
-  const nsp = io.of(CALL_NAMESPACE) as unknown as CallNamespace;
+export function setupCallNamespace(nsp: CallNamespace, deps: CallNamespaceDeps): void {
   const { calls, presence, logger, metrics } = deps;
 
   nsp.use((socket, next) => {
@@ -134,26 +130,8 @@ export function setupCallNamespace(io: Server, deps: CallNamespaceDeps): CallNam
         .catch((err: unknown) => logger.error({ err }, 'disconnect handling failed'));
     });
   });
-
-  return nsp;
 }
 
 function actor(socket: CallSocket): Actor {
   return { identity: socket.data.identity, socketId: socket.id };
-}
-
-/** The CallManager's view of the namespace. */
-export function namespaceEmitter(nsp: CallNamespace): CallEmitter {
-  type Loose = { emit(event: string, payload: unknown): void };
-  return {
-    toUser(tenant, userId, event, payload, exceptSocketId) {
-      const target = nsp.to(userRoom(tenant, userId));
-      const scoped = exceptSocketId ? target.except(exceptSocketId) : target;
-      (scoped as unknown as Loose).emit(event, payload);
-    },
-    toSocket(socketId, event, payload) {
-      (nsp.to(socketId) as unknown as Loose).emit(event, payload);
-    },
-    isConnected: (socketId) => nsp.sockets.has(socketId),
-  };
 }

@@ -1,4 +1,4 @@
-import type { Namespace, Socket } from 'socket.io';
+import type { Namespace, Server, Socket } from 'socket.io';
 import type { ClientToServerEvents, ServerToClientEvents } from '@synapse-calling/protocol';
 import type { Identity } from '../auth';
 
@@ -17,6 +17,14 @@ export type CallNamespace = Namespace<
 >;
 
 export type CallSocket = Socket<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  Record<string, never>,
+  SocketData
+>;
+
+/** The Socket.IO server, typed over the events of its `/call` namespace. */
+export type CallServer = Server<
   ClientToServerEvents,
   ServerToClientEvents,
   Record<string, never>,

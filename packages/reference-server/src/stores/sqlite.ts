@@ -10,6 +10,13 @@ export const DATABASE_FILE = 'synapse.sqlite';
 /**
  * Opens (and migrates) the embedded database: `:memory:` for tests, otherwise
  * `<dataDir>/synapse.sqlite` in WAL mode so that readers never wait for the writer.
+ *
+ * @example
+ * // the embedded call log, read outside a running server (e.g. a nightly export)
+ * const db = openDatabase('/var/lib/synapse');
+ * const log = new SqliteCallLog(db);
+ * const { entries } = await log.listForUser('acme', 'alice', { limit: 100 });
+ * db.close();
  */
 export function openDatabase(dataDir: string): SqliteDatabase {
   let db: SqliteDatabase;

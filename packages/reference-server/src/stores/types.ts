@@ -1,4 +1,10 @@
-import type { CallInfo, CallState, MediaKind, Role } from '@synapse-calling/protocol';
+import type {
+  CallInfo,
+  CallState,
+  MediaKind,
+  PresenceStatus,
+  Role,
+} from '@synapse-calling/protocol';
 
 /**
  * Storage seams. Every method returns a Promise even where the embedded implementation is
@@ -92,6 +98,28 @@ export interface PresenceStore {
   getUser(tenant: string, userId: string): Promise<UserRecord | undefined>;
   /** Creates or updates the durable user record (name, role, lastSeen). */
   saveUser(user: UserRecord): Promise<void>;
+}
+
+/**
+ * What every node must agree on about presence beyond the connection entries: the status each
+ * user's subscribers were last shown (so a diff computed on any node is compared with what they
+ * really saw) and the offline grace windows. In Redis with several nodes
+ * (`RedisPresenceStore`); in process memory on one (`MemoryPresenceState`).
+ */
+export interface SharedPresenceState {
+  /** Stores the status now shown to subscribers and returns the one shown before. */
+  swapShown(tenant: string, userId: string, status: PresenceStatus): Promise<PresenceStatus>;
+  /** The status subscribers see now (`offline` when none). */
+  shown(tenant: string, userId: string): Promise<PresenceStatus>;
+  /** Marks the user inside the offline grace window since `since`, for `ttlMs`. */
+  setGrace(tenant: string, userId: string, since: number, ttlMs: number): Promise<void>;
+  clearGrace(tenant: string, userId: string): Promise<void>;
+  graceSince(tenant: string, userId: string): Promise<number | null>;
+  /**
+   * Grace windows that have run out, each claimed by exactly one caller. They are normally ended
+   * by a timer on the node that saw the disconnect; this catches those whose node stopped.
+   */
+  claimDueGraces(now: number): Promise<Array<{ tenant: string; userId: string }>>;
 }
 
 /** One row of the durable call log: the call plus bookkeeping the host may want. */

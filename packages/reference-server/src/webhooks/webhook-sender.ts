@@ -6,7 +6,24 @@ export const SIGNATURE_HEADER = 'x-synapse-signature';
 export const TIMESTAMP_HEADER = 'x-synapse-timestamp';
 export const EVENT_ID_HEADER = 'x-synapse-event-id';
 
-/** `sha256=<hex HMAC-SHA256 of "<timestamp>.<raw body>">`, the value of X-Synapse-Signature. */
+/**
+ * `sha256=<hex HMAC-SHA256 of "<timestamp>.<raw body>">`, the value of X-Synapse-Signature.
+ *
+ * @example
+ * // a test of your webhook receiver: sign a body as the server would
+ * const body = JSON.stringify(event);
+ * const timestamp = String(Math.floor(Date.now() / 1000));
+ * await fetch('http://127.0.0.1:3000/hooks/calls', {
+ *   method: 'POST',
+ *   headers: {
+ *     'content-type': 'application/json',
+ *     [TIMESTAMP_HEADER]: timestamp,
+ *     [SIGNATURE_HEADER]: signWebhook(secret, timestamp, body),
+ *     [EVENT_ID_HEADER]: event.id,
+ *   },
+ *   body,
+ * });
+ */
 export function signWebhook(secret: string, timestamp: string, body: string): string {
   return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
 }

@@ -3,11 +3,10 @@ import { userKey } from './keys';
 import type { ConnectionEntry, ManualStatus, PresenceStore, UserRecord } from './types';
 
 /**
- * Connections and chosen statuses in process memory (they die with the process anyway);
- * the user directory (name, role, lastSeen) in SQLite so that "last seen 5 min ago" survives a
- * restart.
+ * The user directory (name, role, lastSeen) in SQLite, so that "last seen 5 min ago" survives a
+ * restart; connections and chosen statuses in process memory (they die with the process anyway).
  */
-export class MemoryPresenceStore implements PresenceStore {
+export class SqlitePresenceStore implements PresenceStore {
   private readonly conns = new Map<string, Map<string, ConnectionEntry>>();
   private readonly manual = new Map<string, Exclude<ManualStatus, null>>();
   private readonly selectUser;

@@ -1,0 +1,50 @@
+import { MemoryCallRegistry } from './memory-call-registry';
+import { MemoryPresenceState } from './memory-presence-state';
+import { openDatabase, type SqliteDatabase } from './sqlite';
+import { SqliteCallLog } from './sqlite-call-log';
+import { SqlitePresenceStore } from './sqlite-presence-store';
+import type { CallLog, CallRegistry, PresenceStore, SharedPresenceState } from './types';
+
+/** The three stores a server runs on. */
+export interface ServerStores {
+  presence: PresenceStore;
+  registry: CallRegistry;
+  callLog: CallLog;
+}
+
+/** The stores every node of a Redis cluster shares. */
+export interface ClusterStores extends ServerStores {
+  presence: PresenceStore & SharedPresenceState;
+}
+
+export interface OpenedStores {
+  stores: ServerStores;
+  /** Shown statuses and grace windows: shared when the connection entries are. */
+  presenceState: SharedPresenceState;
+  /** Closes the SQLite database, if one was opened. */
+  close(): void;
+}
+
+/**
+ * Picks each store: the host's own if given, else the cluster's (with Redis), else the embedded
+ * one. The SQLite database is opened only for an embedded store that needs it, so with Redis (or
+ * with both SQLite-backed stores replaced) no file is created.
+ */
+export function openStores(
+  given: Partial<ServerStores>,
+  cluster: ClusterStores | undefined,
+  dataDir: string,
+): OpenedStores {
+  let db: SqliteDatabase | undefined;
+  const sqlite = (): SqliteDatabase => (db ??= openDatabase(dataDir));
+  const presence = given.presence ?? cluster?.presence ?? new SqlitePresenceStore(sqlite());
+  const stores: ServerStores = {
+    presence,
+    registry: given.registry ?? cluster?.registry ?? new MemoryCallRegistry(),
+    callLog: given.callLog ?? cluster?.callLog ?? new SqliteCallLog(sqlite()),
+  };
+  // What subscribers were shown is shared only along with the connection entries it comes from.
+  const presenceState =
+    cluster && presence === cluster.presence ? cluster.presence : new MemoryPresenceState();
+  return { stores, presenceState, close: () => db?.close() };
+}
