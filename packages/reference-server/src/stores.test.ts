@@ -2,9 +2,12 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { waitFor } from '../../../test/helpers/ports';
-import { startRedis } from '../../../test/helpers/redis';
-import { startTestServer, type TestServerOptions } from '../../../test/helpers/server';
+import {
+  startRedis,
+  startTestServer,
+  waitFor,
+  type TestServerOptions,
+} from '@synapse-calling/test-utils/server';
 import { DATABASE_FILE, openDatabase } from './stores/sqlite';
 import { SqliteCallLog } from './stores/sqlite-call-log';
 import { SqlitePresenceStore } from './stores/sqlite-presence-store';
