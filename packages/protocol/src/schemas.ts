@@ -22,15 +22,15 @@ const userIds = z.array(id).max(LIMITS.maxPresenceIds);
 
 const description = z.object({
   type: z.enum(['offer', 'answer', 'rollback', 'pranswer']),
-  sdp: z.string().optional(),
+  sdp: z.string().exactOptional(),
 });
 
 const candidate = z
   .object({
     candidate: z.string(),
-    sdpMid: z.string().nullable().optional(),
-    sdpMLineIndex: z.number().int().nullable().optional(),
-    usernameFragment: z.string().nullable().optional(),
+    sdpMid: z.string().nullable().exactOptional(),
+    sdpMLineIndex: z.number().int().nullable().exactOptional(),
+    usernameFragment: z.string().nullable().exactOptional(),
   })
   .nullable();
 
@@ -48,17 +48,17 @@ type Schemas = { [E in ClientEventName]: z.ZodType<ClientEventPayload<E>> };
 
 // A missing payload (`socket.emit('heartbeat', ack)`) is treated as `{}` by the dispatcher.
 export const eventSchemas: Schemas = {
-  'initiate-call': z.object({ to: id, metadata: metadata.optional() }),
+  'initiate-call': z.object({ to: id, metadata: metadata.exactOptional() }),
   'accept-call': z.object({ callId: id }),
   'reject-call': z.object({
     callId: id,
-    reason: z.string().max(LIMITS.maxReasonLength).optional(),
+    reason: z.string().max(LIMITS.maxReasonLength).exactOptional(),
   }),
   'end-call': z.object({ callId: id }),
   'set-status': z.object({ status: z.enum(SETTABLE_STATUSES) }),
   'subscribe-presence': z.object({ userIds }),
   'unsubscribe-presence': z.object({ userIds }),
-  heartbeat: z.object({ idle: z.boolean().optional() }),
+  heartbeat: z.object({ idle: z.boolean().exactOptional() }),
   sync: z.object({}) as unknown as z.ZodType<Record<string, never>>,
   'media-signal': z.object({ callId: id, signal }),
 };

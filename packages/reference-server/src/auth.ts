@@ -92,8 +92,8 @@ export function createTokenVerifier(options: AuthOptions): TokenVerifier {
   const verifyOptions = {
     algorithms,
     requiredClaims: ['exp', 'sub'],
-    issuer: options.issuer,
-    audience: options.audience,
+    ...(options.issuer === undefined ? {} : { issuer: options.issuer }),
+    ...(options.audience === undefined ? {} : { audience: options.audience }),
     clockTolerance: toleranceSec,
   };
 

@@ -16,14 +16,18 @@ const base = { SYNAPSE_JWT_SECRET: TEST_JWT_SECRET };
 
 describe('configFromEnv', () => {
   it('applies defaults and parses every setting', () => {
-    expect(configFromEnv(base)).toMatchObject({
+    const defaults = configFromEnv(base);
+    expect(defaults).toMatchObject({
       port: 3000,
       dataDir: './data',
       allowedOrigins: [],
       auth: { jwtSecret: TEST_JWT_SECRET },
-      livekit: undefined,
-      webhook: undefined,
     });
+    // Unset settings are left out, so the server's own defaults apply.
+    expect(Object.keys(defaults).sort()).toEqual(
+      ['allowedOrigins', 'auth', 'dataDir', 'port', 'rateLimit'].sort(),
+    );
+    expect(defaults.rateLimit).toEqual({});
     const full = configFromEnv({
       ...base,
       PORT: '8080',
@@ -79,14 +83,15 @@ describe('configFromEnv', () => {
   });
 
   it('treats variables set to the empty string as unset', () => {
-    expect(
-      configFromEnv({ ...base, PORT: '', LIVEKIT_URL: '', SYNAPSE_WEBHOOK_URL: '', REDIS_URL: '' }),
-    ).toMatchObject({
-      port: 3000,
-      livekit: undefined,
-      webhook: undefined,
-      redis: undefined,
+    const config = configFromEnv({
+      ...base,
+      PORT: '',
+      LIVEKIT_URL: '',
+      SYNAPSE_WEBHOOK_URL: '',
+      REDIS_URL: '',
     });
+    expect(config.port).toBe(3000);
+    for (const key of ['livekit', 'webhook', 'redis']) expect(config).not.toHaveProperty(key);
   });
 });
 

@@ -157,36 +157,52 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): StartSynaps
     );
   }
   const e = parsed.data;
+  // An unset variable leaves its key out, so the server's defaults apply (an explicit
+  // `undefined` would overwrite them when options are merged).
   return {
     port: e.PORT ?? 3000,
-    host: e.HOST,
-    staticDir: e.SYNAPSE_STATIC_DIR,
-    auth: {
+    allowedOrigins: e.SYNAPSE_ALLOWED_ORIGINS ?? [],
+    dataDir: e.SYNAPSE_DATA_DIR ?? './data',
+    auth: defined({
       jwtSecret: e.SYNAPSE_JWT_SECRET,
       jwksUrl: e.SYNAPSE_JWKS_URL,
       issuer: e.SYNAPSE_JWT_ISSUER,
       audience: e.SYNAPSE_JWT_AUDIENCE,
-    },
-    allowedOrigins: e.SYNAPSE_ALLOWED_ORIGINS ?? [],
-    dataDir: e.SYNAPSE_DATA_DIR ?? './data',
-    ringTimeoutMs: e.SYNAPSE_RING_TIMEOUT_MS,
-    reconnectGraceMs: e.SYNAPSE_RECONNECT_GRACE_MS,
-    presenceGraceMs: e.SYNAPSE_PRESENCE_GRACE_MS,
-    rateLimit: { perSecond: e.SYNAPSE_RATE_LIMIT_PER_SEC, burst: e.SYNAPSE_RATE_LIMIT_BURST },
-    webhook:
-      e.SYNAPSE_WEBHOOK_URL && e.SYNAPSE_WEBHOOK_SECRET
-        ? { url: e.SYNAPSE_WEBHOOK_URL, secret: e.SYNAPSE_WEBHOOK_SECRET }
-        : undefined,
-    livekit:
-      e.LIVEKIT_URL && e.LIVEKIT_API_KEY && e.LIVEKIT_API_SECRET
-        ? {
-            url: e.LIVEKIT_URL,
-            apiUrl: e.LIVEKIT_API_URL,
-            apiKey: e.LIVEKIT_API_KEY,
-            apiSecret: e.LIVEKIT_API_SECRET,
-          }
-        : undefined,
-    iceServers: e.SYNAPSE_ICE_SERVERS as IceServer[] | undefined,
-    redis: e.REDIS_URL ? { url: e.REDIS_URL } : undefined,
+    }),
+    rateLimit: defined({
+      perSecond: e.SYNAPSE_RATE_LIMIT_PER_SEC,
+      burst: e.SYNAPSE_RATE_LIMIT_BURST,
+    }),
+    ...defined({
+      host: e.HOST,
+      staticDir: e.SYNAPSE_STATIC_DIR,
+      ringTimeoutMs: e.SYNAPSE_RING_TIMEOUT_MS,
+      reconnectGraceMs: e.SYNAPSE_RECONNECT_GRACE_MS,
+      presenceGraceMs: e.SYNAPSE_PRESENCE_GRACE_MS,
+      iceServers: e.SYNAPSE_ICE_SERVERS as IceServer[] | undefined,
+      webhook:
+        e.SYNAPSE_WEBHOOK_URL && e.SYNAPSE_WEBHOOK_SECRET
+          ? { url: e.SYNAPSE_WEBHOOK_URL, secret: e.SYNAPSE_WEBHOOK_SECRET }
+          : undefined,
+      livekit:
+        e.LIVEKIT_URL && e.LIVEKIT_API_KEY && e.LIVEKIT_API_SECRET
+          ? {
+              url: e.LIVEKIT_URL,
+              apiKey: e.LIVEKIT_API_KEY,
+              apiSecret: e.LIVEKIT_API_SECRET,
+              ...defined({ apiUrl: e.LIVEKIT_API_URL }),
+            }
+          : undefined,
+      redis: e.REDIS_URL ? { url: e.REDIS_URL } : undefined,
+    }),
   };
+}
+
+type Defined<T> = { [K in keyof T]?: Exclude<T[K], undefined> };
+
+/** A copy of `values` without the keys whose value is undefined. */
+function defined<T extends Record<string, unknown>>(values: T): Defined<T> {
+  return Object.fromEntries(
+    Object.entries(values).filter(([, value]) => value !== undefined),
+  ) as Defined<T>;
 }

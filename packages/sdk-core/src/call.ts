@@ -164,7 +164,10 @@ export class Call extends TypedEmitter<CallEvents> {
     if (this.direction !== 'incoming' || this.currentState !== 'ringing') {
       throw CallError.invalidState(`Cannot reject a ${this.direction} call that is ${this.state}`);
     }
-    const { call } = await this.deps.signaling.request('reject-call', { callId: this.id, reason });
+    const { call } = await this.deps.signaling.request('reject-call', {
+      callId: this.id,
+      ...(reason === undefined ? {} : { reason }),
+    });
     this.handleCallInfo(call);
   }
 

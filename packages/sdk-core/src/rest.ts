@@ -12,8 +12,8 @@ export interface RestClientOptions {
   baseUrl: string;
   /** Gives the Bearer token of each request. */
   tokens: Pick<TokenSource, 'get'>;
-  /** @default globalThis.fetch */
-  fetch?: typeof fetch;
+  /** `ClientOptions.fetch`, passed through. @default globalThis.fetch */
+  fetch?: typeof fetch | undefined;
 }
 
 /**
@@ -51,7 +51,7 @@ export class RestClient {
           authorization: `Bearer ${token}`,
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         },
-        body: body === undefined ? undefined : JSON.stringify(body),
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
     } catch (err) {
       throw new SynapseError('not-connected', `Request to ${path} failed`, { cause: err });

@@ -46,8 +46,10 @@ export function tokenExpiresAt(token: string): number | null {
 }
 
 export interface TokenSourceOptions {
-  token?: string;
-  tokenProvider?: () => Promise<string>;
+  /** `ClientOptions.token`, passed through (undefined when only a provider is given). */
+  token?: string | undefined;
+  /** `ClientOptions.tokenProvider`, passed through. */
+  tokenProvider?: (() => Promise<string>) | undefined;
   /** Refresh this long before `exp`. */
   refreshBeforeExpiryMs: number;
   onRefreshed?: (token: string) => void;

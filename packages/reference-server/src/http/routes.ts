@@ -24,12 +24,12 @@ export interface RoutesDeps {
   logger: Logger;
   allowedOrigins: readonly string[];
   /** Set when LiveKit is configured: enables the webhook route. */
-  livekit?: LiveKitOptions;
+  livekit?: LiveKitOptions | undefined;
 }
 
 const listQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().min(1).max(200).optional(),
+  cursor: z.string().min(1).max(200).exactOptional(),
 });
 
 const idList = z

@@ -20,8 +20,8 @@ export interface CallRecord {
   call: CallInfo;
   tenant: string;
   media: MediaKind;
-  /** LiveKit room name; decided by the server, tenant-prefixed. */
-  room?: string;
+  /** LiveKit room name; decided by the server, tenant-prefixed; absent for P2P calls. */
+  room?: string | undefined;
   /**
    * The socket id that carries the call for each party (the one that initiated / accepted it);
    * `null` while that party is disconnected and inside the reconnect grace window.
@@ -127,7 +127,7 @@ export interface CallLogEntry {
   tenant: string;
   call: CallInfo;
   media: MediaKind;
-  room?: string;
+  room?: string | undefined;
   /** Milliseconds between answer and end; 0 for calls never answered; null while in progress. */
   durationMs: number | null;
 }

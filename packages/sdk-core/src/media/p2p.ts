@@ -295,8 +295,9 @@ export class P2PSession extends BaseSession {
 
 /** Buckets network numbers the way call UIs usually show them (bars). */
 export function classify(m: {
-  rtt?: number;
-  jitter?: number;
+  /** Seconds; undefined until the stats report one. */
+  rtt?: number | undefined;
+  jitter?: number | undefined;
   lossRatio: number;
   stalled: boolean;
 }): CallQuality {
