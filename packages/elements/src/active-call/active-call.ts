@@ -2,9 +2,9 @@ import { html, LitElement, nothing, type PropertyValues, type TemplateResult } f
 import { ActiveCallController } from '../controllers/active-call-controller';
 import { ClientController } from '../controllers/client-controller';
 import { ClockController } from '../controllers/clock-controller';
-import type { Device } from '../controllers/devices';
 import { formatDuration } from '../i18n/format';
 import { LocaleController } from '../i18n/locale-controller';
+import type { Device } from '../internal/devices';
 import { hangUpIcon } from '../styles/icons';
 import { tokens } from '../styles/tokens';
 import type { Call, CallQuality, SynapseClient } from '@synapse-calling/sdk-core';

@@ -2,8 +2,8 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { SynapseCallEndEvent } from '../events/call-end';
 import { SynapseCallErrorEvent } from '../events/call-error';
 import { SynapseCallStartEvent } from '../events/call-start';
+import { CallTracker } from '../internal/call-tracker';
 import type { Call, SynapseClient } from '@synapse-calling/sdk-core';
-import { CallTracker } from './call-tracker';
 import type { ClientController } from './client-controller';
 import type { PresenceController } from './presence-controller';
 

@@ -1,8 +1,8 @@
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { ClientController } from '../controllers/client-controller';
-import { deepActiveElement } from '../controllers/focus';
 import { IncomingCallController } from '../controllers/incoming-call-controller';
 import { LocaleController } from '../i18n/locale-controller';
+import { deepActiveElement } from '../internal/focus';
 import { tokens } from '../styles/tokens';
 import type { SynapseClient } from '@synapse-calling/sdk-core';
 import { incomingCallStyles } from './incoming-call.styles';
