@@ -1,14 +1,13 @@
-import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { html, nothing, type TemplateResult } from 'lit';
 import { CallButtonController, type CallButtonState } from '../controllers/call-button-controller';
-import { ClientController } from '../controllers/client-controller';
 import { PresenceController } from '../controllers/presence-controller';
 import type { SynapseCallErrorEvent } from '../events/call-error';
 import type { SynapseCallStateEvent } from '../events/call-state';
-import { LocaleController } from '../i18n/locale-controller';
 import type { Translation } from '../i18n/translations';
+import { SynapseElement } from '../internal/synapse-element';
 import { hangUpIcon, phoneIcon } from '../styles/icons';
 import { tokens } from '../styles/tokens';
-import type { CallEndReason, SynapseClient } from '@synapse-calling/sdk-core';
+import type { CallEndReason } from '@synapse-calling/sdk-core';
 import { callButtonStyles } from './call-button.styles';
 
 let nextId = 0;
@@ -47,14 +46,13 @@ const OUTCOME_VISIBLE_MS = 8_000;
  * @cssproperty --synapse-font-family - Font family.
  * @cssproperty --synapse-spacing - Base spacing unit.
  */
-export class SynapseCallButton extends LitElement {
+export class SynapseCallButton extends SynapseElement {
   static override styles = [tokens, callButtonStyles];
 
   static override properties = {
     userId: { type: String, attribute: 'user-id', reflect: true },
     name: { type: String, reflect: true },
     metadata: { attribute: false },
-    client: { attribute: false },
   };
 
   /** Id of the person to call. */
@@ -63,15 +61,12 @@ export class SynapseCallButton extends LitElement {
   declare name: string;
   /** JSON metadata sent with the call (a CRM record id, a subject). */
   declare metadata: Record<string, unknown> | undefined;
-  /** A client to use instead of the nearest `<synapse-calling>`'s or the page default. */
-  declare client: SynapseClient | undefined;
   /** What the live region says (set from events, so not a reactive property). */
   private announcement = '';
   /** How the last call ended ("Declined", "No answer"…), shown for a few seconds after it ends. */
   private outcome: { reason: string; text: string } | undefined;
   private outcomeTimer: ReturnType<typeof setTimeout> | undefined;
 
-  private readonly clients = new ClientController(this);
   private readonly presenceWatch = new PresenceController(this, this.clients, () => this.userId);
   private readonly controller = new CallButtonController(
     this,
@@ -79,7 +74,6 @@ export class SynapseCallButton extends LitElement {
     this.presenceWatch,
     () => ({ userId: this.userId, name: this.displayName, metadata: this.metadata }),
   );
-  private readonly locale = new LocaleController(this);
   private readonly hintId = `synapse-call-button-hint-${nextId++}`;
 
   constructor() {
@@ -121,10 +115,6 @@ export class SynapseCallButton extends LitElement {
 
   private get displayName(): string {
     return this.name || this.controller.call?.peer.name || this.userId;
-  }
-
-  protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('client')) this.clients.setExplicit(this.client);
   }
 
   protected override updated(): void {

@@ -1,8 +1,9 @@
-import type { ReactiveControllerHost } from 'lit';
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { SynapseCallErrorEvent } from '../events/call-error';
 import { SynapseHistoryLoadEvent } from '../events/history-load';
 import type { CallEndReason, CallInfo, SynapseClient } from '@synapse-calling/sdk-core';
 import type { Unsubscribe } from '../types';
+import type { ClientController } from './client-controller';
 
 /** One row of the history, already interpreted for the signed-in user. */
 export interface HistoryEntry {
@@ -36,10 +37,9 @@ export function toEntry(call: CallInfo, userId: string | undefined): HistoryEntr
 /**
  * Loads the signed-in user's call history a page at a time (`fetchCallHistory` with the
  * `nextCursor` of the previous page) and reloads the first page when a call starts, changes state or
- * ends, or the client (re)connects. Driven by the host's ClientController through `attach`, whose returned
- * functions undo it.
+ * ends, or the client (re)connects. Starts over whenever the host's client changes.
  */
-export class CallHistoryController {
+export class CallHistoryController implements ReactiveController {
   entries: HistoryEntry[] = [];
   loading = false;
   error: unknown = undefined;
@@ -47,19 +47,39 @@ export class CallHistoryController {
   private loadedOnce = false;
   private generation = 0;
   private client: SynapseClient | undefined;
+  private off: Unsubscribe[] = [];
 
   constructor(
     private readonly host: ReactiveControllerHost & HTMLElement,
+    private readonly clients: ClientController,
     private readonly pageSize: () => number,
-  ) {}
+  ) {
+    host.addController(this);
+  }
 
   get hasMore(): boolean {
     return this.cursor !== null;
   }
 
-  /** For ClientController: subscribes to `client` and loads the first page once connected. */
-  attach(client: SynapseClient): Unsubscribe[] {
+  hostUpdate(): void {
+    if (this.clients.client !== this.client) this.follow(this.clients.client);
+  }
+
+  hostDisconnected(): void {
+    this.follow(undefined);
+  }
+
+  /** Drops the previous client (and any page still loading from it), then attaches `client`. */
+  private follow(client: SynapseClient | undefined): void {
+    for (const off of this.off) off();
+    this.off = [];
+    this.generation++;
     this.client = client;
+    if (client) this.off = this.attach(client);
+  }
+
+  /** Subscribes to `client` and loads the first page once connected. */
+  private attach(client: SynapseClient): Unsubscribe[] {
     this.entries = [];
     this.cursor = null;
     this.loadedOnce = false;
@@ -81,10 +101,6 @@ export class CallHistoryController {
       client.on('connectionStateChanged', () => {
         if (client.connectionState === 'connected') reload();
       }),
-      () => {
-        this.client = undefined;
-        this.generation++;
-      },
     ];
   }
 
