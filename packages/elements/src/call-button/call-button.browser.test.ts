@@ -3,7 +3,7 @@ import type { Call, SynapseClient } from '@synapse-calling/sdk-core';
 import { html } from 'lit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { userEvent } from 'vitest/browser';
-import '../index';
+import { SynapseCallStateEvent } from '../index';
 import { a11y } from '../testing/a11y';
 import { nextEvent } from '../testing/events';
 import { connectUser, disconnectAll, freshTenant, until, type TestUser } from '../testing/server';
@@ -215,6 +215,39 @@ describe('<synapse-call-button>', () => {
       const live = el.shadowRoot?.querySelector('[role=status]');
       expect(live?.textContent).toContain('Declined');
       expect(el.state).toBe('idle');
+    });
+
+    it('follows the call, not its own events: a page that forges or stops them changes nothing', async () => {
+      const { agent, customer } = users();
+      const caller = await connectUser(agent);
+      const callee = await connectUser(customer);
+      const el = await button(caller, customer.id);
+      await until(() => el.state === 'idle', { what: 'idle' });
+      el.dispatchEvent(
+        new SynapseCallStateEvent({
+          callId: 'forged',
+          state: 'ended',
+          direction: 'outgoing',
+          peer: { id: customer.id, name: customer.name, role: customer.role },
+          endReason: 'rejected',
+        }),
+      );
+      await el.updateComplete;
+      expect(part(el, 'outcome').hidden).toBe(true);
+
+      // A capture listener above the button sees the event first and may stop it.
+      const stop = (e: Event) => e.stopPropagation();
+      window.addEventListener('synapse-call-state', stop, { capture: true });
+      try {
+        inner(el).click();
+        const theirs = await incoming(callee);
+        await theirs.reject();
+        await until(() => !part(el, 'outcome').hidden, { what: 'outcome shown' });
+        expect(part(el, 'outcome').textContent?.trim()).toBe('Declined');
+        expect(el.shadowRoot?.querySelector('[role=status]')?.textContent).toContain('Declined');
+      } finally {
+        window.removeEventListener('synapse-call-state', stop, { capture: true });
+      }
     });
 
     it('cancels when clicked again before the server has acknowledged the call', async () => {

@@ -1,8 +1,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { CallButtonController, type CallButtonState } from '../controllers/call-button-controller';
 import { PresenceController } from '../controllers/presence-controller';
-import type { SynapseCallErrorEvent } from '../events/call-error';
-import type { SynapseCallStateEvent } from '../events/call-state';
+import type { SynapseCallStateDetail } from '../events/call-state';
 import type { Translation } from '../i18n/translations';
 import { SynapseElement } from '../internal/synapse-element';
 import { hangUpIcon, phoneIcon } from '../styles/icons';
@@ -61,32 +60,24 @@ export class SynapseCallButton extends SynapseElement {
   declare name: string;
   /** JSON metadata sent with the call (a CRM record id, a subject). */
   declare metadata: Record<string, unknown> | undefined;
-  /** What the live region says (set from events, so not a reactive property). */
+  /** What the live region says (set from the controller's callbacks, so not a reactive property). */
   private announcement = '';
   /** How the last call ended ("Declined", "No answer"…), shown for a few seconds after it ends. */
   private outcome: { reason: string; text: string } | undefined;
   private outcomeTimer: ReturnType<typeof setTimeout> | undefined;
 
   private readonly presenceWatch = new PresenceController(this, this.clients, () => this.userId);
-  private readonly controller = new CallButtonController(
-    this,
-    this.clients,
-    this.presenceWatch,
-    () => ({ userId: this.userId, name: this.displayName, metadata: this.metadata }),
-  );
+  private readonly controller = new CallButtonController(this, this.clients, this.presenceWatch, {
+    target: () => ({ userId: this.userId, name: this.displayName, metadata: this.metadata }),
+    stateChanged: (detail) => this.onCallState(detail),
+    failed: () => this.announce(this.locale.t.button.failed(this.displayName)),
+  });
   private readonly hintId = `synapse-call-button-hint-${nextId++}`;
 
   constructor() {
     super();
     this.userId = '';
     this.name = '';
-    this.addEventListener('synapse-call-state', (e: SynapseCallStateEvent) => {
-      this.showOutcome(e.detail.state === 'ended' ? e.detail.endReason : undefined);
-      this.announce(this.describeCallState(e.detail.state));
-    });
-    this.addEventListener('synapse-call-error', (_e: SynapseCallErrorEvent) =>
-      this.announce(this.locale.t.button.failed(this.displayName)),
-    );
   }
 
   /**
@@ -151,6 +142,11 @@ export class SynapseCallButton extends SynapseElement {
 
   private onClick(): void {
     void this.controller.activate();
+  }
+
+  private onCallState(detail: SynapseCallStateDetail): void {
+    this.showOutcome(detail.state === 'ended' ? detail.endReason : undefined);
+    this.announce(this.describeCallState(detail.state));
   }
 
   /**

@@ -34,7 +34,7 @@ export class ActiveCallController implements ReactiveController {
     private readonly clients: ClientController,
   ) {
     host.addController(this);
-    this.tracker = new CallTracker(host, host);
+    this.tracker = new CallTracker(host);
   }
 
   /** The call to show: ringing out, connecting or active; undefined otherwise. */

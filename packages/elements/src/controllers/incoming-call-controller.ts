@@ -28,7 +28,7 @@ export class IncomingCallController implements ReactiveController {
     private readonly options: () => { muted: boolean; silent: boolean },
   ) {
     host.addController(this);
-    this.tracker = new CallTracker(host, host);
+    this.tracker = new CallTracker(host);
   }
 
   /** Ringing incoming calls, oldest first. */
