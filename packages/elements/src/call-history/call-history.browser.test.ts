@@ -200,6 +200,32 @@ describe('<synapse-call-history>', () => {
       expect(texts(el, 'outcome')).toEqual(['Cancelled', 'Cancelled', 'Completed']);
     });
 
+    it('reports a refused page as synapse-call-error, retries, then says there are no calls', async () => {
+      const { agent } = users();
+      const client = await connectUser(agent);
+      // The server serves 1–100 calls per page and answers 400 to anything else.
+      const failed = nextEvent(document, 'synapse-call-error');
+      const el = await fixture<SynapseCallHistory>(
+        html`<synapse-call-history limit="500" .client=${client}></synapse-call-history>`,
+      );
+      expect((await failed).detail.action).toBe('history');
+      await until(() => parts(el, 'error').length === 1 && !el.hasAttribute('loading'), {
+        what: 'error shown',
+      });
+      expect(parts(el, 'error')[0].getAttribute('role')).toBe('alert');
+      expect(texts(el, 'error')[0]).toContain('Could not load the call history.');
+      expect(parts(el, 'empty')).toEqual([]);
+
+      el.limit = 20;
+      const loaded = nextEvent(el, 'synapse-history-load');
+      parts(el, 'retry')[0].click();
+      expect((await loaded).detail).toEqual({ count: 0, hasMore: false });
+      await el.updateComplete;
+      expect(parts(el, 'error')).toEqual([]);
+      expect(texts(el, 'empty')).toEqual(['No calls yet.']);
+      expect(el.hasAttribute('loading')).toBe(false);
+    });
+
     it('calls back from a row; synapse-call-start bubbles out of the list', async () => {
       const { caller, callee, customer } = await history();
       const el = await mount(caller);

@@ -111,21 +111,17 @@ export class SynapseCallHistory extends SynapseElement {
             </ol>`
           : nothing
       }
-      ${
-        h.loaded && !h.loading && h.entries.length === 0 && !h.error
-          ? html`<p part="empty">${t.history.empty}</p>`
-          : nothing
-      }
-      ${
-        h.error
-          ? html`<p part="error" role="alert">
-              ${t.history.error}
-              <button part="retry" type="button" @click=${() => h.reload()}>
-                ${t.history.retry}
-              </button>
-            </p>`
-          : nothing
-      }
+      ${h.render({
+        complete: () =>
+          h.entries.length === 0 ? html`<p part="empty">${t.history.empty}</p>` : nothing,
+        error: () =>
+          html`<p part="error" role="alert">
+            ${t.history.error}
+            <button part="retry" type="button" @click=${() => h.reload()}>
+              ${t.history.retry}
+            </button>
+          </p>`,
+      })}
       ${
         h.hasMore
           ? html`<button
