@@ -6,8 +6,15 @@ import '../index';
 import type { SynapseCallButton } from '../call-button/call-button';
 import { a11y } from '../testing/a11y';
 import { FakeStaticClient } from '../testing/fake-client';
-import { nextEvent } from '../testing/events';
-import { connectUser, disconnectAll, freshTenant, until, type TestUser } from '../testing/server';
+import { nextEvent, recordEvents } from '../testing/events';
+import {
+  clientFor,
+  connectUser,
+  disconnectAll,
+  freshTenant,
+  until,
+  type TestUser,
+} from '../testing/server';
 import type { SynapseCallHistory } from './call-history';
 
 function users() {
@@ -157,6 +164,26 @@ describe('<synapse-call-history>', () => {
         wrapper.getBoundingClientRect().right,
       );
       await a11y(el).to.be.accessible();
+    });
+
+    it('drops the page still loading when its client is replaced', async () => {
+      const { caller } = await history();
+      const { agent } = users();
+      const notYetConnected = await clientFor(agent);
+      const el = await fixture<SynapseCallHistory>(
+        html`<synapse-call-history .client=${caller}></synapse-call-history>`,
+      );
+      expect(el.hasAttribute('loading')).toBe(true);
+      const loads = recordEvents(el, 'synapse-history-load');
+      el.client = notYetConnected;
+      await el.updateComplete;
+      expect(el.hasAttribute('loading')).toBe(false);
+      // A page asked for later of the same server comes back after the dropped one.
+      await caller.fetchCallHistory({ limit: 1 });
+      await el.updateComplete;
+      expect(loads).toEqual([]);
+      expect(el.entries).toEqual([]);
+      expect(parts(el, 'empty')).toEqual([]);
     });
 
     it('speaks German', async () => {
