@@ -223,31 +223,23 @@ describe('<synapse-call-button>', () => {
       const callee = await connectUser(customer);
       const el = await button(caller, customer.id);
       await until(() => el.state === 'idle', { what: 'idle' });
+      const forged = { callId: 'forged', state: 'ended', direction: 'outgoing' } as const;
       el.dispatchEvent(
-        new SynapseCallStateEvent({
-          callId: 'forged',
-          state: 'ended',
-          direction: 'outgoing',
-          peer: { id: customer.id, name: customer.name, role: customer.role },
-          endReason: 'rejected',
-        }),
+        new SynapseCallStateEvent({ ...forged, peer: customer, endReason: 'rejected' }),
       );
       await el.updateComplete;
       expect(part(el, 'outcome').hidden).toBe(true);
 
-      // A capture listener above the button sees the event first and may stop it.
+      // A capture listener above the button (here on the fixture's container, removed after the
+      // test) sees the event first and may stop it.
       const stop = (e: Event) => e.stopPropagation();
-      window.addEventListener('synapse-call-state', stop, { capture: true });
-      try {
-        inner(el).click();
-        const theirs = await incoming(callee);
-        await theirs.reject();
-        await until(() => !part(el, 'outcome').hidden, { what: 'outcome shown' });
-        expect(part(el, 'outcome').textContent?.trim()).toBe('Declined');
-        expect(el.shadowRoot?.querySelector('[role=status]')?.textContent).toContain('Declined');
-      } finally {
-        window.removeEventListener('synapse-call-state', stop, { capture: true });
-      }
+      (el.parentElement as HTMLElement).addEventListener('synapse-call-state', stop, true);
+      inner(el).click();
+      const theirs = await incoming(callee);
+      await theirs.reject();
+      await until(() => !part(el, 'outcome').hidden, { what: 'outcome shown' });
+      expect(part(el, 'outcome').textContent?.trim()).toBe('Declined');
+      expect(el.shadowRoot?.querySelector('[role=status]')?.textContent).toContain('Declined');
     });
 
     it('cancels when clicked again before the server has acknowledged the call', async () => {
