@@ -56,7 +56,7 @@ export interface HistoryStatusViews<T> {
 export class CallHistoryController implements ReactiveController {
   entries: HistoryEntry[] = [];
   /** `initial` until a page is asked for; `complete` or `error` after the last load. */
-  status: HistoryStatus = 'initial';
+  private status: HistoryStatus = 'initial';
   private failure: unknown;
   private cursor: string | null = null;
   /** Bumped by every load and client change, so that only the newest load lands. */
@@ -110,6 +110,7 @@ export class CallHistoryController implements ReactiveController {
     for (const off of this.off) off();
     this.off = [];
     this.generation++;
+    // The dropped page will never arrive, so nothing is loading any more.
     if (this.status === 'pending') this.status = 'initial';
     this.client = client;
     if (client) this.off = this.attach(client);
