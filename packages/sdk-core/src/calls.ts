@@ -135,7 +135,7 @@ export class CallManager extends TypedEmitter<CallManagerEvents> {
    * @example
    * const call = await client.calls.place('ann');
    */
-  async place(userId: string, opts: { metadata?: CallMetadata } = {}): Promise<Call> {
+  async place(userId: string, opts: { metadata?: CallMetadata | undefined } = {}): Promise<Call> {
     if (!this.deps.signaling.connected) throw CallError.notConnected();
     if (this.placing || this.active) throw CallError.alreadyInCall();
     this.placing = true;

@@ -191,7 +191,7 @@ export class SynapseClient {
    * const call = await client.call('ann', { metadata: { crmRecord: 'lead-42' } });
    * call.on('stateChanged', (state) => console.log(state)); // ringing → connecting → active
    */
-  call(userId: string, opts: { metadata?: CallMetadata } = {}): Promise<Call> {
+  call(userId: string, opts: { metadata?: CallMetadata | undefined } = {}): Promise<Call> {
     return this.calls.place(userId, opts);
   }
 
@@ -203,7 +203,7 @@ export class SynapseClient {
    * if (first.nextCursor) await client.fetchCallHistory({ cursor: first.nextCursor });
    */
   async fetchCallHistory(
-    opts: { limit?: number; cursor?: string } = {},
+    opts: { limit?: number | undefined; cursor?: string | undefined } = {},
   ): Promise<CallListResponse> {
     return this.rest.listCalls(opts);
   }

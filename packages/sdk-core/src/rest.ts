@@ -25,7 +25,9 @@ export class RestClient {
   constructor(private readonly options: RestClientOptions) {}
 
   /** `GET /api/calls`: this user's calls, newest first. */
-  listCalls(opts: { limit?: number; cursor?: string } = {}): Promise<CallListResponse> {
+  listCalls(
+    opts: { limit?: number | undefined; cursor?: string | undefined } = {},
+  ): Promise<CallListResponse> {
     const query = new URLSearchParams();
     if (opts.limit !== undefined) query.set('limit', String(opts.limit));
     if (opts.cursor) query.set('cursor', opts.cursor);

@@ -3,7 +3,7 @@ import type { Call, SynapseClient } from '@synapse-calling/sdk-core';
 import { html } from 'lit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { userEvent } from 'vitest/browser';
-import '../index';
+import { SynapseCallStateEvent } from '../index';
 import {
   freshUsers,
   a11y,
@@ -213,6 +213,31 @@ describe('<synapse-call-button>', () => {
       const live = el.shadowRoot?.querySelector('[role=status]');
       expect(live?.textContent).toContain('Declined');
       expect(el.state).toBe('idle');
+    });
+
+    it('follows the call, not its own events: a page that forges or stops them changes nothing', async () => {
+      const { agent, customer } = freshUsers();
+      const caller = await connectUser(agent);
+      const callee = await connectUser(customer);
+      const el = await button(caller, customer.id);
+      await until(() => el.state === 'idle', { what: 'idle' });
+      const forged = { callId: 'forged', state: 'ended', direction: 'outgoing' } as const;
+      el.dispatchEvent(
+        new SynapseCallStateEvent({ ...forged, peer: customer, endReason: 'rejected' }),
+      );
+      await el.updateComplete;
+      expect(part(el, 'outcome').hidden).toBe(true);
+
+      // A capture listener above the button (here on the fixture's container, removed after the
+      // test) sees the event first and may stop it.
+      const stop = (e: Event) => e.stopPropagation();
+      (el.parentElement as HTMLElement).addEventListener('synapse-call-state', stop, true);
+      inner(el).click();
+      const theirs = await incoming(callee);
+      await theirs.reject();
+      await until(() => !part(el, 'outcome').hidden, { what: 'outcome shown' });
+      expect(part(el, 'outcome').textContent?.trim()).toBe('Declined');
+      expect(el.shadowRoot?.querySelector('[role=status]')?.textContent).toContain('Declined');
     });
 
     it('cancels when clicked again before the server has acknowledged the call', async () => {

@@ -71,8 +71,8 @@ export class ProviderController implements ReactiveController {
     } else if (server && (token || tokenUrl)) {
       const created = createClient({
         url: server,
-        token: token || undefined,
-        tokenProvider: tokenUrl ? () => fetchToken(tokenUrl) : undefined,
+        ...(token ? { token } : {}),
+        ...(tokenUrl ? { tokenProvider: () => fetchToken(tokenUrl) } : {}),
       });
       this.adopt(created, true);
       created.connect().catch((error: unknown) => this.fail(error));

@@ -41,9 +41,9 @@ export interface Rig {
   mode: MediaMode;
   demo: RunningDemo;
   /** Set in LiveKit mode. */
-  livekit?: LiveKitServer;
+  livekit: LiveKitServer | undefined;
   /** LiveKit's server API (LiveKit mode only). */
-  rooms?: RoomServiceClient;
+  rooms: RoomServiceClient | undefined;
   /** Signs `userId` in, in a fresh browser context of the browser whose microphone matches the role. */
   open(userId: string): Promise<Page>;
   /** A page of the demo's origin with nobody signed in (a stranger's browser). */

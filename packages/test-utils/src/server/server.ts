@@ -148,7 +148,7 @@ export async function connectError(
   url: string,
   auth: Record<string, unknown>,
   options: Partial<ManagerOptions & SocketOptions> = {},
-): Promise<{ message: string; data?: { code?: string; message?: string } }> {
+): Promise<{ message: string; data: { code?: string; message?: string } | undefined }> {
   const socket = ioClient(`${url}/call`, {
     auth,
     transports: ['websocket'],
