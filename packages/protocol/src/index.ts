@@ -309,6 +309,16 @@ export interface PresenceListResponse {
   presence: Presence[];
 }
 
+/**
+ * `GET /api/config?origin=…` → this. Not authenticated, and readable from any origin (CORS `*`),
+ * so that a page whose origin the server refuses can learn why its connection fails: browsers
+ * hide the reason of a refused WebSocket handshake. `originAllowed` is about the request's
+ * `Origin` header, or the `origin` query parameter when the browser sent none (same-origin GET).
+ */
+export interface ServerConfigResponse {
+  originAllowed: boolean;
+}
+
 /** A REST error body: `{ error: { code, message } }` with a matching HTTP status. */
 export interface RestErrorBody {
   error: ProtocolError;

@@ -9,6 +9,7 @@ import { CallManager } from './calls/call-manager';
 import { connectRedisCluster, type RedisCluster } from './cluster/redis-cluster';
 import { RoomEvents } from './calls/room-events';
 import { createRoutes } from './http/routes';
+import { OriginRefusals } from './http/origin-refusals';
 import { originAllowed } from './http/rest';
 import { createLogger } from './logger';
 import { LiveKitMediaProvider } from './media/livekit';
@@ -110,6 +111,7 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
   if (allowedOrigins.length === 0) {
     logger.warn('allowedOrigins is empty: any web origin may connect (development only)');
   }
+  const originRefusals = new OriginRefusals(logger);
 
   const cluster: RedisCluster | undefined = options.redis
     ? await connectRedisCluster(options.redis, logger)
@@ -137,7 +139,9 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
   const io: CallServer = new Server(options.httpServer, {
     maxHttpBufferSize: LIMITS.maxFrameBytes,
     allowRequest: (req, callback) => {
-      const ok = originAllowed(req.headers.origin, allowedOrigins);
+      const { origin } = req.headers;
+      const ok = originAllowed(origin, allowedOrigins);
+      if (!ok && origin) originRefusals.refused(origin, 'socket');
       callback(ok ? null : 'origin not allowed', ok);
     },
     // Long-polling needs CORS headers; the allowlist check itself is done by allowRequest.
@@ -194,6 +198,7 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
     metrics,
     logger,
     allowedOrigins,
+    originRefusals,
     livekit: options.livekit,
   });
   options.app?.use(router);

@@ -5,6 +5,7 @@ import {
   LIMITS,
   type CallListResponse,
   type PresenceListResponse,
+  type ServerConfigResponse,
 } from '@synapse-calling/protocol';
 import type { TokenVerifier } from '../auth';
 import type { RoomEvents } from '../calls/room-events';
@@ -12,7 +13,16 @@ import type { LiveKitOptions } from '../options';
 import type { Metrics } from '../metrics';
 import type { PresenceManager } from '../presence/presence-manager';
 import { InvalidCursorError, type CallLog } from '../stores/types';
-import { authenticate, cors, errorHandler, identityOf, jsonBody, sendError } from './rest';
+import type { OriginRefusals } from './origin-refusals';
+import {
+  authenticate,
+  cors,
+  errorHandler,
+  identityOf,
+  jsonBody,
+  originAllowed,
+  sendError,
+} from './rest';
 import { liveKitWebhookRoute } from './livekit-webhook';
 
 export interface RoutesDeps {
@@ -23,6 +33,8 @@ export interface RoutesDeps {
   metrics: Metrics;
   logger: Logger;
   allowedOrigins: readonly string[];
+  /** Logs refused origins (shared with the Socket.IO handshake's check). */
+  originRefusals?: OriginRefusals | undefined;
   /** Set when LiveKit is configured: enables the webhook route. */
   livekit?: LiveKitOptions | undefined;
 }
@@ -52,7 +64,23 @@ export function createRoutes(deps: RoutesDeps): Router {
     res.send(await deps.metrics.registry.metrics());
   });
 
-  router.use('/api', cors(deps.allowedOrigins));
+  // Before the allowlist, and readable from any origin: a refused page asks here why its
+  // WebSocket handshake failed, since browsers hide that (sdk-core's `origin-not-allowed`).
+  router.get('/api/config', (req, res) => {
+    const asked = typeof req.query.origin === 'string' ? req.query.origin : undefined;
+    // A same-origin GET carries no Origin header; the client then names its origin itself.
+    const origin = req.headers.origin ?? asked;
+    const body: ServerConfigResponse = {
+      originAllowed: originAllowed(origin, deps.allowedOrigins),
+    };
+    res.setHeader('Access-Control-Allow-Origin', '*');
+    res.json(body);
+  });
+
+  router.use(
+    '/api',
+    cors(deps.allowedOrigins, (origin) => deps.originRefusals?.refused(origin, 'rest')),
+  );
 
   router.get('/api/calls', auth, async (req, res) => {
     const query = listQuery.safeParse(req.query);
