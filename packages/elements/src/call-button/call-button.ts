@@ -2,11 +2,11 @@ import { html, nothing, type TemplateResult } from 'lit';
 import { CallButtonController, type CallButtonState } from '../controllers/call-button-controller';
 import { PresenceController } from '../controllers/presence-controller';
 import type { SynapseCallStateDetail } from '../events/call-state';
-import type { Translation } from '../i18n/translations';
+import { describeConnectionError, type Translation } from '../i18n/translations';
 import { SynapseElement } from '../internal/synapse-element';
 import { hangUpIcon, phoneIcon } from '../styles/icons';
 import { tokens } from '../styles/tokens';
-import type { CallEndReason } from '@synapse-calling/sdk-core';
+import type { CallEndReason, SynapseError } from '@synapse-calling/sdk-core';
 import { callButtonStyles } from './call-button.styles';
 
 let nextId = 0;
@@ -82,8 +82,9 @@ export class SynapseCallButton extends SynapseElement {
 
   /**
    * What the button currently does or why it is disabled: `idle`, `calling`, `incoming`,
-   * `in-call`, `busy`, `unavailable`, `offline`, `self-busy`, `self`, `connecting` or `checking`. Also
-   * reflected as the `state` attribute.
+   * `in-call`, `busy`, `unavailable`, `offline`, `self-busy`, `self`, `connecting`,
+   * `connection-failed` (the hint says why) or `checking`. Also reflected as the `state`
+   * attribute.
    */
   get state(): CallButtonState {
     return this.controller.state;
@@ -115,7 +116,8 @@ export class SynapseCallButton extends SynapseElement {
   protected override render(): TemplateResult {
     const t = this.locale.t;
     const state = this.state;
-    const view = buttonView(t, state, this.displayName);
+    const error = this.clients.client?.connectionError ?? null;
+    const view = buttonView(t, state, this.displayName, error);
     const status = this.presenceWatch.presence?.status ?? 'unknown';
     return html`<button
         part="button"
@@ -192,12 +194,13 @@ export class SynapseCallButton extends SynapseElement {
 
 /**
  * Visible text, the rest of the accessible name (visually hidden, after the text) and, when the
- * button is disabled, the explanation.
+ * button is disabled, the explanation (for `connection-failed`, what `error` means).
  */
 function buttonView(
   t: Translation,
   state: CallButtonState,
   name: string,
+  error: SynapseError | null,
 ): { text: string; rest: string; hint?: string | undefined } {
   const b = t.button;
   const disabled = (text: string, hint?: string) => ({ text, rest: b.disabledName(name), hint });
@@ -223,6 +226,11 @@ function buttonView(
       return disabled(b.call, b.selfHint);
     case 'connecting':
       return disabled(b.connecting, b.noClientHint);
+    case 'connection-failed':
+      return disabled(
+        t.connection.disconnected,
+        error ? describeConnectionError(t, error) : b.noClientHint,
+      );
   }
 }
 

@@ -221,6 +221,54 @@ describe('<synapse-call-history>', () => {
       expect(texts(el, 'outcome')).toEqual(['Cancelled', 'Cancelled', 'Completed']);
     });
 
+    it('shows a hung-up call ended on both sides in the render after call-ended, before any reload', async () => {
+      const { agent, customer } = freshUsers();
+      const caller = await connectUser(agent);
+      const callee = await connectUser(customer);
+      const wrapper = await fixture<HTMLDivElement>(
+        html`<div>
+          <synapse-call-history .client=${caller}></synapse-call-history>
+          <synapse-call-history .client=${callee}></synapse-call-history>
+        </div>`,
+      );
+      const [ours, theirs] = [...wrapper.querySelectorAll('synapse-call-history')];
+      const call = await caller.call(customer.id);
+      const ringing = await until(() => callee.calls.incoming[0], { what: 'incoming' });
+      await ringing.accept();
+      await until(() => texts(ours, 'outcome')[0] === 'In progress', { what: 'caller row active' });
+      await until(() => texts(theirs, 'outcome')[0] === 'In progress', {
+        what: 'callee row active',
+      });
+
+      const seen: string[] = [];
+      for (const [who, client, el] of [
+        ['caller', caller, ours],
+        ['callee', callee, theirs],
+      ] as const) {
+        client.on('callEnded', () => {
+          seen.push(`${who}: call-ended`);
+          void el.updateComplete.then(() => {
+            const row = `${texts(el, 'outcome')[0]} ${parts(el, 'duration').length}`;
+            seen.push(`${who}: rendered ${row}`);
+          });
+        });
+        el.addEventListener('synapse-history-load', () => seen.push(`${who}: reloaded`));
+      }
+      await call.end();
+      await until(() => seen.filter((s) => s.endsWith('reloaded')).length === 2, {
+        what: 'both reloaded',
+      });
+      for (const who of ['caller', 'callee']) {
+        const mine = seen.filter((s) => s.startsWith(who));
+        // Ended, with its duration, in the very render after the event; the reload only confirms.
+        expect(mine.slice(0, 3)).toEqual([
+          `${who}: call-ended`,
+          `${who}: rendered Completed 1`,
+          `${who}: reloaded`,
+        ]);
+      }
+    });
+
     it('reports a refused page as synapse-call-error, retries, then says there are no calls', async () => {
       const { agent } = freshUsers();
       const client = await connectUser(agent);

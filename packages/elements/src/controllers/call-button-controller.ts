@@ -17,6 +17,8 @@ import type { PresenceController } from './presence-controller';
  * - `busy`: they are in another call; `unavailable`: they set "do not disturb";
  * - `offline`: they are offline; `self-busy`: we are in a call with someone else;
  * - `self`: the button points at the signed-in user; `connecting`: no client or not connected;
+ * - `connection-failed`: not connected, and the client says why (`client.connectionError`:
+ *   the page's origin is not allowed, signing in failed…);
  * - `checking`: connected, but their presence is not known yet.
  */
 export type CallButtonState =
@@ -30,6 +32,7 @@ export type CallButtonState =
   | 'self-busy'
   | 'self'
   | 'connecting'
+  | 'connection-failed'
   | 'checking';
 
 /** States in which a click does something. */
@@ -90,6 +93,9 @@ export class CallButtonController implements ReactiveController {
   get state(): CallButtonState {
     const client = this.clients.client;
     const { userId } = this.options.target();
+    if (client && client.connectionState !== 'connected' && client.connectionError) {
+      return 'connection-failed';
+    }
     if (!client || client.connectionState !== 'connected' || !userId) return 'connecting';
     if (client.user?.id === userId) return 'self';
     const call = this.call;

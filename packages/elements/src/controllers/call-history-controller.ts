@@ -1,7 +1,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { SynapseCallErrorEvent } from '../events/call-error';
 import { SynapseHistoryLoadEvent } from '../events/history-load';
-import type { CallEndReason, CallInfo, SynapseClient } from '@synapse-calling/sdk-core';
+import type { Call, CallEndReason, CallInfo, SynapseClient } from '@synapse-calling/sdk-core';
 import type { Unsubscribe } from '../types';
 import type { ClientController } from './client-controller';
 
@@ -51,7 +51,10 @@ export interface HistoryStatusViews<T> {
 /**
  * Loads the signed-in user's call history a page at a time (`fetchCallHistory` with the
  * `nextCursor` of the previous page) and reloads the first page when a call starts, changes state or
- * ends, or the client (re)connects. Starts over whenever the host's client changes.
+ * ends, or the client (re)connects. What the client already knows of a call (`call.info`, the
+ * server's record from its last event) shows in the call's row at once, so that a hung-up call
+ * reads ended in the render after `call-ended` rather than after the reload's round trip. Starts
+ * over whenever the host's client changes.
  */
 export class CallHistoryController implements ReactiveController {
   entries: HistoryEntry[] = [];
@@ -130,15 +133,31 @@ export class CallHistoryController implements ReactiveController {
       const key = client.calls.all.map((c) => `${c.id}:${c.state}`).join(',');
       if (key === callsKey) return;
       callsKey = key;
+      for (const call of client.calls.all) this.show(client, call);
       reload();
     };
     return [
-      client.on('callEnded', reload),
+      client.on('callEnded', (call) => {
+        // Ended by the server, not just here (answered in another tab, disconnect()).
+        if (call.info.state === 'ended') this.show(client, call);
+        reload();
+      }),
       client.on('callsChanged', reloadIfCallsMoved),
       client.on('connectionStateChanged', () => {
         if (client.connectionState === 'connected') reload();
       }),
     ];
+  }
+
+  /** Puts the server's record of `call` in its row now (a new call goes on top). */
+  private show(client: SynapseClient, call: Call): void {
+    const entry = toEntry(call.info, client.user?.id);
+    const index = this.entries.findIndex((e) => e.id === entry.id);
+    const current = this.entries[index];
+    if (current && current.state === entry.state && current.endReason === entry.endReason) return;
+    this.entries =
+      index < 0 ? [entry, ...this.entries] : this.entries.map((e, i) => (i === index ? entry : e));
+    this.host.requestUpdate();
   }
 
   /** Loads the first page (`cursor` null, replaces the list) or the next one (appends). */
