@@ -11,7 +11,9 @@ import { callHistoryStyles } from './call-history.styles';
 /**
  * The signed-in user's recent calls, newest first: direction, the other person, outcome,
  * duration, how long ago, and a call-back button (a `<synapse-call-button>`, so it follows the
- * person's presence). "Load more" fetches the next page; the list reloads when a call ends.
+ * person's presence). "Load more" fetches the next page. A call that starts, is answered or
+ * ends shows so in its row at once (from what the client heard from the server), and the list
+ * reloads to confirm.
  *
  * @summary Recent calls with call back and paging.
  * @tag synapse-call-history

@@ -30,6 +30,7 @@ import { callingStyles } from './calling.styles';
  * @csspart active-call - The built-in `<synapse-active-call>`; its parts are exported with an
  *   `active-` prefix (`active-base`, `active-end`, `active-mute`…).
  *
+ * @cssproperty --synapse-color-danger - The edge of the notice.
  * @cssproperty --synapse-color-accent - Accent colour of all elements inside.
  * @cssproperty --synapse-font-family - Font family of all elements inside.
  */
