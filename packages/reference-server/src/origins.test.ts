@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { agent, connectError, useTestServer } from '@synapse-calling/test-utils/server';
 import { OriginRefusals } from './http/origin-refusals';
@@ -7,17 +7,19 @@ import { OriginRefusals } from './http/origin-refusals';
 const ALLOWED = 'http://127.0.0.1:3100';
 const REFUSED = 'http://localhost:3100';
 
-/** Every JSON line the server logs at warn or above. */
-const lines: Record<string, unknown>[] = [];
-const logger = pino(
-  { level: 'warn' },
-  new Writable({
+/** A pino logger at warn that keeps each line it writes, parsed. */
+function capturingLogger(): { logger: Logger; lines: Record<string, unknown>[] } {
+  const lines: Record<string, unknown>[] = [];
+  const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
       lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
       done();
     },
-  }),
-);
+  });
+  return { logger: pino({ level: 'warn' }, sink), lines };
+}
+
+const { logger, lines } = capturingLogger();
 const server = useTestServer({ allowedOrigins: [ALLOWED], logger });
 
 const refusalLines = () => lines.filter((l) => l.msg?.toString().startsWith('origin not allowed'));
@@ -69,15 +71,9 @@ describe('refused origins in the log', () => {
 
 describe('OriginRefusals', () => {
   it('logs again after a minute, counting the refusals it kept quiet about', () => {
-    const logged: Record<string, unknown>[] = [];
-    const sink = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        logged.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
-        done();
-      },
-    });
+    const { logger: own, lines: logged } = capturingLogger();
     let now = 0;
-    const refusals = new OriginRefusals(pino(sink), () => now);
+    const refusals = new OriginRefusals(own, () => now);
     refusals.refused(REFUSED, 'socket');
     for (let i = 0; i < 4; i++) {
       now += 10_000;

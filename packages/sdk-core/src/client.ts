@@ -261,7 +261,8 @@ export class SynapseClient {
     });
     s.on('closed', (err) => {
       if (!err) return;
-      this.events.emit('error', err);
+      // A failure already shown (the token provider's, when the retries give up) is not news.
+      if (err !== this.lastError) this.events.emit('error', err);
       this.stopped(err);
     });
     // The token provider failed (reported once by the token source); retries follow.

@@ -237,8 +237,15 @@ export class SignalingManager extends TypedEmitter<SignalingEvents> {
     this.request(event, payload).catch(() => undefined);
   }
 
-  /** Connects again after the backoff of the next own retry (`skip` starts further along). */
-  private retryLater(skip: number): void {
+  /**
+   * Connects again after the backoff of the next own retry (`skip` starts further along), or
+   * gives up after `maxAttempts` of them, with `failure` when one is known.
+   */
+  private retryLater(skip: number, failure?: SynapseError): void {
+    if (this.ownRetries >= this.options.reconnect.maxAttempts) {
+      this.close(failure ?? new SynapseError('not-connected', 'Gave up reconnecting'));
+      return;
+    }
     const attempt = this.ownRetries++ + skip;
     clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(() => this.socket?.connect(), this.backoff(attempt));
@@ -254,7 +261,7 @@ export class SignalingManager extends TypedEmitter<SignalingEvents> {
     // Not connected yet, so this just closes the transport and stops Socket.IO's own retries.
     socket.disconnect();
     this.emit('attemptFailed', err);
-    this.retryLater(0);
+    this.retryLater(0, err);
   }
 
   private async explainRefusal(): Promise<void> {

@@ -87,6 +87,15 @@ describe('a failing token endpoint (tokenUrl)', () => {
     expect(c.user?.id).toBe('ann');
   });
 
+  it('gives up after reconnect.maxAttempts, disconnected with the token failure', async () => {
+    const c = client({ tokenUrl: endpoint.url, reconnect: { initialDelayMs: 20, maxAttempts: 2 } });
+    const { err, events } = await failedConnect(c);
+    await waitForEvent(c, 'connectionStateChanged', { filter: (s) => s === 'disconnected' });
+    expect(endpoint.hits).toBe(3); // the first attempt and two retries
+    expect(c.connectionError?.code).toBe('token-provider-failed');
+    expect(events).toEqual([err]);
+  });
+
   it('names a network failure and an answer that is not a token', async () => {
     const closed = `http://127.0.0.1:${await freePort()}/synapse/token`;
     const unreachable = await failedConnect(client({ tokenUrl: closed }));
