@@ -66,6 +66,7 @@ describe('a page whose origin the server does not allow', () => {
     expect(root.getAttribute('connection-error')).toBe('origin-not-allowed');
     expect(errors.map((e) => e.detail.code)).toEqual(['origin-not-allowed']);
     await a11y(button).to.be.accessible();
+    await a11y(root).to.be.accessible();
   });
 
   it('speaks German', async () => {
