@@ -116,6 +116,8 @@ export interface SynapseServer {
  */
 export async function createSynapseServer(options: SynapseServerOptions): Promise<SynapseServer> {
   const logger = options.logger ?? createLogger();
+  // Optional peers first, so that a missing one fails the start before anything is opened.
+  const liveKitSdk = options.livekit ? await loadLiveKitSdk() : undefined;
   const verify = createTokenVerifier(options.auth);
   const allowedOrigins = (options.allowedOrigins ?? []).map((o) => o.replace(/\/$/, ''));
   if (allowedOrigins.length === 0) {
@@ -132,9 +134,10 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
   } = openStores(options.stores ?? {}, cluster, options.dataDir ?? DEFAULTS.dataDir);
   const metrics = new Metrics(stores.registry);
 
-  const media: MediaProvider = options.livekit
-    ? new LiveKitMediaProvider(options.livekit, logger, await loadLiveKitSdk())
-    : new P2PMediaProvider(options.iceServers ?? []);
+  const media: MediaProvider =
+    options.livekit && liveKitSdk
+      ? new LiveKitMediaProvider(options.livekit, logger, liveKitSdk)
+      : new P2PMediaProvider(options.iceServers ?? []);
 
   const webhook = options.webhook ? new WebhookSender(options.webhook, logger) : undefined;
   const onEvent =
