@@ -1,4 +1,13 @@
-import { cpSync, existsSync, readdirSync, readFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -19,9 +28,19 @@ let project: ConsumerProject;
 beforeAll(async () => {
   const packed = await packPackages();
   project = await consumerProject(packed, {
-    dependencies: { express: '^5.1.0', jose: '^6.1.0', '@types/node': '^20.19.0' },
+    dependencies: {
+      express: '^5.1.0',
+      jose: '^6.1.0',
+      '@types/node': '^20.19.0',
+      react: '^19.0.0',
+      '@types/react': '^19.0.0',
+    },
   });
   cpSync(consumerFiles, project.dir, { recursive: true });
+  cpSync(join(WORKSPACE, 'examples/docs'), join(project.dir, 'docs-snippets'), {
+    recursive: true,
+    filter: (src) => !src.endsWith('tsconfig.json'),
+  });
 }, 15 * 60_000);
 
 afterAll(() => project?.remove());
@@ -64,10 +83,15 @@ describe('what the tarballs ship', () => {
 });
 
 describe('TypeScript consumers, without skipLibCheck', () => {
-  for (const resolution of ['bundler', 'node16']) {
-    it(`type-check under moduleResolution ${resolution}${resolution === 'node16' ? ' (ESM and CJS files)' : ''}`, async () => {
+  const checks = {
+    bundler: 'moduleResolution bundler',
+    node16: 'moduleResolution node16 (ESM and CJS files)',
+    docs: "the docs' snippet files (bundler)",
+  };
+  for (const [config, what] of Object.entries(checks)) {
+    it(`type-check: ${what}`, async () => {
       const result = await project
-        .exec(process.execPath, [tsc, '-p', `tsconfig.${resolution}.json`])
+        .exec(process.execPath, [tsc, '-p', `tsconfig.${config}.json`])
         .catch((err: { stdout?: string; message: string }) => ({
           failed: err.stdout ?? err.message,
         }));
@@ -135,4 +159,38 @@ describe('examples/getting-started, run from the installed packages', () => {
     const { port } = new URL(server.url);
     await expect(fetch(`http://127.0.0.2:${port}/page.html`)).rejects.toThrow();
   });
+});
+
+describe('the standalone server, started as server.md and deployment.md say', () => {
+  // The commands as written, with their absolute paths and fixed port pointed at temporary ones.
+  for (const file of [
+    'examples/docs/server/standalone.sh',
+    'examples/docs/deployment/one-server.sh',
+  ]) {
+    it(
+      file,
+      async () => {
+        const tmp = mkdtempSync(join(tmpdir(), 'synapse-standalone-'));
+        writeFileSync(join(tmp, 'jwt-secret'), 'j'.repeat(40));
+        const script = readFileSync(join(WORKSPACE, file), 'utf8')
+          .replaceAll('/var/lib/synapse', join(tmp, 'data'))
+          .replaceAll('/etc/synapse/jwt-secret', join(tmp, 'jwt-secret'))
+          .replace(/^PORT=\d+/m, 'PORT=0');
+        writeFileSync(join(tmp, 'run.sh'), script);
+        const server = await spawnListening('bash', [join(tmp, 'run.sh')], {
+          cwd: project.dir,
+          env: { PORT: '0', HOST: '127.0.0.1' },
+          ready: /"url":"(http:\/\/[^"]+)"/,
+        });
+        try {
+          expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+          expect(existsSync(join(tmp, 'data/synapse.sqlite'))).toBe(true);
+        } finally {
+          await server.stop();
+          rmSync(tmp, { recursive: true, force: true });
+        }
+      },
+      60_000,
+    );
+  }
 });

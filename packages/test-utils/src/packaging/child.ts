@@ -21,6 +21,8 @@ export async function spawnListening(
     cwd: options.cwd,
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group, so that stop() also ends what a shell script started (npx → node).
+    detached: true,
   });
   let log = '';
   const url = await new Promise<string>((done, fail) => {
@@ -41,7 +43,11 @@ export async function spawnListening(
       new Promise<void>((done) => {
         if (child.exitCode !== null || child.signalCode !== null) return done();
         child.once('exit', () => done());
-        child.kill('SIGTERM');
+        try {
+          if (child.pid) process.kill(-child.pid, 'SIGTERM');
+        } catch {
+          child.kill('SIGTERM'); // the group is gone already; the exit event is on its way
+        }
       }),
   };
 }
