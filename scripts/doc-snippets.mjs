@@ -51,8 +51,9 @@ export const docFiles = () =>
     .filter((f) => f.endsWith('.md'))
     .map((f) => `docs/${f}`);
 
-// A fence (possibly indented inside a list item), with the marker line that may precede it.
-const BLOCK = /^(?:( *)<!-- snippet: (\S+) -->\n)?( *)```(\w*)\n([\s\S]*?)^\3```/gm;
+// A fence (possibly indented inside a list item), with the marker line that may precede it
+// (Prettier puts a blank line between the two).
+const BLOCK = /^(?:( *)<!-- snippet: (\S+) -->\n(\n?))?( *)```(\w*)\n([\s\S]*?)^\4```/gm;
 
 /** The code blocks of a doc: language, line, the snippet file it shows (if any) and its body. */
 export function blocksOf(docPath) {
@@ -60,8 +61,8 @@ export function blocksOf(docPath) {
   return [...text.matchAll(BLOCK)].map((m) => ({
     line: text.slice(0, m.index).split('\n').length,
     file: m[2],
-    lang: m[4],
-    body: m[5],
+    lang: m[5],
+    body: m[6],
   }));
 }
 
@@ -94,9 +95,9 @@ const indentBy = (text, pad) =>
 
 export function fillSnippets(docPath) {
   const text = readFileSync(join(root, docPath), 'utf8');
-  return text.replace(BLOCK, (whole, markerPad = '', ref, pad, lang) => {
+  return text.replace(BLOCK, (whole, markerPad = '', ref, gap, pad, lang) => {
     if (!ref) return whole;
-    return `${markerPad}<!-- snippet: ${ref} -->\n${pad}\`\`\`${lang}\n${indentBy(snippetText(ref), pad)}${pad}\`\`\``;
+    return `${markerPad}<!-- snippet: ${ref} -->\n${gap}${pad}\`\`\`${lang}\n${indentBy(snippetText(ref), pad)}${pad}\`\`\``;
   });
 }
 
@@ -126,9 +127,14 @@ export function problems() {
   return found;
 }
 
+// Templates that a generator turns into a doc (docs/elements.md): filled too, so that
+// regenerating the doc keeps its snippets.
+const TEMPLATES = ['packages/elements/scripts/docs-intro.md'];
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   if (process.argv.includes('--write')) {
-    for (const doc of docFiles()) writeFileSync(join(root, doc), fillSnippets(doc));
+    for (const doc of [...docFiles(), ...TEMPLATES])
+      writeFileSync(join(root, doc), fillSnippets(doc));
   }
   const found = problems();
   for (const p of found) console.error(p);
