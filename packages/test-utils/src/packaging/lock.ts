@@ -1,5 +1,14 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
+import { dirname, join } from 'node:path';
 
 const READY = '.ready';
 
@@ -42,6 +51,24 @@ export async function withLock(dir: string, build: () => Promise<void>): Promise
       writeFileSync(`${dir}/${READY}`, '');
     } finally {
       rmSync(lock, { recursive: true, force: true });
+    }
+  }
+  // Marks it used, for pruneUnused().
+  const now = new Date();
+  utimesSync(`${dir}/${READY}`, now, now);
+}
+
+/**
+ * Removes the finished entries of `parent` (each filled by withLock) unused for `maxAgeMs`, so
+ * that the OS temp dir does not collect a template per dependency change. Entries being built
+ * (no ready mark yet) are left alone.
+ */
+export function pruneUnused(parent: string, maxAgeMs: number): void {
+  if (!existsSync(parent)) return;
+  for (const entry of readdirSync(parent)) {
+    const ready = join(parent, entry, READY);
+    if (existsSync(ready) && Date.now() - statSync(ready).mtimeMs > maxAgeMs) {
+      rmSync(join(parent, entry), { recursive: true, force: true });
     }
   }
 }

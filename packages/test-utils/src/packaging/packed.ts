@@ -13,7 +13,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { withLock } from './lock';
+import { pruneUnused, withLock } from './lock';
 
 const run = promisify(execFile);
 
@@ -30,6 +30,8 @@ export interface PackedPackages {
   /** Absolute path of each package's tarball, by folder name. */
   tarballs: Record<PublishedPackage, string>;
 }
+
+const DAY = 24 * 60 * 60_000;
 
 const sha = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 16);
 
@@ -75,6 +77,7 @@ function contentHash(): string {
  * runs while nothing changed) share the tarballs. Needs `npm run build` first.
  */
 export async function packPackages(): Promise<PackedPackages> {
+  pruneUnused(join(CACHE, 'packs'), DAY);
   const dir = join(CACHE, 'packs', contentHash());
   await withLock(dir, async () => {
     for (const name of PUBLISHED) {
@@ -132,6 +135,7 @@ export async function consumerProject(
     ...Object.values(packed.tarballs),
     ...Object.entries(dependencies).map(([n, v]) => `${n}@${v}`),
   ];
+  pruneUnused(join(CACHE, 'templates'), 7 * DAY);
   const template = join(CACHE, 'templates', templateKey(dependencies));
   await withLock(template, async () => {
     writeProjectFiles(template);
