@@ -65,7 +65,8 @@ const server = await startSynapseServer({
       res.sendFile(join(dirname(require.resolve('livekit-client')), 'livekit-client.esm.mjs')),
     );
   },
-  staticDir: here,
+  // Only the pages: this folder also holds the demo's server code.
+  staticDir: join(here, 'public'),
 });
 
 const media = config.livekit

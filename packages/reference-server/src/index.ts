@@ -3,7 +3,7 @@
  * Mount it into an existing server with `createSynapseServer`, or run it on its own with
  * `startSynapseServer` (what the `synapse-server` CLI does). See docs/server.md.
  */
-export { createSynapseServer, type SynapseServer } from './server';
+export { createSynapseServer, type RedisConnection, type SynapseServer } from './server';
 export {
   startSynapseServer,
   type RunningSynapseServer,
@@ -33,10 +33,9 @@ export { createLogger } from './logger';
 export { MemoryCallRegistry } from './stores/memory-call-registry';
 export { SqlitePresenceStore } from './stores/sqlite-presence-store';
 export { SqliteCallLog } from './stores/sqlite-call-log';
-export { RedisCallRegistry } from './stores/redis-call-registry';
-export { RedisPresenceStore } from './stores/redis-presence-store';
-export { RedisCallLog } from './stores/redis-call-log';
+// The Redis stores are in the `./redis` entry: their types need ioredis, an optional peer.
 export type { RedisOptions } from './cluster/redis-cluster';
+export { MissingDependencyError } from './optional-deps';
 export { openDatabase } from './stores/sqlite';
 export type {
   CallLog,

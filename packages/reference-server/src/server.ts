@@ -1,6 +1,5 @@
 import { Server } from 'socket.io';
 import type { Router } from 'express';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { CALL_NAMESPACE, LIMITS } from '@synapse-calling/protocol';
 import { createTokenVerifier, type Identity } from './auth';
@@ -15,6 +14,7 @@ import { createLogger } from './logger';
 import { LiveKitMediaProvider } from './media/livekit';
 import { P2PMediaProvider, type MediaProvider } from './media/media-provider';
 import { Metrics } from './metrics';
+import { loadLiveKitSdk } from './optional-deps';
 import { defaultCanCall, DEFAULTS, type CallEvent, type SynapseServerOptions } from './options';
 import { PresenceManager } from './presence/presence-manager';
 import { setupCallNamespace } from './socket/call-namespace';
@@ -23,6 +23,14 @@ import type { CallNamespace, CallServer } from './socket/types';
 import { openStores } from './stores/open-stores';
 import type { CallLog, CallRegistry, PresenceStore } from './stores/types';
 import { WebhookSender } from './webhooks/webhook-sender';
+
+/** One of a node's ioredis connections (an ioredis `Redis` at run time). */
+export interface RedisConnection {
+  /** Drops the connection at once (ioredis reconnects unless told otherwise). */
+  disconnect(reconnect?: boolean): void;
+  /** Closes the connection after pending replies. */
+  quit(): Promise<unknown>;
+}
 
 /**
  * What `createSynapseServer` returns: the running server's parts, and `close()`.
@@ -54,8 +62,11 @@ export interface SynapseServer {
   /** The stores actually in use: yours from `options.stores`, else the Redis or embedded ones. */
   stores: { presence: PresenceStore; registry: CallRegistry; callLog: CallLog };
   metrics: Metrics;
-  /** Set with the `redis` option: this node's id and its Redis connections (command, pub, sub). */
-  cluster?: { nodeId: string; clients: Redis[] };
+  /**
+   * Set with the `redis` option: this node's id and its ioredis connections (command, pub, sub).
+   * Typed by the members callers use, so that the server's types need no ioredis without Redis.
+   */
+  cluster?: { nodeId: string; clients: RedisConnection[] };
   /**
    * Disconnects every client, stops timers and webhooks, closes the database. Unfinished calls
    * stay in the call log, so a new server on the same data dir resumes them. Does not close
@@ -106,6 +117,8 @@ export interface SynapseServer {
  */
 export async function createSynapseServer(options: SynapseServerOptions): Promise<SynapseServer> {
   const logger = options.logger ?? createLogger();
+  // Optional peers first, so that a missing one fails the start before anything is opened.
+  const liveKitSdk = options.livekit ? await loadLiveKitSdk() : undefined;
   const verify = createTokenVerifier(options.auth);
   const allowedOrigins = (options.allowedOrigins ?? []).map((o) => o.replace(/\/$/, ''));
   if (allowedOrigins.length === 0) {
@@ -123,9 +136,10 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
   } = openStores(options.stores ?? {}, cluster, options.dataDir ?? DEFAULTS.dataDir);
   const metrics = new Metrics(stores.registry);
 
-  const media: MediaProvider = options.livekit
-    ? new LiveKitMediaProvider(options.livekit, logger)
-    : new P2PMediaProvider(options.iceServers ?? []);
+  const media: MediaProvider =
+    options.livekit && liveKitSdk
+      ? new LiveKitMediaProvider(options.livekit, logger, liveKitSdk)
+      : new P2PMediaProvider(options.iceServers ?? []);
 
   const webhook = options.webhook ? new WebhookSender(options.webhook, logger) : undefined;
   const onEvent =

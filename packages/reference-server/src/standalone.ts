@@ -16,9 +16,10 @@ export interface StartSynapseServerOptions extends Omit<
   staticDir?: string;
   /**
    * Add routes to the app before Synapse's own (e.g. a dev sign-in that mints tokens). Use the
-   * returned `app` to add routes after them.
+   * returned `app` to add routes after them. May be async; what it returns is ignored, so
+   * `(app) => app.use(router)` is fine.
    */
-  configureApp?: (app: Express) => void | Promise<void>;
+  configureApp?: (app: Express) => unknown;
 }
 
 export interface RunningSynapseServer {

@@ -44,6 +44,21 @@ describe('the demo (npm run demo)', () => {
     expect(bundle.headers.get('content-type')).toContain('javascript');
   });
 
+  it('serves only its pages: 404 for its server code, the packages and the call log', async () => {
+    for (const path of [
+      '/demo.mjs',
+      '/dev-login.mjs',
+      '/demo-users.mjs',
+      '/package.json',
+      '/getting-started/server.mjs',
+      '/public/index.html',
+      '/node_modules/express/package.json',
+      '/data/synapse.sqlite',
+    ]) {
+      expect((await fetch(`${demo.url}${path}`)).status, path).toBe(404);
+    }
+  });
+
   it('signs in a seeded user with a token the server accepts for REST calls', async () => {
     const { token, user } = await (await fetch(`${demo.url}/demo/token?user=carol`)).json();
     expect(user).toMatchObject({ id: 'carol', tenant: 'acme', role: 'customer' });

@@ -1,11 +1,12 @@
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
-import { createAdapter } from '@socket.io/redis-adapter';
-import { Redis } from 'ioredis';
+import type { createAdapter } from '@socket.io/redis-adapter';
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { RedisCallLog } from '../stores/redis-call-log';
 import { RedisCallRegistry } from '../stores/redis-call-registry';
 import { RedisPresenceStore, type ConnectionPointer } from '../stores/redis-presence-store';
+import { loadRedis } from '../optional-deps';
 import { ClusterNode } from './cluster-node';
 
 /** `createSynapseServer({ redis })`: several nodes sharing one Redis act as one server. */
@@ -51,6 +52,8 @@ export async function connectRedisCluster(
   const prefix = options.keyPrefix ?? 'synapse:';
   const nodeTtlMs = options.nodeTtlMs ?? DEFAULT_NODE_TTL_MS;
   const nodeId = options.nodeId ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
+  // Optional peers: a single node never loads them.
+  const { Redis, createAdapter } = await loadRedis();
   const redis = new Redis(options.url, { lazyConnect: true, maxRetriesPerRequest: 3 });
   redis.on('error', (err: unknown) => logger.error({ err }, 'redis error'));
   // Fail fast at start instead of queueing commands forever against a wrong URL.

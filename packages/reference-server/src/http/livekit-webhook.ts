@@ -1,8 +1,8 @@
 import type { Request, Response } from 'express';
-import { WebhookReceiver } from 'livekit-server-sdk';
 import type { Logger } from 'pino';
 import type { RoomEvents } from '../calls/room-events';
 import type { Metrics } from '../metrics';
+import { loadLiveKitSdk } from '../optional-deps';
 import type { LiveKitOptions } from '../options';
 import { sendError } from './rest';
 
@@ -22,14 +22,17 @@ const SEEN_LIMIT = 5000;
  * body parser on this route.
  */
 export function liveKitWebhookRoute(deps: LiveKitWebhookDeps) {
-  const receiver = new WebhookReceiver(deps.options.apiKey, deps.options.apiSecret);
+  // Loaded (or refused with a clear error) when the server started with LiveKit; cached since.
+  const receiver = loadLiveKitSdk().then(
+    (sdk) => new sdk.WebhookReceiver(deps.options.apiKey, deps.options.apiSecret),
+  );
   const seen = new Set<string>();
 
   return async (req: Request, res: Response): Promise<void> => {
     const body = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '';
     let event;
     try {
-      event = await receiver.receive(body, req.headers.authorization);
+      event = await (await receiver).receive(body, req.headers.authorization);
     } catch {
       return sendError(res, 'unauthorized', 'invalid webhook signature');
     }
