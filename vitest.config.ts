@@ -22,6 +22,8 @@ const alias = [
     replacement: src('reference-server/src/index.ts'),
   },
   { find: /^@synapse-calling\/elements$/, replacement: src('elements/src/index.ts') },
+  { find: /^@synapse-calling\/elements\/react$/, replacement: src('elements/src/react.ts') },
+  { find: /^@synapse-calling\/react$/, replacement: src('react/src/index.ts') },
 ];
 
 export default defineConfig({
@@ -33,8 +35,8 @@ export default defineConfig({
         test: {
           name: 'node',
           environment: 'node',
-          include: ['packages/*/src/**/*.test.ts', 'test/**/*.test.ts'],
-          exclude: ['**/*.browser.test.ts', '**/node_modules/**', '**/dist/**'],
+          include: ['packages/*/src/**/*.test.{ts,tsx}', 'test/**/*.test.ts'],
+          exclude: ['**/*.browser.test.{ts,tsx}', '**/node_modules/**', '**/dist/**'],
           benchmark: { include: ['bench/**/*.bench.ts'] },
           testTimeout: 30_000,
           hookTimeout: 60_000,
@@ -44,7 +46,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'browser',
-          include: ['packages/*/src/**/*.browser.test.ts', 'test/**/*.browser.test.ts'],
+          include: ['packages/*/src/**/*.browser.test.{ts,tsx}', 'test/**/*.browser.test.ts'],
           // Starts the real reference server and provides its URL to the tests (inject()).
           globalSetup: ['packages/test-utils/src/server/browser-global-setup.ts'],
           testTimeout: 30_000,

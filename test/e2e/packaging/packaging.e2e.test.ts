@@ -55,11 +55,11 @@ function filesUnder(dir: string): string[] {
 }
 
 describe('what the tarballs ship', () => {
-  it('no tests, no source maps carrying the sources, no map for the one-file bundle', () => {
+  it('no tests or test fixtures, no source maps carrying the sources, no map for the one-file bundle', () => {
     for (const name of PUBLISHED) {
       const files = filesUnder(installed(name));
       expect(
-        files.filter((f) => /\.test\.ts$/.test(f)),
+        files.filter((f) => /\.test\.tsx?$|(^|\/)testing\//.test(f)),
         name,
       ).toEqual([]);
       for (const map of files.filter((f) => f.endsWith('.map'))) {
