@@ -3,10 +3,12 @@ import { preset } from '../../tsup.preset';
 
 export default defineConfig([
   {
-    // npm consumers: ESM per module, dependencies left to their bundler.
+    // npm consumers: ESM per module, dependencies left to their bundler. `./react` runs the same
+    // module as `.` (so the tags are defined once) and only adds types: the JSX of src/react.ts.
     ...preset,
     clean: false,
     entry: ['src/index.ts'],
+    dts: { ...(preset.dts as object), entry: { index: 'src/index.ts', react: 'src/react.ts' } },
     format: ['esm'],
     platform: 'browser',
   },
