@@ -23,6 +23,9 @@ export const CHECKS = {
   'examples/docs/sdk-core/devices.ts': TYPECHECKED,
   'examples/docs/sdk-core/types.ts': TYPECHECKED,
   'examples/docs/sdk-core/react.tsx': `run: test/e2e/docs/snippets.test.ts (rendered with react-dom/server); ${TYPECHECKED}`,
+  'examples/docs/react/app.tsx': `run: test/e2e/docs/snippets.test.ts (rendered with react-dom/server); ${TYPECHECKED}`,
+  'examples/docs/react/elements.tsx': `run: test/e2e/docs/snippets.test.ts (rendered with react-dom/server); ${TYPECHECKED}`,
+  'examples/docs/react/client-component.tsx': TYPECHECKED,
   'examples/docs/server/library-mode.mjs': TYPECHECKED,
   'examples/docs/server/standalone.sh':
     'run: test/e2e/packaging (npx synapse-server from the tarballs)',

@@ -48,6 +48,29 @@ describe('sdk-core.md: React', () => {
   });
 });
 
+describe('react.md', () => {
+  it('renders on the server: the provider, every hook and the elements', async () => {
+    const { Root, Availability, Ringing, CallBar, ConnectionNotice } =
+      await import('../../../examples/docs/react/app.tsx');
+    const { ContactCard } = await import('../../../examples/docs/react/elements.tsx');
+    const html = renderToString(
+      createElement(
+        Root,
+        null,
+        createElement(ConnectionNotice),
+        createElement(Availability, { userId: 'ann', name: 'Ann' }),
+        createElement(Ringing),
+        createElement(CallBar),
+        createElement(ContactCard, { userId: 'ann', name: 'Ann' }),
+      ),
+    );
+    expect(html).toContain('<p>Connecting to calls…</p>');
+    expect(html).toContain('class="dot offline"');
+    expect(html).toMatch(/<synapse-call-button user-id="ann" name="Ann"><\/synapse-call-button>/);
+    expect(html).toContain('<synapse-call-history limit="5" no-title="">');
+  });
+});
+
 describe('server.md: the webhook receiver', () => {
   const secret = 'whsec-'.padEnd(40, 'x');
   let server: Server;
