@@ -18,7 +18,9 @@ beforeAll(async () => {
   const vite = join(project.dir, 'node_modules/vite/bin/vite.js');
   const build = (...args: string[]) =>
     project.exec(process.execPath, [vite, 'build', '--config', 'react/vite.config.mjs', ...args]);
-  await Promise.all([build(), build('--ssr')]);
+  // One after the other: Vite refuses a second build of the same project while one runs.
+  await build();
+  await build('--ssr');
 }, 15 * 60_000);
 
 afterAll(() => project?.remove());
