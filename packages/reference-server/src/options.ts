@@ -38,12 +38,18 @@ export interface LiveKitOptions {
   tokenTtlSeconds?: number;
   /** How long LiveKit keeps an empty room. Default 60. */
   emptyTimeoutSeconds?: number;
+  /**
+   * Oldest webhook signature accepted, in seconds since it was made (its `iat`, else `nbf`).
+   * livekit-server signs each delivery afresh; a captured one replayed later is refused.
+   * Default 300.
+   */
+  webhookMaxAgeSec?: number;
 }
 
 export interface WebhookOptions {
   /** Where each call event is POSTed as JSON. */
   url: string;
-  /** HMAC-SHA256 key for the `X-Synapse-Signature` header. */
+  /** HMAC-SHA256 key for the `X-Synapse-Signature` header; at least 32 characters. */
   secret: string;
   /** Attempts per event, including the first. Default 5. */
   maxAttempts?: number;
@@ -133,4 +139,5 @@ export const DEFAULTS = {
   maxPresenceSubscriptions: 2000,
   livekitTokenTtlSeconds: 600,
   livekitEmptyTimeoutSeconds: 60,
+  livekitWebhookMaxAgeSec: 300,
 } as const;

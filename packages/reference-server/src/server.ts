@@ -3,7 +3,7 @@ import type { Router } from 'express';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { CALL_NAMESPACE, LIMITS } from '@synapse-calling/protocol';
-import { createTokenVerifier, type Identity } from './auth';
+import { createTokenVerifier, MIN_SECRET_LENGTH, type Identity } from './auth';
 import { CallRecorder } from './calls/call-events';
 import { CallManager } from './calls/call-manager';
 import { connectRedisCluster, type RedisCluster } from './cluster/redis-cluster';
@@ -106,6 +106,10 @@ export interface SynapseServer {
 export async function createSynapseServer(options: SynapseServerOptions): Promise<SynapseServer> {
   const logger = options.logger ?? createLogger();
   const verify = createTokenVerifier(options.auth);
+  if (options.webhook && options.webhook.secret.length < MIN_SECRET_LENGTH) {
+    // Receivers trust whatever carries a valid signature; a short key can be guessed offline.
+    throw new Error(`webhook.secret must be at least ${MIN_SECRET_LENGTH} characters`);
+  }
   const allowedOrigins = (options.allowedOrigins ?? []).map((o) => o.replace(/\/$/, ''));
   if (allowedOrigins.length === 0) {
     logger.warn('allowedOrigins is empty: any web origin may connect (development only)');
@@ -117,6 +121,7 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
   const {
     stores,
     presenceState,
+    claims,
     close: closeStores,
   } = openStores(options.stores ?? {}, cluster, options.dataDir ?? DEFAULTS.dataDir);
   const metrics = new Metrics(stores.registry);
@@ -195,6 +200,7 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
     logger,
     allowedOrigins,
     livekit: options.livekit,
+    claims,
   });
   options.app?.use(router);
 

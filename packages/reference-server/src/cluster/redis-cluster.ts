@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { RedisClaimStore } from '../stores/claim-store';
 import { RedisCallLog } from '../stores/redis-call-log';
 import { RedisCallRegistry } from '../stores/redis-call-registry';
 import { RedisPresenceStore, type ConnectionPointer } from '../stores/redis-presence-store';
@@ -30,6 +31,7 @@ export interface RedisCluster {
   presence: RedisPresenceStore;
   registry: RedisCallRegistry;
   callLog: RedisCallLog;
+  claims: RedisClaimStore;
   adapter: ReturnType<typeof createAdapter>;
   /** Starts the heartbeat and the sweep of dead nodes; call once the managers are wired. */
   start(hooks: {
@@ -72,6 +74,7 @@ export async function connectRedisCluster(
     presence,
     registry: new RedisCallRegistry(redis, prefix),
     callLog: new RedisCallLog(redis, prefix),
+    claims: new RedisClaimStore(redis, prefix),
     adapter: createAdapter(pub, sub, { key: `${prefix}socket.io` }),
     async start(hooks) {
       node = new ClusterNode({

@@ -11,6 +11,7 @@ import type { RoomEvents } from '../calls/room-events';
 import type { LiveKitOptions } from '../options';
 import type { Metrics } from '../metrics';
 import type { PresenceManager } from '../presence/presence-manager';
+import type { ClaimStore } from '../stores/claim-store';
 import { InvalidCursorError, type CallLog } from '../stores/types';
 import { authenticate, cors, errorHandler, identityOf, jsonBody, sendError } from './rest';
 import { liveKitWebhookRoute } from './livekit-webhook';
@@ -25,6 +26,7 @@ export interface RoutesDeps {
   allowedOrigins: readonly string[];
   /** Set when LiveKit is configured: enables the webhook route. */
   livekit?: LiveKitOptions | undefined;
+  claims: ClaimStore;
 }
 
 const listQuery = z.object({
@@ -103,6 +105,7 @@ export function createRoutes(deps: RoutesDeps): Router {
         rooms: deps.rooms,
         metrics: deps.metrics,
         logger: deps.logger,
+        claims: deps.claims,
       }),
     );
   }

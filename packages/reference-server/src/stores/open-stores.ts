@@ -1,3 +1,4 @@
+import { MemoryClaimStore, type ClaimStore } from './claim-store';
 import { MemoryCallRegistry } from './memory-call-registry';
 import { MemoryPresenceState } from './memory-presence-state';
 import { openDatabase, type SqliteDatabase } from './sqlite';
@@ -15,12 +16,15 @@ export interface ServerStores {
 /** The stores every node of a Redis cluster shares. */
 export interface ClusterStores extends ServerStores {
   presence: PresenceStore & SharedPresenceState;
+  claims: ClaimStore;
 }
 
 export interface OpenedStores {
   stores: ServerStores;
   /** Shown statuses and grace windows: shared when the connection entries are. */
   presenceState: SharedPresenceState;
+  /** De-duplication and collapsing of repeats: shared by the nodes of a cluster. */
+  claims: ClaimStore;
   /** Closes the SQLite database, if one was opened. */
   close(): void;
 }
@@ -46,5 +50,6 @@ export function openStores(
   // What subscribers were shown is shared only along with the connection entries it comes from.
   const presenceState =
     cluster && presence === cluster.presence ? cluster.presence : new MemoryPresenceState();
-  return { stores, presenceState, close: () => db?.close() };
+  const claims = cluster?.claims ?? new MemoryClaimStore();
+  return { stores, presenceState, claims, close: () => db?.close() };
 }
