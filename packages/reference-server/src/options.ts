@@ -14,6 +14,13 @@ export interface PolicyParty extends Party {
 /** Decides whether `from` may call `to`. Both are always in the same tenant when it is asked. */
 export type CanCall = (from: PolicyParty, to: PolicyParty) => boolean | Promise<boolean>;
 
+/**
+ * Decides whether `watcher` may see the presence of `target` (both in the same tenant). A target
+ * the watcher may not see looks exactly like an id nobody ever used: offline, `lastSeen: null`,
+ * no changes sent. Watching yourself is always allowed (the hook is not asked).
+ */
+export type CanWatch = (watcher: PolicyParty, target: PolicyParty) => boolean | Promise<boolean>;
+
 export type CallEventType = 'call.ringing' | 'call.accepted' | 'call.ended';
 
 /** One call transition, handed to `onCallEvent` and POSTed to the host webhook. */
@@ -107,6 +114,11 @@ export interface SynapseServerOptions {
   allowedOrigins?: string[];
   /** Policy hook. Default: agents may call anyone in the tenant, customers only agents. */
   canCall?: CanCall;
+  /**
+   * Policy hook for presence (socket subscriptions, `sync`, `GET /api/presence`). Default:
+   * agents watch everyone in the tenant, customers watch agents only.
+   */
+  canWatch?: CanWatch;
   /** Called after every call transition; errors are logged, never propagated. */
   onCallEvent?: (event: CallEvent) => void | Promise<void>;
   /** POST every call event to the host app, HMAC-signed, with retries. */
@@ -129,6 +141,20 @@ export interface SynapseServerOptions {
  */
 export const defaultCanCall: CanCall = (from, to) =>
   from.tenant === to.tenant && (from.role === 'agent' || to.role === 'agent');
+
+/**
+ * The default presence policy: agents watch everyone in the tenant, customers watch agents only
+ * (a customer portal shows its agents; customers never learn about each other).
+ *
+ * @example
+ * // the default, plus: agents see only the customers assigned to them
+ * const canWatch: CanWatch = async (watcher, target) =>
+ *   watcher.role === 'agent' && target.role === 'customer'
+ *     ? crm.isAssigned(watcher.tenant, watcher.id, target.id)
+ *     : defaultCanWatch(watcher, target);
+ */
+export const defaultCanWatch: CanWatch = (watcher, target) =>
+  watcher.tenant === target.tenant && (watcher.role === 'agent' || target.role === 'agent');
 
 export const DEFAULTS = {
   dataDir: './data',

@@ -14,8 +14,15 @@ import { createLogger } from './logger';
 import { LiveKitMediaProvider } from './media/livekit';
 import { P2PMediaProvider, type MediaProvider } from './media/media-provider';
 import { Metrics } from './metrics';
-import { defaultCanCall, DEFAULTS, type CallEvent, type SynapseServerOptions } from './options';
+import {
+  defaultCanCall,
+  defaultCanWatch,
+  DEFAULTS,
+  type CallEvent,
+  type SynapseServerOptions,
+} from './options';
 import { PresenceManager } from './presence/presence-manager';
+import { Visibility } from './presence/visibility';
 import { setupCallNamespace } from './socket/call-namespace';
 import { namespaceEmitter } from './socket/emitter';
 import type { CallNamespace, CallServer } from './socket/types';
@@ -154,8 +161,14 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
   const namespace: CallNamespace = io.of(CALL_NAMESPACE);
   // Sockets of other nodes are known only to Redis.
   const emitter = namespaceEmitter(namespace, cluster?.presence);
+  const visibility = new Visibility({
+    store: stores.presence,
+    canWatch: options.canWatch ?? defaultCanWatch,
+    logger,
+  });
   const presence = new PresenceManager({
     store: stores.presence,
+    visibility,
     state: presenceState,
     registry: stores.registry,
     emitter,
@@ -172,6 +185,7 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
     emitter,
     recorder: new CallRecorder(stores.callLog, onEvent, logger),
     canCall: options.canCall ?? defaultCanCall,
+    visibility,
     metrics,
     logger,
     ringTimeoutMs: options.ringTimeoutMs ?? DEFAULTS.ringTimeoutMs,
@@ -182,6 +196,7 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
     verify,
     calls,
     presence,
+    visibility,
     metrics,
     logger,
     rateLimit:

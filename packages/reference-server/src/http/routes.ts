@@ -83,7 +83,7 @@ export function createRoutes(deps: RoutesDeps): Router {
       );
     }
     const body: PresenceListResponse = {
-      presence: await deps.presence.snapshot(identityOf(res).tenant, ids.data),
+      presence: (await deps.presence.snapshotFor(identityOf(res), ids.data)).presence,
     };
     res.json(body);
   });

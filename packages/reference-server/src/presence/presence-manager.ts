@@ -9,6 +9,7 @@ import type { Identity } from '../auth';
 import { KeyedQueue } from '../keyed-queue';
 import { userKey } from '../stores/keys';
 import type { CallRegistry, PresenceStore, SharedPresenceState } from '../stores/types';
+import type { Sight, Visibility } from './visibility';
 
 /** Where presence changes go; implemented over the Socket.IO namespace. */
 export interface PresenceEmitter {
@@ -28,6 +29,8 @@ export interface PresenceManagerDeps {
   /** Where "busy" comes from: a user with an active call in it. */
   registry: Pick<CallRegistry, 'forUser'>;
   emitter: PresenceEmitter;
+  /** Which users a watcher may see at all. */
+  visibility: Pick<Visibility, 'sights'>;
   graceMs: number;
   logger: Logger;
 }
@@ -49,9 +52,14 @@ export class PresenceManager {
 
   constructor(private readonly deps: PresenceManagerDeps) {}
 
-  async connected(identity: Identity, socketId: string): Promise<void> {
+  /**
+   * Registers a new connection. `firstSeen` is true when the user had never been seen before:
+   * connections that watched the id while nobody had it are told about them then.
+   */
+  async connected(identity: Identity, socketId: string): Promise<{ firstSeen: boolean }> {
     const { tenant, userId, name, role } = identity;
     const now = Date.now();
+    const firstSeen = !(await this.deps.store.getUser(tenant, userId));
     this.clearGrace(tenant, userId);
     await this.deps.state.clearGrace(tenant, userId);
     await this.deps.store.addConnection({
@@ -66,6 +74,7 @@ export class PresenceManager {
     // Remembering name and role lets the call policy judge callees that are offline right now.
     await this.deps.store.saveUser({ tenant, userId, name, role, lastSeen: now });
     await this.refresh(tenant, userId);
+    return { firstSeen };
   }
 
   async disconnected(
@@ -104,9 +113,28 @@ export class PresenceManager {
     return this.refresh(identity.tenant, identity.userId);
   }
 
-  /** Current presence of users of one tenant; unknown ids look like never-seen offline users. */
-  async snapshot(tenant: string, userIds: string[]): Promise<Presence[]> {
-    return Promise.all(userIds.map((id) => this.compute(tenant, id)));
+  /**
+   * What `watcher` may know of each id: the presence of the users they may see, and "offline,
+   * never seen" for the rest, exactly as for ids nobody uses. `sights` says which was which.
+   */
+  async snapshotFor(
+    watcher: Identity,
+    userIds: string[],
+  ): Promise<{ presence: Presence[]; sights: Map<string, Sight> }> {
+    const sights = await this.deps.visibility.sights(watcher, userIds);
+    const presence = await Promise.all(
+      userIds.map((userId) =>
+        sights.get(userId) === 'visible'
+          ? this.compute(watcher.tenant, userId)
+          : { userId, status: 'offline' as const, lastSeen: null },
+      ),
+    );
+    return { presence, sights };
+  }
+
+  /** Current presence of one user, whoever asks (the caller has checked visibility). */
+  current(tenant: string, userId: string): Promise<Presence> {
+    return this.compute(tenant, userId);
   }
 
   /** Recomputes a user's presence and publishes it if the status changed. */
