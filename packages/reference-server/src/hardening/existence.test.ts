@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { Presence } from '@synapse-calling/protocol';
 import {
   agent,
+  connectRegistered,
   customer,
   emitAck,
+  startRedis,
   recordEvents,
   useTestServer,
   useTestServers,
@@ -185,5 +187,33 @@ describe('canWatch', () => {
       error: { code: 'internal' },
     });
     expect(await emitAck(alice, 'heartbeat', {})).toEqual({ ok: true });
+  });
+});
+
+describe('several nodes', () => {
+  const start = useTestServers();
+
+  it('a watcher on one node is told when an agent first appears on another, not a customer', async () => {
+    const redis = await startRedis();
+    try {
+      const options = { redis: { url: redis.url, keyPrefix: 'existence:' } };
+      const [a, b] = [await start(options), await start(options)];
+      const mallory = await b.connect(customer('mallory'));
+      expect(await subscribe(mallory, ['new-agent', 'new-cust'])).toEqual([
+        { userId: 'new-agent', ...NEVER_SEEN },
+        { userId: 'new-cust', ...NEVER_SEEN },
+      ]);
+      const seen = recordEvents(mallory, ['presence-changed']);
+      await connectRegistered(a, customer('new-cust'));
+      const appeared = waitForEvent(mallory, 'presence-changed');
+      await connectRegistered(a, agent('new-agent'));
+      expect((await appeared).presence).toMatchObject({ userId: 'new-agent', status: 'online' });
+      expect(seen.map((e) => (e.payload as { presence: Presence }).presence.userId)).toEqual([
+        'new-agent',
+      ]);
+      await Promise.all([a.close(), b.close()]);
+    } finally {
+      await redis.stop();
+    }
   });
 });
