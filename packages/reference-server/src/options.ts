@@ -60,8 +60,16 @@ export interface WebhookOptions {
   secret: string;
   /** Attempts per event, including the first. Default 5. */
   maxAttempts?: number;
-  /** Delay before the first retry; doubles each time. Default 500 ms. */
+  /**
+   * Pause after a failed attempt; doubles with each failure in a row (of any event), up to
+   * `retryBaseMs * 2 ** (maxAttempts - 2)`. Default 500 ms.
+   */
   retryBaseMs?: number;
+  /**
+   * Most events waiting for delivery; beyond it new events are dropped and counted in
+   * `synapse_webhook_dead_letters_total{reason="queue-full"}`. Default 1000.
+   */
+  maxQueue?: number;
 }
 
 export interface RateLimitOptions {

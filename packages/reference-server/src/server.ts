@@ -137,7 +137,7 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
     ? new LiveKitMediaProvider(options.livekit, logger)
     : new P2PMediaProvider(options.iceServers ?? []);
 
-  const webhook = options.webhook ? new WebhookSender(options.webhook, logger) : undefined;
+  const webhook = options.webhook ? new WebhookSender(options.webhook, metrics, logger) : undefined;
   const onEvent =
     options.onCallEvent || webhook
       ? async (event: CallEvent) => {
@@ -190,6 +190,7 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
     logger,
     ringTimeoutMs: options.ringTimeoutMs ?? DEFAULTS.ringTimeoutMs,
     reconnectGraceMs,
+    claims,
   });
   let closing = false;
   setupCallNamespace(namespace, {

@@ -17,6 +17,7 @@ import type { MediaProvider } from '../media/media-provider';
 import type { Metrics } from '../metrics';
 import type { CanCall } from '../options';
 import type { Visibility } from '../presence/visibility';
+import type { ClaimStore } from '../stores/claim-store';
 import type { CallLog, CallRecord, CallRegistry, PartySide, PresenceStore } from '../stores/types';
 import type { Actor } from './actor';
 import type { CallEmitter, CallRecorder } from './call-events';
@@ -46,6 +47,8 @@ export interface CallManagerDeps {
   reconnectGraceMs: number;
   /** Per-call timers, shared with RoomEvents so that ending a call stops all of them. */
   timers?: Timers;
+  /** Which refused caller–callee pairs were recorded lately. */
+  claims: ClaimStore;
 }
 
 /**
