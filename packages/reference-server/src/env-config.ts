@@ -96,6 +96,8 @@ const envSchema = z
     SYNAPSE_PRESENCE_GRACE_MS: int('SYNAPSE_PRESENCE_GRACE_MS', 0),
     SYNAPSE_RATE_LIMIT_PER_SEC: int('SYNAPSE_RATE_LIMIT_PER_SEC', 1),
     SYNAPSE_RATE_LIMIT_BURST: int('SYNAPSE_RATE_LIMIT_BURST', 1),
+    SYNAPSE_CALL_LOG_RETENTION_DAYS: int('SYNAPSE_CALL_LOG_RETENTION_DAYS', 1),
+    SYNAPSE_MAINTENANCE_INTERVAL_MS: int('SYNAPSE_MAINTENANCE_INTERVAL_MS', 100),
     SYNAPSE_WEBHOOK_URL: url('SYNAPSE_WEBHOOK_URL', /^(https?:)$/),
     SYNAPSE_WEBHOOK_SECRET: z
       .string()
@@ -190,6 +192,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): StartSynaps
       ringTimeoutMs: e.SYNAPSE_RING_TIMEOUT_MS,
       reconnectGraceMs: e.SYNAPSE_RECONNECT_GRACE_MS,
       presenceGraceMs: e.SYNAPSE_PRESENCE_GRACE_MS,
+      callLogRetentionDays: e.SYNAPSE_CALL_LOG_RETENTION_DAYS,
+      maintenanceIntervalMs: e.SYNAPSE_MAINTENANCE_INTERVAL_MS,
       iceServers: e.SYNAPSE_ICE_SERVERS as IceServer[] | undefined,
       webhook:
         e.SYNAPSE_WEBHOOK_URL && e.SYNAPSE_WEBHOOK_SECRET

@@ -135,6 +135,17 @@ export interface SynapseServerOptions {
   logger?: Logger;
   /** Most users one connection may subscribe to in total. Default 2000. */
   maxPresenceSubscriptions?: number;
+  /**
+   * Ended calls older than this many days are deleted from the call log (the SQLite one, or any
+   * `CallLog` with `prune`). Default: unset, history is kept forever.
+   */
+  callLogRetentionDays?: number;
+  /**
+   * How often the server refreshes lastSeen of connected users, applies the call log retention
+   * and checkpoints the SQLite write-ahead log. After a crash, lastSeen is off by at most this.
+   * Default 60000.
+   */
+  maintenanceIntervalMs?: number;
 }
 
 /**
@@ -171,6 +182,7 @@ export const DEFAULTS = {
   presenceGraceMs: 10_000,
   rateLimit: { perSecond: 20, burst: 40 },
   maxPresenceSubscriptions: 2000,
+  maintenanceIntervalMs: 60_000,
   livekitTokenTtlSeconds: 600,
   livekitEmptyTimeoutSeconds: 60,
   livekitWebhookMaxAgeSec: 300,

@@ -11,6 +11,7 @@ import { RoomEvents } from './calls/room-events';
 import { createRoutes } from './http/routes';
 import { originAllowed } from './http/rest';
 import { createLogger } from './logger';
+import { Maintenance } from './maintenance';
 import { LiveKitMediaProvider } from './media/livekit';
 import { P2PMediaProvider, type MediaProvider } from './media/media-provider';
 import { Metrics } from './metrics';
@@ -129,6 +130,7 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
     stores,
     presenceState,
     claims,
+    maintain: maintainDatabase,
     close: closeStores,
   } = openStores(options.stores ?? {}, cluster, options.dataDir ?? DEFAULTS.dataDir);
   const metrics = new Metrics(stores.registry);
@@ -221,6 +223,15 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
   options.app?.use(router);
 
   await calls.recover();
+  const maintenance = new Maintenance({
+    intervalMs: options.maintenanceIntervalMs ?? DEFAULTS.maintenanceIntervalMs,
+    retentionDays: options.callLogRetentionDays,
+    presence,
+    callLog: stores.callLog,
+    maintainDatabase,
+    logger,
+  });
+  maintenance.start();
   await cluster?.start({
     // A dead node's connection closes here as if it had closed on this node. Only tenant and
     // user id of the identity are read on this path; the rest is not known any more.
@@ -250,6 +261,7 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
       closing = true;
       try {
         calls.close(); // also the LiveKit room timers (shared)
+        await maintenance.stop();
         await presence.close();
         // `local`: with the Redis adapter a plain disconnectSockets reaches every node's clients.
         namespace.local.disconnectSockets(true);

@@ -49,6 +49,11 @@ export class PresenceManager {
   private readonly tracked = new Map<string, { tenant: string; userId: string }>();
   /** Grace timers of the users whose last connection on this process dropped. */
   private readonly grace = new Map<string, { timer: NodeJS.Timeout; since: number }>();
+  /** Users with a live connection on this process: their lastSeen is refreshed periodically. */
+  private readonly local = new Map<
+    string,
+    { tenant: string; userId: string; sockets: Set<string> }
+  >();
 
   constructor(private readonly deps: PresenceManagerDeps) {}
 
@@ -59,6 +64,10 @@ export class PresenceManager {
   async connected(identity: Identity, socketId: string): Promise<{ firstSeen: boolean }> {
     const { tenant, userId, name, role } = identity;
     const now = Date.now();
+    const key = userKey(tenant, userId);
+    const entry = this.local.get(key) ?? { tenant, userId, sockets: new Set<string>() };
+    entry.sockets.add(socketId);
+    this.local.set(key, entry);
     const firstSeen = !(await this.deps.store.getUser(tenant, userId));
     this.clearGrace(tenant, userId);
     await this.deps.state.clearGrace(tenant, userId);
@@ -82,6 +91,7 @@ export class PresenceManager {
     socketId: string,
   ): Promise<void> {
     const { tenant, userId } = identity;
+    this.forgetLocal(tenant, userId, socketId);
     const remaining = await this.deps.store.removeConnection(tenant, userId, socketId);
     if (remaining > 0) {
       await this.refresh(tenant, userId);
@@ -152,6 +162,22 @@ export class PresenceManager {
     });
   }
 
+  /**
+   * Records "seen now" for every user connected to this process, so that after a crash their
+   * lastSeen is the last refresh rather than the moment they connected. Run periodically.
+   */
+  async touchOnline(): Promise<void> {
+    const users = [...this.local.values()].map(({ tenant, userId }) => ({ tenant, userId }));
+    if (users.length === 0) return;
+    const now = Date.now();
+    const { store } = this.deps;
+    if (store.touchLastSeen) return store.touchLastSeen(users, now);
+    for (const { tenant, userId } of users) {
+      const user = await store.getUser(tenant, userId);
+      if (user) await store.saveUser({ ...user, lastSeen: now });
+    }
+  }
+
   /** Stops the grace timers and records lastSeen for everyone still online (shutdown). */
   async close(): Promise<void> {
     for (const { timer } of this.grace.values()) clearTimeout(timer);
@@ -198,6 +224,14 @@ export class PresenceManager {
     // A chosen status lasts as long as the session does.
     await this.deps.store.setManualStatus(tenant, userId, null);
     await this.refresh(tenant, userId);
+  }
+
+  /** By socket id: a dead node's connections, closed here by the sweep, were never local. */
+  private forgetLocal(tenant: string, userId: string, socketId: string): void {
+    const key = userKey(tenant, userId);
+    const entry = this.local.get(key);
+    entry?.sockets.delete(socketId);
+    if (entry?.sockets.size === 0) this.local.delete(key);
   }
 
   private clearGrace(tenant: string, userId: string): void {

@@ -1,7 +1,7 @@
 import { MemoryClaimStore, type ClaimStore } from './claim-store';
 import { MemoryCallRegistry } from './memory-call-registry';
 import { MemoryPresenceState } from './memory-presence-state';
-import { openDatabase, type SqliteDatabase } from './sqlite';
+import { checkpoint, openDatabase, type SqliteDatabase } from './sqlite';
 import { SqliteCallLog } from './sqlite-call-log';
 import { SqlitePresenceStore } from './sqlite-presence-store';
 import type { CallLog, CallRegistry, PresenceStore, SharedPresenceState } from './types';
@@ -25,6 +25,8 @@ export interface OpenedStores {
   presenceState: SharedPresenceState;
   /** De-duplication and collapsing of repeats: shared by the nodes of a cluster. */
   claims: ClaimStore;
+  /** Periodic upkeep of the SQLite file, if one was opened (the WAL checkpoint). */
+  maintain(): void;
   /** Closes the SQLite database, if one was opened. */
   close(): void;
 }
@@ -51,5 +53,13 @@ export function openStores(
   const presenceState =
     cluster && presence === cluster.presence ? cluster.presence : new MemoryPresenceState();
   const claims = cluster?.claims ?? new MemoryClaimStore();
-  return { stores, presenceState, claims, close: () => db?.close() };
+  return {
+    stores,
+    presenceState,
+    claims,
+    maintain: () => {
+      if (db) checkpoint(db);
+    },
+    close: () => db?.close(),
+  };
 }

@@ -98,6 +98,12 @@ export interface PresenceStore {
   getUser(tenant: string, userId: string): Promise<UserRecord | undefined>;
   /** Creates or updates the durable user record (name, role, lastSeen). */
   saveUser(user: UserRecord): Promise<void>;
+  /**
+   * Sets `lastSeen` of users who are online right now, in one batch (run every maintenance
+   * interval, so that after a crash lastSeen is close to the crash). Optional: without it the
+   * server saves each user through `getUser` + `saveUser`.
+   */
+  touchLastSeen?(users: Array<{ tenant: string; userId: string }>, at: number): Promise<void>;
 }
 
 /**
@@ -150,6 +156,11 @@ export interface CallLog {
   ): Promise<CallLogPage>;
   /** Calls that were not ended when the process stopped, for recovery on start. */
   listUnfinished(): Promise<CallLogEntry[]>;
+  /**
+   * Deletes ended calls that ended before `endedBefore` (ms since the epoch) and returns how
+   * many. Optional: the server applies `callLogRetentionDays` only to call logs that have it.
+   */
+  prune?(endedBefore: number): Promise<number>;
 }
 
 /** Thrown by `listForUser` for a cursor it did not produce. */
