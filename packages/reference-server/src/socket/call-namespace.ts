@@ -87,6 +87,8 @@ export function setupCallNamespace(nsp: CallNamespace, deps: CallNamespaceDeps):
       return {};
     },
     sync: async (socket) => {
+      // Once sync answers, the client counts as connected and may be called from any node.
+      await socket.data.registered;
       const { identity } = socket.data;
       const ids = [identity.userId, ...socket.data.subscriptions].filter(
         (id, i, all) => all.indexOf(id) === i,
@@ -117,8 +119,12 @@ export function setupCallNamespace(nsp: CallNamespace, deps: CallNamespaceDeps):
     );
     expiry.unref();
 
-    const ready = presence
-      .connected(identity, socket.id)
+    const registered = presence.connected(identity, socket.id);
+    socket.data.registered = registered.then(
+      () => undefined,
+      () => undefined, // logged below; sync then answers what the stores know
+    );
+    const ready = registered
       .then(({ firstSeen }) => (firstSeen ? watch.appeared(identity) : undefined))
       .catch((err: unknown) => {
         logger.error({ err }, 'presence connect failed');

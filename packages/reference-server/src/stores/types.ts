@@ -50,10 +50,16 @@ export interface CallRegistry {
     expected: CallState,
     update: (current: CallRecord) => CallRecord,
   ): Promise<CallRecord | undefined>;
-  /** Sets which socket carries the call for one party; no-op when the call is gone. */
-  setSocket(
+  /**
+   * Compare-and-set of the connection carrying the call for one party (`null`: none, the party
+   * is reconnecting): sets it to `socketId` only if it is still `expected`. Returns the stored
+   * record when it was set, `undefined` when another writer got there first (or the call is
+   * gone). Of two connections taking a call over at once, on any nodes, exactly one succeeds.
+   */
+  claimSocket(
     callId: string,
     side: PartySide,
+    expected: string | null,
     socketId: string | null,
   ): Promise<CallRecord | undefined>;
   /** Unfinished calls the user is a party of (at most one under the one-call-per-user rule). */
