@@ -1,12 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  bundleSynapseServer,
   connectClient,
   emitAck,
   mintTestToken,
-  runSynapseServer,
   TEST_JWT_SECRET,
-  type BundledBin,
+  useSynapseBin,
 } from '@synapse-calling/test-utils/server';
 import { ConfigError, configFromEnv } from './env-config';
 
@@ -97,15 +95,10 @@ describe('configFromEnv', () => {
 });
 
 describe('synapse-server CLI', () => {
-  let bin: BundledBin;
-
-  beforeAll(async () => {
-    bin = await bundleSynapseServer();
-  });
-  afterAll(() => bin.remove());
+  const bin = useSynapseBin();
 
   it('stops with one line naming the bad setting', async () => {
-    const proc = runSynapseServer(bin, {
+    const proc = bin.run({
       SYNAPSE_JWT_SECRET: TEST_JWT_SECRET,
       SYNAPSE_RECONNECT_GRACE_MS: 'soon',
     });
@@ -116,7 +109,7 @@ describe('synapse-server CLI', () => {
   });
 
   it('serves and shuts down gracefully on SIGTERM', async () => {
-    const proc = runSynapseServer(bin, {
+    const proc = bin.run({
       SYNAPSE_JWT_SECRET: TEST_JWT_SECRET,
       PORT: '0',
       HOST: '127.0.0.1',

@@ -10,3 +10,4 @@ export * from './server/ports';
 export * from './server/redis';
 export * from './server/livekit';
 export * from './server/bin-process';
+export * from './server/call-fuzz';

@@ -5,7 +5,7 @@ import {
   connectRegistered,
   customer,
   emitAck,
-  startRedis,
+  useRedis,
   recordEvents,
   useTestServer,
   useTestServers,
@@ -192,28 +192,23 @@ describe('canWatch', () => {
 
 describe('several nodes', () => {
   const start = useTestServers();
+  const redis = useRedis();
 
   it('a watcher on one node is told when an agent first appears on another, not a customer', async () => {
-    const redis = await startRedis();
-    try {
-      const options = { redis: { url: redis.url, keyPrefix: 'existence:' } };
-      const [a, b] = [await start(options), await start(options)];
-      const mallory = await b.connect(customer('mallory'));
-      expect(await subscribe(mallory, ['new-agent', 'new-cust'])).toEqual([
-        { userId: 'new-agent', ...NEVER_SEEN },
-        { userId: 'new-cust', ...NEVER_SEEN },
-      ]);
-      const seen = recordEvents(mallory, ['presence-changed']);
-      await connectRegistered(a, customer('new-cust'));
-      const appeared = waitForEvent(mallory, 'presence-changed');
-      await connectRegistered(a, agent('new-agent'));
-      expect((await appeared).presence).toMatchObject({ userId: 'new-agent', status: 'online' });
-      expect(seen.map((e) => (e.payload as { presence: Presence }).presence.userId)).toEqual([
-        'new-agent',
-      ]);
-      await Promise.all([a.close(), b.close()]);
-    } finally {
-      await redis.stop();
-    }
+    const options = { redis: { url: redis.url, keyPrefix: redis.prefix() } };
+    const [a, b] = [await start(options), await start(options)];
+    const mallory = await b.connect(customer('mallory'));
+    expect(await subscribe(mallory, ['new-agent', 'new-cust'])).toEqual([
+      { userId: 'new-agent', ...NEVER_SEEN },
+      { userId: 'new-cust', ...NEVER_SEEN },
+    ]);
+    const seen = recordEvents(mallory, ['presence-changed']);
+    await connectRegistered(a, customer('new-cust'));
+    const appeared = waitForEvent(mallory, 'presence-changed');
+    await connectRegistered(a, agent('new-agent'));
+    expect((await appeared).presence).toMatchObject({ userId: 'new-agent', status: 'online' });
+    expect(seen.map((e) => (e.payload as { presence: Presence }).presence.userId)).toEqual([
+      'new-agent',
+    ]);
   });
 });

@@ -1,31 +1,23 @@
-import { afterAll, afterEach, beforeAll, expect, it, vi } from 'vitest';
+import { afterEach, expect, it, vi } from 'vitest';
 import {
   agent,
   connectClient,
   connectRegistered,
   emitAck,
   ringCall,
-  startRedis,
   startTestServer,
+  useRedis,
   waitFor,
   type TestClient,
-  type TestRedis,
   type TestServer,
 } from '@synapse-calling/test-utils/server';
 
 /** Tries per race: each one hits the window only sometimes, so the test counts over many. */
 const TRIES = 12;
 
-let redis: TestRedis;
+const redis = useRedis();
 let nodes: TestServer[] = [];
-let run = 0;
 
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(async () => {
-  await redis?.stop();
-});
 afterEach(async () => {
   await Promise.all(nodes.map((n) => n.close()));
   nodes = [];
@@ -33,7 +25,7 @@ afterEach(async () => {
 
 /** Two nodes of one cluster, on a key space of their own. */
 async function cluster(): Promise<[TestServer, TestServer]> {
-  const prefix = `races${++run}:`;
+  const prefix = redis.prefix();
   const start = () =>
     startTestServer({
       redis: { url: redis.url, keyPrefix: prefix },

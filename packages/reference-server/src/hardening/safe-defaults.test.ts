@@ -1,19 +1,16 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { AccessToken } from 'livekit-server-sdk';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  bundleSynapseServer,
   connectClient,
   connectError,
   emitAck,
   freePort,
-  runSynapseServer,
-  startRedis,
   TEST_JWT_SECRET,
+  useRedis,
+  useSynapseBin,
   useTestServers,
-  type BinProcess,
-  type BundledBin,
   type TestServer,
 } from '@synapse-calling/test-utils/server';
 import { createTokenVerifier } from '../auth';
@@ -121,21 +118,10 @@ describe('the same rules for library users', () => {
 });
 
 describe('synapse-server (the bin) with only SYNAPSE_JWT_SECRET', () => {
-  let bin: BundledBin;
-  const running: BinProcess[] = [];
-
-  beforeAll(async () => {
-    bin = await bundleSynapseServer();
-  });
-  afterAll(async () => {
-    await Promise.all(running.map((p) => p.stop()));
-    bin.remove();
-  });
+  const bin = useSynapseBin();
 
   async function serve(env: Record<string, string> = {}): Promise<string> {
-    const proc = runSynapseServer(bin, { ...base, PORT: '0', HOST: '127.0.0.1', ...env });
-    running.push(proc);
-    return proc.listening();
+    return bin.run({ ...base, PORT: '0', HOST: '127.0.0.1', ...env }).listening();
   }
 
   it('accepts a 1-hour token and refuses a 48-hour one', async () => {
@@ -167,8 +153,7 @@ describe('synapse-server (the bin) with only SYNAPSE_JWT_SECRET', () => {
       /SYNAPSE_WEBHOOK_SECRET must be at least 32/,
     ],
   ])('refuses to start with %j', async (env, message) => {
-    const proc = runSynapseServer(bin, { PORT: '0', HOST: '127.0.0.1', ...env });
-    running.push(proc);
+    const proc = bin.run({ PORT: '0', HOST: '127.0.0.1', ...env });
     expect(await proc.exited).toBe(2);
     expect(proc.err().trim().split('\n')).toEqual([expect.stringMatching(message)]);
   });
@@ -176,6 +161,7 @@ describe('synapse-server (the bin) with only SYNAPSE_JWT_SECRET', () => {
 
 describe('LiveKit webhooks', () => {
   const start = useTestServers();
+  const redis = useRedis();
   const key = 'devkey';
   const secret = 'livekit-test-secret-0123456789abcdef';
   const livekit = async () => ({
@@ -235,19 +221,13 @@ describe('LiveKit webhooks', () => {
   });
 
   it('de-duplicates across nodes in Redis mode', async () => {
-    const redis = await startRedis();
-    try {
-      const options = {
-        livekit: await livekit(),
-        redis: { url: redis.url, keyPrefix: `dedupe-${randomUUID()}:` },
-      };
-      const [a, b] = [await start(options), await start(options)];
-      const event = roomStarted();
-      expect(await (await post(a, event)).json()).toEqual({ ok: true });
-      expect(await (await post(b, event)).json()).toEqual({ ok: true, duplicate: true });
-      await Promise.all([a.close(), b.close()]);
-    } finally {
-      await redis.stop();
-    }
+    const options = {
+      livekit: await livekit(),
+      redis: { url: redis.url, keyPrefix: redis.prefix() },
+    };
+    const [a, b] = [await start(options), await start(options)];
+    const event = roomStarted();
+    expect(await (await post(a, event)).json()).toEqual({ ok: true });
+    expect(await (await post(b, event)).json()).toEqual({ ok: true, duplicate: true });
   });
 });

@@ -3,20 +3,18 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { CallInfo } from '@synapse-calling/protocol';
 import {
   agent,
-  bundleSynapseServer,
   connectClient,
   emitAck,
   mintTestToken,
-  runSynapseServer,
   TEST_JWT_SECRET,
+  useSynapseBin,
   useTestServers,
   waitFor,
   type BinProcess,
-  type BundledBin,
 } from '@synapse-calling/test-utils/server';
 import { configFromEnv } from '../env-config';
 import { DATABASE_FILE } from '../stores/sqlite';
@@ -97,26 +95,16 @@ describe('the SQLite file', () => {
 });
 
 describe('lastSeen after a crash (kill -9 of synapse-server)', () => {
-  let bin: BundledBin;
-  const procs: BinProcess[] = [];
-  beforeAll(async () => {
-    bin = await bundleSynapseServer();
-  });
-  afterAll(async () => {
-    await Promise.all(procs.map((p) => p.stop()));
-    bin.remove();
-  });
+  const bin = useSynapseBin();
 
   function serve(dataDir: string): BinProcess {
-    const proc = runSynapseServer(bin, {
+    return bin.run({
       SYNAPSE_JWT_SECRET: TEST_JWT_SECRET,
       SYNAPSE_DATA_DIR: dataDir,
       SYNAPSE_MAINTENANCE_INTERVAL_MS: '200',
       PORT: '0',
       HOST: '127.0.0.1',
     });
-    procs.push(proc);
-    return proc;
   }
 
   it('is the last moment the server saw the user, not when they connected', async () => {

@@ -3,19 +3,21 @@
  * started as a child process with nothing but the environment it is given.
  *
  * ```ts
- * const bin = await bundleSynapseServer();          // once per file (beforeAll)
- * const proc = runSynapseServer(bin, { SYNAPSE_JWT_SECRET, PORT: '0', HOST: '127.0.0.1' });
+ * const bin = useSynapseBin();                       // bundled once, processes stopped after
+ * const proc = bin.run({ SYNAPSE_JWT_SECRET, PORT: '0', HOST: '127.0.0.1' });
  * const url = await proc.listening();
  * proc.child.kill('SIGKILL');                        // a crash
- * await proc.exited;
- * bin.remove();                                      // afterAll
  * ```
+ *
+ * `bundleSynapseServer` and `runSynapseServer` do the same by hand (bundle, then start with an
+ * environment; `bin.remove()` at the end).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { afterAll, beforeAll } from 'vitest';
 
 export interface BundledBin {
   /** The bundled `cli.mjs`. */
@@ -109,6 +111,30 @@ export function runSynapseServer(bin: BundledBin, env: Record<string, string>): 
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       await exited;
+    },
+  };
+}
+
+/**
+ * The bin for a test file: bundled once before its tests; every process started with `run` is
+ * stopped, and the bundle removed, after them.
+ */
+export function useSynapseBin(): { run(env: Record<string, string>): BinProcess } {
+  let bin: BundledBin | undefined;
+  const started: BinProcess[] = [];
+  beforeAll(async () => {
+    bin = await bundleSynapseServer();
+  });
+  afterAll(async () => {
+    await Promise.all(started.map((proc) => proc.stop()));
+    bin?.remove();
+  });
+  return {
+    run(env) {
+      if (!bin) throw new Error('the bin is bundled only for tests and their hooks');
+      const proc = runSynapseServer(bin, env);
+      started.push(proc);
+      return proc;
     },
   };
 }
