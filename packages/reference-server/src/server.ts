@@ -161,8 +161,9 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
   });
 
   const namespace: CallNamespace = io.of(CALL_NAMESPACE);
+  let closing = false;
   // Sockets of other nodes are known only to Redis.
-  const emitter = namespaceEmitter(namespace, cluster?.presence);
+  const emitter = namespaceEmitter(namespace, cluster?.presence, () => closing);
   const visibility = new Visibility({
     store: stores.presence,
     canWatch: options.canWatch ?? defaultCanWatch,
@@ -194,7 +195,6 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
     reconnectGraceMs,
     claims,
   });
-  let closing = false;
   setupCallNamespace(namespace, {
     verify,
     calls,

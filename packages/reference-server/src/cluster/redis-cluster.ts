@@ -89,7 +89,9 @@ export async function connectRedisCluster(
     },
     async close() {
       await node?.stop().catch((err: unknown) => logger.warn({ err }, 'heartbeat stop failed'));
-      for (const client of [sub, pub, redis]) {
+      // Commands first: work still in flight then fails on its next command (and is caught
+      // there) instead of reaching a publish on a closed connection.
+      for (const client of [redis, sub, pub]) {
         await client.quit().catch(() => client.disconnect());
       }
     },

@@ -12,18 +12,68 @@ import type { CallEvent } from '../options';
 
 /**
  * Random sequences of initiate/accept/reject/end/sync/disconnect/reconnect (and meddling with
- * other people's calls, and pauses in which timers fire) from 2–4 users of one tenant plus two of another, with several tabs
- * each, against the real server; the invariants are `CallFuzzRig`'s. Fixed seeds and a few runs
- * by default; `SYNAPSE_FUZZ_RUNS=200` runs that many per property, from a random seed (printed
- * on failure, with the shrunk counterexample, so that it can be kept below as a regression).
+ * other people's calls, and pauses in which timers fire) from 2–4 users of one tenant plus two of
+ * another, with two tabs each, against the real server; the invariants are `CallFuzzRig`'s. Fixed
+ * seeds and a few runs by default; `SYNAPSE_FUZZ_RUNS=200` runs that many per property from a
+ * random seed (printed on failure with the shrunk counterexample, to be kept below as a
+ * regression).
  */
 const RUNS = Number(process.env.SYNAPSE_FUZZ_RUNS ?? 0);
 /** Generous: a failing run also shrinks, one fresh server per try. */
 const TIMEOUT_MS = RUNS > 0 ? RUNS * 4000 : 120_000;
 /** Stops (shrinking included) before the test's timeout, so that a failure is still reported. */
 const budget = { interruptAfterTimeLimit: TIMEOUT_MS - 20_000, markInterruptAsFailure: false };
-const settings = (seed: number, runs: number): fc.Parameters<unknown> =>
-  RUNS > 0 ? { numRuns: RUNS, ...budget } : { seed, numRuns: runs, ...budget };
+
+interface Scenario {
+  users: number;
+  steps: FuzzAction[][];
+}
+
+/** Fixed seed and runs by default; `examples` (regressions found before) always run first. */
+function settings(
+  seed: number,
+  runs: number,
+  examples: Scenario[] = [],
+): fc.Parameters<[Scenario]> {
+  const common = { ...budget, examples: examples.map((e): [Scenario] => [e]) };
+  return RUNS > 0 ? { numRuns: RUNS, ...common } : { seed, numRuns: runs, ...common };
+}
+
+/**
+ * Found by a long run in Redis mode (seed 1446973570): a node closing while a call it had just
+ * ended was still broadcasting published on a closed Redis connection — an unhandled rejection
+ * that would crash a process in its graceful shutdown.
+ */
+const CLOSE_WHILE_ENDING: Scenario = {
+  users: 3,
+  steps: [
+    [{ kind: 'sync', user: 5, tab: 0, pick: 0 }],
+    [{ kind: 'reject', user: 1, tab: 0, pick: 0 }],
+    [{ kind: 'accept', user: 1, tab: 0, pick: 3 }],
+    [{ kind: 'end', user: 3, tab: 0, pick: 3 }],
+    [{ kind: 'initiate', user: 5, tab: 0, to: 0 }],
+    [
+      { kind: 'sync', user: 1, tab: 1, pick: 0 },
+      { kind: 'reconnect', user: 1, tab: 0, pick: 1 },
+    ],
+    [
+      { kind: 'initiate', user: 4, tab: 0, to: 5 },
+      { kind: 'initiate', user: 1, tab: 0, to: 5 },
+    ],
+    [
+      { kind: 'end', user: 5, tab: 1, pick: 4 },
+      { kind: 'wait', ms: 371 },
+    ],
+    [
+      { kind: 'meddle', user: 0, tab: 1, pick: 1, what: 'end' },
+      { kind: 'reconnect', user: 2, tab: 0, pick: 2 },
+    ],
+    [
+      { kind: 'end', user: 5, tab: 1, pick: 5 },
+      { kind: 'wait', ms: 168 },
+    ],
+  ],
+};
 
 const TIMERS = { ringTimeoutMs: 600, reconnectGraceMs: 300 };
 const TABS = 2;
@@ -77,7 +127,7 @@ const action: fc.Arbitrary<FuzzAction> = fc.oneof(
   },
 );
 /** Acme's user count, then steps of one or two actions run at the same moment. */
-const scenario = fc.record({
+const scenario: fc.Arbitrary<Scenario> = fc.record({
   users: fc.integer({ min: 2, max: 4 }),
   steps: fc.array(fc.array(action, { minLength: 1, maxLength: 2 }), {
     minLength: 8,
@@ -88,7 +138,7 @@ const scenario = fc.record({
 async function play(
   nodes: TestServer[],
   events: CallEvent[],
-  { users, steps }: { users: number; steps: FuzzAction[][] },
+  { users, steps }: Scenario,
 ): Promise<void> {
   const rig = new CallFuzzRig(
     nodes,
@@ -152,7 +202,7 @@ describe('call fuzz', () => {
               await Promise.all(nodes.map((n) => n.close()));
             }
           }),
-          settings(7, 12),
+          settings(7, 12, [CLOSE_WHILE_ENDING]),
         );
       },
       TIMEOUT_MS,

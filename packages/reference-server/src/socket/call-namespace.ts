@@ -125,7 +125,10 @@ export function setupCallNamespace(nsp: CallNamespace, deps: CallNamespaceDeps):
       () => undefined, // logged below; sync then answers what the stores know
     );
     const ready = registered
-      .then(({ firstSeen }) => (firstSeen ? watch.appeared(identity) : undefined))
+      .then(({ firstSeen }) =>
+        // Not while closing: the cross-node request would go out on a closing Redis connection.
+        firstSeen && !deps.isClosing() ? watch.appeared(identity) : undefined,
+      )
       .catch((err: unknown) => {
         logger.error({ err }, 'presence connect failed');
       });
