@@ -12,10 +12,12 @@ export {
 export { configFromEnv, ConfigError } from './env-config';
 export {
   defaultCanCall,
+  defaultCanWatch,
   DEFAULTS,
   type CallEvent,
   type CallEventType,
   type CanCall,
+  type CanWatch,
   type LiveKitOptions,
   type PolicyParty,
   type RateLimitOptions,

@@ -30,6 +30,17 @@ export class Metrics {
     help: 'Client events refused by the per-connection rate limit',
     registers: [this.registry],
   });
+  readonly webhookDeadLetters = new Counter({
+    name: 'synapse_webhook_dead_letters_total',
+    help: 'Call events never delivered to the host webhook, by reason (queue-full, gave-up, refused)',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+  readonly webhookQueued = new Gauge({
+    name: 'synapse_webhook_queued',
+    help: 'Call events waiting for delivery to the host webhook',
+    registers: [this.registry],
+  });
   readonly livekitWebhooks = new Counter({
     name: 'synapse_livekit_webhooks_total',
     help: 'Verified LiveKit webhooks received, by event',

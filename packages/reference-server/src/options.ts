@@ -14,6 +14,13 @@ export interface PolicyParty extends Party {
 /** Decides whether `from` may call `to`. Both are always in the same tenant when it is asked. */
 export type CanCall = (from: PolicyParty, to: PolicyParty) => boolean | Promise<boolean>;
 
+/**
+ * Decides whether `watcher` may see the presence of `target` (both in the same tenant). A target
+ * the watcher may not see looks exactly like an id nobody ever used: offline, `lastSeen: null`,
+ * no changes sent. Watching yourself is always allowed (the hook is not asked).
+ */
+export type CanWatch = (watcher: PolicyParty, target: PolicyParty) => boolean | Promise<boolean>;
+
 export type CallEventType = 'call.ringing' | 'call.accepted' | 'call.ended';
 
 /** One call transition, handed to `onCallEvent` and POSTed to the host webhook. */
@@ -38,17 +45,31 @@ export interface LiveKitOptions {
   tokenTtlSeconds?: number;
   /** How long LiveKit keeps an empty room. Default 60. */
   emptyTimeoutSeconds?: number;
+  /**
+   * Oldest webhook signature accepted, in seconds since it was made (its `iat`, else `nbf`).
+   * livekit-server signs each delivery afresh; a captured one replayed later is refused.
+   * Default 300.
+   */
+  webhookMaxAgeSec?: number;
 }
 
 export interface WebhookOptions {
   /** Where each call event is POSTed as JSON. */
   url: string;
-  /** HMAC-SHA256 key for the `X-Synapse-Signature` header. */
+  /** HMAC-SHA256 key for the `X-Synapse-Signature` header; at least 32 characters. */
   secret: string;
   /** Attempts per event, including the first. Default 5. */
   maxAttempts?: number;
-  /** Delay before the first retry; doubles each time. Default 500 ms. */
+  /**
+   * Pause after a failed attempt; doubles with each failure in a row (of any event), up to
+   * `retryBaseMs * 2 ** (maxAttempts - 2)`. Default 500 ms.
+   */
   retryBaseMs?: number;
+  /**
+   * Most events waiting for delivery; beyond it new events are dropped and counted in
+   * `synapse_webhook_dead_letters_total{reason="queue-full"}`. Default 1000.
+   */
+  maxQueue?: number;
 }
 
 export interface RateLimitOptions {
@@ -101,6 +122,11 @@ export interface SynapseServerOptions {
   allowedOrigins?: string[];
   /** Policy hook. Default: agents may call anyone in the tenant, customers only agents. */
   canCall?: CanCall;
+  /**
+   * Policy hook for presence (socket subscriptions, `sync`, `GET /api/presence`). Default:
+   * agents watch everyone in the tenant, customers watch agents only.
+   */
+  canWatch?: CanWatch;
   /** Called after every call transition; errors are logged, never propagated. */
   onCallEvent?: (event: CallEvent) => void | Promise<void>;
   /** POST every call event to the host app, HMAC-signed, with retries. */
@@ -109,6 +135,17 @@ export interface SynapseServerOptions {
   logger?: Logger;
   /** Most users one connection may subscribe to in total. Default 2000. */
   maxPresenceSubscriptions?: number;
+  /**
+   * Ended calls older than this many days are deleted from the call log (the SQLite one, or any
+   * `CallLog` with `prune`). Default: unset, history is kept forever.
+   */
+  callLogRetentionDays?: number;
+  /**
+   * How often the server refreshes lastSeen of connected users, applies the call log retention
+   * and checkpoints the SQLite write-ahead log. After a crash, lastSeen is off by at most this.
+   * Default 60000.
+   */
+  maintenanceIntervalMs?: number;
 }
 
 /**
@@ -124,6 +161,20 @@ export interface SynapseServerOptions {
 export const defaultCanCall: CanCall = (from, to) =>
   from.tenant === to.tenant && (from.role === 'agent' || to.role === 'agent');
 
+/**
+ * The default presence policy: agents watch everyone in the tenant, customers watch agents only
+ * (a customer portal shows its agents; customers never learn about each other).
+ *
+ * @example
+ * // the default, plus: agents see only the customers assigned to them
+ * const canWatch: CanWatch = async (watcher, target) =>
+ *   watcher.role === 'agent' && target.role === 'customer'
+ *     ? crm.isAssigned(watcher.tenant, watcher.id, target.id)
+ *     : defaultCanWatch(watcher, target);
+ */
+export const defaultCanWatch: CanWatch = (watcher, target) =>
+  watcher.tenant === target.tenant && (watcher.role === 'agent' || target.role === 'agent');
+
 export const DEFAULTS = {
   dataDir: './data',
   ringTimeoutMs: 30_000,
@@ -131,6 +182,8 @@ export const DEFAULTS = {
   presenceGraceMs: 10_000,
   rateLimit: { perSecond: 20, burst: 40 },
   maxPresenceSubscriptions: 2000,
+  maintenanceIntervalMs: 60_000,
   livekitTokenTtlSeconds: 600,
   livekitEmptyTimeoutSeconds: 60,
+  livekitWebhookMaxAgeSec: 300,
 } as const;

@@ -2,7 +2,7 @@ import { Server } from 'socket.io';
 import type { Router } from 'express';
 import type { Logger } from 'pino';
 import { CALL_NAMESPACE, LIMITS } from '@synapse-calling/protocol';
-import { createTokenVerifier, type Identity } from './auth';
+import { createTokenVerifier, MIN_SECRET_LENGTH, type Identity } from './auth';
 import { CallRecorder } from './calls/call-events';
 import { CallManager } from './calls/call-manager';
 import { connectRedisCluster, type RedisCluster } from './cluster/redis-cluster';
@@ -11,12 +11,20 @@ import { createRoutes } from './http/routes';
 import { OriginRefusals } from './http/origin-refusals';
 import { originAllowed } from './http/rest';
 import { createLogger } from './logger';
+import { Maintenance } from './maintenance';
 import { LiveKitMediaProvider } from './media/livekit';
 import { P2PMediaProvider, type MediaProvider } from './media/media-provider';
 import { Metrics } from './metrics';
 import { loadLiveKitSdk } from './optional-deps';
-import { defaultCanCall, DEFAULTS, type CallEvent, type SynapseServerOptions } from './options';
+import {
+  defaultCanCall,
+  defaultCanWatch,
+  DEFAULTS,
+  type CallEvent,
+  type SynapseServerOptions,
+} from './options';
 import { PresenceManager } from './presence/presence-manager';
+import { Visibility } from './presence/visibility';
 import { setupCallNamespace } from './socket/call-namespace';
 import { namespaceEmitter } from './socket/emitter';
 import type { CallNamespace, CallServer } from './socket/types';
@@ -120,6 +128,10 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
   // Optional peers first, so that a missing one fails the start before anything is opened.
   const liveKitSdk = options.livekit ? await loadLiveKitSdk() : undefined;
   const verify = createTokenVerifier(options.auth);
+  if (options.webhook && options.webhook.secret.length < MIN_SECRET_LENGTH) {
+    // Receivers trust whatever carries a valid signature; a short key can be guessed offline.
+    throw new Error(`webhook.secret must be at least ${MIN_SECRET_LENGTH} characters`);
+  }
   const allowedOrigins = (options.allowedOrigins ?? []).map((o) => o.replace(/\/$/, ''));
   if (allowedOrigins.length === 0) {
     logger.warn('allowedOrigins is empty: any web origin may connect (development only)');
@@ -132,6 +144,8 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
   const {
     stores,
     presenceState,
+    claims,
+    maintain: maintainDatabase,
     close: closeStores,
   } = openStores(options.stores ?? {}, cluster, options.dataDir ?? DEFAULTS.dataDir);
   const metrics = new Metrics(stores.registry);
@@ -141,7 +155,7 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
       ? new LiveKitMediaProvider(options.livekit, logger, liveKitSdk)
       : new P2PMediaProvider(options.iceServers ?? []);
 
-  const webhook = options.webhook ? new WebhookSender(options.webhook, logger) : undefined;
+  const webhook = options.webhook ? new WebhookSender(options.webhook, metrics, logger) : undefined;
   const onEvent =
     options.onCallEvent || webhook
       ? async (event: CallEvent) => {
@@ -165,10 +179,17 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
   });
 
   const namespace: CallNamespace = io.of(CALL_NAMESPACE);
+  let closing = false;
   // Sockets of other nodes are known only to Redis.
-  const emitter = namespaceEmitter(namespace, cluster?.presence);
+  const emitter = namespaceEmitter(namespace, cluster?.presence, () => closing);
+  const visibility = new Visibility({
+    store: stores.presence,
+    canWatch: options.canWatch ?? defaultCanWatch,
+    logger,
+  });
   const presence = new PresenceManager({
     store: stores.presence,
+    visibility,
     state: presenceState,
     registry: stores.registry,
     emitter,
@@ -185,16 +206,18 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
     emitter,
     recorder: new CallRecorder(stores.callLog, onEvent, logger),
     canCall: options.canCall ?? defaultCanCall,
+    visibility,
     metrics,
     logger,
     ringTimeoutMs: options.ringTimeoutMs ?? DEFAULTS.ringTimeoutMs,
     reconnectGraceMs,
+    claims,
   });
-  let closing = false;
   setupCallNamespace(namespace, {
     verify,
     calls,
     presence,
+    visibility,
     metrics,
     logger,
     rateLimit:
@@ -214,10 +237,20 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
     allowedOrigins,
     originRefusals,
     livekit: options.livekit,
+    claims,
   });
   options.app?.use(router);
 
   await calls.recover();
+  const maintenance = new Maintenance({
+    intervalMs: options.maintenanceIntervalMs ?? DEFAULTS.maintenanceIntervalMs,
+    retentionDays: options.callLogRetentionDays,
+    presence,
+    callLog: stores.callLog,
+    maintainDatabase,
+    logger,
+  });
+  maintenance.start();
   await cluster?.start({
     // A dead node's connection closes here as if it had closed on this node. Only tenant and
     // user id of the identity are read on this path; the rest is not known any more.
@@ -247,6 +280,7 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
       closing = true;
       try {
         calls.close(); // also the LiveKit room timers (shared)
+        await maintenance.stop();
         await presence.close();
         // `local`: with the Redis adapter a plain disconnectSockets reaches every node's clients.
         namespace.local.disconnectSockets(true);

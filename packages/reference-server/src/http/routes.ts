@@ -12,6 +12,7 @@ import type { RoomEvents } from '../calls/room-events';
 import type { LiveKitOptions } from '../options';
 import type { Metrics } from '../metrics';
 import type { PresenceManager } from '../presence/presence-manager';
+import type { ClaimStore } from '../stores/claim-store';
 import { InvalidCursorError, type CallLog } from '../stores/types';
 import type { OriginRefusals } from './origin-refusals';
 import {
@@ -37,6 +38,7 @@ export interface RoutesDeps {
   originRefusals?: OriginRefusals | undefined;
   /** Set when LiveKit is configured: enables the webhook route. */
   livekit?: LiveKitOptions | undefined;
+  claims: ClaimStore;
 }
 
 const listQuery = z.object({
@@ -109,7 +111,7 @@ export function createRoutes(deps: RoutesDeps): Router {
       );
     }
     const body: PresenceListResponse = {
-      presence: await deps.presence.snapshot(identityOf(res).tenant, ids.data),
+      presence: (await deps.presence.snapshotFor(identityOf(res), ids.data)).presence,
     };
     res.json(body);
   });
@@ -131,6 +133,7 @@ export function createRoutes(deps: RoutesDeps): Router {
         rooms: deps.rooms,
         metrics: deps.metrics,
         logger: deps.logger,
+        claims: deps.claims,
       }),
     );
   }

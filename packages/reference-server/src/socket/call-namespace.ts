@@ -5,14 +5,17 @@ import type { CallManager } from '../calls/call-manager';
 import { fail } from '../errors';
 import type { Metrics } from '../metrics';
 import type { PresenceManager } from '../presence/presence-manager';
-import { presenceRoom, userRoom } from '../stores/keys';
+import type { Visibility } from '../presence/visibility';
+import { userRoom } from '../stores/keys';
 import { attachHandlers, type Handlers } from './dispatcher';
+import { PresenceWatch } from './presence-watch';
 import type { CallNamespace, CallSocket } from './types';
 
 export interface CallNamespaceDeps {
   verify: TokenVerifier;
   calls: CallManager;
   presence: PresenceManager;
+  visibility: Visibility;
   metrics: Metrics;
   logger: Logger;
   rateLimit: { perSecond: number; burst: number } | false;
@@ -27,6 +30,7 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 /** Sets up the `/call` namespace: handshake auth, connection lifecycle and event handlers. */
 export function setupCallNamespace(nsp: CallNamespace, deps: CallNamespaceDeps): void {
   const { calls, presence, logger, metrics } = deps;
+  const watch = new PresenceWatch({ nsp, presence, visibility: deps.visibility, logger });
 
   nsp.use((socket, next) => {
     // After close() the HTTP server (the host's) may still route handshakes to us.
@@ -62,7 +66,6 @@ export function setupCallNamespace(nsp: CallNamespace, deps: CallNamespaceDeps):
       presence: await presence.setStatus(socket.data.identity, status),
     }),
     'subscribe-presence': async (socket, { userIds }) => {
-      const { tenant } = socket.data.identity;
       const subs = socket.data.subscriptions;
       const fresh = new Set(userIds.filter((id) => !subs.has(id)));
       if (subs.size + fresh.size > deps.maxPresenceSubscriptions) {
@@ -70,17 +73,13 @@ export function setupCallNamespace(nsp: CallNamespace, deps: CallNamespaceDeps):
           `at most ${deps.maxPresenceSubscriptions} presence subscriptions per connection`,
         );
       }
-      // Join before reading the snapshot, so no change can fall between the two.
+      // Rooms joined before the snapshot is read, so no change can fall between the two.
       for (const id of fresh) subs.add(id);
-      await socket.join([...fresh].map((id) => presenceRoom(tenant, id)));
-      return { presence: await presence.snapshot(tenant, [...new Set(userIds)]) };
+      return { presence: await watch.subscribe(socket, [...fresh], [...new Set(userIds)]) };
     },
     'unsubscribe-presence': async (socket, { userIds }) => {
-      const { tenant } = socket.data.identity;
-      for (const id of userIds) {
-        socket.data.subscriptions.delete(id);
-        await socket.leave(presenceRoom(tenant, id));
-      }
+      for (const id of userIds) socket.data.subscriptions.delete(id);
+      await watch.unsubscribe(socket, userIds);
       return {};
     },
     heartbeat: async (socket, { idle }) => {
@@ -88,12 +87,17 @@ export function setupCallNamespace(nsp: CallNamespace, deps: CallNamespaceDeps):
       return {};
     },
     sync: async (socket) => {
-      const { tenant, userId } = socket.data.identity;
-      const ids = [userId, ...socket.data.subscriptions].filter(
+      // Once sync answers, the client counts as connected and may be called from any node.
+      await socket.data.registered;
+      const { identity } = socket.data;
+      const ids = [identity.userId, ...socket.data.subscriptions].filter(
         (id, i, all) => all.indexOf(id) === i,
       );
       const syncedCalls = await calls.sync(actor(socket));
-      return { calls: syncedCalls, presence: await presence.snapshot(tenant, ids) };
+      return {
+        calls: syncedCalls,
+        presence: (await presence.snapshotFor(identity, ids)).presence,
+      };
     },
   };
 
@@ -115,9 +119,19 @@ export function setupCallNamespace(nsp: CallNamespace, deps: CallNamespaceDeps):
     );
     expiry.unref();
 
-    const ready = presence.connected(identity, socket.id).catch((err: unknown) => {
-      logger.error({ err }, 'presence connect failed');
-    });
+    const registered = presence.connected(identity, socket.id);
+    socket.data.registered = registered.then(
+      () => undefined,
+      () => undefined, // logged below; sync then answers what the stores know
+    );
+    const ready = registered
+      .then(({ firstSeen }) =>
+        // Not while closing: the cross-node request would go out on a closing Redis connection.
+        firstSeen && !deps.isClosing() ? watch.appeared(identity) : undefined,
+      )
+      .catch((err: unknown) => {
+        logger.error({ err }, 'presence connect failed');
+      });
 
     socket.on('disconnect', (reason) => {
       clearTimeout(expiry);

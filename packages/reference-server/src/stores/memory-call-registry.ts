@@ -49,13 +49,14 @@ export class MemoryCallRegistry implements CallRegistry {
     return clone(next);
   }
 
-  async setSocket(
+  async claimSocket(
     callId: string,
     side: PartySide,
+    expected: string | null,
     socketId: string | null,
   ): Promise<CallRecord | undefined> {
     const current = this.calls.get(callId);
-    if (!current) return undefined;
+    if (!current || current.sockets[side] !== expected) return undefined;
     current.sockets[side] = socketId;
     return clone(current);
   }

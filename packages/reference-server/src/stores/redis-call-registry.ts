@@ -105,15 +105,18 @@ export class RedisCallRegistry implements CallRegistry {
     );
   }
 
-  async setSocket(
+  async claimSocket(
     callId: string,
     side: PartySide,
+    expected: string | null,
     socketId: string | null,
   ): Promise<CallRecord | undefined> {
-    return this.update(callId, (current) => ({
-      ...current,
-      sockets: { ...current.sockets, [side]: socketId },
-    }));
+    // The CAS script compares the whole record, so the check on the socket and the write are one.
+    return this.update(callId, (current) =>
+      current.sockets[side] === expected
+        ? { ...current, sockets: { ...current.sockets, [side]: socketId } }
+        : undefined,
+    );
   }
 
   async forUser(tenant: string, userId: string): Promise<CallRecord[]> {
@@ -131,7 +134,7 @@ export class RedisCallRegistry implements CallRegistry {
 
   /**
    * Read, decide, compare-and-set; retried when another writer got in between (e.g. a
-   * `setSocket` while we accepted). `decide` returning undefined means "no change wanted".
+   * `claimSocket` while we accepted). `decide` returning undefined means "no change wanted".
    */
   private async update(
     callId: string,
