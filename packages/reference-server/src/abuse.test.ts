@@ -3,9 +3,9 @@ import {
   agent,
   connectError,
   emitAck,
+  rawEmit,
   recordEvents,
   waitForEvent,
-  type TestClient,
   useTestServer,
 } from '@synapse-calling/test-utils/server';
 
@@ -16,14 +16,6 @@ const server = useTestServer(
   },
   { per: 'file' },
 );
-
-/** Emits with any payload at all, bypassing the typed API, and returns the ack. */
-function rawEmit(client: TestClient, event: string, ...args: unknown[]): Promise<unknown> {
-  const loose = client as unknown as {
-    timeout(ms: number): { emitWithAck(event: string, ...args: unknown[]): Promise<unknown> };
-  };
-  return loose.timeout(10_000).emitWithAck(event, ...args);
-}
 
 describe('bad input', () => {
   it.each([

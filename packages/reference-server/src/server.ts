@@ -17,6 +17,7 @@ import { Metrics } from './metrics';
 import { defaultCanCall, DEFAULTS, type CallEvent, type SynapseServerOptions } from './options';
 import { PresenceManager } from './presence/presence-manager';
 import { setupCallNamespace } from './socket/call-namespace';
+import { boundedParser } from './socket/parser';
 import { namespaceEmitter } from './socket/emitter';
 import type { CallNamespace, CallServer } from './socket/types';
 import { openStores } from './stores/open-stores';
@@ -136,6 +137,7 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
 
   const io: CallServer = new Server(options.httpServer, {
     maxHttpBufferSize: LIMITS.maxFrameBytes,
+    parser: boundedParser,
     allowRequest: (req, callback) => {
       const ok = originAllowed(req.headers.origin, allowedOrigins);
       callback(ok ? null : 'origin not allowed', ok);

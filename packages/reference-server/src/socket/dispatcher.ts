@@ -10,6 +10,7 @@ import { describeIssues, eventSchemas } from '@synapse-calling/protocol/schemas'
 import { ProtocolFailure } from '../errors';
 import type { Metrics } from '../metrics';
 import { TokenBucket } from '../rate-limit';
+import { RefusedPayload } from './parser';
 import type { CallSocket } from './types';
 
 export type Handlers = {
@@ -73,6 +74,9 @@ export function attachHandlers(
     const stop = metrics.handling.startTimer({ event });
     let outcome = 'ok';
     try {
+      if (payload instanceof RefusedPayload) {
+        throw new ProtocolFailure('invalid-payload', payload.problem);
+      }
       const parsed = eventSchemas[event].safeParse(payload);
       if (!parsed.success) {
         throw new ProtocolFailure('invalid-payload', describeIssues(parsed.error));

@@ -1,0 +1,220 @@
+#!/usr/bin/env node
+/**
+ * Numbers for the hardening work (issue 11), measured against the real `synapse-server` bin
+ * (`dist/cli.js`, so run `npm run build` first) started with only the required settings:
+ *
+ * - a well-behaved client's heartbeat ack latency (p50/p99/max) while hostile connections send
+ *   binary attachments or deeply nested metadata at 20 events a second, or flood heartbeats;
+ * - how many connections one token gets, and the server's RSS per connected socket.
+ *
+ * Usage: node packages/reference-server/scripts/measure-hardening.mjs [seconds per attack]
+ * Prints one JSON line per measurement. Timings depend on the machine; compare runs made on the
+ * same machine at the same time (e.g. this commit against an older build).
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SignJWT } from 'jose';
+import { io } from 'socket.io-client';
+
+const seconds = Number(process.argv[2] === '--attack' ? 0 : (process.argv[2] ?? 5));
+const SECRET = 'measure-hardening-secret-of-at-least-32-chars';
+// SYNAPSE_TEST_BIN measures another build (e.g. an older commit's) with the same script.
+const cli =
+  process.env.SYNAPSE_TEST_BIN ?? fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+
+async function token(sub, role) {
+  return new SignJWT({ tenant: 'acme', role })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(sub)
+    .setExpirationTime('1h')
+    .sign(new TextEncoder().encode(SECRET));
+}
+
+function startBin() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'synapse-measure-'));
+  const child = spawn(process.execPath, [cli], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      SYNAPSE_JWT_SECRET: SECRET,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      SYNAPSE_DATA_DIR: dataDir,
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  const url = new Promise((resolve, reject) => {
+    child.stdout.on('data', (d) => {
+      out += d.toString();
+      const match = /"url":"(http:[^"]+)"/.exec(out);
+      if (match) resolve(match[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`synapse-server exited ${code}: ${out}`)));
+  });
+  return {
+    url,
+    pid: child.pid,
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+function connect(url, jwt) {
+  const socket = io(`${url}/call`, {
+    auth: { token: jwt },
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+  });
+  return new Promise((resolve) => {
+    socket.once('connect', () => resolve({ socket, ok: true }));
+    socket.once('connect_error', (err) => {
+      socket.close();
+      resolve({ socket, ok: false, code: err.data?.code ?? err.message });
+    });
+  });
+}
+
+const rssKb = (pid) =>
+  Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN);
+
+function percentile(sorted, p) {
+  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))];
+}
+
+/** Heartbeats one after another for `ms`; returns ack latencies in ms. */
+async function heartbeats(socket, ms) {
+  const latencies = [];
+  const end = performance.now() + ms;
+  while (performance.now() < end) {
+    const start = performance.now();
+    await socket.timeout(10_000).emitWithAck('heartbeat', {});
+    latencies.push(performance.now() - start);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return latencies.sort((a, b) => a - b);
+}
+
+/** A frame sent as is, so that payloads JSON.stringify cannot build (deep nesting) get through. */
+function sendRaw(socket, event, json) {
+  socket.io.engine.send(`2/call,["${event}",${json}]`);
+}
+
+const deepMetadata = `{"to":"agent-x","metadata":{"a":${'['.repeat(30_000)}${']'.repeat(30_000)}}}`;
+const attachments = () => Array.from({ length: 10 }, () => Buffer.alloc(60_000, 7));
+
+const attacks = {
+  none: () => {},
+  'binary x1': (sockets) =>
+    sockets
+      .slice(0, 1)
+      .forEach((s) =>
+        s.emit('initiate-call', { to: 'agent-x', metadata: { files: attachments() } }, () => {}),
+      ),
+  'binary x2': (sockets) =>
+    sockets.forEach((s) =>
+      s.emit('initiate-call', { to: 'agent-x', metadata: { files: attachments() } }, () => {}),
+    ),
+  'deep x2': (sockets) => sockets.forEach((s) => sendRaw(s, 'initiate-call', deepMetadata)),
+  'flood x2': (sockets) =>
+    sockets.forEach((s) => {
+      for (let i = 0; i < 50; i++) s.emit('heartbeat', {}, () => {});
+    }),
+};
+
+// `--attack NAME URL TOKEN`: this script as the hostile process, apart from the bystander's, so
+// that the attacker's own CPU (building and masking frames) does not delay the bystander's acks.
+if (process.argv[2] === '--attack') {
+  const [, , , name, url, jwt] = process.argv;
+  const hostile = [];
+  for (let i = 0; i < 2; i++) hostile.push((await connect(url, jwt)).socket);
+  // 20 events a second per connection, the rate the per-connection limit allows.
+  setInterval(() => attacks[name](hostile), 50);
+  process.on('SIGTERM', () => process.exit(0));
+  await new Promise(() => {});
+}
+
+function startAttack(name, url, jwt) {
+  const child = spawn(
+    process.execPath,
+    [fileURLToPath(import.meta.url), '--attack', name, url, jwt],
+    {
+      stdio: 'inherit',
+    },
+  );
+  return async () => {
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
+  };
+}
+
+const server = startBin();
+try {
+  const url = await server.url;
+  const bystander = (await connect(url, await token('bystander', 'agent'))).socket;
+  const hostileToken = await token('mallory', 'customer');
+  for (const name of Object.keys(attacks)) {
+    const stop = startAttack(name, url, hostileToken);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const latencies = await heartbeats(bystander, seconds * 1000);
+    await stop();
+    const round = (v) => Math.round(v * 10) / 10;
+    console.log(
+      JSON.stringify({
+        attack: name,
+        heartbeats: latencies.length,
+        p50: round(percentile(latencies, 50)),
+        p99: round(percentile(latencies, 99)),
+        max: round(latencies.at(-1)),
+      }),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  bystander.close();
+} finally {
+  await server.stop();
+}
+
+// Connections one token gets, and RSS per socket on a fresh server (the attacks above leave
+// garbage behind), over many users so that a per-user cap does not limit the sample.
+const fresh = startBin();
+try {
+  const url = await fresh.url;
+  const tries = 500;
+  const hostileToken = await token('mallory', 'customer');
+  const oneUser = [];
+  for (let i = 0; i < tries; i++) oneUser.push(await connect(url, hostileToken));
+  const accepted = oneUser.filter((c) => c.ok).length;
+  for (const c of oneUser) c.socket.close();
+  await new Promise((resolve) => setTimeout(resolve, 2000));
+  const users = await Promise.all(
+    Array.from({ length: 50 }, (_, i) => token(`user-${i}`, 'customer')),
+  );
+  const base = rssKb(fresh.pid);
+  const sockets = [];
+  while (sockets.length < tries) {
+    const c = await connect(url, users[sockets.length % users.length]);
+    if (c.ok) sockets.push(c.socket);
+    // Stay under the per-address handshake limit, which is not what is measured here.
+    else await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  await new Promise((resolve) => setTimeout(resolve, 2000));
+  const after = rssKb(fresh.pid);
+  console.log(
+    JSON.stringify({
+      connectionsPerToken: `${accepted}/${tries}`,
+      refusedWith: oneUser.find((c) => !c.ok)?.code ?? null,
+      rssKbPerSocket: Math.round(((after - base) / sockets.length) * 10) / 10,
+      sockets: sockets.length,
+    }),
+  );
+  for (const s of sockets) s.close();
+} finally {
+  await fresh.stop();
+}
