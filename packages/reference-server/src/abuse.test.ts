@@ -3,8 +3,10 @@ import {
   agent,
   connectError,
   emitAck,
+  fetchMetrics,
   rawEmit,
   recordEvents,
+  TEST_METRICS_TOKEN,
   waitForEvent,
   useTestServer,
 } from '@synapse-calling/test-utils/server';
@@ -13,6 +15,7 @@ const server = useTestServer(
   {
     allowedOrigins: ['https://crm.example.com'],
     rateLimit: { perSecond: 20, burst: 40 },
+    metricsToken: TEST_METRICS_TOKEN,
   },
   { per: 'file' },
 );
@@ -232,7 +235,7 @@ describe('REST input', () => {
     expect(await health.json()).toEqual({ ok: true });
     const alice = await server.connect(agent('metrics-user'));
     await emitAck(alice, 'heartbeat', {});
-    const text = await (await fetch(`${server.url}/metrics`)).text();
+    const text = await (await fetchMetrics(server.url)).text();
     expect(text).toMatch(/^synapse_connections \d+/m);
     expect(text).toMatch(/synapse_calls\{state="ringing"\} \d+/);
     expect(text).toMatch(/synapse_signaling_handling_seconds_bucket\{.*event="heartbeat"/);

@@ -9,7 +9,8 @@ import { CallManager } from './calls/call-manager';
 import { connectRedisCluster, type RedisCluster } from './cluster/redis-cluster';
 import { RoomEvents } from './calls/room-events';
 import { createRoutes } from './http/routes';
-import { originAllowed } from './http/rest';
+import { createGuards } from './limits/guards';
+import { resolveLimits, type Limits } from './limits/settings';
 import { createLogger } from './logger';
 import { LiveKitMediaProvider } from './media/livekit';
 import { P2PMediaProvider, type MediaProvider } from './media/media-provider';
@@ -17,6 +18,7 @@ import { Metrics } from './metrics';
 import { defaultCanCall, DEFAULTS, type CallEvent, type SynapseServerOptions } from './options';
 import { PresenceManager } from './presence/presence-manager';
 import { setupCallNamespace } from './socket/call-namespace';
+import { allowHandshake, refuseMainNamespace, type HandshakeDeps } from './socket/handshake';
 import { boundedParser } from './socket/parser';
 import { namespaceEmitter } from './socket/emitter';
 import type { CallNamespace, CallServer } from './socket/types';
@@ -54,6 +56,8 @@ export interface SynapseServer {
   /** The stores actually in use: yours from `options.stores`, else the Redis or embedded ones. */
   stores: { presence: PresenceStore; registry: CallRegistry; callLog: CallLog };
   metrics: Metrics;
+  /** The limits in force: your options over `DEFAULTS` (docs/security.md lists what each stops). */
+  limits: Limits;
   /** Set with the `redis` option: this node's id and its Redis connections (command, pub, sub). */
   cluster?: { nodeId: string; clients: Redis[] };
   /**
@@ -135,19 +139,30 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
         }
       : undefined;
 
+  const limits = resolveLimits(options);
+  const guards = createGuards(limits, cluster, logger);
+  let closing = false;
+  const handshake: HandshakeDeps = {
+    verify,
+    guards,
+    metrics,
+    logger,
+    allowedOrigins,
+    isClosing: () => closing,
+  };
   const io: CallServer = new Server(options.httpServer, {
     maxHttpBufferSize: LIMITS.maxFrameBytes,
     parser: boundedParser,
-    allowRequest: (req, callback) => {
-      const ok = originAllowed(req.headers.origin, allowedOrigins);
-      callback(ok ? null : 'origin not allowed', ok);
-    },
+    // Until a connection has authenticated on /call, it is closed after this.
+    connectTimeout: limits.handshakeTimeoutMs,
+    allowRequest: allowHandshake(handshake),
     // Long-polling needs CORS headers; the allowlist check itself is done by allowRequest.
     cors: { origin: true, credentials: false },
     // Rooms (user, presence, socket id) then reach connections on every node.
     ...(cluster ? { adapter: cluster.adapter } : {}),
   });
 
+  refuseMainNamespace(io.sockets);
   const namespace: CallNamespace = io.of(CALL_NAMESPACE);
   // Sockets of other nodes are known only to Redis.
   const emitter = namespaceEmitter(namespace, cluster?.presence);
@@ -174,17 +189,11 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
     ringTimeoutMs: options.ringTimeoutMs ?? DEFAULTS.ringTimeoutMs,
     reconnectGraceMs,
   });
-  let closing = false;
   setupCallNamespace(namespace, {
-    verify,
+    ...handshake,
     calls,
     presence,
-    metrics,
-    logger,
-    rateLimit:
-      options.rateLimit === false ? false : { ...DEFAULTS.rateLimit, ...(options.rateLimit ?? {}) },
-    maxPresenceSubscriptions: options.maxPresenceSubscriptions ?? DEFAULTS.maxPresenceSubscriptions,
-    isClosing: () => closing,
+    maxPresenceSubscriptions: limits.maxPresenceSubscriptions,
   });
 
   const rooms = new RoomEvents(stores.registry, media, calls, reconnectGraceMs);
@@ -197,6 +206,8 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
     logger,
     allowedOrigins,
     livekit: options.livekit,
+    guards,
+    metricsToken: options.metricsToken,
   });
   options.app?.use(router);
 
@@ -257,6 +268,7 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
     presence,
     stores,
     metrics,
+    limits,
     ...(cluster ? { cluster: { nodeId: cluster.nodeId, clients: cluster.clients } } : {}),
     close,
   };

@@ -12,7 +12,9 @@ import type { LiveKitOptions } from '../options';
 import type { Metrics } from '../metrics';
 import type { PresenceManager } from '../presence/presence-manager';
 import { InvalidCursorError, type CallLog } from '../stores/types';
+import type { Guards } from '../limits/guards';
 import { authenticate, cors, errorHandler, identityOf, jsonBody, sendError } from './rest';
+import { byAddress, byUser, limitRequests, metricsRoute } from './rest-limits';
 import { liveKitWebhookRoute } from './livekit-webhook';
 
 export interface RoutesDeps {
@@ -25,6 +27,9 @@ export interface RoutesDeps {
   allowedOrigins: readonly string[];
   /** Set when LiveKit is configured: enables the webhook route. */
   livekit?: LiveKitOptions | undefined;
+  guards: Guards;
+  /** Set: `/metrics` is served to requests bearing it. Unset: not served here. */
+  metricsToken?: string | undefined;
 }
 
 const listQuery = z.object({
@@ -38,19 +43,29 @@ const idList = z
   .transform((s) => [...new Set(s.split(',').filter(Boolean))])
   .pipe(z.array(z.string().min(1).max(LIMITS.maxIdLength)).min(1).max(LIMITS.maxPresenceIds));
 
-/** `/healthz`, `/metrics` and `/api/*`. */
+/** `/healthz`, `/metrics` (with a metrics token) and `/api/*`. */
 export function createRoutes(deps: RoutesDeps): Router {
   const router = express.Router();
-  const auth = authenticate(deps.verify);
+  const { guards, metrics } = deps;
+  // Per address before the token is looked at (a flood of forged tokens costs a verification
+  // each; an accepted token gives its request back), then per user. A router as middleware: it
+  // hands on to the route when it is through.
+  const address = byAddress(guards.limits.trustProxy);
+  const auth = express.Router().use(
+    limitRequests(guards.restPerAddress, address, 'rest-per-address', metrics),
+    authenticate(deps.verify),
+    (req, _res, next) => {
+      guards.restPerAddress?.refund(address(req));
+      next();
+    },
+    limitRequests(guards.restPerUser, byUser, 'rest-per-user', metrics),
+  );
 
   router.get('/healthz', (_req, res) => {
     res.json({ ok: true });
   });
 
-  router.get('/metrics', async (_req, res) => {
-    res.setHeader('content-type', deps.metrics.registry.contentType);
-    res.send(await deps.metrics.registry.metrics());
-  });
+  if (deps.metricsToken) router.get('/metrics', metricsRoute(deps.metricsToken, metrics));
 
   router.use('/api', cors(deps.allowedOrigins));
 

@@ -2,6 +2,7 @@
  * What a hostile client does, for the abuse and hardening tests: events with any payload at all,
  * floods, and frames written by hand (payloads a JSON encoder cannot build).
  */
+import { Manager, type ManagerOptions } from 'socket.io-client';
 import type { TestClient } from './server';
 
 /** Emits with any payload at all, bypassing the typed API, and returns the ack. */
@@ -67,4 +68,24 @@ export function rawFrame(client: TestClient, event: string, json: string): Promi
 /** Metadata nested `depth` levels deep, as JSON text (`{"to":…,"metadata":{"a":[[[…]]]}}`). */
 export function deeplyNestedCall(to: string, depth: number): string {
   return `{"to":${JSON.stringify(to)},"metadata":{"a":${'['.repeat(depth)}${']'.repeat(depth)}}}`;
+}
+
+/**
+ * An Engine.IO connection that joins no namespace (so it never authenticates); resolves once
+ * open, rejects when the server refuses it.
+ */
+export async function bareConnection(
+  url: string,
+  options: Partial<ManagerOptions> = {},
+): Promise<Manager> {
+  const manager = new Manager(url, {
+    transports: ['websocket'],
+    reconnection: false,
+    autoConnect: false,
+    ...options,
+  });
+  await new Promise<void>((resolve, reject) =>
+    manager.open((err) => (err ? reject(err) : resolve())),
+  );
+  return manager;
 }
