@@ -7,7 +7,7 @@
  *   binary attachments or deeply nested metadata at 20 events a second, or flood heartbeats;
  * - how many connections one token gets, and the server's RSS per connected socket.
  *
- * Usage: node packages/reference-server/scripts/measure-hardening.mjs [seconds per attack]
+ * Usage: node packages/reference-server/scripts/measure-hardening.mjs [seconds per attack, 6]
  * Prints one JSON line per measurement. Timings depend on the machine; compare runs made on the
  * same machine at the same time (e.g. this commit against an older build).
  */
@@ -19,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { SignJWT } from 'jose';
 import { io } from 'socket.io-client';
 
-const seconds = Number(process.argv[2] === '--attack' ? 0 : (process.argv[2] ?? 5));
+const seconds = Number(process.argv[2] ?? 6);
 const SECRET = 'measure-hardening-secret-of-at-least-32-chars';
 // SYNAPSE_TEST_BIN measures another build (e.g. an older commit's) with the same script.
 const cli =
@@ -88,82 +88,74 @@ function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))];
 }
 
-/** Heartbeats one after another for `ms`; returns ack latencies in ms. */
-async function heartbeats(socket, ms) {
+/**
+ * Heartbeats from each socket one after another, 60 ms apart (within the per-connection limit
+ * of 20 a second), for `ms`; returns all ack latencies in ms, sorted.
+ */
+async function heartbeats(sockets, ms) {
   const latencies = [];
   const end = performance.now() + ms;
-  while (performance.now() < end) {
-    const start = performance.now();
-    await socket.timeout(10_000).emitWithAck('heartbeat', {});
-    latencies.push(performance.now() - start);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  await Promise.all(
+    sockets.map(async (socket) => {
+      while (performance.now() < end) {
+        const start = performance.now();
+        await socket.timeout(10_000).emitWithAck('heartbeat', {});
+        latencies.push(performance.now() - start);
+        await new Promise((resolve) => setTimeout(resolve, 60));
+      }
+    }),
+  );
   return latencies.sort((a, b) => a - b);
 }
 
-/** A frame sent as is, so that payloads JSON.stringify cannot build (deep nesting) get through. */
-function sendRaw(socket, event, json) {
-  socket.io.engine.send(`2/call,["${event}",${json}]`);
-}
+const hostileClient = fileURLToPath(
+  new URL('../../test-utils/src/server/hostile-client.mjs', import.meta.url),
+);
 
-const deepMetadata = `{"to":"agent-x","metadata":{"a":${'['.repeat(30_000)}${']'.repeat(30_000)}}}`;
-const attachments = () => Array.from({ length: 10 }, () => Buffer.alloc(60_000, 7));
+/**
+ * The attacks of issue 11, run by the test suite's hostile client in a process of its own (at
+ * normal priority, as the issue's attacker ran): [name, attack, events a second per connection
+ * (0: as fast as it can), connections].
+ */
+const attacks = [
+  ['none', 'none', 0, 0],
+  ['binary x1 at 20/s', 'binary', 20, 1],
+  ['binary x2 at 20/s', 'binary', 20, 2],
+  ['deep x2 at 20/s', 'deep', 20, 2],
+  ['flood x2', 'flood', 0, 2],
+];
 
-const attacks = {
-  none: () => {},
-  'binary x1': (sockets) =>
-    sockets
-      .slice(0, 1)
-      .forEach((s) =>
-        s.emit('initiate-call', { to: 'agent-x', metadata: { files: attachments() } }, () => {}),
-      ),
-  'binary x2': (sockets) =>
-    sockets.forEach((s) =>
-      s.emit('initiate-call', { to: 'agent-x', metadata: { files: attachments() } }, () => {}),
-    ),
-  'deep x2': (sockets) => sockets.forEach((s) => sendRaw(s, 'initiate-call', deepMetadata)),
-  'flood x2': (sockets) =>
-    sockets.forEach((s) => {
-      for (let i = 0; i < 50; i++) s.emit('heartbeat', {}, () => {});
-    }),
-};
-
-// `--attack NAME URL TOKEN`: this script as the hostile process, apart from the bystander's, so
-// that the attacker's own CPU (building and masking frames) does not delay the bystander's acks.
-if (process.argv[2] === '--attack') {
-  const [, , , name, url, jwt] = process.argv;
-  const hostile = [];
-  for (let i = 0; i < 2; i++) hostile.push((await connect(url, jwt)).socket);
-  // 20 events a second per connection, the rate the per-connection limit allows.
-  setInterval(() => attacks[name](hostile), 50);
-  process.on('SIGTERM', () => process.exit(0));
-  await new Promise(() => {});
-}
-
-function startAttack(name, url, jwt) {
+/** Starts an attack; the returned function stops it and resolves with the server's answers. */
+function startAttack(attack, url, jwt, rate, connections) {
+  if (attack === 'none') return async () => ({});
   const child = spawn(
     process.execPath,
-    [fileURLToPath(import.meta.url), '--attack', name, url, jwt],
-    {
-      stdio: 'inherit',
-    },
+    [hostileClient, attack, url, jwt, String(rate), String(connections)],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
   );
+  let output = '';
+  child.stdout.on('data', (d) => (output += d.toString()));
   return async () => {
     child.kill('SIGTERM');
     await new Promise((resolve) => child.once('exit', resolve));
+    return JSON.parse(output.trim().split('\n').at(-1) || '{}').outcomes ?? {};
   };
 }
 
 const server = startBin();
 try {
   const url = await server.url;
-  const bystander = (await connect(url, await token('bystander', 'agent'))).socket;
-  const hostileToken = await token('mallory', 'customer');
-  for (const name of Object.keys(attacks)) {
-    const stop = startAttack(name, url, hostileToken);
+  // Three users, for enough samples within each one's rate limit.
+  const bystanders = [];
+  for (let i = 0; i < 3; i++) {
+    bystanders.push((await connect(url, await token(`bystander-${i}`, 'agent'))).socket);
+  }
+  for (const [name, attack, rate, connections] of attacks) {
+    const hostileToken = await token(`mallory-${attack}`, 'customer');
+    const stop = startAttack(attack, url, hostileToken, rate, connections);
     await new Promise((resolve) => setTimeout(resolve, 500));
-    const latencies = await heartbeats(bystander, seconds * 1000);
-    await stop();
+    const latencies = await heartbeats(bystanders, seconds * 1000);
+    const answered = await stop();
     const round = (v) => Math.round(v * 10) / 10;
     console.log(
       JSON.stringify({
@@ -172,11 +164,12 @@ try {
         p50: round(percentile(latencies, 50)),
         p99: round(percentile(latencies, 99)),
         max: round(latencies.at(-1)),
+        answered,
       }),
     );
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await new Promise((resolve) => setTimeout(resolve, 1500));
   }
-  bystander.close();
+  for (const socket of bystanders) socket.close();
 } finally {
   await server.stop();
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { IceServer } from '@synapse-calling/protocol';
+import { LIMITS, type IceServer } from '@synapse-calling/protocol';
 import { MIN_SECRET_LENGTH } from './auth';
 import type { StartSynapseServerOptions } from './standalone';
 
@@ -97,6 +97,10 @@ const envSchema = z
     SYNAPSE_MAX_PRESENCE_SUBSCRIPTIONS: int('SYNAPSE_MAX_PRESENCE_SUBSCRIPTIONS', 1),
     SYNAPSE_HANDSHAKE_RATE_LIMIT_PER_SEC: int('SYNAPSE_HANDSHAKE_RATE_LIMIT_PER_SEC', 1),
     SYNAPSE_HANDSHAKE_TIMEOUT_MS: int('SYNAPSE_HANDSHAKE_TIMEOUT_MS', 500),
+    SYNAPSE_MAX_INBOUND_BYTES_PER_SEC: int(
+      'SYNAPSE_MAX_INBOUND_BYTES_PER_SEC',
+      LIMITS.maxFrameBytes,
+    ),
     SYNAPSE_REST_RATE_LIMIT_PER_SEC: int('SYNAPSE_REST_RATE_LIMIT_PER_SEC', 1),
     SYNAPSE_REST_IP_RATE_LIMIT_PER_SEC: int('SYNAPSE_REST_IP_RATE_LIMIT_PER_SEC', 1),
     SYNAPSE_TRUST_PROXY: int('SYNAPSE_TRUST_PROXY', 0, 10),
@@ -196,6 +200,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): StartSynaps
       maxPresenceSubscriptions: e.SYNAPSE_MAX_PRESENCE_SUBSCRIPTIONS,
       handshakeRateLimit: someDefined({ perSecond: e.SYNAPSE_HANDSHAKE_RATE_LIMIT_PER_SEC }),
       handshakeTimeoutMs: e.SYNAPSE_HANDSHAKE_TIMEOUT_MS,
+      maxInboundBytesPerSecond: e.SYNAPSE_MAX_INBOUND_BYTES_PER_SEC,
       restRateLimit: someDefined({
         perUserPerSecond: e.SYNAPSE_REST_RATE_LIMIT_PER_SEC,
         perIpPerSecond: e.SYNAPSE_REST_IP_RATE_LIMIT_PER_SEC,

@@ -139,6 +139,12 @@ export interface SynapseServerOptions {
   /** A connection that has not authenticated on `/call` within this is closed. Default 5000. */
   handshakeTimeoutMs?: number;
   /**
+   * Bytes one connection may send per second; beyond it, its WebSocket is not read until the
+   * second is over (TCP backpressure holds the client back). Default 262144 (256 KB: four frames
+   * of the largest size, far more than any client of protocol v1 sends).
+   */
+  maxInboundBytesPerSecond?: number;
+  /**
    * REST rate limits (429 with `Retry-After`); `false` turns them off. Default 20/s per user,
    * 50/s per address for requests that do not authenticate.
    */
@@ -197,6 +203,7 @@ export const DEFAULTS = {
   maxPresenceSubscriptions: 2000,
   handshakeRateLimit: { perSecond: 20 },
   handshakeTimeoutMs: 5000,
+  maxInboundBytesPerSecond: 256 * 1024,
   restRateLimit: { perUserPerSecond: 20, perIpPerSecond: 50 },
   trustProxy: 0,
   livekitTokenTtlSeconds: 600,

@@ -10,6 +10,7 @@ import { connectRedisCluster, type RedisCluster } from './cluster/redis-cluster'
 import { RoomEvents } from './calls/room-events';
 import { createRoutes } from './http/routes';
 import { createGuards } from './limits/guards';
+import { limitInboundBytes } from './limits/inbound-bytes';
 import { resolveLimits, type Limits } from './limits/settings';
 import { createLogger } from './logger';
 import { LiveKitMediaProvider } from './media/livekit';
@@ -162,6 +163,7 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
     ...(cluster ? { adapter: cluster.adapter } : {}),
   });
 
+  limitInboundBytes(io.engine, limits.maxInboundBytesPerSecond, metrics);
   refuseMainNamespace(io.sockets);
   const namespace: CallNamespace = io.of(CALL_NAMESPACE);
   // Sockets of other nodes are known only to Redis.

@@ -15,6 +15,7 @@ import {
   rawEmit,
   rawFrame,
   useTestServer,
+  useTestServers,
 } from '@synapse-calling/test-utils/server';
 
 /** Every line the server logs, to prove that refusals are not logged as errors. */
@@ -33,6 +34,8 @@ const server = useTestServer(
   },
   { per: 'file' },
 );
+
+const start = useTestServers();
 
 const PINO_ERROR = 50;
 const attachment = () => Buffer.from([1, 2, 3]);
@@ -121,6 +124,23 @@ describe('payload shape', () => {
     if (ack.ok) await emitAck(alice, 'end-call', { callId: ack.call.id });
     alice.close();
     bob.close();
+  });
+
+  it('reads a connection no faster than maxInboundBytesPerSecond, and loses nothing', async () => {
+    const throttled = await start({ maxInboundBytesPerSecond: 64 * 1024 });
+    const client = await throttled.connect(customer('bulk'));
+    const started = performance.now();
+    // Eight frames of 60 KB: about half a megabyte, eight windows' worth.
+    const acks = await Promise.all(
+      Array.from({ length: 8 }, () => rawEmit(client, 'heartbeat', { pad: 'x'.repeat(60_000) })),
+    );
+    console.log(`8 frames of 60 KB at 64 KB/s: ${Math.round(performance.now() - started)} ms`);
+    expect(acks).toEqual(Array.from({ length: 8 }, () => ({ ok: true })));
+    const metrics = await throttled.synapse.metrics.registry.getSingleMetricAsString(
+      'synapse_limit_refusals_total',
+    );
+    expect(metrics).toMatch(/synapse_limit_refusals_total\{limit="inbound-bytes"\} [1-9]/);
+    client.close();
   });
 
   it('counts refused events against the rate limit', async () => {

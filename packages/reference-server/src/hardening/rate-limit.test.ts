@@ -25,6 +25,7 @@ const DOCUMENTED_LIMITS = {
   maxPresenceSubscriptions: 2000,
   handshakeRateLimit: { perSecond: 20 },
   handshakeTimeoutMs: 5000,
+  maxInboundBytesPerSecond: 262144,
   restRateLimit: { perUserPerSecond: 20, perIpPerSecond: 50 },
   trustProxy: 0,
 };

@@ -7,9 +7,15 @@ import type { Metrics } from '../metrics';
 import { userKey } from '../stores/keys';
 import { identityOf, sendError } from './rest';
 
+/** Refusals held back at once; beyond this they are answered at once. */
+const MAX_HELD_REFUSALS = 1000;
+
 /**
  * A request budget as Express middleware: beyond it, `429 rate-limited` with `Retry-After` (whole
- * seconds until the window ends). `keyOf` names whose budget the request uses.
+ * seconds until the window ends). The 429 itself is sent when the window that refused the request
+ * ends, not at once: a client that sends its next request as soon as it has an answer (one
+ * keep-alive connection after another) then gets about one answer a second instead of thousands.
+ * `keyOf` names whose budget the request uses.
  */
 export function limitRequests(
   budget: Budget | undefined,
@@ -18,12 +24,25 @@ export function limitRequests(
   metrics: Metrics,
 ): RequestHandler {
   if (!budget) return (_req, _res, next) => next();
+  let held = 0;
   return (req: Request, res: Response, next: NextFunction) => {
     void budget.take(keyOf(req, res)).then((verdict) => {
       if (verdict.ok) return next();
       metrics.limitRefusals.inc({ limit });
-      res.setHeader('Retry-After', String(Math.max(1, Math.ceil(verdict.retryAfterMs / 1000))));
-      sendError(res, 'rate-limited', 'too many requests; retry later');
+      const refuse = () => {
+        if (res.headersSent || res.destroyed) return;
+        res.setHeader('Retry-After', String(Math.max(1, Math.ceil(verdict.retryAfterMs / 1000))));
+        sendError(res, 'rate-limited', 'too many requests; retry later');
+      };
+      if (held >= MAX_HELD_REFUSALS) return refuse();
+      held += 1;
+      setTimeout(
+        () => {
+          held -= 1;
+          refuse();
+        },
+        Math.min(verdict.retryAfterMs, 1000),
+      ).unref();
     });
   };
 }

@@ -11,6 +11,8 @@ export interface Limits {
   /** Per client address: new connections per one-second window, before any token is checked. */
   handshakeRateLimit: { perSecond: number } | false;
   handshakeTimeoutMs: number;
+  /** Per connection: bytes per one-second window before its WebSocket stops being read. */
+  maxInboundBytesPerSecond: number;
   restRateLimit: { perUserPerSecond: number; perIpPerSecond: number } | false;
   /** Reverse proxies trusted to append the client's address to `X-Forwarded-For`. */
   trustProxy: number;
@@ -31,6 +33,7 @@ export function resolveLimits(options: LimitOptions): Limits {
     maxPresenceSubscriptions: options.maxPresenceSubscriptions ?? DEFAULTS.maxPresenceSubscriptions,
     handshakeRateLimit: merged(DEFAULTS.handshakeRateLimit, options.handshakeRateLimit),
     handshakeTimeoutMs: options.handshakeTimeoutMs ?? DEFAULTS.handshakeTimeoutMs,
+    maxInboundBytesPerSecond: options.maxInboundBytesPerSecond ?? DEFAULTS.maxInboundBytesPerSecond,
     restRateLimit: merged(DEFAULTS.restRateLimit, options.restRateLimit),
     trustProxy: options.trustProxy ?? DEFAULTS.trustProxy,
   };

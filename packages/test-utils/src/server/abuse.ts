@@ -2,6 +2,9 @@
  * What a hostile client does, for the abuse and hardening tests: events with any payload at all,
  * floods, and frames written by hand (payloads a JSON encoder cannot build).
  */
+import { spawn } from 'node:child_process';
+import { setPriority } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { Manager, type ManagerOptions } from 'socket.io-client';
 import type { TestClient } from './server';
 
@@ -88,4 +91,53 @@ export async function bareConnection(
     manager.open((err) => (err ? reject(err) : resolve())),
   );
   return manager;
+}
+
+/** The attacks `hostile-client.mjs` knows. */
+export const ATTACKS = [
+  'flood',
+  'binary',
+  'deep',
+  'connections',
+  'unauthenticated',
+  'rest',
+] as const;
+export type Attack = (typeof ATTACKS)[number];
+
+export interface HostileClient {
+  /** Stops the attack; resolves with what the server answered, by outcome. */
+  stop(): Promise<Record<string, number>>;
+}
+
+/**
+ * Runs `attack` against `url` from `hostile-client.mjs` in a process of its own (so that the
+ * attacker's CPU does not delay what the test measures), as the user of `token`: as fast as the
+ * server lets it, or `rate` events a second per connection.
+ */
+export function startHostileClient(
+  attack: Attack,
+  url: string,
+  token: string,
+  { rate = 0, connections = 2 }: { rate?: number; connections?: number } = {},
+): HostileClient {
+  const script = fileURLToPath(new URL('./hostile-client.mjs', import.meta.url));
+  const child = spawn(
+    process.execPath,
+    [script, attack, url, token, String(rate), String(connections)],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  // In production the attacker's CPU is not the server's: here, on one machine, the attacker
+  // yields the CPU to everyone else, so that what slows the bystander is the server's work only.
+  if (child.pid) setPriority(child.pid, 19);
+  let output = '';
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    async stop() {
+      child.kill('SIGTERM');
+      await exited;
+      const last = output.trim().split('\n').at(-1) ?? '{}';
+      return (JSON.parse(last) as { outcomes?: Record<string, number> }).outcomes ?? {};
+    },
+  };
 }
