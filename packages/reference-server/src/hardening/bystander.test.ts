@@ -7,10 +7,11 @@
  *
  * The one wall-clock bound of the suite, and generous: unhindered, a heartbeat ack takes about a
  * millisecond. But this machine is shared: with no attack at all, a 3-second window here has
- * shown a p99 of 43 ms when the host was busy with other work. So an attack gets up to five
- * windows of 3 s (about 150 heartbeats each) and passes when one of them stays under the bound;
- * an attack that really slows the server down (before this suite: binary attachments gave a p50
- * of 400 ms and more) fails all five. Every window is printed.
+ * shown a p99 of 43 ms when the host was busy with other work (and 150 ms under a load of 11 on
+ * its two cores). So an attack gets up to eight windows of 3 s (about 140 heartbeats each) and
+ * passes when one of them stays under the bound; an attack that really slows the server down
+ * (before this suite: binary attachments at 20 a second gave a p50 of 400 ms and more) fails them
+ * all. Every window is printed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -31,7 +32,7 @@ import {
 
 const P99_BOUND_MS = 50;
 const WINDOW_MS = 3000;
-const WINDOWS = 5;
+const WINDOWS = 8;
 
 /** What the server must have answered the attacker: proof that the attack ran and was limited. */
 const REFUSAL: Record<Attack, string> = {

@@ -9,7 +9,7 @@
  * ```
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -41,6 +41,11 @@ export interface SynapseBin {
 export async function startSynapseBin(env: Record<string, string>): Promise<SynapseBin> {
   if (!existsSync(SYNAPSE_BIN)) {
     throw new Error(`${SYNAPSE_BIN} is missing: run \`npm run build\` first`);
+  }
+  if (!process.env.SYNAPSE_TEST_BIN) {
+    const stale = newerSource(statSync(SYNAPSE_BIN).mtimeMs);
+    // Testing yesterday's build against today's sources would prove nothing.
+    if (stale) throw new Error(`${stale} is newer than ${SYNAPSE_BIN}: run \`npm run build\``);
   }
   const dataDir = mkdtempSync(join(tmpdir(), 'synapse-bin-'));
   const child = spawn(process.execPath, [SYNAPSE_BIN], {
@@ -88,4 +93,16 @@ export async function startSynapseBin(env: Record<string, string>): Promise<Syna
     await stop();
     throw new Error(`synapse-server did not start: ${output.trim()}`, { cause: err });
   }
+}
+
+/** A source file of the bin (tests aside) changed after `builtAt`, if any. */
+function newerSource(builtAt: number): string | undefined {
+  for (const pkg of ['reference-server', 'protocol']) {
+    const src = fileURLToPath(new URL(`../../../${pkg}/src/`, import.meta.url));
+    for (const file of readdirSync(src, { recursive: true, encoding: 'utf8' })) {
+      if (!file.endsWith('.ts') || file.endsWith('.test.ts')) continue;
+      if (statSync(join(src, file)).mtimeMs > builtAt) return join(src, file);
+    }
+  }
+  return undefined;
 }
