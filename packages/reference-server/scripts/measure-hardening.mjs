@@ -17,7 +17,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SignJWT } from 'jose';
-import { io } from 'socket.io-client';
+// The test suite's own plain-JavaScript tools, so that these numbers come from the same clients.
+import { connectCall } from '../../test-utils/src/server/call-client.mjs';
 
 const seconds = Number(process.argv[2] ?? 6);
 const SECRET = 'measure-hardening-secret-of-at-least-32-chars';
@@ -65,20 +66,10 @@ function startBin() {
   };
 }
 
-function connect(url, jwt) {
-  const socket = io(`${url}/call`, {
-    auth: { token: jwt },
-    transports: ['websocket'],
-    reconnection: false,
-    forceNew: true,
-  });
-  return new Promise((resolve) => {
-    socket.once('connect', () => resolve({ socket, ok: true }));
-    socket.once('connect_error', (err) => {
-      socket.close();
-      resolve({ socket, ok: false, code: err.data?.code ?? err.message });
-    });
-  });
+/** `{ socket, ok, code }`: connected, or refused with `code`. */
+async function connect(url, jwt) {
+  const { socket, code } = await connectCall(url, jwt);
+  return { socket, ok: !code, code };
 }
 
 const rssKb = (pid) =>
@@ -184,7 +175,7 @@ try {
   const oneUser = [];
   for (let i = 0; i < tries; i++) oneUser.push(await connect(url, hostileToken));
   const accepted = oneUser.filter((c) => c.ok).length;
-  for (const c of oneUser) c.socket.close();
+  for (const c of oneUser) c.socket?.close();
   await new Promise((resolve) => setTimeout(resolve, 2000));
   const users = await Promise.all(
     Array.from({ length: 50 }, (_, i) => token(`user-${i}`, 'customer')),

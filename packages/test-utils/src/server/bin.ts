@@ -13,6 +13,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { stopper } from './child';
 
 /**
  * The built bin; tests of it need `npm run build` first (as the demo's end-to-end tests do).
@@ -61,14 +62,7 @@ export async function startSynapseBin(env: Record<string, string>): Promise<Syna
   let output = '';
   child.stdout.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  let stopped: Promise<void> | undefined;
-  const stop = () =>
-    (stopped ??= (async () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      await exited;
-      rmSync(dataDir, { recursive: true, force: true });
-    })());
+  const stop = stopper(child, () => rmSync(dataDir, { recursive: true, force: true }));
   try {
     const url = await new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('no "listening" line after 20 s')), 20_000);
@@ -79,7 +73,7 @@ export async function startSynapseBin(env: Record<string, string>): Promise<Syna
         resolve(match[1]);
       };
       child.stdout.on('data', look);
-      void exited.then(() => reject(new Error('synapse-server exited')));
+      child.once('exit', () => reject(new Error('synapse-server exited')));
     });
     return {
       url,

@@ -12,7 +12,8 @@
  * the measurement script, never for someone else's server.
  */
 import http from 'node:http';
-import { Manager, io } from 'socket.io-client';
+import { Manager } from 'socket.io-client';
+import { connectCall } from './call-client.mjs';
 
 const [, , attack, url, token, rateArg, connectionsArg] = process.argv;
 const rate = Number(rateArg) || undefined;
@@ -29,21 +30,10 @@ process.on('SIGTERM', () => {
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function connect(jwt = token) {
-  const socket = io(`${url}/call`, {
-    auth: { token: jwt },
-    transports: ['websocket'],
-    reconnection: false,
-    forceNew: true,
-  });
-  return new Promise((resolve) => {
-    socket.once('connect', () => resolve(socket));
-    socket.once('connect_error', (err) => {
-      socket.close();
-      count(`connect_error:${err.data?.code ?? 'transport'}`);
-      resolve(undefined);
-    });
-  });
+async function connect() {
+  const { socket, code } = await connectCall(url, token);
+  if (code) count(`connect_error:${code}`);
+  return socket;
 }
 
 function outcomeOf(ack) {
