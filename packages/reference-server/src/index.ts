@@ -17,11 +17,15 @@ export {
   type CallEventType,
   type CanCall,
   type LiveKitOptions,
+  type HandshakeRateLimitOptions,
   type PolicyParty,
   type RateLimitOptions,
+  type RestRateLimitOptions,
   type SynapseServerOptions,
+  type UserRateLimitOptions,
   type WebhookOptions,
 } from './options';
+export type { Limits } from './limits/settings';
 export { AuthError, createTokenVerifier, type AuthOptions, type Identity } from './auth';
 export {
   signWebhook,
@@ -39,6 +43,7 @@ export { RedisCallLog } from './stores/redis-call-log';
 export type { RedisOptions } from './cluster/redis-cluster';
 export { openDatabase } from './stores/sqlite';
 export type {
+  CallCounts,
   CallLog,
   CallLogEntry,
   CallLogPage,
