@@ -139,9 +139,9 @@ export interface SynapseServerOptions {
   /** A connection that has not authenticated on `/call` within this is closed. Default 5000. */
   handshakeTimeoutMs?: number;
   /**
-   * Bytes one connection may send per second; beyond it, its WebSocket is not read until the
-   * second is over (TCP backpressure holds the client back). Default 262144 (256 KB: four frames
-   * of the largest size, far more than any client of protocol v1 sends).
+   * Bytes one connection may send per second; beyond it, its WebSocket is not read until it is
+   * back under the rate (TCP backpressure holds the client back; nothing is lost). Default 262144
+   * (256 KB: four frames of the largest size, far more than any client of protocol v1 sends).
    */
   maxInboundBytesPerSecond?: number;
   /**

@@ -11,7 +11,7 @@ export interface Limits {
   /** Per client address: new connections per one-second window, before any token is checked. */
   handshakeRateLimit: { perSecond: number } | false;
   handshakeTimeoutMs: number;
-  /** Per connection: bytes per one-second window before its WebSocket stops being read. */
+  /** Per connection: bytes per second before its WebSocket stops being read for a moment. */
   maxInboundBytesPerSecond: number;
   restRateLimit: { perUserPerSecond: number; perIpPerSecond: number } | false;
   /** Reverse proxies trusted to append the client's address to `X-Forwarded-For`. */
