@@ -19,11 +19,15 @@ export {
   type CanCall,
   type CanWatch,
   type LiveKitOptions,
+  type HandshakeRateLimitOptions,
   type PolicyParty,
   type RateLimitOptions,
+  type RestRateLimitOptions,
   type SynapseServerOptions,
+  type UserRateLimitOptions,
   type WebhookOptions,
 } from './options';
+export type { Limits } from './limits/settings';
 export { AuthError, createTokenVerifier, type AuthOptions, type Identity } from './auth';
 export {
   signWebhook,
@@ -40,6 +44,7 @@ export type { RedisOptions } from './cluster/redis-cluster';
 export { MissingDependencyError } from './optional-deps';
 export { openDatabase } from './stores/sqlite';
 export type {
+  CallCounts,
   CallLog,
   CallLogEntry,
   CallLogPage,
