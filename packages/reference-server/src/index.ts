@@ -12,16 +12,22 @@ export {
 export { configFromEnv, ConfigError } from './env-config';
 export {
   defaultCanCall,
+  defaultCanWatch,
   DEFAULTS,
   type CallEvent,
   type CallEventType,
   type CanCall,
+  type CanWatch,
   type LiveKitOptions,
+  type HandshakeRateLimitOptions,
   type PolicyParty,
   type RateLimitOptions,
+  type RestRateLimitOptions,
   type SynapseServerOptions,
+  type UserRateLimitOptions,
   type WebhookOptions,
 } from './options';
+export type { Limits } from './limits/settings';
 export { AuthError, createTokenVerifier, type AuthOptions, type Identity } from './auth';
 export {
   signWebhook,
@@ -38,6 +44,7 @@ export type { RedisOptions } from './cluster/redis-cluster';
 export { MissingDependencyError } from './optional-deps';
 export { openDatabase } from './stores/sqlite';
 export type {
+  CallCounts,
   CallLog,
   CallLogEntry,
   CallLogPage,

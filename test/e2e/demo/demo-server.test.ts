@@ -81,6 +81,28 @@ describe('the demo (npm run demo)', () => {
     expect(res.status).toBe(404);
   });
 
+  it('listens on loopback only unless HOST says otherwise', async () => {
+    // HOST set to the empty string counts as unset, so the demo's own default applies.
+    const local = await startDemo({ HOST: '' });
+    try {
+      const { port } = new URL(local.url);
+      expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+      // Bound to 0.0.0.0 it would answer on every address, 127.0.0.2 included.
+      await expect(fetch(`http://127.0.0.2:${port}/healthz`)).rejects.toThrow();
+    } finally {
+      await local.stop();
+    }
+  });
+
+  it.each(['', 'true', '0'])('SYNAPSE_DEV_LOGIN=%j leaves the sign-in off', async (value) => {
+    const demo = await startDemo({ SYNAPSE_DEV_LOGIN: value });
+    try {
+      expect((await fetch(`${demo.url}/demo/token?user=carol`)).status).toBe(404);
+    } finally {
+      await demo.stop();
+    }
+  });
+
   it('refuses to start with the development sign-in under NODE_ENV=production', async () => {
     const { code, output } = await demoExit({ NODE_ENV: 'production', SYNAPSE_DEV_LOGIN: '1' });
     expect(code).not.toBe(0);

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { createAdapter } from '@socket.io/redis-adapter';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { RedisClaimStore } from '../stores/claim-store';
 import { RedisCallLog } from '../stores/redis-call-log';
 import { RedisCallRegistry } from '../stores/redis-call-registry';
 import { RedisPresenceStore, type ConnectionPointer } from '../stores/redis-presence-store';
@@ -26,11 +27,16 @@ export interface RedisOptions {
 
 export interface RedisCluster {
   nodeId: string;
+  /** Prefix of every key (`RedisOptions.keyPrefix`). */
+  keyPrefix: string;
+  /** The command connection (also `clients[0]`). */
+  redis: Redis;
   /** Command, pub and sub connections (closed by `close`). */
   clients: Redis[];
   presence: RedisPresenceStore;
   registry: RedisCallRegistry;
   callLog: RedisCallLog;
+  claims: RedisClaimStore;
   adapter: ReturnType<typeof createAdapter>;
   /** Starts the heartbeat and the sweep of dead nodes; call once the managers are wired. */
   start(hooks: {
@@ -71,10 +77,13 @@ export async function connectRedisCluster(
   return {
     nodeId,
     nodeTtlMs,
+    keyPrefix: prefix,
+    redis,
     clients: [redis, pub, sub],
     presence,
     registry: new RedisCallRegistry(redis, prefix),
     callLog: new RedisCallLog(redis, prefix),
+    claims: new RedisClaimStore(redis, prefix),
     adapter: createAdapter(pub, sub, { key: `${prefix}socket.io` }),
     async start(hooks) {
       node = new ClusterNode({
@@ -89,7 +98,9 @@ export async function connectRedisCluster(
     },
     async close() {
       await node?.stop().catch((err: unknown) => logger.warn({ err }, 'heartbeat stop failed'));
-      for (const client of [sub, pub, redis]) {
+      // Commands first: work still in flight then fails on its next command (and is caught
+      // there) instead of reaching a publish on a closed connection.
+      for (const client of [redis, sub, pub]) {
         await client.quit().catch(() => client.disconnect());
       }
     },
