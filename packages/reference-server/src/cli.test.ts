@@ -70,6 +70,10 @@ describe('configFromEnv', () => {
     [{ ...base, SYNAPSE_ICE_SERVERS: '{"urls":"stun:x"}' }, /SYNAPSE_ICE_SERVERS/],
     [{ ...base, REDIS_URL: 'localhost:6379' }, /REDIS_URL must be a redis:\|rediss: URL/],
     [{ ...base, REDIS_URL: 'http://localhost:6379' }, /REDIS_URL/],
+    [{ ...base, SYNAPSE_PUSH: 'maybe' }, /SYNAPSE_PUSH must be on or off/],
+    [{ ...base, SYNAPSE_VAPID_SUBJECT: 'ops' }, /SYNAPSE_VAPID_SUBJECT must be a mailto:/],
+    [{ ...base, SYNAPSE_VAPID_PUBLIC_KEY: 'BPk' }, /go together/],
+    [{ ...base, SYNAPSE_PUSH_ALLOWED_ENDPOINTS: 'push.local' }, /SYNAPSE_PUSH_ALLOWED_ENDPOINTS/],
   ])('refuses %j with one clear line', (env, message) => {
     let error: unknown;
     try {

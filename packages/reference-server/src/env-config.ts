@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { IceServer } from '@synapse-calling/protocol';
 import { MIN_SECRET_LENGTH } from './auth';
+import type { PushOptions } from './options';
 import type { StartSynapseServerOptions } from './standalone';
 
 /** A configuration problem, phrased as the one line the CLI prints before exiting. */
@@ -73,6 +74,24 @@ const origins = z
   )
   .optional();
 
+const endpointOrigins = z
+  .string()
+  .transform((s) =>
+    s
+      .split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
+  )
+  .pipe(
+    z.array(
+      z.string().refine((o) => URL.canParse(o) && new URL(o).origin === o.replace(/\/$/, ''), {
+        message:
+          'SYNAPSE_PUSH_ALLOWED_ENDPOINTS must be comma-separated origins like http://127.0.0.1:4000',
+      }),
+    ),
+  )
+  .optional();
+
 const envSchema = z
   .object({
     PORT: int('PORT', 0, 65535),
@@ -100,6 +119,14 @@ const envSchema = z
     LIVEKIT_API_SECRET: z.string().optional(),
     SYNAPSE_ICE_SERVERS: iceServers,
     REDIS_URL: url('REDIS_URL', /^(redis:|rediss:)$/),
+    SYNAPSE_PUSH: z.enum(['on', 'off'], { error: 'SYNAPSE_PUSH must be on or off' }).optional(),
+    SYNAPSE_VAPID_PUBLIC_KEY: z.string().optional(),
+    SYNAPSE_VAPID_PRIVATE_KEY: z.string().optional(),
+    SYNAPSE_VAPID_SUBJECT: z
+      .string()
+      .regex(/^(mailto:|https:)/, 'SYNAPSE_VAPID_SUBJECT must be a mailto: or https: URL')
+      .optional(),
+    SYNAPSE_PUSH_ALLOWED_ENDPOINTS: endpointOrigins,
   })
   .superRefine((env, ctx) => {
     const issue = (path: string, message: string) =>
@@ -115,6 +142,12 @@ const envSchema = z
     }
     if (Boolean(env.SYNAPSE_WEBHOOK_URL) !== Boolean(env.SYNAPSE_WEBHOOK_SECRET)) {
       issue('SYNAPSE_WEBHOOK_SECRET', 'SYNAPSE_WEBHOOK_URL and SYNAPSE_WEBHOOK_SECRET go together');
+    }
+    if (Boolean(env.SYNAPSE_VAPID_PUBLIC_KEY) !== Boolean(env.SYNAPSE_VAPID_PRIVATE_KEY)) {
+      issue(
+        'SYNAPSE_VAPID_PRIVATE_KEY',
+        'SYNAPSE_VAPID_PUBLIC_KEY and SYNAPSE_VAPID_PRIVATE_KEY go together',
+      );
     }
     const lk = [env.LIVEKIT_URL, env.LIVEKIT_API_KEY, env.LIVEKIT_API_SECRET];
     if (lk.some(Boolean) && !lk.every(Boolean)) {
@@ -194,8 +227,22 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): StartSynaps
             }
           : undefined,
       redis: e.REDIS_URL ? { url: e.REDIS_URL } : undefined,
+      push: e.SYNAPSE_PUSH === 'off' ? (false as const) : pushOptions(e),
     }),
   };
+}
+
+/** The push settings that are set, or undefined when none is (the server's defaults apply). */
+function pushOptions(e: z.infer<typeof envSchema>): PushOptions | undefined {
+  const options: PushOptions = defined({
+    vapid:
+      e.SYNAPSE_VAPID_PUBLIC_KEY && e.SYNAPSE_VAPID_PRIVATE_KEY
+        ? { publicKey: e.SYNAPSE_VAPID_PUBLIC_KEY, privateKey: e.SYNAPSE_VAPID_PRIVATE_KEY }
+        : undefined,
+    subject: e.SYNAPSE_VAPID_SUBJECT,
+    allowedEndpoints: e.SYNAPSE_PUSH_ALLOWED_ENDPOINTS,
+  });
+  return Object.keys(options).length > 0 ? options : undefined;
 }
 
 type Defined<T> = { [K in keyof T]?: Exclude<T[K], undefined> };

@@ -18,6 +18,7 @@ export {
   type CanCall,
   type LiveKitOptions,
   type PolicyParty,
+  type PushOptions,
   type RateLimitOptions,
   type SynapseServerOptions,
   type WebhookOptions,
@@ -36,6 +37,10 @@ export { SqliteCallLog } from './stores/sqlite-call-log';
 export { RedisCallRegistry } from './stores/redis-call-registry';
 export { RedisPresenceStore } from './stores/redis-presence-store';
 export { RedisCallLog } from './stores/redis-call-log';
+export { SqlitePushSubscriptions } from './stores/sqlite-push-subscriptions';
+export { RedisPushSubscriptions } from './stores/redis-push-subscriptions';
+export type { PushService } from './push/push-service';
+export type { VapidKeys } from './push/vapid';
 export type { RedisOptions } from './cluster/redis-cluster';
 export { openDatabase } from './stores/sqlite';
 export type {
@@ -49,5 +54,7 @@ export type {
   ManualStatus,
   PartySide,
   PresenceStore,
+  PushSubscriptionRecord,
+  PushSubscriptionStore,
   UserRecord,
 } from './stores/types';

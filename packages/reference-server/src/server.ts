@@ -17,11 +17,12 @@ import { P2PMediaProvider, type MediaProvider } from './media/media-provider';
 import { Metrics } from './metrics';
 import { defaultCanCall, DEFAULTS, type CallEvent, type SynapseServerOptions } from './options';
 import { PresenceManager } from './presence/presence-manager';
+import { startPushService, type PushService } from './push/push-service';
 import { setupCallNamespace } from './socket/call-namespace';
 import { namespaceEmitter } from './socket/emitter';
 import type { CallNamespace, CallServer } from './socket/types';
 import { openStores } from './stores/open-stores';
-import type { CallLog, CallRegistry, PresenceStore } from './stores/types';
+import type { CallLog, CallRegistry, PresenceStore, PushSubscriptionStore } from './stores/types';
 import { WebhookSender } from './webhooks/webhook-sender';
 
 /**
@@ -52,8 +53,15 @@ export interface SynapseServer {
   /** The server's presence of every user (for tests and advanced embedding). */
   presence: PresenceManager;
   /** The stores actually in use: yours from `options.stores`, else the Redis or embedded ones. */
-  stores: { presence: PresenceStore; registry: CallRegistry; callLog: CallLog };
+  stores: {
+    presence: PresenceStore;
+    registry: CallRegistry;
+    callLog: CallLog;
+    push: PushSubscriptionStore;
+  };
   metrics: Metrics;
+  /** Web Push (its VAPID public key, the notifier); unset with `push: false`. */
+  push?: PushService;
   /** Set with the `redis` option: this node's id and its Redis connections (command, pub, sub). */
   cluster?: { nodeId: string; clients: Redis[] };
   /**
@@ -128,11 +136,26 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
     : new P2PMediaProvider(options.iceServers ?? []);
 
   const webhook = options.webhook ? new WebhookSender(options.webhook, logger) : undefined;
+  const ringTimeoutMs = options.ringTimeoutMs ?? DEFAULTS.ringTimeoutMs;
+  const push =
+    options.push === false
+      ? undefined
+      : await startPushService(options.push ?? {}, {
+          store: stores.push,
+          dataDir: options.dataDir ?? DEFAULTS.dataDir,
+          redis: cluster && { client: cluster.clients[0] as Redis, keyPrefix: cluster.keyPrefix },
+          ringTimeoutMs,
+          metrics,
+          logger,
+        });
   const onEvent =
-    options.onCallEvent || webhook
+    options.onCallEvent || webhook || push
       ? async (event: CallEvent) => {
           webhook?.send(event);
+          // Other devices ring at the same moment as the sockets, whatever the host hook does.
+          const pushed = push?.notifier.handle(event);
           await options.onCallEvent?.(event);
+          await pushed;
         }
       : undefined;
 
@@ -150,6 +173,15 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
     ...(cluster ? { adapter: cluster.adapter } : {}),
   });
 
+  if (push && options.stores?.callLog && !options.stores.push && !cluster) {
+    logger.warn(
+      { dataDir: options.dataDir ?? DEFAULTS.dataDir },
+      'push subscriptions are kept in the embedded SQLite database; pass stores.push to keep them beside your call log',
+    );
+  }
+  const pushReachable =
+    push && ((tenant: string, userId: string) => push.store.hasAny(tenant, userId));
+
   const namespace: CallNamespace = io.of(CALL_NAMESPACE);
   // Sockets of other nodes are known only to Redis.
   const emitter = namespaceEmitter(namespace, cluster?.presence);
@@ -160,6 +192,7 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
     emitter,
     graceMs: options.presenceGraceMs ?? DEFAULTS.presenceGraceMs,
     logger,
+    pushReachable,
   });
   const reconnectGraceMs = options.reconnectGraceMs ?? DEFAULTS.reconnectGraceMs;
   const calls = new CallManager({
@@ -173,8 +206,9 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
     canCall: options.canCall ?? defaultCanCall,
     metrics,
     logger,
-    ringTimeoutMs: options.ringTimeoutMs ?? DEFAULTS.ringTimeoutMs,
+    ringTimeoutMs,
     reconnectGraceMs,
+    pushReachable,
   });
   let closing = false;
   setupCallNamespace(namespace, {
@@ -200,6 +234,7 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
     allowedOrigins,
     originRefusals,
     livekit: options.livekit,
+    push: { calls, push },
   });
   options.app?.use(router);
 
@@ -239,6 +274,7 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
         // Not io.close(): that would also close the host's HTTP server.
         io.engine.close();
         await webhook?.close();
+        push?.close();
         closeStores();
       } finally {
         // Last (presence.close() writes lastSeen through it), and even if a step above failed
@@ -260,6 +296,7 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
     presence,
     stores,
     metrics,
+    ...(push ? { push } : {}),
     ...(cluster ? { cluster: { nodeId: cluster.nodeId, clients: cluster.clients } } : {}),
     close,
   };

@@ -43,6 +43,11 @@ export interface CallManagerDeps {
   reconnectGraceMs: number;
   /** Per-call timers, shared with RoomEvents so that ending a call stops all of them. */
   timers?: Timers;
+  /**
+   * Whether an offline user can still be rung (browsers registered for Web Push); a call to an
+   * offline user is refused `offline` unless this says yes. Default: never.
+   */
+  pushReachable?: ((tenant: string, userId: string) => Promise<boolean>) | undefined;
 }
 
 /**
@@ -82,7 +87,7 @@ export class CallManager {
       throw fail.internal('the call policy failed');
     }
     if (!allowed) throw fail.forbidden('you may not call this user');
-    if (!online) throw fail.offline();
+    if (!online && !(await this.deps.pushReachable?.(tenant, callee.id))) throw fail.offline();
 
     const id = randomUUID();
     const record: CallRecord = {

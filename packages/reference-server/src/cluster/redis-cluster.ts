@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { RedisCallLog } from '../stores/redis-call-log';
 import { RedisCallRegistry } from '../stores/redis-call-registry';
 import { RedisPresenceStore, type ConnectionPointer } from '../stores/redis-presence-store';
+import { RedisPushSubscriptions } from '../stores/redis-push-subscriptions';
 import { ClusterNode } from './cluster-node';
 
 /** `createSynapseServer({ redis })`: several nodes sharing one Redis act as one server. */
@@ -30,6 +31,9 @@ export interface RedisCluster {
   presence: RedisPresenceStore;
   registry: RedisCallRegistry;
   callLog: RedisCallLog;
+  push: RedisPushSubscriptions;
+  /** The prefix of every key (`RedisOptions.keyPrefix`). */
+  keyPrefix: string;
   adapter: ReturnType<typeof createAdapter>;
   /** Starts the heartbeat and the sweep of dead nodes; call once the managers are wired. */
   start(hooks: {
@@ -72,6 +76,8 @@ export async function connectRedisCluster(
     presence,
     registry: new RedisCallRegistry(redis, prefix),
     callLog: new RedisCallLog(redis, prefix),
+    push: new RedisPushSubscriptions(redis, prefix),
+    keyPrefix: prefix,
     adapter: createAdapter(pub, sub, { key: `${prefix}socket.io` }),
     async start(hooks) {
       node = new ClusterNode({

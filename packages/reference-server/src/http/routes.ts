@@ -24,6 +24,7 @@ import {
   sendError,
 } from './rest';
 import { liveKitWebhookRoute } from './livekit-webhook';
+import { pushRoutes, type PushRoutesDeps } from './push-routes';
 
 export interface RoutesDeps {
   verify: TokenVerifier;
@@ -37,6 +38,8 @@ export interface RoutesDeps {
   originRefusals?: OriginRefusals | undefined;
   /** Set when LiveKit is configured: enables the webhook route. */
   livekit?: LiveKitOptions | undefined;
+  /** The `/api/push` routes' needs (Web Push). */
+  push: Omit<PushRoutesDeps, 'verify'>;
 }
 
 const listQuery = z.object({
@@ -121,6 +124,8 @@ export function createRoutes(deps: RoutesDeps): Router {
     }
     res.json(await deps.rooms.token(identityOf(res), callId));
   });
+
+  router.use(pushRoutes({ ...deps.push, verify: deps.verify }));
 
   if (deps.livekit) {
     router.post(
