@@ -1,6 +1,12 @@
 import { defineConfig } from 'tsup';
 import { preset } from '../../tsup.preset';
 
+/** Build the bundles from sdk-core's sources, so they never carry a stale sdk-core dist. */
+const sources = {
+  '@synapse-calling/sdk-core': '../sdk-core/src/index.ts',
+  '@synapse-calling/protocol': '../protocol/src/index.ts',
+};
+
 export default defineConfig([
   {
     // npm consumers: ESM per module, dependencies left to their bundler.
@@ -22,13 +28,27 @@ export default defineConfig([
     noExternal: [/.*/],
     minify: true,
     outDir: 'dist',
-    // Build from sdk-core's sources so the bundle never carries a stale sdk-core dist.
     esbuildOptions(options) {
       options.chunkNames = 'chunks/[name]-[hash]';
-      options.alias = {
-        '@synapse-calling/sdk-core': '../sdk-core/src/index.ts',
-        '@synapse-calling/protocol': '../protocol/src/index.ts',
-      };
+      options.alias = sources;
+    },
+  },
+  {
+    // The service worker: a classic script (a worker registered without `type: 'module'`, or
+    // `importScripts()`-ed into the host's own), self-contained.
+    ...preset,
+    entry: { 'synapse-sw': 'src/sw/synapse-sw.ts' },
+    format: ['iife'],
+    outExtension: () => ({ js: '.js' }),
+    dts: false,
+    clean: false,
+    splitting: false,
+    platform: 'browser',
+    noExternal: [/.*/],
+    minify: true,
+    outDir: 'dist',
+    esbuildOptions(options) {
+      options.alias = sources;
     },
   },
 ]);
