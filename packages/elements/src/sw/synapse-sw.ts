@@ -102,14 +102,19 @@ async function stopRinging(message: CallEndedPush): Promise<void> {
 async function onClick(event: SwNotificationEvent): Promise<void> {
   const data = event.notification.data as CallNotificationData | null;
   if (data?.synapse !== NOTIFICATION_MARK) return;
-  event.notification.close();
   const { callId, push } = data;
-  if (data.missed) return void (await openPage(null));
   const action = event.action === 'accept' || event.action === 'decline' ? event.action : 'show';
+  // Remembered first: a page of the app that opens meanwhile asks for it.
+  if (action === 'accept' && push) pendingAccepts.set(callId, push.expiresAt);
+  event.notification.close();
+  if (data.missed) return void (await openPage(null));
   const message: CallActionMessage = { type: 'synapse:call-action', action, callId };
   // An open page holding the call acts on it over its own connection.
   const page = await askPages<CallActionReply>(message, 'handled');
-  if (page) return void (await page.focus().catch(() => undefined));
+  if (page) {
+    pendingAccepts.delete(callId);
+    return void (await page.focus().catch(() => undefined));
+  }
   if (!push || Date.now() > push.expiresAt) return;
   if (action === 'decline') {
     const url = new URL(`/api/push/calls/${encodeURIComponent(callId)}/decline`, push.serverUrl);
@@ -119,7 +124,6 @@ async function onClick(event: SwNotificationEvent): Promise<void> {
     return;
   }
   // The page accepts on load after asking here (a link with the call id alone accepts nothing).
-  if (action === 'accept') pendingAccepts.set(callId, push.expiresAt);
   await openPage(push.openUrl, action === 'accept' ? callId : undefined);
 }
 

@@ -56,9 +56,14 @@ export async function enablePush(
     subscription = null;
   }
   try {
-    subscription ??= await registration.pushManager.subscribe({
-      userVisibleOnly: true,
-      applicationServerKey: key,
+    subscription ??= await new Promise<PushSubscription>((resolve, reject) => {
+      setTimeout(
+        () => reject(new Error('the push service did not answer')),
+        options.timeoutMs ?? 20_000,
+      );
+      registration.pushManager
+        .subscribe({ userVisibleOnly: true, applicationServerKey: key })
+        .then(resolve, reject);
     });
   } catch (err) {
     throw fail('push-failed', 'The browser could not subscribe to its push service', err);

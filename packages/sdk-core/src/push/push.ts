@@ -25,6 +25,11 @@ export interface PushEnableOptions {
   openUrl?: string;
   /** Language of the notification's text (`en`, `de`). @default the document's `lang` */
   lang?: string;
+  /**
+   * How long to wait for the browser's push service to subscribe (an unreachable one never
+   * answers) before failing with `push-failed`. @default 20000
+   */
+  timeoutMs?: number;
 }
 
 /** The words of a call's notification. */
