@@ -90,6 +90,9 @@ export class CallManager extends TypedEmitter<CallManagerEvents> {
     s.onServer('media-signal', ({ callId, signal }) =>
       this.calls.get(callId)?.handleSignal(signal),
     );
+    // A background tab the browser froze runs again: its socket may have missed events, or died
+    // without noticing yet, so ask for the calls at once instead of waiting for a heartbeat.
+    globalThis.document?.addEventListener('resume', () => void this.resync());
   }
 
   /** The call this client is in or placing (not a ringing incoming one), or null. */
@@ -217,6 +220,17 @@ export class CallManager extends TypedEmitter<CallManagerEvents> {
         const data = ended.find((e) => e.id === c.id);
         c.finish(data?.endReason ?? 'disconnected', data?.endedAt);
       }
+    }
+  }
+
+  /** Adopts the server's view of the calls again, on the connection there is. */
+  private async resync(): Promise<void> {
+    if (!this.deps.signaling.connected) return;
+    try {
+      const { calls } = await this.deps.signaling.request('sync', {});
+      await this.handleSync(calls, true);
+    } catch {
+      // The connection is gone after all: reconnecting syncs anyway.
     }
   }
 

@@ -295,19 +295,6 @@ export class SynapseClient {
     ]);
     forwardEvents(this.presence, this.events, ['error']);
     forwardEvents(this.calls, this.events, ['error']);
-    // A background tab the browser froze runs again: its socket may have missed events, or died
-    // without noticing yet, so ask for the calls at once instead of waiting for a heartbeat.
-    globalThis.document?.addEventListener('resume', () => void this.resyncCalls());
-  }
-
-  private async resyncCalls(): Promise<void> {
-    if (this.state !== 'connected') return;
-    try {
-      const { calls } = await this.signaling.request('sync', {});
-      await this.calls.handleSync(calls, true);
-    } catch {
-      // The connection is gone after all: reconnecting syncs anyway.
-    }
   }
 
   /** Every (re)connection: sync first, so calls and presence are right before we say `connected`. */

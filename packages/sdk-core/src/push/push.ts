@@ -140,6 +140,7 @@ export class PushController extends TypedEmitter<PushEvents> {
   /** The call this page was opened for from a notification (`?synapse-call=`), until asked. */
   private intent: string | null = null;
 
+  /** @internal Made by the client (`client.push`). */
   constructor(private readonly host: PushHost) {
     super();
     if (!pushSupported()) this.current = 'unsupported';
@@ -237,6 +238,7 @@ export class PushController extends TypedEmitter<PushEvents> {
  * or unfocused tab (`<synapse-incoming-call notify>` does this for the elements).
  */
 export class NotificationController {
+  /** @internal Made by the client (`client.notifications`). */
   constructor(private readonly host: PushHost) {}
 
   /** The notification permission, or `unsupported`. */
