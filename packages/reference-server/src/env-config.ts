@@ -56,41 +56,24 @@ const iceServers = z
   )
   .optional();
 
-const origins = z
-  .string()
-  .transform((s) =>
-    s
-      .split(',')
-      .map((o) => o.trim())
-      .filter(Boolean),
-  )
-  .pipe(
-    z.array(
-      z.string().refine((o) => URL.canParse(o) && new URL(o).origin === o.replace(/\/$/, ''), {
-        message:
-          'SYNAPSE_ALLOWED_ORIGINS must be comma-separated origins like https://crm.example.com',
-      }),
-    ),
-  )
-  .optional();
-
-const endpointOrigins = z
-  .string()
-  .transform((s) =>
-    s
-      .split(',')
-      .map((o) => o.trim())
-      .filter(Boolean),
-  )
-  .pipe(
-    z.array(
-      z.string().refine((o) => URL.canParse(o) && new URL(o).origin === o.replace(/\/$/, ''), {
-        message:
-          'SYNAPSE_PUSH_ALLOWED_ENDPOINTS must be comma-separated origins like http://127.0.0.1:4000',
-      }),
-    ),
-  )
-  .optional();
+/** A comma-separated list of origins (`https://crm.example.com, http://localhost:5173`). */
+const originList = (name: string, example: string) =>
+  z
+    .string()
+    .transform((s) =>
+      s
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z.array(
+        z.string().refine((o) => URL.canParse(o) && new URL(o).origin === o.replace(/\/$/, ''), {
+          message: `${name} must be comma-separated origins like ${example}`,
+        }),
+      ),
+    )
+    .optional();
 
 const envSchema = z
   .object({
@@ -103,7 +86,7 @@ const envSchema = z
     SYNAPSE_JWKS_URL: url('SYNAPSE_JWKS_URL', /^(https?:)$/),
     SYNAPSE_JWT_ISSUER: z.string().optional(),
     SYNAPSE_JWT_AUDIENCE: z.string().optional(),
-    SYNAPSE_ALLOWED_ORIGINS: origins,
+    SYNAPSE_ALLOWED_ORIGINS: originList('SYNAPSE_ALLOWED_ORIGINS', 'https://crm.example.com'),
     SYNAPSE_DATA_DIR: z.string().optional(),
     SYNAPSE_STATIC_DIR: z.string().optional(),
     SYNAPSE_RING_TIMEOUT_MS: int('SYNAPSE_RING_TIMEOUT_MS', 1000),
@@ -126,7 +109,10 @@ const envSchema = z
       .string()
       .regex(/^(mailto:|https:)/, 'SYNAPSE_VAPID_SUBJECT must be a mailto: or https: URL')
       .optional(),
-    SYNAPSE_PUSH_ALLOWED_ENDPOINTS: endpointOrigins,
+    SYNAPSE_PUSH_ALLOWED_ENDPOINTS: originList(
+      'SYNAPSE_PUSH_ALLOWED_ENDPOINTS',
+      'http://127.0.0.1:4000',
+    ),
   })
   .superRefine((env, ctx) => {
     const issue = (path: string, message: string) =>

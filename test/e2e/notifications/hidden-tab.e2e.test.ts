@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { callButton } from '@synapse-calling/test-utils/e2e/demo-pages';
 import {
   activeCall,
   hangUpAll,
@@ -10,7 +9,9 @@ import {
   sdkState,
 } from '@synapse-calling/test-utils/e2e/e2e-pages';
 import {
+  CAROL_PORTAL,
   axeViolations,
+  callFromCrm,
   clickNotification,
   registerWorker,
   shownNotifications,
@@ -23,14 +24,10 @@ import {
  * then frozen and resumed through CDP's page lifecycle, as browsers do with background tabs.
  */
 let rig: NotificationRig;
-const PORTAL = '/customer-portal/?user=carol';
+const PORTAL = CAROL_PORTAL;
 
 beforeAll(async () => {
-  rig = await startNotificationRig({
-    SYNAPSE_RING_TIMEOUT_MS: '30000',
-    SYNAPSE_RECONNECT_GRACE_MS: '5000',
-    SYNAPSE_PRESENCE_GRACE_MS: '1000',
-  });
+  rig = await startNotificationRig(1000);
   const page = await rig.customerPage(PORTAL);
   await registerWorker(page);
   await page.close();
@@ -49,13 +46,7 @@ async function carolInBackground(): Promise<{ carol: Page; front: Page }> {
   return { carol, front };
 }
 
-async function placeCall(alice: Page): Promise<string> {
-  const button = await callButton(alice, 'carol');
-  await expect.poll(() => button.state(), { timeout: 15_000 }).toBe('idle');
-  await button.button.click();
-  await expect.poll(async () => (await activeCall(alice))?.id).toBeTruthy();
-  return (await activeCall(alice))?.id as string;
-}
+const placeCall = (alice: Page) => callFromCrm(alice, 'carol');
 
 /** The page's own record of what happened when, for asserting an order rather than a time. */
 async function recordLifecycle(page: Page): Promise<void> {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { IncomingCallPush } from '@synapse-calling/protocol';
-import { callButton, waitToHear } from '@synapse-calling/test-utils/e2e/demo-pages';
+import { waitToHear } from '@synapse-calling/test-utils/e2e/demo-pages';
 import {
   activeCall,
   diagnose,
@@ -12,6 +12,8 @@ import {
 } from '@synapse-calling/test-utils/e2e/e2e-pages';
 import { AGENT_HZ, CUSTOMER_HZ } from '@synapse-calling/test-utils/e2e/e2e-rig';
 import {
+  CAROL_PORTAL,
+  callFromCrm,
   clickNotification,
   deliverPush,
   registerPush,
@@ -30,14 +32,10 @@ import type { StandInSubscription } from '@synapse-calling/test-utils/push';
  */
 let rig: NotificationRig;
 let phone: StandInSubscription;
-const PORTAL = '/customer-portal/?user=carol';
+const PORTAL = CAROL_PORTAL;
 
 beforeAll(async () => {
-  rig = await startNotificationRig({
-    SYNAPSE_RING_TIMEOUT_MS: '30000',
-    SYNAPSE_RECONNECT_GRACE_MS: '5000',
-    SYNAPSE_PRESENCE_GRACE_MS: '300',
-  });
+  rig = await startNotificationRig(300);
   // Carol visits her portal once: the worker registers, her browser registers for push.
   const page = await rig.customerPage(PORTAL);
   expect(await registerWorker(page)).toBe(`${rig.demo.url}/`);
@@ -50,14 +48,7 @@ afterAll(() => rig?.stop());
 
 /** Alice calls Carol, whose portal is closed, from her CRM; resolves with the push that rang. */
 async function aliceCallsCarol(alice: Page): Promise<IncomingCallPush> {
-  const button = await callButton(alice, 'carol');
-  // Offline, yet callable: her browser is registered for push.
-  await expect.poll(() => button.state(), { timeout: 15_000 }).toBe('idle');
-  await button.button.click();
-  const call = await expect
-    .poll(async () => (await activeCall(alice))?.id)
-    .toBeTruthy()
-    .then(async () => (await activeCall(alice))?.id as string);
+  const call = await callFromCrm(alice, 'carol');
   const push = await rig.push.next(
     (p) =>
       p.subscription === phone && p.message.type === 'incoming-call' && p.message.callId === call,

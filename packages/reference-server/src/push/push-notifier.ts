@@ -57,42 +57,36 @@ export class PushNotifier {
   };
 
   private async ring(tenant: string, call: CallInfo): Promise<void> {
-    const subscriptions = await this.subscriptions(tenant, call.to.id);
-    if (subscriptions.length === 0) return;
     const expiresAt = call.createdAt + this.deps.ringTimeoutMs;
-    const token = await this.deps.tokens.sign(
-      { tenant, userId: call.to.id, callId: call.id },
-      expiresAt,
-    );
-    const ttlSeconds = Math.max(1, Math.ceil((expiresAt - Date.now()) / 1000));
-    await Promise.all(
-      subscriptions.map((sub) => {
-        const message: IncomingCallPush = {
-          v: 1,
-          type: 'incoming-call',
-          callId: call.id,
-          tag: pushTag(call.id),
-          caller: { name: call.from.name, role: call.from.role },
-          expiresAt,
-          token,
-          serverUrl: sub.serverUrl,
-          openUrl: sub.openUrl,
-          lang: sub.lang,
-        };
-        return this.deliver(sub, message, { ttlSeconds, topic: topicOf(call.id) });
-      }),
-    );
+    let token: Promise<string> | undefined;
+    await this.pushAll(tenant, call, Math.ceil((expiresAt - Date.now()) / 1000), async (sub) => {
+      // One token for all of the callee's browsers, minted only if there is one.
+      token ??= this.deps.tokens.sign({ tenant, userId: call.to.id, callId: call.id }, expiresAt);
+      return {
+        v: 1,
+        type: 'incoming-call',
+        callId: call.id,
+        tag: pushTag(call.id),
+        caller: { name: call.from.name, role: call.from.role },
+        expiresAt,
+        token: await token,
+        serverUrl: sub.serverUrl,
+        openUrl: sub.openUrl,
+        lang: sub.lang,
+      } satisfies IncomingCallPush;
+    });
   }
 
   private async stop(tenant: string, call: CallInfo, reason: CallEndedPush['reason']) {
     const before = this.ringing.get(call.id);
     this.ringing.delete(call.id);
     await before;
-    const subscriptions = await this.subscriptions(tenant, call.to.id);
-    const ttlSeconds = Math.max(1, Math.ceil(this.deps.ringTimeoutMs / 1000));
-    await Promise.all(
-      subscriptions.map((sub) => {
-        const message: CallEndedPush = {
+    await this.pushAll(
+      tenant,
+      call,
+      Math.ceil(this.deps.ringTimeoutMs / 1000),
+      async (sub) =>
+        ({
           v: 1,
           type: 'call-ended',
           callId: call.id,
@@ -100,9 +94,21 @@ export class PushNotifier {
           caller: { name: call.from.name, role: call.from.role },
           reason,
           lang: sub.lang,
-        };
-        return this.deliver(sub, message, { ttlSeconds, topic: topicOf(call.id) });
-      }),
+        }) satisfies CallEndedPush,
+    );
+  }
+
+  /** Sends `message(sub)` to every browser of the callee, in parallel, kept `ttlSeconds` (≥ 1). */
+  private async pushAll(
+    tenant: string,
+    call: CallInfo,
+    ttlSeconds: number,
+    message: (sub: PushSubscriptionRecord) => Promise<PushMessage>,
+  ): Promise<void> {
+    const subscriptions = await this.subscriptions(tenant, call.to.id);
+    const options = { ttlSeconds: Math.max(1, ttlSeconds), topic: topicOf(call.id) };
+    await Promise.all(
+      subscriptions.map(async (sub) => this.deliver(sub, await message(sub), options)),
     );
   }
 

@@ -1,12 +1,17 @@
 import { createRequire } from 'node:module';
 import type { Browser, BrowserContext, Page, Worker } from 'playwright-core';
+import { expect } from 'vitest';
 import type { PushSubscriptionJson } from '@synapse-calling/protocol';
 import { launchChromium } from '../browser/chromium';
 import { launchChromiumTabs, type ChromiumTabs } from '../browser/tabs';
 import { startPushService, type PushServiceStandIn, type ReceivedPush } from '../push/push-service';
 import { startDemo, type RunningDemo } from './demo';
-import { collectConsole, installProbes, waitConnected } from './e2e-pages';
+import { callButton } from './demo-pages';
+import { activeCall, collectConsole, installProbes, waitConnected } from './e2e-pages';
 import { AGENT_HZ, CUSTOMER_HZ } from './e2e-rig';
+
+/** Carol's customer portal in the demo. */
+export const CAROL_PORTAL = '/customer-portal/?user=carol';
 
 /** A notification as the service worker's `registration.getNotifications()` lists it. */
 export interface ShownNotification {
@@ -32,14 +37,18 @@ export interface NotificationRig {
 }
 
 /**
- * The demo (with a push endpoint allowlist for the stand-in push service, and `timers`), one
- * Playwright Chromium for agents and a CDP-driven one with real tab visibility for the customer.
+ * The demo (a ring long enough for the steps a test takes while it rings, a push endpoint
+ * allowlist for the stand-in push service, `presenceGraceMs`), one Playwright Chromium for agents
+ * and a CDP-driven one with real tab visibility for the customer.
  */
-export async function startNotificationRig(
-  timers: Record<string, string>,
-): Promise<NotificationRig> {
+export async function startNotificationRig(presenceGraceMs: number): Promise<NotificationRig> {
   const push = await startPushService();
-  const demo = await startDemo({ ...timers, SYNAPSE_PUSH_ALLOWED_ENDPOINTS: push.origin });
+  const demo = await startDemo({
+    SYNAPSE_RING_TIMEOUT_MS: '30000',
+    SYNAPSE_RECONNECT_GRACE_MS: '5000',
+    SYNAPSE_PRESENCE_GRACE_MS: String(presenceGraceMs),
+    SYNAPSE_PUSH_ALLOWED_ENDPOINTS: push.origin,
+  });
   const [agents, customer] = await Promise.all([
     launchChromium({ toneHz: AGENT_HZ }),
     launchChromiumTabs({ toneHz: CUSTOMER_HZ }),
@@ -76,6 +85,18 @@ export async function startNotificationRig(
       await push.close();
     },
   };
+}
+
+/**
+ * Clicks the call button for `userId` on an agent's CRM page once it can be clicked (an offline
+ * user registered for push counts); resolves with the call's id.
+ */
+export async function callFromCrm(page: Page, userId: string): Promise<string> {
+  const button = await callButton(page, userId);
+  await expect.poll(() => button.state(), { timeout: 15_000 }).toBe('idle');
+  await button.button.click();
+  await expect.poll(async () => (await activeCall(page))?.id).toBeTruthy();
+  return (await activeCall(page))?.id as string;
 }
 
 /** Registers the demo's `/synapse-sw.js` from `page` and waits until it is active; its scope. */
