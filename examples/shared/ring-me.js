@@ -14,9 +14,11 @@ const TEXT = {
 export function setupRingMe(synapse, root) {
   const toggle = root.querySelector('input');
   const status = root.querySelector('.ring-me-status');
-  const show = (state, message = TEXT[state]) => {
+  const show = (state, message = state === 'enabled' ? TEXT.enabled : '') => {
     toggle.checked = state === 'enabled';
     toggle.disabled = state === 'unsupported' || state === 'denied';
+    // Why the switch cannot be used is its tooltip, not a line on every page of such a browser.
+    root.title = TEXT[state];
     status.textContent = message;
   };
   const refresh = async () => show(await synapse.client.push.refresh());

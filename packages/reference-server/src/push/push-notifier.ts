@@ -31,7 +31,7 @@ export const pushTag = (callId: string): string => `synapse-call-${callId}`;
  * counted, and a subscription the push service no longer knows (404/410) is deleted.
  */
 export class PushNotifier {
-  /** Per call, the incoming pushes still in flight: its `call-ended` push goes out after them. */
+  /** Per call, the incoming pushes in flight: its `call-ended` push goes out after them. */
   private readonly ringing = new Map<string, Promise<void>>();
 
   constructor(private readonly deps: PushNotifierDeps) {}
@@ -43,6 +43,8 @@ export class PushNotifier {
       const sent = this.ring(tenant, call);
       this.ringing.set(call.id, sent);
       await sent;
+      // The call may stop ringing on another node, whose `call-ended` this node never sees.
+      if (this.ringing.get(call.id) === sent) this.ringing.delete(call.id);
     } else if (event.type === 'call.accepted') {
       await this.stop(tenant, call, 'answered');
     } else if (
