@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import {
   activeCall,
@@ -10,6 +10,7 @@ import {
 } from '@synapse-calling/test-utils/e2e/e2e-pages';
 import {
   CAROL_PORTAL,
+  eventually,
   axeViolations,
   callFromCrm,
   clickNotification,
@@ -33,6 +34,7 @@ beforeAll(async () => {
   await page.close();
 }, 120_000);
 
+afterEach(() => rig?.reset());
 afterAll(() => rig?.stop());
 
 /** Carol's portal, loaded under the worker with notifications allowed, then sent behind a tab. */
@@ -108,27 +110,23 @@ describe('a call ringing in a background tab', () => {
     try {
       const callId = await placeCall(alice);
 
-      await expect
-        .poll(() => shownNotifications(rig.customer.context))
-        .toEqual([
-          {
-            title: 'Incoming call',
-            body: 'Alice Adams is calling · Agent',
-            tag: `synapse-call-${callId}`,
-            actions: ['accept', 'decline'],
-          },
-        ]);
+      await eventually(() => shownNotifications(rig.customer.context)).toEqual([
+        {
+          title: 'Incoming call',
+          body: 'Alice Adams is calling · Agent',
+          tag: `synapse-call-${callId}`,
+          actions: ['accept', 'decline'],
+        },
+      ]);
       expect((await rings(carol)).length).toBe(1);
-      await expect.poll(() => carol.title()).toBe('Incoming call — Alice Adams');
-      await expect
-        .poll(() =>
-          carol.evaluate(() => document.querySelector('link[rel~="icon"]')?.getAttribute('href')),
-        )
-        .toMatch(/^data:image\/png;base64,/);
+      await eventually(() => carol.title()).toBe('Incoming call — Alice Adams');
+      await eventually(() =>
+        carol.evaluate(() => document.querySelector('link[rel~="icon"]')?.getAttribute('href')),
+      ).toMatch(/^data:image\/png;base64,/);
 
       await hangUpAll(alice);
-      await expect.poll(() => shownNotifications(rig.customer.context)).toEqual([]);
-      await expect.poll(() => carol.title()).toBe(title);
+      await eventually(() => shownNotifications(rig.customer.context)).toEqual([]);
+      await eventually(() => carol.title()).toBe(title);
       expect(
         await carol.evaluate(() =>
           document.querySelector('link[rel~="icon"]')?.getAttribute('href'),
@@ -146,15 +144,15 @@ describe('a call ringing in a background tab', () => {
     try {
       const callId = await placeCall(alice);
       const tag = `synapse-call-${callId}`;
-      await expect
-        .poll(async () => (await shownNotifications(rig.customer.context)).map((n) => n.tag))
-        .toEqual([tag]);
+      await eventually(async () =>
+        (await shownNotifications(rig.customer.context)).map((n) => n.tag),
+      ).toEqual([tag]);
       await clickNotification(rig.customer.context, tag, 'accept');
-      await expect
-        .poll(async () => (await activeCall(carol))?.state, { timeout: 20_000 })
-        .toBe('active');
-      await expect.poll(async () => (await activeCall(alice))?.state).toBe('active');
-      await expect.poll(() => shownNotifications(rig.customer.context)).toEqual([]);
+      await eventually(async () => (await activeCall(carol))?.state, { timeout: 20_000 }).toBe(
+        'active',
+      );
+      await eventually(async () => (await activeCall(alice))?.state).toBe('active');
+      await eventually(() => shownNotifications(rig.customer.context)).toEqual([]);
     } finally {
       await hangUpAll(alice).catch(() => undefined);
       await Promise.all([carol.close(), front.close(), alice.context().close()]);
@@ -172,9 +170,9 @@ describe('a call ringing in a background tab', () => {
       await new Promise((resolve) => setTimeout(resolve, 500));
       await rig.customer.lifecycle(carol, 'active');
 
-      await expect
-        .poll(async () => (await sdkState(carol)).incoming.map((c) => c.id), { timeout: 5_000 })
-        .toEqual([callId]);
+      await eventually(async () => (await sdkState(carol)).incoming.map((c) => c.id), {
+        timeout: 5_000,
+      }).toEqual([callId]);
       const log = await lifecycleLog(carol);
       expectResynced(log, 'incomingCall');
       expect(log.names.filter((e) => e === 'incomingCall')).toHaveLength(1);
@@ -183,9 +181,9 @@ describe('a call ringing in a background tab', () => {
       // Still a working call: answered from the (now front) tab's prompt.
       await carol.bringToFront();
       await incomingUi(carol).accept.click();
-      await expect
-        .poll(async () => (await activeCall(alice))?.state, { timeout: 20_000 })
-        .toBe('active');
+      await eventually(async () => (await activeCall(alice))?.state, { timeout: 20_000 }).toBe(
+        'active',
+      );
     } finally {
       await hangUpAll(alice).catch(() => undefined);
       await Promise.all([carol.close(), front.close(), alice.context().close()]);
@@ -197,22 +195,20 @@ describe('a call ringing in a background tab', () => {
     const alice = await rig.agent('alice');
     try {
       const callId = await placeCall(alice);
-      await expect.poll(async () => (await sdkState(carol)).incoming.length).toBe(1);
-      await expect
-        .poll(async () => (await shownNotifications(rig.customer.context)).length)
-        .toBe(1);
+      await eventually(async () => (await sdkState(carol)).incoming.length).toBe(1);
+      await eventually(async () => (await shownNotifications(rig.customer.context)).length).toBe(1);
       await recordLifecycle(carol);
       await rig.customer.lifecycle(carol, 'frozen');
       await hangUpAll(alice);
       await rig.customer.lifecycle(carol, 'active');
 
-      await expect
-        .poll(async () => (await sdkState(carol)).lastEnded, { timeout: 5_000 })
-        .toMatchObject({ id: callId, endReason: 'cancelled' });
+      await eventually(async () => (await sdkState(carol)).lastEnded, {
+        timeout: 5_000,
+      }).toMatchObject({ id: callId, endReason: 'cancelled' });
       expect((await sdkState(carol)).incoming).toEqual([]);
       expectResynced(await lifecycleLog(carol), 'callEnded');
-      await expect.poll(() => shownNotifications(rig.customer.context)).toEqual([]);
-      await expect.poll(() => carol.title()).not.toMatch(/^Incoming call/);
+      await eventually(() => shownNotifications(rig.customer.context)).toEqual([]);
+      await eventually(() => carol.title()).not.toMatch(/^Incoming call/);
     } finally {
       await hangUpAll(alice).catch(() => undefined);
       await Promise.all([carol.close(), front.close(), alice.context().close()]);
@@ -229,12 +225,12 @@ describe('a call ringing in a background tab', () => {
       await waitConnected(carol);
       const incoming = carol.locator('synapse-incoming-call');
       const prompt = incoming.locator('[part="notify-prompt"]');
-      await expect
-        .poll(() => prompt.textContent())
-        .toContain('Get notified of calls while this tab is in the background?');
+      await eventually(() => prompt.textContent()).toContain(
+        'Get notified of calls while this tab is in the background?',
+      );
       expect(await axeViolations(carol, 'synapse-calling')).toEqual([]);
       await incoming.locator('[part="notify-dismiss"]').click();
-      await expect.poll(() => prompt.count()).toBe(0);
+      await eventually(() => prompt.count()).toBe(0);
       await carol.reload();
       await waitConnected(carol);
       await new Promise((resolve) => setTimeout(resolve, 300));
@@ -245,12 +241,12 @@ describe('a call ringing in a background tab', () => {
       await carol.reload();
       await waitConnected(carol);
       await incoming.locator('[part="notify-enable"]').click();
-      await expect.poll(() => carol.evaluate(() => Notification.permission)).toBe('denied');
-      await expect.poll(() => prompt.count()).toBe(0);
+      await eventually(() => carol.evaluate(() => Notification.permission)).toBe('denied');
+      await eventually(() => prompt.count()).toBe(0);
       const callId = await placeCall(alice);
-      await expect
-        .poll(async () => (await sdkState(carol)).incoming.map((c) => c.id))
-        .toEqual([callId]);
+      await eventually(async () => (await sdkState(carol)).incoming.map((c) => c.id)).toEqual([
+        callId,
+      ]);
       await expect(incomingUi(carol).caller.textContent()).resolves.toContain('Alice Adams');
     } finally {
       await hangUpAll(alice).catch(() => undefined);

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { IncomingCallPush } from '@synapse-calling/protocol';
 import { waitToHear } from '@synapse-calling/test-utils/e2e/demo-pages';
@@ -13,6 +13,7 @@ import {
 import { AGENT_HZ, CUSTOMER_HZ } from '@synapse-calling/test-utils/e2e/e2e-rig';
 import {
   CAROL_PORTAL,
+  eventually,
   callFromCrm,
   clickNotification,
   deliverPush,
@@ -44,6 +45,7 @@ beforeAll(async () => {
   await page.close();
 }, 120_000);
 
+afterEach(() => rig?.reset());
 afterAll(() => rig?.stop());
 
 /** Alice calls Carol, whose portal is closed, from her CRM; resolves with the push that rang. */
@@ -61,28 +63,26 @@ describe('Web Push in the demo', () => {
   it('shows the server’s push with the caller’s name; Accept opens the portal, which answers without ringing, audio both ways', async () => {
     const alice = await rig.agent('alice');
     const ringing = await aliceCallsCarol(alice);
-    await expect
-      .poll(() => shownNotifications(rig.customer.context))
-      .toEqual([
-        {
-          title: 'Incoming call',
-          body: 'Alice Adams is calling · Agent',
-          tag: `synapse-call-${ringing.callId}`,
-          actions: ['accept', 'decline'],
-        },
-      ]);
+    await eventually(() => shownNotifications(rig.customer.context)).toEqual([
+      {
+        title: 'Incoming call',
+        body: 'Alice Adams is calling · Agent',
+        tag: `synapse-call-${ringing.callId}`,
+        actions: ['accept', 'decline'],
+      },
+    ]);
 
     await clickNotification(rig.customer.context, ringing.tag, 'accept');
-    await expect.poll(() => shownNotifications(rig.customer.context)).toEqual([]);
+    await eventually(() => shownNotifications(rig.customer.context)).toEqual([]);
     // The worker's openWindow() is refused without a real click: open what it would have.
     const carol = await rig.customerPage(`${PORTAL}&synapse-call=${ringing.callId}`);
     try {
-      await expect
-        .poll(async () => (await activeCall(carol))?.state, { timeout: 20_000 })
-        .toBe('active');
+      await eventually(async () => (await activeCall(carol))?.state, { timeout: 20_000 }).toBe(
+        'active',
+      );
       expect(await rings(carol)).toEqual([]);
       expect(new URL(carol.url()).searchParams.has('synapse-call')).toBe(false);
-      await expect.poll(async () => (await activeCall(alice))?.state).toBe('active');
+      await eventually(async () => (await activeCall(alice))?.state).toBe('active');
       expect(await waitToHear(carol, AGENT_HZ), await diagnose(carol)).toBe(true);
       expect(await waitToHear(alice, CUSTOMER_HZ), await diagnose(alice)).toBe(true);
       // Her other devices stop ringing.
@@ -100,20 +100,20 @@ describe('Web Push in the demo', () => {
   it('Decline from the notification declines the call through the server: in both histories', async () => {
     const alice = await rig.agent('alice');
     const ringing = await aliceCallsCarol(alice);
-    await expect.poll(async () => (await shownNotifications(rig.customer.context)).length).toBe(1);
+    await eventually(async () => (await shownNotifications(rig.customer.context)).length).toBe(1);
 
     await clickNotification(rig.customer.context, ringing.tag, 'decline');
-    await expect
-      .poll(async () => (await sdkState(alice)).lastEnded, { timeout: 15_000 })
-      .toMatchObject({ id: ringing.callId, endReason: 'rejected' });
-    await expect.poll(() => shownNotifications(rig.customer.context)).toEqual([]);
-    await expect
-      .poll(async () => (await historyRow(alice, ringing.callId))?.outcome)
-      .toBe('rejected');
+    await eventually(async () => (await sdkState(alice)).lastEnded, {
+      timeout: 15_000,
+    }).toMatchObject({ id: ringing.callId, endReason: 'rejected' });
+    await eventually(() => shownNotifications(rig.customer.context)).toEqual([]);
+    await eventually(async () => (await historyRow(alice, ringing.callId))?.outcome).toBe(
+      'rejected',
+    );
     const carol = await rig.customerPage(PORTAL);
-    await expect
-      .poll(async () => (await historyRow(carol, ringing.callId))?.outcome)
-      .toBe('rejected');
+    await eventually(async () => (await historyRow(carol, ringing.callId))?.outcome).toBe(
+      'rejected',
+    );
     await carol.close();
     await alice.context().close();
   });
@@ -122,24 +122,22 @@ describe('Web Push in the demo', () => {
     const alice = await rig.agent('alice');
     const ringing = await aliceCallsCarol(alice);
     const carol = await rig.customerPage(`${PORTAL}&synapse-call=${ringing.callId}`);
-    await expect
-      .poll(async () => (await sdkState(carol)).incoming.map((c) => c.id))
-      .toEqual([ringing.callId]);
+    await eventually(async () => (await sdkState(carol)).incoming.map((c) => c.id)).toEqual([
+      ringing.callId,
+    ]);
     expect((await rings(carol)).length).toBe(1);
     expect((await activeCall(alice))?.state).toBe('ringing');
     // The caller gives up: the portal stops ringing and the notification goes.
     await hangUpAll(alice);
-    await expect.poll(async () => (await sdkState(carol)).incoming).toEqual([]);
+    await eventually(async () => (await sdkState(carol)).incoming).toEqual([]);
     const closed = await rig.push.next(
       (p) => p.message.type === 'call-ended' && p.message.callId === ringing.callId,
     );
     await deliverPush(rig.customer.context, rig.demo.url, closed);
     // A cancelled call leaves a quiet "missed call" in place of the ringing one.
-    await expect
-      .poll(() => shownNotifications(rig.customer.context))
-      .toEqual([
-        { title: 'Missed call from Alice Adams', body: '', tag: ringing.tag, actions: [] },
-      ]);
+    await eventually(() => shownNotifications(rig.customer.context)).toEqual([
+      { title: 'Missed call from Alice Adams', body: '', tag: ringing.tag, actions: [] },
+    ]);
     await carol.close();
     await alice.context().close();
   });

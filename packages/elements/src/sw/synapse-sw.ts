@@ -20,7 +20,9 @@ import {
   type CallActionReply,
   type CallNotificationData,
   type PageToWorkerMessage,
+  type RingingQuery,
   type RingingReply,
+  type WorkerToPageMessage,
 } from '@synapse-calling/sdk-core';
 import { translationFor } from '../i18n/translations';
 import type { ServiceWorkerScope, SwNotificationEvent, SwPushEvent, SwWindowClient } from './types';
@@ -53,11 +55,7 @@ async function onPush(event: SwPushEvent): Promise<void> {
 async function ring(message: IncomingCallPush): Promise<void> {
   if (Date.now() > message.expiresAt) return;
   // A page the user is looking at already rings with its own prompt.
-  if (
-    await askPages<RingingReply>({ type: 'synapse:ringing', callId: message.callId }, 'ringing')
-  ) {
-    return;
-  }
+  if ((await pagesRinging(message.callId)).some((page) => page.seen)) return;
   const t = translationFor(message.lang ?? self.navigator.language);
   const data: CallNotificationData = {
     synapse: NOTIFICATION_MARK,
@@ -109,11 +107,12 @@ async function onClick(event: SwNotificationEvent): Promise<void> {
   event.notification.close();
   if (data.missed) return void (await openPage(null));
   const message: CallActionMessage = { type: 'synapse:call-action', action, callId };
-  // An open page holding the call acts on it over its own connection.
-  const page = await askPages<CallActionReply>(message, 'handled');
-  if (page) {
+  // An open page holding the call acts on it over its own connection; one page only, so that
+  // two tabs never both answer.
+  for (const { client } of await pagesRinging(callId)) {
+    if (!(await ask<CallActionReply>(client, message))?.handled) continue;
     pendingAccepts.delete(callId);
-    return void (await page.focus().catch(() => undefined));
+    return void (await client.focus().catch(() => undefined));
   }
   if (!push || Date.now() > push.expiresAt) return;
   if (action === 'decline') {
@@ -160,24 +159,33 @@ async function windows(): Promise<SwWindowClient[]> {
 const rank = (c: SwWindowClient) => (c.focused ? 2 : 0) + (c.visibilityState === 'visible' ? 1 : 0);
 
 /**
- * Asks the open pages one after the other; resolves with the first whose reply has `key` true
- * (each gets a second to answer), or null.
+ * The open pages of the app that hold `callId` ringing, those the user looks at first. All are
+ * asked at once: a page that does not run Synapse never answers, and must not hold up the rest.
  */
-async function askPages<R>(
-  message: CallActionMessage | { type: 'synapse:ringing'; callId: string },
-  key: keyof R,
-): Promise<SwWindowClient | null> {
-  for (const client of await windows()) {
-    const reply = await new Promise<R | null>((resolve) => {
-      const channel = new MessageChannel();
-      const timer = setTimeout(() => resolve(null), 1000);
-      channel.port1.onmessage = (e) => {
-        clearTimeout(timer);
-        resolve(e.data as R);
-      };
-      client.postMessage(message, [channel.port2]);
-    });
-    if (reply?.[key]) return client;
-  }
-  return null;
+async function pagesRinging(
+  callId: string,
+): Promise<Array<{ client: SwWindowClient; seen: boolean }>> {
+  const query: RingingQuery = { type: 'synapse:ringing', callId };
+  const replies = await Promise.all(
+    (await windows()).map(async (client) => ({
+      client,
+      reply: await ask<RingingReply>(client, query),
+    })),
+  );
+  return replies.flatMap(({ client, reply }) =>
+    reply?.ringing ? [{ client, seen: reply.seen }] : [],
+  );
+}
+
+/** Posts `message` to a page with a reply port; its reply, or null after half a second. */
+function ask<R>(client: SwWindowClient, message: WorkerToPageMessage): Promise<R | null> {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    const timer = setTimeout(() => resolve(null), 500);
+    channel.port1.onmessage = (e) => {
+      clearTimeout(timer);
+      resolve(e.data as R);
+    };
+    client.postMessage(message, [channel.port2]);
+  });
 }

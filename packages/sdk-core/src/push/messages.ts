@@ -18,13 +18,15 @@ export interface CallActionReply {
   handled: boolean;
 }
 
-/** Worker → page: does this page show `callId` ringing where the user looks? Reply: `RingingReply`. */
+/** Worker → page: does this page hold `callId` ringing? Reply: `RingingReply`. */
 export interface RingingQuery {
   type: 'synapse:ringing';
   callId: string;
 }
 export interface RingingReply {
   ringing: boolean;
+  /** The page is visible and focused: the user sees it ring, a notification would be a double. */
+  seen: boolean;
 }
 
 /**

@@ -118,16 +118,16 @@ export async function takeAction(callId: string): Promise<'accept' | null> {
   const registration = await navigator.serviceWorker.getRegistration();
   const worker = navigator.serviceWorker.controller ?? registration?.active;
   if (!worker) return null;
-  const reply = await ask<TakeActionReply>(worker, { type: 'synapse:take-action', callId });
+  const reply = await ask<TakeActionReply>(worker, { type: 'synapse:take-action', callId }, 3000);
   return reply?.action ?? null;
 }
 
 const linked = new WeakSet<PushHost>();
 
 /**
- * Answers the worker's messages about calls: an Accept or Decline chosen on a notification
- * while this page is open goes to the page's own call, and "does this page ring for the call
- * where the user looks?" lets the worker skip a notification the user would see twice.
+ * Answers the worker's messages about calls: "does this page hold the call ringing (where the
+ * user looks)?" lets the worker pick the page to hand an Accept or Decline to, and skip a
+ * notification the user would see twice; the action then goes to the page's own call.
  */
 export function linkWorker(host: PushHost): void {
   if (linked.has(host) || !('serviceWorker' in navigator)) return;
@@ -140,7 +140,8 @@ export function linkWorker(host: PushHost): void {
     const ringing = call?.direction === 'incoming' && call.state === 'ringing' ? call : undefined;
     if (message.type === 'synapse:ringing') {
       const reply: RingingReply = {
-        ringing: !!ringing && document.visibilityState === 'visible' && document.hasFocus(),
+        ringing: !!ringing,
+        seen: !!ringing && document.visibilityState === 'visible' && document.hasFocus(),
       };
       port.postMessage(reply);
     } else if (message.type === 'synapse:call-action') {
@@ -227,18 +228,22 @@ export function watchHidden(kit: PushKit, options: HiddenNotificationOptions): (
   };
 }
 
-let workerCheck: Promise<ServiceWorkerRegistration | null> | undefined;
+let synapseRegistration: ServiceWorkerRegistration | undefined;
 
-/** The page's service worker registration if its worker is Synapse's (it answers a ping). */
-function synapseWorker(): Promise<ServiceWorkerRegistration | null> {
-  return (workerCheck ??= (async () => {
-    if (!('serviceWorker' in navigator)) return null;
-    const registration = await navigator.serviceWorker.getRegistration();
-    const worker = registration?.active;
-    if (!registration || !worker) return null;
-    const reply = await ask<{ synapse?: boolean }>(worker, { type: 'synapse:ping' }, 500);
-    return reply?.synapse ? registration : null;
-  })());
+/**
+ * The page's service worker registration if its worker is Synapse's (it answers a ping; a worker
+ * the browser had stopped may take a moment to start). A yes is remembered; a no is asked again
+ * next time, as the worker may have been registered since.
+ */
+async function synapseWorker(): Promise<ServiceWorkerRegistration | null> {
+  if (synapseRegistration) return synapseRegistration;
+  if (!('serviceWorker' in navigator)) return null;
+  const registration = await navigator.serviceWorker.getRegistration();
+  const worker = registration?.active;
+  if (!registration || !worker) return null;
+  const reply = await ask<{ synapse?: boolean }>(worker, { type: 'synapse:ping' }, 3000);
+  if (reply?.synapse) synapseRegistration = registration;
+  return synapseRegistration ?? null;
 }
 
 async function closeTagged(registration: ServiceWorkerRegistration, tag: string): Promise<void> {

@@ -7,8 +7,16 @@ import { launchChromiumTabs, type ChromiumTabs } from '../browser/tabs';
 import { startPushService, type PushServiceStandIn, type ReceivedPush } from '../push/push-service';
 import { startDemo, type RunningDemo } from './demo';
 import { callButton } from './demo-pages';
-import { activeCall, collectConsole, installProbes, waitConnected } from './e2e-pages';
+import { activeCall, collectConsole, hangUpAll, installProbes, waitConnected } from './e2e-pages';
 import { AGENT_HZ, CUSTOMER_HZ } from './e2e-rig';
+
+/**
+ * `expect.poll` with room for a busy two-core machine: a service worker that was stopped starts
+ * again before it handles a push or a message, which can take a second on its own.
+ */
+export function eventually<T>(fn: () => T | Promise<T>, options: { timeout?: number } = {}) {
+  return expect.poll(fn, { timeout: options.timeout ?? 10_000, interval: 100 });
+}
 
 /** Carol's customer portal in the demo. */
 export const CAROL_PORTAL = '/customer-portal/?user=carol';
@@ -33,6 +41,11 @@ export interface NotificationRig {
   agent(userId: string): Promise<Page>;
   /** Opens a page of the demo in the customer's browser and waits until it is connected. */
   customerPage(path: string): Promise<Page>;
+  /**
+   * Between tests: hangs up and closes every agent's context, closes the customer's pages and
+   * the notifications the worker shows (the worker and its subscription stay).
+   */
+  reset(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -78,6 +91,21 @@ export async function startNotificationRig(presenceGraceMs: number): Promise<Not
       await waitConnected(page);
       return page;
     },
+    async reset() {
+      const agentPages = contexts.flatMap((c) => c.pages());
+      await Promise.all(agentPages.map((p) => hangUpAll(p).catch(() => undefined)));
+      await Promise.all(contexts.splice(0).map((c) => c.close().catch(() => undefined)));
+      await Promise.all(customer.context.pages().map((p) => p.close().catch(() => undefined)));
+      const worker = customer.context
+        .serviceWorkers()
+        .find((w) => w.url().endsWith('/synapse-sw.js'));
+      await worker?.evaluate(async () => {
+        const scope = self as unknown as {
+          registration: { getNotifications(): Promise<Notification[]> };
+        };
+        for (const n of await scope.registration.getNotifications()) n.close();
+      });
+    },
     async stop() {
       await Promise.all(contexts.map((c) => c.close().catch(() => undefined)));
       await Promise.all([agents.close(), customer.close()]);
@@ -93,9 +121,9 @@ export async function startNotificationRig(presenceGraceMs: number): Promise<Not
  */
 export async function callFromCrm(page: Page, userId: string): Promise<string> {
   const button = await callButton(page, userId);
-  await expect.poll(() => button.state(), { timeout: 15_000 }).toBe('idle');
+  await eventually(() => button.state(), { timeout: 15_000 }).toBe('idle');
   await button.button.click();
-  await expect.poll(async () => (await activeCall(page))?.id).toBeTruthy();
+  await eventually(async () => (await activeCall(page))?.id).toBeTruthy();
   return (await activeCall(page))?.id as string;
 }
 
