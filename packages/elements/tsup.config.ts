@@ -1,3 +1,4 @@
+import { writeFile } from 'node:fs/promises';
 import { defineConfig } from 'tsup';
 import { preset } from '../../tsup.preset';
 
@@ -18,11 +19,13 @@ export default defineConfig([
   },
   {
     // A plain <script type="module"> tag: one file with lit, socket.io-client and sdk-core
-    // inside; livekit-client becomes a lazily loaded chunk beside it.
+    // inside; livekit-client becomes a lazily loaded chunk beside it. No source maps: they would
+    // point at lit's, socket.io's and livekit's sources, which the tarball does not ship.
     ...preset,
     entry: { 'synapse-elements': 'src/index.ts' },
     format: ['esm'],
     dts: false,
+    sourcemap: false,
     clean: false,
     platform: 'browser',
     noExternal: [/.*/],
@@ -49,6 +52,14 @@ export default defineConfig([
     outDir: 'dist',
     esbuildOptions(options) {
       options.alias = sources;
+    },
+    // A script with no exports; its declaration lets a host's own worker, built with a bundler,
+    // `import '@synapse-calling/elements/synapse-sw.js'` with the package's types resolving.
+    async onSuccess() {
+      await writeFile(
+        'dist/synapse-sw.d.ts',
+        '/** The Synapse service worker: side effects only (docs/notifications.md). */\nexport {};\n',
+      );
     },
   },
 ]);

@@ -3,7 +3,7 @@
  * Mount it into an existing server with `createSynapseServer`, or run it on its own with
  * `startSynapseServer` (what the `synapse-server` CLI does). See docs/server.md.
  */
-export { createSynapseServer, type SynapseServer } from './server';
+export { createSynapseServer, type RedisConnection, type SynapseServer } from './server';
 export {
   startSynapseServer,
   type RunningSynapseServer,
@@ -12,17 +12,23 @@ export {
 export { configFromEnv, ConfigError } from './env-config';
 export {
   defaultCanCall,
+  defaultCanWatch,
   DEFAULTS,
   type CallEvent,
   type CallEventType,
   type CanCall,
+  type CanWatch,
   type LiveKitOptions,
+  type HandshakeRateLimitOptions,
   type PolicyParty,
   type PushOptions,
   type RateLimitOptions,
+  type RestRateLimitOptions,
   type SynapseServerOptions,
+  type UserRateLimitOptions,
   type WebhookOptions,
 } from './options';
+export type { Limits } from './limits/settings';
 export { AuthError, createTokenVerifier, type AuthOptions, type Identity } from './auth';
 export {
   signWebhook,
@@ -34,16 +40,15 @@ export { createLogger } from './logger';
 export { MemoryCallRegistry } from './stores/memory-call-registry';
 export { SqlitePresenceStore } from './stores/sqlite-presence-store';
 export { SqliteCallLog } from './stores/sqlite-call-log';
-export { RedisCallRegistry } from './stores/redis-call-registry';
-export { RedisPresenceStore } from './stores/redis-presence-store';
-export { RedisCallLog } from './stores/redis-call-log';
+// The Redis stores are in the `./redis` entry: their types need ioredis, an optional peer.
 export { SqlitePushSubscriptions } from './stores/sqlite-push-subscriptions';
-export { RedisPushSubscriptions } from './stores/redis-push-subscriptions';
 export type { PushService } from './push/push-service';
 export type { VapidKeys } from './push/vapid';
 export type { RedisOptions } from './cluster/redis-cluster';
+export { MissingDependencyError } from './optional-deps';
 export { openDatabase } from './stores/sqlite';
 export type {
+  CallCounts,
   CallLog,
   CallLogEntry,
   CallLogPage,

@@ -31,8 +31,8 @@ beforeAll(async () => {
 afterAll(() => service.close());
 
 const startServer = useTestServers();
-const start = () =>
-  startServer({ ringTimeoutMs: 5_000, push: { allowedEndpoints: [service.origin] } });
+const start = (options: { restRateLimit?: false } = {}) =>
+  startServer({ ringTimeoutMs: 5_000, push: { allowedEndpoints: [service.origin] }, ...options });
 
 async function post(server: TestServer, user: TestTokenClaims, body: unknown, method = 'POST') {
   return fetch(`${server.url}/api/push/subscriptions`, {
@@ -52,7 +52,9 @@ const fakeKeys = () => {
 
 describe('Web Push: hostile input', () => {
   it('refuses endpoints that are not https on a public host, and malformed keys', async () => {
-    const server = await start();
+    // Dozens of registrations in a row from one user: without the REST limit, each is answered
+    // for what it is rather than 429.
+    const server = await start({ restRateLimit: false });
     const keys = fakeKeys();
     const valid = { endpoint: 'https://93.184.216.34/push/abc', keys };
     const cases: Array<[string, unknown]> = [
@@ -229,6 +231,32 @@ describe('Web Push: hostile input', () => {
     // An ended call is not declined again.
     expect((await decline(first.callId, first.token)).status).toBe(409);
     expect((await decline(second.callId, second.token)).status).toBe(200);
+  });
+
+  it('sit behind the REST limits like every other route: per user, and per address for the worker’s decline', async () => {
+    const server = await start();
+    const token = await server.mintToken(carol);
+    const configs = await Promise.all(
+      Array.from({ length: 40 }, () =>
+        fetch(`${server.url}/api/push/config`, { headers: { authorization: `Bearer ${token}` } }),
+      ),
+    );
+    const limited = configs.filter((r) => r.status === 429);
+    expect(limited.length).toBeGreaterThan(0);
+    expect(configs.length - limited.length).toBeGreaterThanOrEqual(20);
+    expect(await limited[0]?.json()).toMatchObject({ error: { code: 'rate-limited' } });
+    // The decline route has no session: forged call tokens are limited by address.
+    const declines = await Promise.all(
+      Array.from({ length: 80 }, (_, i) =>
+        fetch(`${server.url}/api/push/calls/call-${i}/decline`, {
+          method: 'POST',
+          headers: { authorization: `Bearer forged-${i}` },
+        }),
+      ),
+    );
+    const statuses = declines.map((r) => r.status);
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(0);
+    expect(statuses.every((s) => s === 401 || s === 429)).toBe(true);
   });
 });
 

@@ -207,7 +207,8 @@ describe('Web Push: an incoming call rings the callee’s registered browsers', 
   });
 
   it('deletes a subscription the push service says is gone (410) and counts failures in /metrics', async () => {
-    const server = await start();
+    const metricsToken = 'push-test-metrics-token-0123456789abcdef';
+    const server = await start({ metricsToken });
     const [gone, broken, fine] = [service.subscribe(), service.subscribe(), service.subscribe()];
     await carolAway(server, gone, broken, fine);
     service.answer(gone, 410);
@@ -224,7 +225,9 @@ describe('Web Push: an incoming call rings the callee’s registered browsers', 
     expect(left.map((r) => r.endpoint).sort()).toEqual(
       [broken.json.endpoint, fine.json.endpoint].sort(),
     );
-    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    const metrics = await (
+      await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${metricsToken}` } })
+    ).text();
     expect(metrics).toContain(
       'synapse_push_messages_total{type="incoming-call",outcome="expired"} 1',
     );

@@ -1,29 +1,49 @@
 import { Server } from 'socket.io';
 import type { Router } from 'express';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { CALL_NAMESPACE, LIMITS } from '@synapse-calling/protocol';
-import { createTokenVerifier, type Identity } from './auth';
+import { createTokenVerifier, MIN_SECRET_LENGTH, type Identity } from './auth';
 import { CallRecorder } from './calls/call-events';
 import { CallManager } from './calls/call-manager';
 import { connectRedisCluster, type RedisCluster } from './cluster/redis-cluster';
 import { RoomEvents } from './calls/room-events';
 import { createRoutes } from './http/routes';
 import { OriginRefusals } from './http/origin-refusals';
-import { originAllowed } from './http/rest';
+import { createGuards } from './limits/guards';
+import { limitInboundBytes } from './limits/inbound-bytes';
+import { resolveLimits, type Limits } from './limits/settings';
 import { createLogger } from './logger';
+import { Maintenance } from './maintenance';
 import { LiveKitMediaProvider } from './media/livekit';
 import { P2PMediaProvider, type MediaProvider } from './media/media-provider';
 import { Metrics } from './metrics';
-import { defaultCanCall, DEFAULTS, type CallEvent, type SynapseServerOptions } from './options';
+import { loadLiveKitSdk } from './optional-deps';
+import {
+  defaultCanCall,
+  defaultCanWatch,
+  DEFAULTS,
+  type CallEvent,
+  type SynapseServerOptions,
+} from './options';
 import { PresenceManager } from './presence/presence-manager';
 import { startPushService, type PushService } from './push/push-service';
+import { Visibility } from './presence/visibility';
 import { setupCallNamespace } from './socket/call-namespace';
+import { allowHandshake, refuseMainNamespace, type HandshakeDeps } from './socket/handshake';
+import { boundedParser } from './socket/parser';
 import { namespaceEmitter } from './socket/emitter';
 import type { CallNamespace, CallServer } from './socket/types';
 import { openStores } from './stores/open-stores';
 import type { CallLog, CallRegistry, PresenceStore, PushSubscriptionStore } from './stores/types';
 import { WebhookSender } from './webhooks/webhook-sender';
+
+/** One of a node's ioredis connections (an ioredis `Redis` at run time). */
+export interface RedisConnection {
+  /** Drops the connection at once (ioredis reconnects unless told otherwise). */
+  disconnect(reconnect?: boolean): void;
+  /** Closes the connection after pending replies. */
+  quit(): Promise<unknown>;
+}
 
 /**
  * What `createSynapseServer` returns: the running server's parts, and `close()`.
@@ -62,8 +82,13 @@ export interface SynapseServer {
   metrics: Metrics;
   /** Web Push (its VAPID public key, the notifier); unset with `push: false`. */
   push?: PushService;
-  /** Set with the `redis` option: this node's id and its Redis connections (command, pub, sub). */
-  cluster?: { nodeId: string; clients: Redis[] };
+  /** The limits in force: your options over `DEFAULTS` (docs/security.md lists what each stops). */
+  limits: Limits;
+  /**
+   * Set with the `redis` option: this node's id and its ioredis connections (command, pub, sub).
+   * Typed by the members callers use, so that the server's types need no ioredis without Redis.
+   */
+  cluster?: { nodeId: string; clients: RedisConnection[] };
   /**
    * Disconnects every client, stops timers and webhooks, closes the database. Unfinished calls
    * stay in the call log, so a new server on the same data dir resumes them. Does not close
@@ -114,7 +139,13 @@ export interface SynapseServer {
  */
 export async function createSynapseServer(options: SynapseServerOptions): Promise<SynapseServer> {
   const logger = options.logger ?? createLogger();
+  // Optional peers first, so that a missing one fails the start before anything is opened.
+  const liveKitSdk = options.livekit ? await loadLiveKitSdk() : undefined;
   const verify = createTokenVerifier(options.auth);
+  if (options.webhook && options.webhook.secret.length < MIN_SECRET_LENGTH) {
+    // Receivers trust whatever carries a valid signature; a short key can be guessed offline.
+    throw new Error(`webhook.secret must be at least ${MIN_SECRET_LENGTH} characters`);
+  }
   const allowedOrigins = (options.allowedOrigins ?? []).map((o) => o.replace(/\/$/, ''));
   if (allowedOrigins.length === 0) {
     logger.warn('allowedOrigins is empty: any web origin may connect (development only)');
@@ -127,15 +158,18 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
   const {
     stores,
     presenceState,
+    claims,
+    maintain: maintainDatabase,
     close: closeStores,
   } = openStores(options.stores ?? {}, cluster, options.dataDir ?? DEFAULTS.dataDir);
   const metrics = new Metrics(stores.registry);
 
-  const media: MediaProvider = options.livekit
-    ? new LiveKitMediaProvider(options.livekit, logger)
-    : new P2PMediaProvider(options.iceServers ?? []);
+  const media: MediaProvider =
+    options.livekit && liveKitSdk
+      ? new LiveKitMediaProvider(options.livekit, logger, liveKitSdk)
+      : new P2PMediaProvider(options.iceServers ?? []);
 
-  const webhook = options.webhook ? new WebhookSender(options.webhook, logger) : undefined;
+  const webhook = options.webhook ? new WebhookSender(options.webhook, metrics, logger) : undefined;
   const ringTimeoutMs = options.ringTimeoutMs ?? DEFAULTS.ringTimeoutMs;
   const push =
     options.push === false
@@ -143,7 +177,7 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
       : await startPushService(options.push ?? {}, {
           store: stores.push,
           dataDir: options.dataDir ?? DEFAULTS.dataDir,
-          redis: cluster && { client: cluster.clients[0] as Redis, keyPrefix: cluster.keyPrefix },
+          redis: cluster && { client: cluster.redis, keyPrefix: cluster.keyPrefix },
           ringTimeoutMs,
           metrics,
           logger,
@@ -159,14 +193,24 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
         }
       : undefined;
 
+  const limits = resolveLimits(options);
+  const guards = createGuards(limits, cluster, logger);
+  let closing = false;
+  const handshake: HandshakeDeps = {
+    verify,
+    guards,
+    metrics,
+    logger,
+    allowedOrigins,
+    originRefusals,
+    isClosing: () => closing,
+  };
   const io: CallServer = new Server(options.httpServer, {
     maxHttpBufferSize: LIMITS.maxFrameBytes,
-    allowRequest: (req, callback) => {
-      const { origin } = req.headers;
-      const ok = originAllowed(origin, allowedOrigins);
-      if (!ok && origin) originRefusals.refused(origin, 'socket');
-      callback(ok ? null : 'origin not allowed', ok);
-    },
+    parser: boundedParser,
+    // Until a connection has authenticated on /call, it is closed after this.
+    connectTimeout: limits.handshakeTimeoutMs,
+    allowRequest: allowHandshake(handshake),
     // Long-polling needs CORS headers; the allowlist check itself is done by allowRequest.
     cors: { origin: true, credentials: false },
     // Rooms (user, presence, socket id) then reach connections on every node.
@@ -182,11 +226,19 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
   const pushReachable =
     push && ((tenant: string, userId: string) => push.store.hasAny(tenant, userId));
 
+  limitInboundBytes(io.engine, limits.maxInboundBytesPerSecond, metrics);
+  refuseMainNamespace(io.sockets);
   const namespace: CallNamespace = io.of(CALL_NAMESPACE);
   // Sockets of other nodes are known only to Redis.
-  const emitter = namespaceEmitter(namespace, cluster?.presence);
+  const emitter = namespaceEmitter(namespace, cluster?.presence, () => closing);
+  const visibility = new Visibility({
+    store: stores.presence,
+    canWatch: options.canWatch ?? defaultCanWatch,
+    logger,
+  });
   const presence = new PresenceManager({
     store: stores.presence,
+    visibility,
     state: presenceState,
     registry: stores.registry,
     emitter,
@@ -204,23 +256,20 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
     emitter,
     recorder: new CallRecorder(stores.callLog, onEvent, logger),
     canCall: options.canCall ?? defaultCanCall,
+    visibility,
     metrics,
     logger,
     ringTimeoutMs,
     reconnectGraceMs,
     pushReachable,
+    claims,
   });
-  let closing = false;
   setupCallNamespace(namespace, {
-    verify,
+    ...handshake,
     calls,
     presence,
-    metrics,
-    logger,
-    rateLimit:
-      options.rateLimit === false ? false : { ...DEFAULTS.rateLimit, ...(options.rateLimit ?? {}) },
-    maxPresenceSubscriptions: options.maxPresenceSubscriptions ?? DEFAULTS.maxPresenceSubscriptions,
-    isClosing: () => closing,
+    visibility,
+    maxPresenceSubscriptions: limits.maxPresenceSubscriptions,
   });
 
   const rooms = new RoomEvents(stores.registry, media, calls, reconnectGraceMs);
@@ -235,10 +284,22 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
     originRefusals,
     livekit: options.livekit,
     push: { calls, push },
+    claims,
+    guards,
+    metricsToken: options.metricsToken,
   });
   options.app?.use(router);
 
   await calls.recover();
+  const maintenance = new Maintenance({
+    intervalMs: options.maintenanceIntervalMs ?? DEFAULTS.maintenanceIntervalMs,
+    retentionDays: options.callLogRetentionDays,
+    presence,
+    callLog: stores.callLog,
+    maintainDatabase,
+    logger,
+  });
+  maintenance.start();
   await cluster?.start({
     // A dead node's connection closes here as if it had closed on this node. Only tenant and
     // user id of the identity are read on this path; the rest is not known any more.
@@ -268,6 +329,7 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
       closing = true;
       try {
         calls.close(); // also the LiveKit room timers (shared)
+        await maintenance.stop();
         await presence.close();
         // `local`: with the Redis adapter a plain disconnectSockets reaches every node's clients.
         namespace.local.disconnectSockets(true);
@@ -297,6 +359,7 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
     stores,
     metrics,
     ...(push ? { push } : {}),
+    limits,
     ...(cluster ? { cluster: { nodeId: cluster.nodeId, clients: cluster.clients } } : {}),
     close,
   };

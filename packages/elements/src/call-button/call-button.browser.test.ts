@@ -11,7 +11,6 @@ import {
   connectUser,
   disconnectAll,
   until,
-  type TestUser,
 } from '@synapse-calling/test-utils/elements';
 import type { SynapseCallButton } from './call-button';
 
@@ -354,27 +353,31 @@ describe('<synapse-call-button>', () => {
     });
 
     it('reports a refused call as synapse-call-error and returns to idle', async () => {
-      const { customer } = freshUsers();
-      const second: TestUser = { ...customer, id: 'cust-2', name: 'Cleo Customer' };
-      // The default policy lets customers call agents only.
+      const { agent, customer, other } = freshUsers();
       const caller = await connectUser(customer);
-      await connectUser(second);
-      const el = await button(caller, second.id, second.name);
+      const callee = await connectUser(agent);
+      const ringer = await connectUser(other);
+      const el = await button(caller, agent.id, agent.name);
       await until(() => el.state === 'idle', { what: 'idle' });
+      // Otto rings Ada: she still shows online (ringing is not busy), but the server refuses a
+      // second call to her with `busy`.
+      const ringing = await ringer.call(agent.id);
+      await incoming(callee);
       const error = nextEvent(el, 'synapse-call-error');
       inner(el).click();
       const { detail } = await error;
       expect(detail.action).toBe('call');
-      expect(detail.code).toBe('forbidden');
+      expect(detail.code).toBe('busy');
       await until(() => el.state === 'idle', { what: 'idle after refusal' });
       await until(
         () =>
           el.shadowRoot?.querySelector('[role=status]')?.textContent ===
-          'The call to Cleo Customer failed.',
+          'The call to Ada Agent failed.',
         {
           what: 'announcement',
         },
       );
+      await ringing.end();
     });
   });
 

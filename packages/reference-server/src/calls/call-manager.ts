@@ -16,6 +16,8 @@ import { fail } from '../errors';
 import type { MediaProvider } from '../media/media-provider';
 import type { Metrics } from '../metrics';
 import type { CanCall } from '../options';
+import type { Visibility } from '../presence/visibility';
+import type { ClaimStore } from '../stores/claim-store';
 import type { CallLog, CallRecord, CallRegistry, PartySide, PresenceStore } from '../stores/types';
 import type { Actor } from './actor';
 import type { CallEmitter, CallRecorder } from './call-events';
@@ -37,12 +39,16 @@ export interface CallManagerDeps {
   emitter: CallEmitter;
   recorder: CallRecorder;
   canCall: CanCall;
+  /** Who may see whom: a refused call must not reveal a user the caller may not see. */
+  visibility: Pick<Visibility, 'lookup' | 'canSee'>;
   metrics: Metrics;
   logger: Logger;
   ringTimeoutMs: number;
   reconnectGraceMs: number;
   /** Per-call timers, shared with RoomEvents so that ending a call stops all of them. */
   timers?: Timers;
+  /** Which refused caller–callee pairs were recorded lately. */
+  claims: ClaimStore;
   /**
    * Whether an offline user can still be rung (browsers registered for Web Push); a call to an
    * offline user is refused `offline` unless this says yes. Default: never.
@@ -77,7 +83,10 @@ export class CallManager {
   ): Promise<{ call: CallInfo; media?: Media }> {
     const { tenant, userId, name, role } = actor.identity;
     if (payload.to === userId) throw fail.invalidPayload('you cannot call yourself');
-    const { party: callee, online } = await this.lookupCallee(tenant, payload.to);
+    // Unknown users (including every user of other tenants) look exactly like offline ones.
+    const known = await this.deps.visibility.lookup(tenant, payload.to);
+    if (!known) throw fail.offline();
+    const { party: callee, online } = known;
     const from: Party = { id: userId, name, role };
     let allowed: boolean;
     try {
@@ -86,7 +95,13 @@ export class CallManager {
       this.deps.logger.error({ err }, 'canCall hook failed');
       throw fail.internal('the call policy failed');
     }
-    if (!allowed) throw fail.forbidden('you may not call this user');
+    if (!allowed) {
+      // `forbidden` would tell a caller who may not even see this user that the id exists.
+      if (!(await this.deps.visibility.canSee({ ...from, tenant }, { ...callee, tenant }))) {
+        throw fail.offline();
+      }
+      throw fail.forbidden('you may not call this user');
+    }
     if (!online && !(await this.deps.pushReachable?.(tenant, callee.id))) throw fail.offline();
 
     const id = randomUUID();
@@ -274,21 +289,6 @@ export class CallManager {
     }
     await this.ender.recordEnded(attempted, 'busy');
     throw fail.busy();
-  }
-
-  private async lookupCallee(
-    tenant: string,
-    userId: string,
-  ): Promise<{ party: Party; online: boolean }> {
-    const conns = await this.deps.presenceStore.connections(tenant, userId);
-    const latest = conns.sort((a, b) => b.connectedAt - a.connectedAt)[0];
-    if (latest) {
-      return { party: { id: userId, name: latest.name, role: latest.role }, online: true };
-    }
-    // Unknown users (including every user of other tenants) look exactly like offline ones.
-    const user = await this.deps.presenceStore.getUser(tenant, userId);
-    if (!user) throw fail.offline();
-    return { party: { id: userId, name: user.name, role: user.role }, online: false };
   }
 
   /** The call if the actor is a party of it; ended calls give invalid-state, others not-found. */

@@ -1,5 +1,5 @@
 import { ECDH } from 'node:crypto';
-import express, { type Router } from 'express';
+import express, { type RequestHandler, type Router } from 'express';
 import { z } from 'zod';
 import {
   LIMITS,
@@ -8,15 +8,18 @@ import {
   type PushConfigResponse,
   type PushRegistration,
 } from '@synapse-calling/protocol';
-import { AuthError, bearerToken, type TokenVerifier } from '../auth';
+import { AuthError, bearerToken } from '../auth';
 import type { CallManager } from '../calls/call-manager';
 import { PushEndpointError } from '../push/endpoint-guard';
 import type { CallTokenClaims } from '../push/call-token';
 import type { PushService } from '../push/push-service';
-import { authenticate, identityOf, jsonBody, sendError } from './rest';
+import { identityOf, jsonBody, sendError } from './rest';
 
 export interface PushRoutesDeps {
-  verify: TokenVerifier;
+  /** Authenticates the session token within the REST limits, as every other `/api` route. */
+  auth: RequestHandler;
+  /** The REST limit per address, for the route a call-scoped token authenticates. */
+  perAddress: RequestHandler;
   calls: Pick<CallManager, 'reject'>;
   /** Unset when push is turned off: every `/api/push` route then answers `not-found`. */
   push: PushService | undefined;
@@ -72,10 +75,12 @@ export function pushRoutes(deps: PushRoutesDeps): Router {
   const router = express.Router();
   const { push } = deps;
   if (!push) {
-    router.use('/api/push', (_req, res) => sendError(res, 'not-found', 'push is not enabled'));
+    router.use('/api/push', deps.perAddress, (_req, res) =>
+      sendError(res, 'not-found', 'push is not enabled'),
+    );
     return router;
   }
-  const auth = authenticate(deps.verify);
+  const { auth } = deps;
 
   router.get('/api/push/config', auth, (_req, res) => {
     const body: PushConfigResponse = { publicKey: push.publicKey };
@@ -120,9 +125,9 @@ export function pushRoutes(deps: PushRoutesDeps): Router {
     res.status(204).end();
   });
 
-  router.post('/api/push/calls/:callId/decline', async (req, res) => {
+  router.post('/api/push/calls/:callId/decline', deps.perAddress, async (req, res) => {
     const { callId } = req.params;
-    if (!callId || callId.length > LIMITS.maxIdLength) {
+    if (typeof callId !== 'string' || !callId || callId.length > LIMITS.maxIdLength) {
       return sendError(res, 'invalid-payload', 'callId is required');
     }
     let claims: CallTokenClaims;

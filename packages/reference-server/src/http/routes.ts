@@ -12,7 +12,9 @@ import type { RoomEvents } from '../calls/room-events';
 import type { LiveKitOptions } from '../options';
 import type { Metrics } from '../metrics';
 import type { PresenceManager } from '../presence/presence-manager';
+import type { ClaimStore } from '../stores/claim-store';
 import { InvalidCursorError, type CallLog } from '../stores/types';
+import type { Guards } from '../limits/guards';
 import type { OriginRefusals } from './origin-refusals';
 import {
   authenticate,
@@ -23,6 +25,7 @@ import {
   originAllowed,
   sendError,
 } from './rest';
+import { byAddress, byUser, limitRequests, metricsRoute } from './rest-limits';
 import { liveKitWebhookRoute } from './livekit-webhook';
 import { pushRoutes, type PushRoutesDeps } from './push-routes';
 
@@ -39,7 +42,11 @@ export interface RoutesDeps {
   /** Set when LiveKit is configured: enables the webhook route. */
   livekit?: LiveKitOptions | undefined;
   /** The `/api/push` routes' needs (Web Push). */
-  push: Omit<PushRoutesDeps, 'verify'>;
+  push: Omit<PushRoutesDeps, 'auth' | 'perAddress'>;
+  claims: ClaimStore;
+  guards: Guards;
+  /** Set: `/metrics` is served to requests bearing it. Unset: not served here. */
+  metricsToken?: string | undefined;
 }
 
 const listQuery = z.object({
@@ -53,23 +60,34 @@ const idList = z
   .transform((s) => [...new Set(s.split(',').filter(Boolean))])
   .pipe(z.array(z.string().min(1).max(LIMITS.maxIdLength)).min(1).max(LIMITS.maxPresenceIds));
 
-/** `/healthz`, `/metrics` and `/api/*`. */
+/** `/healthz`, `/metrics` (with a metrics token) and `/api/*`. */
 export function createRoutes(deps: RoutesDeps): Router {
   const router = express.Router();
-  const auth = authenticate(deps.verify);
+  const { guards, metrics } = deps;
+  // Per address before the token is looked at (a flood of forged tokens costs a verification
+  // each; an accepted token gives its request back), then per user. A router as middleware: it
+  // hands on to the route when it is through.
+  const address = byAddress(guards.limits.trustProxy);
+  const perAddress = limitRequests(guards.restPerAddress, address, 'rest-per-address', metrics);
+  const auth = express.Router().use(
+    perAddress,
+    authenticate(deps.verify),
+    (req, _res, next) => {
+      guards.restPerAddress?.refund(address(req));
+      next();
+    },
+    limitRequests(guards.restPerUser, byUser, 'rest-per-user', metrics),
+  );
 
   router.get('/healthz', (_req, res) => {
     res.json({ ok: true });
   });
 
-  router.get('/metrics', async (_req, res) => {
-    res.setHeader('content-type', deps.metrics.registry.contentType);
-    res.send(await deps.metrics.registry.metrics());
-  });
+  if (deps.metricsToken) router.get('/metrics', metricsRoute(deps.metricsToken, metrics));
 
   // Before the allowlist, and readable from any origin: a refused page asks here why its
   // WebSocket handshake failed, since browsers hide that (sdk-core's `origin-not-allowed`).
-  router.get('/api/config', (req, res) => {
+  router.get('/api/config', perAddress, (req, res) => {
     const asked = typeof req.query.origin === 'string' ? req.query.origin : undefined;
     // A same-origin GET carries no Origin header; the client then names its origin itself.
     const origin = req.headers.origin ?? asked;
@@ -112,7 +130,7 @@ export function createRoutes(deps: RoutesDeps): Router {
       );
     }
     const body: PresenceListResponse = {
-      presence: await deps.presence.snapshot(identityOf(res).tenant, ids.data),
+      presence: (await deps.presence.snapshotFor(identityOf(res), ids.data)).presence,
     };
     res.json(body);
   });
@@ -125,7 +143,7 @@ export function createRoutes(deps: RoutesDeps): Router {
     res.json(await deps.rooms.token(identityOf(res), callId));
   });
 
-  router.use(pushRoutes({ ...deps.push, verify: deps.verify }));
+  router.use(pushRoutes({ ...deps.push, auth, perAddress }));
 
   if (deps.livekit) {
     router.post(
@@ -136,6 +154,7 @@ export function createRoutes(deps: RoutesDeps): Router {
         rooms: deps.rooms,
         metrics: deps.metrics,
         logger: deps.logger,
+        claims: deps.claims,
       }),
     );
   }

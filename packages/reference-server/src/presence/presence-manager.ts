@@ -9,6 +9,7 @@ import type { Identity } from '../auth';
 import { KeyedQueue } from '../keyed-queue';
 import { userKey } from '../stores/keys';
 import type { CallRegistry, PresenceStore, SharedPresenceState } from '../stores/types';
+import type { Sight, Visibility } from './visibility';
 
 /** Where presence changes go; implemented over the Socket.IO namespace. */
 export interface PresenceEmitter {
@@ -28,6 +29,8 @@ export interface PresenceManagerDeps {
   /** Where "busy" comes from: a user with an active call in it. */
   registry: Pick<CallRegistry, 'forUser'>;
   emitter: PresenceEmitter;
+  /** Which users a watcher may see at all. */
+  visibility: Pick<Visibility, 'sights'>;
   graceMs: number;
   logger: Logger;
   /** Whether an offline user can still be rung through Web Push (`Presence.pushReachable`). */
@@ -48,12 +51,26 @@ export class PresenceManager {
   private readonly tracked = new Map<string, { tenant: string; userId: string }>();
   /** Grace timers of the users whose last connection on this process dropped. */
   private readonly grace = new Map<string, { timer: NodeJS.Timeout; since: number }>();
+  /** Users with a live connection on this process: their lastSeen is refreshed periodically. */
+  private readonly local = new Map<
+    string,
+    { tenant: string; userId: string; sockets: Set<string> }
+  >();
 
   constructor(private readonly deps: PresenceManagerDeps) {}
 
-  async connected(identity: Identity, socketId: string): Promise<void> {
+  /**
+   * Registers a new connection. `firstSeen` is true when the user had never been seen before:
+   * connections that watched the id while nobody had it are told about them then.
+   */
+  async connected(identity: Identity, socketId: string): Promise<{ firstSeen: boolean }> {
     const { tenant, userId, name, role } = identity;
     const now = Date.now();
+    const key = userKey(tenant, userId);
+    const entry = this.local.get(key) ?? { tenant, userId, sockets: new Set<string>() };
+    entry.sockets.add(socketId);
+    this.local.set(key, entry);
+    const firstSeen = !(await this.deps.store.getUser(tenant, userId));
     this.clearGrace(tenant, userId);
     await this.deps.state.clearGrace(tenant, userId);
     await this.deps.store.addConnection({
@@ -68,6 +85,7 @@ export class PresenceManager {
     // Remembering name and role lets the call policy judge callees that are offline right now.
     await this.deps.store.saveUser({ tenant, userId, name, role, lastSeen: now });
     await this.refresh(tenant, userId);
+    return { firstSeen };
   }
 
   async disconnected(
@@ -75,6 +93,7 @@ export class PresenceManager {
     socketId: string,
   ): Promise<void> {
     const { tenant, userId } = identity;
+    this.forgetLocal(tenant, userId, socketId);
     const remaining = await this.deps.store.removeConnection(tenant, userId, socketId);
     if (remaining > 0) {
       await this.refresh(tenant, userId);
@@ -106,9 +125,28 @@ export class PresenceManager {
     return this.refresh(identity.tenant, identity.userId);
   }
 
-  /** Current presence of users of one tenant; unknown ids look like never-seen offline users. */
-  async snapshot(tenant: string, userIds: string[]): Promise<Presence[]> {
-    return Promise.all(userIds.map((id) => this.compute(tenant, id)));
+  /**
+   * What `watcher` may know of each id: the presence of the users they may see, and "offline,
+   * never seen" for the rest, exactly as for ids nobody uses. `sights` says which was which.
+   */
+  async snapshotFor(
+    watcher: Identity,
+    userIds: string[],
+  ): Promise<{ presence: Presence[]; sights: Map<string, Sight> }> {
+    const sights = await this.deps.visibility.sights(watcher, userIds);
+    const presence = await Promise.all(
+      userIds.map((userId) =>
+        sights.get(userId) === 'visible'
+          ? this.compute(watcher.tenant, userId)
+          : { userId, status: 'offline' as const, lastSeen: null },
+      ),
+    );
+    return { presence, sights };
+  }
+
+  /** Current presence of one user, whoever asks (the caller has checked visibility). */
+  current(tenant: string, userId: string): Promise<Presence> {
+    return this.compute(tenant, userId);
   }
 
   /** Recomputes a user's presence and publishes it if the status changed. */
@@ -124,6 +162,22 @@ export class PresenceManager {
       }
       return presence;
     });
+  }
+
+  /**
+   * Records "seen now" for every user connected to this process, so that after a crash their
+   * lastSeen is the last refresh rather than the moment they connected. Run periodically.
+   */
+  async touchOnline(): Promise<void> {
+    const users = [...this.local.values()].map(({ tenant, userId }) => ({ tenant, userId }));
+    if (users.length === 0) return;
+    const now = Date.now();
+    const { store } = this.deps;
+    if (store.touchLastSeen) return store.touchLastSeen(users, now);
+    for (const { tenant, userId } of users) {
+      const user = await store.getUser(tenant, userId);
+      if (user) await store.saveUser({ ...user, lastSeen: now });
+    }
   }
 
   /** Stops the grace timers and records lastSeen for everyone still online (shutdown). */
@@ -172,6 +226,14 @@ export class PresenceManager {
     // A chosen status lasts as long as the session does.
     await this.deps.store.setManualStatus(tenant, userId, null);
     await this.refresh(tenant, userId);
+  }
+
+  /** By socket id: a dead node's connections, closed here by the sweep, were never local. */
+  private forgetLocal(tenant: string, userId: string, socketId: string): void {
+    const key = userKey(tenant, userId);
+    const entry = this.local.get(key);
+    entry?.sockets.delete(socketId);
+    if (entry?.sockets.size === 0) this.local.delete(key);
   }
 
   private clearGrace(tenant: string, userId: string): void {

@@ -1,4 +1,3 @@
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Metrics } from '../metrics';
 import { DEFAULTS, type PushOptions } from '../options';
@@ -7,7 +6,7 @@ import { CallTokens } from './call-token';
 import { EndpointGuard } from './endpoint-guard';
 import { PushNotifier } from './push-notifier';
 import { PushSender } from './push-sender';
-import { loadVapidKeys } from './vapid';
+import { loadVapidKeys, type VapidRedis } from './vapid';
 
 /** Web Push as the server runs it: keys, the endpoint guard, tokens and the notifier. */
 export interface PushService {
@@ -26,7 +25,7 @@ export interface PushService {
 export interface PushServiceDeps {
   store: PushSubscriptionStore;
   dataDir: string;
-  redis?: { client: Redis; keyPrefix: string } | undefined;
+  redis?: { client: VapidRedis; keyPrefix: string } | undefined;
   ringTimeoutMs: number;
   metrics: Metrics;
   logger: Logger;

@@ -1,6 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import webpush from 'web-push';
 
@@ -20,13 +19,22 @@ export const VAPID_FILE = 'vapid-keys.json';
 /** Subject used when none is configured; set your own contact in production. */
 export const DEFAULT_VAPID_SUBJECT = 'mailto:push@example.com';
 
+/**
+ * The commands the keys need of an ioredis connection, named here so that the server's types
+ * need no ioredis (an optional peer) without Redis.
+ */
+export interface VapidRedis {
+  set(key: string, value: string, mode: 'NX'): Promise<unknown>;
+  get(key: string): Promise<string | null>;
+}
+
 export interface VapidSource {
   /** Keys from settings; both or neither. */
   configured?: { publicKey: string; privateKey: string } | undefined;
   subject?: string | undefined;
   dataDir: string;
   /** With several nodes the generated keys live in Redis, so that every node signs alike. */
-  redis?: { client: Redis; keyPrefix: string } | undefined;
+  redis?: { client: VapidRedis; keyPrefix: string } | undefined;
   logger: Logger;
 }
 

@@ -34,7 +34,18 @@ export interface RemoteSockets {
 export function namespaceEmitter(
   nsp: CallNamespace,
   remote?: RemoteSockets,
+  isClosing: () => boolean = () => false,
 ): CallEmitter & PresenceEmitter {
+  // Work still in flight when the server closes must not broadcast: with Redis, the adapter
+  // publishes without handling the rejection a closed connection gives, which would crash the
+  // process during its graceful shutdown. Nobody is connected to receive it anyway.
+  const send = <E extends ServerEventName>(
+    to: Broadcast,
+    event: E,
+    payload: ServerEventPayload<E>,
+  ): void => {
+    if (!isClosing()) emit(to, event, payload);
+  };
   return {
     toUser(tenant, userId, event, payload, exceptSocketId) {
       const room: Broadcast = nsp.to(userRoom(tenant, userId));
@@ -51,7 +62,7 @@ export function namespaceEmitter(
   };
 }
 
-function send<E extends ServerEventName>(
+function emit<E extends ServerEventName>(
   to: Broadcast,
   event: E,
   payload: ServerEventPayload<E>,

@@ -7,6 +7,8 @@ export interface SocketData {
   identity: Identity;
   /** Users whose presence this connection subscribed to. */
   subscriptions: Set<string>;
+  /** Settles once the connection is registered in presence (on every node, with Redis). */
+  registered: Promise<void>;
 }
 
 export type CallNamespace = Namespace<

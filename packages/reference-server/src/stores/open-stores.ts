@@ -1,6 +1,7 @@
+import { MemoryClaimStore, type ClaimStore } from './claim-store';
 import { MemoryCallRegistry } from './memory-call-registry';
 import { MemoryPresenceState } from './memory-presence-state';
-import { openDatabase, type SqliteDatabase } from './sqlite';
+import { checkpoint, openDatabase, type SqliteDatabase } from './sqlite';
 import { SqliteCallLog } from './sqlite-call-log';
 import { SqlitePresenceStore } from './sqlite-presence-store';
 import { SqlitePushSubscriptions } from './sqlite-push-subscriptions';
@@ -24,12 +25,17 @@ export interface ServerStores {
 /** The stores every node of a Redis cluster shares. */
 export interface ClusterStores extends ServerStores {
   presence: PresenceStore & SharedPresenceState;
+  claims: ClaimStore;
 }
 
 export interface OpenedStores {
   stores: ServerStores;
   /** Shown statuses and grace windows: shared when the connection entries are. */
   presenceState: SharedPresenceState;
+  /** De-duplication and collapsing of repeats: shared by the nodes of a cluster. */
+  claims: ClaimStore;
+  /** Periodic upkeep of the SQLite file, if one was opened (the WAL checkpoint). */
+  maintain(): void;
   /** Closes the SQLite database, if one was opened. */
   close(): void;
 }
@@ -57,5 +63,14 @@ export function openStores(
   // What subscribers were shown is shared only along with the connection entries it comes from.
   const presenceState =
     cluster && presence === cluster.presence ? cluster.presence : new MemoryPresenceState();
-  return { stores, presenceState, close: () => db?.close() };
+  const claims = cluster?.claims ?? new MemoryClaimStore();
+  return {
+    stores,
+    presenceState,
+    claims,
+    maintain: () => {
+      if (db) checkpoint(db);
+    },
+    close: () => db?.close(),
+  };
 }

@@ -158,6 +158,15 @@ export class RedisPresenceStore implements PresenceStore, SharedPresenceState {
     );
   }
 
+  async touchLastSeen(users: Array<{ tenant: string; userId: string }>, at: number): Promise<void> {
+    if (users.length === 0) return;
+    const batch = this.redis.pipeline();
+    for (const { tenant, userId } of users) {
+      batch.hset(this.key('user', tenant, userId), 'lastSeen', String(at));
+    }
+    await batch.exec();
+  }
+
   async swapShown(tenant: string, userId: string, status: PresenceStatus): Promise<PresenceStatus> {
     const old = await this.redis.synapseSwapShown(this.key('shown', tenant, userId), status);
     return (old ?? 'offline') as PresenceStatus;

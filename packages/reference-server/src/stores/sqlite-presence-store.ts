@@ -11,8 +11,16 @@ export class SqlitePresenceStore implements PresenceStore {
   private readonly manual = new Map<string, Exclude<ManualStatus, null>>();
   private readonly selectUser;
   private readonly upsertUser;
+  private readonly touch;
 
   constructor(db: SqliteDatabase) {
+    const touchOne = db.prepare<[number, string, string]>(
+      'UPDATE users SET last_seen = ? WHERE tenant = ? AND user_id = ?',
+    );
+    // One transaction for the batch: one commit instead of one per user.
+    this.touch = db.transaction((users: Array<{ tenant: string; userId: string }>, at: number) => {
+      for (const { tenant, userId } of users) touchOne.run(at, tenant, userId);
+    });
     this.selectUser = db.prepare<[string, string], UserRow>(
       'SELECT * FROM users WHERE tenant = ? AND user_id = ?',
     );
@@ -73,6 +81,10 @@ export class SqlitePresenceStore implements PresenceStore {
 
   async saveUser(user: UserRecord): Promise<void> {
     this.upsertUser.run({ ...user });
+  }
+
+  async touchLastSeen(users: Array<{ tenant: string; userId: string }>, at: number): Promise<void> {
+    this.touch(users, at);
   }
 }
 

@@ -29,6 +29,9 @@ export interface CallRecord {
   sockets: Record<PartySide, string | null>;
 }
 
+/** Unfinished calls by state. */
+export type CallCounts = Record<Exclude<CallState, 'ended'>, number>;
+
 /** Why `CallRegistry.create` refused: a party already has an unfinished call. */
 export type CreateResult = { ok: true } | { ok: false; conflict: CallRecord };
 
@@ -50,16 +53,27 @@ export interface CallRegistry {
     expected: CallState,
     update: (current: CallRecord) => CallRecord,
   ): Promise<CallRecord | undefined>;
-  /** Sets which socket carries the call for one party; no-op when the call is gone. */
-  setSocket(
+  /**
+   * Compare-and-set of the connection carrying the call for one party (`null`: none, the party
+   * is reconnecting): sets it to `socketId` only if it is still `expected`. Returns the stored
+   * record when it was set, `undefined` when another writer got there first (or the call is
+   * gone). Of two connections taking a call over at once, on any nodes, exactly one succeeds.
+   */
+  claimSocket(
     callId: string,
     side: PartySide,
+    expected: string | null,
     socketId: string | null,
   ): Promise<CallRecord | undefined>;
   /** Unfinished calls the user is a party of (at most one under the one-call-per-user rule). */
   forUser(tenant: string, userId: string): Promise<CallRecord[]>;
-  /** Every unfinished call (metrics, shutdown, restart). */
+  /** Every unfinished call (shutdown, restart). */
   all(): Promise<CallRecord[]>;
+  /**
+   * How many unfinished calls are in each state (metrics). Optional: without it, metrics count
+   * the records of `all()`; a registry shared by many nodes should count without reading them.
+   */
+  counts?(): Promise<CallCounts>;
 }
 
 /** One live Socket.IO connection of a user. Presence is derived from these entries. */
@@ -98,6 +112,12 @@ export interface PresenceStore {
   getUser(tenant: string, userId: string): Promise<UserRecord | undefined>;
   /** Creates or updates the durable user record (name, role, lastSeen). */
   saveUser(user: UserRecord): Promise<void>;
+  /**
+   * Sets `lastSeen` of users who are online right now, in one batch (run every maintenance
+   * interval, so that after a crash lastSeen is close to the crash). Optional: without it the
+   * server saves each user through `getUser` + `saveUser`.
+   */
+  touchLastSeen?(users: Array<{ tenant: string; userId: string }>, at: number): Promise<void>;
 }
 
 /**
@@ -150,6 +170,11 @@ export interface CallLog {
   ): Promise<CallLogPage>;
   /** Calls that were not ended when the process stopped, for recovery on start. */
   listUnfinished(): Promise<CallLogEntry[]>;
+  /**
+   * Deletes ended calls that ended before `endedBefore` (ms since the epoch) and returns how
+   * many. Optional: the server applies `callLogRetentionDays` only to call logs that have it.
+   */
+  prune?(endedBefore: number): Promise<number>;
 }
 
 /** Thrown by `listForUser` for a cursor it did not produce. */
