@@ -38,12 +38,14 @@ export default defineConfig([
   },
   {
     // The service worker: a classic script (a worker registered without `type: 'module'`, or
-    // `importScripts()`-ed into the host's own), self-contained.
+    // `importScripts()`-ed into the host's own), self-contained; no source map, as for the
+    // one-file bundle.
     ...preset,
     entry: { 'synapse-sw': 'src/sw/synapse-sw.ts' },
     format: ['iife'],
     outExtension: () => ({ js: '.js' }),
     dts: false,
+    sourcemap: false,
     clean: false,
     splitting: false,
     platform: 'browser',
