@@ -60,6 +60,10 @@ const server = await startSynapseServer({
     // The single-file bundle a portal loads with one <script> tag, and sdk-core (with the protocol
     // package it imports) for the custom UI.
     app.use('/elements', express.static(join(pkgDir('@synapse-calling/elements'), 'dist')));
+    // The service worker at the root, so that its scope is the whole site (docs/notifications.md).
+    app.get('/synapse-sw.js', (_req, res) =>
+      res.sendFile(join(pkgDir('@synapse-calling/elements'), 'dist', 'synapse-sw.js')),
+    );
     app.use('/sdk-core', express.static(join(pkgDir('@synapse-calling/sdk-core'), 'dist')));
     app.use('/protocol', express.static(join(pkgDir('@synapse-calling/protocol'), 'dist')));
     // The React example as Vite built it (npm run build).

@@ -51,6 +51,10 @@ export const CHECKS = {
   'examples/docs/elements/theme.css':
     'checked: test/e2e/docs/snippets.test.ts (every part and custom property exists in custom-elements.json)',
   'examples/docs/elements/translation.ts': TYPECHECKED,
+  'examples/docs/notifications/notify.html':
+    'checked: test/e2e/docs/snippets.test.ts (its attributes exist in custom-elements.json; the token URL is the one every guide uses)',
+  'examples/docs/notifications/hidden-tab.ts': TYPECHECKED,
+  'examples/docs/notifications/ring-me-switch.ts': TYPECHECKED,
 };
 
 export const docFiles = () =>

@@ -110,6 +110,11 @@ export interface SynapseCallingProps extends ElementProps<SynapseCalling> {
   /** Leaves out the built-in incoming-call prompt and active-call panel. */
   'no-call-ui'?: boolean | undefined;
   /**
+   * The built-in incoming-call prompt also shows a system notification for calls that ring while
+   * the tab is hidden or unfocused (`<synapse-incoming-call notify>`).
+   */
+  notify?: boolean | undefined;
+  /**
    * The client in use. Set it to use a client the page created (`createClient`) instead of the
    * attributes; the page then connects and disconnects it.
    * (A property: pass the value itself, not a string.)
@@ -129,6 +134,13 @@ export interface SynapseIncomingCallProps extends ElementProps<SynapseIncomingCa
   'no-ringtone'?: boolean | undefined;
   /** Renders in the document flow instead of as a floating card in the corner. */
   inline?: boolean | undefined;
+  /**
+   * Shows a system notification when a call rings while the tab is hidden or unfocused (after
+   * the user turned notifications on from the explanation this element shows).
+   */
+  notify?: boolean | undefined;
+  /** Leaves the tab's title and icon alone while a call rings. */
+  'no-tab-badge'?: boolean | undefined;
   /**
    * A client to use instead of the nearest `<synapse-calling>`'s or the page default.
    * (A property: pass the value itself, not a string.)

@@ -109,6 +109,11 @@ export interface Presence {
   status: PresenceStatus;
   /** Milliseconds since the epoch; the last moment any connection of the user was alive. */
   lastSeen: number | null;
+  /**
+   * Present (and `true`) only while the user is `offline` but has browsers registered for Web
+   * Push: a call to them is not refused `offline`, it rings those devices.
+   */
+  pushReachable?: true;
 }
 
 /** An ICE server as in `RTCIceServer`. */
@@ -331,3 +336,6 @@ export interface RestErrorBody {
 export function isErrorCode(value: unknown): value is ErrorCode {
   return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);
 }
+
+// Web Push (REST types and the push payloads), kept in their own file.
+export * from './push';

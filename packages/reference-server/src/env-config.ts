@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { LIMITS, type IceServer } from '@synapse-calling/protocol';
 import { MIN_SECRET_LENGTH, secureOrLocal } from './auth';
+import type { PushOptions } from './options';
 import type { StartSynapseServerOptions } from './standalone';
 
 /** A configuration problem, phrased as the one line the CLI prints before exiting. */
@@ -55,23 +56,24 @@ const iceServers = z
   )
   .optional();
 
-const origins = z
-  .string()
-  .transform((s) =>
-    s
-      .split(',')
-      .map((o) => o.trim())
-      .filter(Boolean),
-  )
-  .pipe(
-    z.array(
-      z.string().refine((o) => URL.canParse(o) && new URL(o).origin === o.replace(/\/$/, ''), {
-        message:
-          'SYNAPSE_ALLOWED_ORIGINS must be comma-separated origins like https://crm.example.com',
-      }),
-    ),
-  )
-  .optional();
+/** A comma-separated list of origins (`https://crm.example.com, http://localhost:5173`). */
+const originList = (name: string, example: string) =>
+  z
+    .string()
+    .transform((s) =>
+      s
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z.array(
+        z.string().refine((o) => URL.canParse(o) && new URL(o).origin === o.replace(/\/$/, ''), {
+          message: `${name} must be comma-separated origins like ${example}`,
+        }),
+      ),
+    )
+    .optional();
 
 const envSchema = z
   .object({
@@ -88,7 +90,7 @@ const envSchema = z
     SYNAPSE_JWT_ISSUER: z.string().optional(),
     SYNAPSE_JWT_AUDIENCE: z.string().optional(),
     SYNAPSE_JWT_MAX_LIFETIME_SEC: int('SYNAPSE_JWT_MAX_LIFETIME_SEC', 60),
-    SYNAPSE_ALLOWED_ORIGINS: origins,
+    SYNAPSE_ALLOWED_ORIGINS: originList('SYNAPSE_ALLOWED_ORIGINS', 'https://crm.example.com'),
     SYNAPSE_DATA_DIR: z.string().optional(),
     SYNAPSE_STATIC_DIR: z.string().optional(),
     SYNAPSE_RING_TIMEOUT_MS: int('SYNAPSE_RING_TIMEOUT_MS', 1000),
@@ -133,6 +135,17 @@ const envSchema = z
     LIVEKIT_API_SECRET: z.string().optional(),
     SYNAPSE_ICE_SERVERS: iceServers,
     REDIS_URL: url('REDIS_URL', /^(redis:|rediss:)$/),
+    SYNAPSE_PUSH: z.enum(['on', 'off'], { error: 'SYNAPSE_PUSH must be on or off' }).optional(),
+    SYNAPSE_VAPID_PUBLIC_KEY: z.string().optional(),
+    SYNAPSE_VAPID_PRIVATE_KEY: z.string().optional(),
+    SYNAPSE_VAPID_SUBJECT: z
+      .string()
+      .regex(/^(mailto:|https:)/, 'SYNAPSE_VAPID_SUBJECT must be a mailto: or https: URL')
+      .optional(),
+    SYNAPSE_PUSH_ALLOWED_ENDPOINTS: originList(
+      'SYNAPSE_PUSH_ALLOWED_ENDPOINTS',
+      'http://127.0.0.1:4000',
+    ),
   })
   .superRefine((env, ctx) => {
     const issue = (path: string, message: string) =>
@@ -148,6 +161,12 @@ const envSchema = z
     }
     if (Boolean(env.SYNAPSE_WEBHOOK_URL) !== Boolean(env.SYNAPSE_WEBHOOK_SECRET)) {
       issue('SYNAPSE_WEBHOOK_SECRET', 'SYNAPSE_WEBHOOK_URL and SYNAPSE_WEBHOOK_SECRET go together');
+    }
+    if (Boolean(env.SYNAPSE_VAPID_PUBLIC_KEY) !== Boolean(env.SYNAPSE_VAPID_PRIVATE_KEY)) {
+      issue(
+        'SYNAPSE_VAPID_PRIVATE_KEY',
+        'SYNAPSE_VAPID_PUBLIC_KEY and SYNAPSE_VAPID_PRIVATE_KEY go together',
+      );
     }
     const lk = [env.LIVEKIT_URL, env.LIVEKIT_API_KEY, env.LIVEKIT_API_SECRET];
     if (lk.some(Boolean) && !lk.every(Boolean)) {
@@ -246,8 +265,22 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): StartSynaps
             }
           : undefined,
       redis: e.REDIS_URL ? { url: e.REDIS_URL } : undefined,
+      push: e.SYNAPSE_PUSH === 'off' ? (false as const) : pushOptions(e),
     }),
   };
+}
+
+/** The push settings that are set, or undefined when none is (the server's defaults apply). */
+function pushOptions(e: z.infer<typeof envSchema>): PushOptions | undefined {
+  const options: PushOptions = defined({
+    vapid:
+      e.SYNAPSE_VAPID_PUBLIC_KEY && e.SYNAPSE_VAPID_PRIVATE_KEY
+        ? { publicKey: e.SYNAPSE_VAPID_PUBLIC_KEY, privateKey: e.SYNAPSE_VAPID_PRIVATE_KEY }
+        : undefined,
+    subject: e.SYNAPSE_VAPID_SUBJECT,
+    allowedEndpoints: e.SYNAPSE_PUSH_ALLOWED_ENDPOINTS,
+  });
+  return Object.keys(options).length > 0 ? options : undefined;
 }
 
 type Defined<T> = { [K in keyof T]?: Exclude<T[K], undefined> };

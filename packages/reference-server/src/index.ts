@@ -21,6 +21,7 @@ export {
   type LiveKitOptions,
   type HandshakeRateLimitOptions,
   type PolicyParty,
+  type PushOptions,
   type RateLimitOptions,
   type RestRateLimitOptions,
   type SynapseServerOptions,
@@ -40,6 +41,9 @@ export { MemoryCallRegistry } from './stores/memory-call-registry';
 export { SqlitePresenceStore } from './stores/sqlite-presence-store';
 export { SqliteCallLog } from './stores/sqlite-call-log';
 // The Redis stores are in the `./redis` entry: their types need ioredis, an optional peer.
+export { SqlitePushSubscriptions } from './stores/sqlite-push-subscriptions';
+export type { PushService } from './push/push-service';
+export type { VapidKeys } from './push/vapid';
 export type { RedisOptions } from './cluster/redis-cluster';
 export { MissingDependencyError } from './optional-deps';
 export { openDatabase } from './stores/sqlite';
@@ -55,5 +59,7 @@ export type {
   ManualStatus,
   PartySide,
   PresenceStore,
+  PushSubscriptionRecord,
+  PushSubscriptionStore,
   UserRecord,
 } from './stores/types';

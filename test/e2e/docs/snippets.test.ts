@@ -189,3 +189,19 @@ describe('elements.md: styling', () => {
       expect(parts.get(tag)?.has(part), `${tag}::part(${part})`).toBe(true);
   });
 });
+
+describe('notifications.md: the opt-in', () => {
+  it('sets attributes <synapse-calling> has', () => {
+    const manifest = JSON.parse(read('packages/elements/custom-elements.json'));
+    const calling = manifest.modules
+      .flatMap((m: { declarations?: unknown[] }) => m.declarations ?? [])
+      .find((d: { tagName?: string }) => d.tagName === 'synapse-calling') as {
+      attributes: Array<{ name: string }>;
+    };
+    const known = new Set(calling.attributes.map((a) => a.name));
+    const tag = /<synapse-calling([^>]*)>/.exec(read('examples/docs/notifications/notify.html'));
+    const used = [...(tag?.[1] ?? '').matchAll(/([\w-]+)(?:="[^"]*")?/g)].map((m) => m[1]);
+    expect(used).toContain('notify');
+    for (const name of used) expect(known.has(name as string), name).toBe(true);
+  });
+});

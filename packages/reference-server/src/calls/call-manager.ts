@@ -49,6 +49,11 @@ export interface CallManagerDeps {
   timers?: Timers;
   /** Which refused caller–callee pairs were recorded lately. */
   claims: ClaimStore;
+  /**
+   * Whether an offline user can still be rung (browsers registered for Web Push); a call to an
+   * offline user is refused `offline` unless this says yes. Default: never.
+   */
+  pushReachable?: ((tenant: string, userId: string) => Promise<boolean>) | undefined;
 }
 
 /**
@@ -97,7 +102,7 @@ export class CallManager {
       }
       throw fail.forbidden('you may not call this user');
     }
-    if (!online) throw fail.offline();
+    if (!online && !(await this.deps.pushReachable?.(tenant, callee.id))) throw fail.offline();
 
     const id = randomUUID();
     const record: CallRecord = {
