@@ -5,7 +5,13 @@
  * `@synapse-calling/protocol/schemas` (needs `zod`, an optional peer dependency).
  */
 import { z } from 'zod';
-import { LIMITS, SETTABLE_STATUSES, type ClientEventName, type ClientEventPayload } from './index';
+import {
+  LIMITS,
+  MEDIA_END_REASONS,
+  SETTABLE_STATUSES,
+  type ClientEventName,
+  type ClientEventPayload,
+} from './index';
 
 const id = z.string().min(1).max(LIMITS.maxIdLength);
 
@@ -54,7 +60,7 @@ export const eventSchemas: Schemas = {
     callId: id,
     reason: z.string().max(LIMITS.maxReasonLength).optional(),
   }),
-  'end-call': z.object({ callId: id }),
+  'end-call': z.object({ callId: id, reason: z.enum(MEDIA_END_REASONS).optional() }),
   'set-status': z.object({ status: z.enum(SETTABLE_STATUSES) }),
   'subscribe-presence': z.object({ userIds }),
   'unsubscribe-presence': z.object({ userIds }),

@@ -22,6 +22,15 @@ export {
   type SynapseServerOptions,
   type WebhookOptions,
 } from './options';
+export { DEFAULT_TURN_TTL_SECONDS, turnIceServer, type TurnOptions } from './media/turn';
+export {
+  relayOnlyRule,
+  RELAY_ONLY_PRESETS,
+  type RelayOnlyPolicy,
+  type RelayOnlyPreset,
+  type RelayOnlyRule,
+} from './media/relay-policy';
+export { relayCandidatesOnly } from './media/candidate-filter';
 export { AuthError, createTokenVerifier, type AuthOptions, type Identity } from './auth';
 export {
   signWebhook,

@@ -8,11 +8,14 @@ import { CallRecorder } from './calls/call-events';
 import { CallManager } from './calls/call-manager';
 import { connectRedisCluster, type RedisCluster } from './cluster/redis-cluster';
 import { RoomEvents } from './calls/room-events';
+import { ConfigError } from './env-config';
 import { createRoutes } from './http/routes';
 import { originAllowed } from './http/rest';
 import { createLogger } from './logger';
 import { LiveKitMediaProvider } from './media/livekit';
 import { P2PMediaProvider, type MediaProvider } from './media/media-provider';
+import { toRelayOnlyRule } from './media/relay-policy';
+import { hasTurn } from './media/turn';
 import { Metrics } from './metrics';
 import { defaultCanCall, DEFAULTS, type CallEvent, type SynapseServerOptions } from './options';
 import { PresenceManager } from './presence/presence-manager';
@@ -80,7 +83,7 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
 
   const media: MediaProvider = options.livekit
     ? new LiveKitMediaProvider(options.livekit, logger)
-    : new P2PMediaProvider(options.iceServers ?? []);
+    : p2pMedia(options);
 
   const webhook = options.webhook ? new WebhookSender(options.webhook, logger) : undefined;
   const onEvent =
@@ -221,4 +224,20 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
     ...(cluster ? { cluster: { nodeId: cluster.nodeId, clients: cluster.clients } } : {}),
     close,
   };
+}
+
+/** The P2P media provider; refuses a privacy setting that no call could ever satisfy. */
+function p2pMedia(options: SynapseServerOptions): P2PMediaProvider {
+  const iceServers = options.iceServers ?? [];
+  const relayOnly = options.relayOnly ?? 'off';
+  if (relayOnly !== 'off' && !options.turn && !hasTurn(iceServers)) {
+    throw new ConfigError(
+      'relayOnly needs a TURN server: set `turn` or a turn: URL in `iceServers`',
+    );
+  }
+  return new P2PMediaProvider({
+    iceServers,
+    turn: options.turn,
+    relayOnly: toRelayOnlyRule(relayOnly),
+  });
 }

@@ -56,8 +56,10 @@ export class LiveKitSession extends BaseSession {
     room.on(lk.RoomEvent.ConnectionQualityChanged, (quality: string, participant: Participant) => {
       if (participant.isLocal) this.setQuality(mapQuality(quality));
     });
-    room.on(lk.RoomEvent.Reconnecting, () => this.emit('reconnecting'));
-    room.on(lk.RoomEvent.Reconnected, () => this.emit('reconnected'));
+    // LiveKit's own recovery (signal and ICE "resume", or a full reconnect); the reconnect
+    // window runs from here. A signal-only blip (`SignalReconnecting`) is not shown: audio flows.
+    room.on(lk.RoomEvent.Reconnecting, () => this.setReconnecting(true));
+    room.on(lk.RoomEvent.Reconnected, () => this.setReconnecting(false));
     room.on(lk.RoomEvent.Disconnected, (reason?: number) => {
       if (this.closed || this.room !== room) return;
       // Another tab of this user took over the room, or the server closed it (call over):
@@ -123,7 +125,7 @@ export class LiveKitSession extends BaseSession {
         this.everConnected = true;
         this.emit('connected');
       } else {
-        this.emit('reconnected');
+        this.setReconnecting(false);
       }
     } catch (err) {
       if (this.closed) return;
@@ -135,8 +137,7 @@ export class LiveKitSession extends BaseSession {
   private async rejoin(): Promise<void> {
     if (this.rejoining) return;
     this.rejoining = true;
-    this.emit('reconnecting');
-    this.setQuality('lost');
+    this.setReconnecting(true);
     try {
       const { url, token } = await this.options.fetchToken();
       if (this.closed) return;
