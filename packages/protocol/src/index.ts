@@ -302,6 +302,20 @@ export interface SynapseTokenClaims {
   exp: number;
 }
 
+/** The Socket.IO handshake `auth` payload of namespace `/call`. */
+export interface HandshakeAuth {
+  token: string;
+  /** Protocol version the client speaks (`PROTOCOL_VERSION`); currently ignored. */
+  protocol?: number;
+  /**
+   * The Socket.IO id of this client's previous connection, when this one replaces it after a
+   * drop. A network change kills a connection without the server noticing for a while; `sync`
+   * on the new connection then takes over the calls the old one carried at once rather than
+   * waiting for the server to declare it dead (which also ends those calls). Added in v1.
+   */
+  replaces?: string;
+}
+
 /** `connect_error` data when the server refuses the handshake. */
 export interface HandshakeErrorData {
   code: Extract<ErrorCode, 'unauthorized' | 'token-expired' | 'forbidden' | 'rate-limited'>;

@@ -10,6 +10,7 @@ import {
   type ClientEventPayload,
   type ClientEventResult,
   type ClientToServerEvents,
+  type HandshakeAuth,
   type ServerEventName,
   type ServerToClientEvents,
 } from '@synapse-calling/protocol';
@@ -62,6 +63,8 @@ export interface SignalingEvents {
 export class SignalingManager extends TypedEmitter<SignalingEvents> {
   private socket: ClientSocket | null = null;
   private everConnected = false;
+  /** The id of the current or last connection, which the next one replaces. */
+  private lastSocketId: string | undefined;
   private retriedExpiredToken = false;
   private serverKickAttempts = 0;
   private kickTimer: ReturnType<typeof setTimeout> | undefined;
@@ -99,12 +102,18 @@ export class SignalingManager extends TypedEmitter<SignalingEvents> {
         this.options.tokens
           .get(force && this.options.tokens.canRefresh)
           .catch(() => this.options.tokens.current ?? '')
-          .then((token) => cb({ token, protocol: PROTOCOL_VERSION }));
+          .then((token) => {
+            const auth: HandshakeAuth = { token, protocol: PROTOCOL_VERSION };
+            // After a network change the server may still think the old connection is alive.
+            if (this.lastSocketId) auth.replaces = this.lastSocketId;
+            cb(auth);
+          });
       },
     });
     this.socket = socket;
 
     socket.on('connect', () => {
+      this.lastSocketId = socket.id;
       const reconnect = this.everConnected;
       this.everConnected = true;
       this.retriedExpiredToken = false;
@@ -163,6 +172,7 @@ export class SignalingManager extends TypedEmitter<SignalingEvents> {
     if (!socket) return;
     this.socket = null;
     this.everConnected = false;
+    this.lastSocketId = undefined;
     socket.removeAllListeners();
     socket.io.removeAllListeners();
     socket.offAny();

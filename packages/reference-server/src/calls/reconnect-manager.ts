@@ -40,10 +40,12 @@ export class ReconnectManager {
       let owner = record.sockets[side];
       // A callee's ringing call belongs to no connection yet: whichever tab accepts carries it.
       const claimable = record.call.state === 'active' || side === 'caller';
+      // The connection this one replaces is dead even while it still looks connected here.
+      const replaced = owner !== null && owner === actor.replaces;
       if (
         claimable &&
         owner !== actor.socketId &&
-        !(owner && (await this.deps.emitter.isConnected(owner)))
+        (replaced || !(owner && (await this.deps.emitter.isConnected(owner))))
       ) {
         await this.deps.registry.setSocket(record.call.id, side, actor.socketId);
         this.deps.timers.clear(timerKeys.grace(record.call.id, userId));

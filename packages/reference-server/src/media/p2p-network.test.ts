@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { CallInfo, MediaSignal, P2PMedia } from '@synapse-calling/protocol';
 import {
   agent,
+  connectClient,
   customer,
   emitAck,
   recordEvents,
@@ -197,6 +198,46 @@ describe('end-call from a client whose media gave up', () => {
       reason: 'completed' as 'failed',
     });
     expect(bogus).toMatchObject({ ok: false, error: { code: 'invalid-payload' } });
+  });
+});
+
+describe('a network change', () => {
+  it('lets the new connection of the same client take its call over from the old one at once', async () => {
+    const server = await start();
+    const ann = await server.connect(agent('ann'));
+    const carl = await server.connect(customer('carl'));
+    const { call } = await answered(ann, carl, 'carl');
+    // Carl's network changed: his old connection is dead, but the server has not noticed yet
+    // (here it is even still open). Another tab of his does not take the call over…
+    const token = await server.mintToken(customer('carl'));
+    const tab = await connectClient(server.url, token);
+    const tabSync = await emitAck(tab, 'sync', {});
+    expect(tabSync).toMatchObject({ ok: true, calls: [{ call: { id: call.id } }] });
+    expect(tabSync.ok && tabSync.calls[0].media).toBeUndefined();
+    // …but his client's new connection, which says which connection it replaces, does.
+    const next = await connectClient(server.url, token, { auth: { token, replaces: carl.id } });
+    const synced = await emitAck(next, 'sync', {});
+    expect(synced.ok && synced.calls[0]).toMatchObject({
+      call: { id: call.id, state: 'active' },
+      media: { kind: 'p2p', polite: true },
+    });
+    // Signals now reach the new connection, not the dead one.
+    const atNext = waitForEvent(next, 'media-signal');
+    const atOld = recordEvents(carl, ['media-signal']);
+    await emitAck(ann, 'media-signal', { callId: call.id, signal: candidate(RELAY) });
+    expect((await atNext).signal).toEqual(candidate(RELAY));
+    expect(atOld).toEqual([]);
+    // The old connection's late goodbye does not end the call.
+    const oldId = carl.id;
+    carl.close();
+    tab.close();
+    await expect
+      .poll(() => oldId !== undefined && server.synapse.namespace.sockets.has(oldId))
+      .toBe(false);
+    expect(
+      await emitAck(next, 'media-signal', { callId: call.id, signal: candidate(RELAY) }),
+    ).toEqual({ ok: true });
+    next.close();
   });
 });
 

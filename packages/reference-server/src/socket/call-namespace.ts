@@ -1,6 +1,6 @@
 import type { Server } from 'socket.io';
 import type { Logger } from 'pino';
-import { CALL_NAMESPACE } from '@synapse-calling/protocol';
+import { CALL_NAMESPACE, LIMITS } from '@synapse-calling/protocol';
 import { AuthError, type TokenVerifier } from '../auth';
 import type { CallEmitter } from '../calls/call-events';
 import type { Actor } from '../calls/actor';
@@ -36,12 +36,15 @@ export function setupCallNamespace(io: Server, deps: CallNamespaceDeps): CallNam
     // After close() the HTTP server (the host's) may still route handshakes to us.
     if (deps.isClosing()) return next(new Error('server shutting down'));
     const auth: unknown = socket.handshake.auth;
-    const token =
-      typeof auth === 'object' && auth ? (auth as { token?: unknown }).token : undefined;
+    const { token, replaces } =
+      typeof auth === 'object' && auth ? (auth as { token?: unknown; replaces?: unknown }) : {};
     deps.verify(token).then(
       (identity) => {
         socket.data.identity = identity;
         socket.data.subscriptions = new Set();
+        if (typeof replaces === 'string' && replaces.length <= LIMITS.maxIdLength) {
+          socket.data.replaces = replaces;
+        }
         next();
       },
       (err: unknown) => {
@@ -139,7 +142,8 @@ export function setupCallNamespace(io: Server, deps: CallNamespaceDeps): CallNam
 }
 
 function actor(socket: CallSocket): Actor {
-  return { identity: socket.data.identity, socketId: socket.id };
+  const { identity, replaces } = socket.data;
+  return { identity, socketId: socket.id, ...(replaces ? { replaces } : {}) };
 }
 
 /** The CallManager's view of the namespace. */

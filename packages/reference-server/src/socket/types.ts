@@ -7,6 +7,8 @@ export interface SocketData {
   identity: Identity;
   /** Users whose presence this connection subscribed to. */
   subscriptions: Set<string>;
+  /** The previous connection of the same client, which this one replaces (handshake `replaces`). */
+  replaces?: string;
 }
 
 export type CallNamespace = Namespace<

@@ -107,6 +107,18 @@ export interface NetPageOptions {
 export async function openNetPage(browser: Browser, o: NetPageOptions): Promise<Page> {
   const context = await browser.newContext({ permissions: ['microphone'] });
   await installProbes(context);
+  // Keeps every RTCPeerConnection of the page (LiveKit's are out of the SDK's reach).
+  await context.addInitScript(() => {
+    const w = window as unknown as { __pcs: RTCPeerConnection[] };
+    w.__pcs = [];
+    const Wrapped = window.RTCPeerConnection;
+    window.RTCPeerConnection = class extends Wrapped {
+      constructor(config?: RTCConfiguration) {
+        super(config);
+        w.__pcs.push(this);
+      }
+    };
+  });
   const page = await context.newPage();
   collectConsole(page, o.who);
   const query = new URLSearchParams({
@@ -127,32 +139,54 @@ export function receivedSignals(page: Page): Promise<string[]> {
   );
 }
 
-/** The selected ICE candidate pair of the page's current P2P call, as `getStats` reports it. */
-export function selectedPair(page: Page): Promise<{
-  local: { type: string; protocol: string; address: string };
-  remote: { type: string; protocol: string; address: string };
-} | null> {
+/** One end of a candidate pair; `relatedAddress` is the host address behind a srflx/relay. */
+export interface PairEnd {
+  type: string;
+  protocol: string;
+  address: string;
+  relatedAddress: string;
+}
+
+/** The host's own address behind a local candidate (itself for a host candidate). */
+export function hostAddress(end: PairEnd): string {
+  return end.type === 'host' ? end.address : end.relatedAddress;
+}
+
+/** A candidate pair: the selected one of a peer connection. */
+export interface Pair {
+  local: PairEnd;
+  remote: PairEnd;
+}
+
+/**
+ * The selected ICE candidate pair of every open peer connection of the page (the P2P call's
+ * one, or LiveKit's publisher and subscriber), as `getStats` reports them.
+ */
+export function selectedPairs(page: Page): Promise<Pair[]> {
   return page.evaluate(async () => {
-    const calling = document.querySelector('synapse-calling') as unknown as {
-      client: {
-        calls: { active: { media: { peerConnection?: RTCPeerConnection } | null } | null };
+    const pcs = (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs;
+    const pairs: Pair[] = [];
+    for (const pc of pcs.filter((p) => p.connectionState !== 'closed')) {
+      const stats = [...(await pc.getStats()).values()] as Record<string, unknown>[];
+      const transport = stats.find((s) => s.type === 'transport');
+      const pair = stats.find((s) => s.id === transport?.selectedCandidatePairId);
+      const end = (id: unknown): PairEnd => {
+        const c = stats.find((s) => s.id === id);
+        return {
+          type: String(c?.candidateType),
+          protocol: String(c?.protocol),
+          address: String(c?.address),
+          relatedAddress: String(c?.relatedAddress),
+        };
       };
-    };
-    const pc = calling.client.calls.active?.media?.peerConnection;
-    if (!pc) return null;
-    const stats = [...(await pc.getStats()).values()] as Record<string, unknown>[];
-    const transport = stats.find((s) => s.type === 'transport');
-    const pair = stats.find((s) => s.id === transport?.selectedCandidatePairId);
-    const candidate = (id: unknown) => {
-      const c = stats.find((s) => s.id === id);
-      return {
-        type: String(c?.candidateType),
-        protocol: String(c?.protocol),
-        address: String(c?.address),
-      };
-    };
-    return pair
-      ? { local: candidate(pair.localCandidateId), remote: candidate(pair.remoteCandidateId) }
-      : null;
+      if (pair)
+        pairs.push({ local: end(pair.localCandidateId), remote: end(pair.remoteCandidateId) });
+    }
+    return pairs;
   });
+}
+
+/** The selected pair of the page's current P2P call (its one open peer connection). */
+export async function selectedPair(page: Page): Promise<Pair | null> {
+  return (await selectedPairs(page))[0] ?? null;
 }

@@ -182,7 +182,7 @@ export async function startLiveKitIn(pub: Namespace, webhookUrl: string): Promis
     '  use_external_ip: false',
     `  node_ip: ${SERVER_ADDRESS}`,
     'logging:',
-    '  level: info',
+    `  level: ${process.env.LIVEKIT_LOG_LEVEL ?? 'info'}`,
     'webhook:',
     `  api_key: ${apiKey}`,
     '  urls:',

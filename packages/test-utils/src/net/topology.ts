@@ -61,12 +61,14 @@ export async function startNetwork(nats: Record<HomeName, NatKind>): Promise<Tes
   };
   try {
     const pub = await make('pub');
-    await pub.ip('addr', 'add', `${SERVER_ADDRESS}/32`, 'dev', 'lo');
     // The rest of the internet: a default route to a gateway nobody answers for, so packets to
     // unrouted addresses (a peer's private host candidate) vanish silently, as on a real server.
     // Without it a send fails with ENETUNREACH, and coturn tears its allocation down over that.
+    // The services' address sits on the same interface: not on loopback, whose addresses
+    // livekit-server (pion) never offers as ICE candidates.
     await pub.ip('link', 'add', 'internet', 'type', 'veth', 'peer', 'name', 'void');
     await pub.ip('addr', 'add', '10.77.250.1/30', 'dev', 'internet');
+    await pub.ip('addr', 'add', `${SERVER_ADDRESS}/32`, 'dev', 'internet');
     for (const ifname of ['internet', 'void']) await pub.ip('link', 'set', ifname, 'up');
     await pub.ip('neigh', 'add', '10.77.250.2', 'lladdr', '02:00:00:00:00:01', 'dev', 'internet');
     await pub.ip('route', 'add', 'default', 'via', '10.77.250.2');
@@ -89,9 +91,10 @@ export async function startNetwork(nats: Record<HomeName, NatKind>): Promise<Tes
         const h = homes[home];
         const lan = `10.77.${INDEX[home]}`;
         const next = `${lan}.${Number(h.address.split('.')[3]) + 1}`;
-        await h.host.ip('addr', 'add', `${next}/24`, 'dev', 'eth0');
+        // Old address gone, then the new one, as when a laptop leaves one network for another.
         // Deleting the old address takes the default route with it: add it back.
         await h.host.ip('addr', 'del', `${h.address}/24`, 'dev', 'eth0');
+        await h.host.ip('addr', 'add', `${next}/24`, 'dev', 'eth0');
         await h.host.ip('route', 'replace', 'default', 'via', `${lan}.1`);
         h.address = next;
         return next;
@@ -122,7 +125,10 @@ async function makeHome(
   await host.ip('route', 'add', 'default', 'via', `10.77.${i}.1`);
   await router.exec('sysctl', ['-q', '-w', 'net.ipv4.ip_forward=1']);
   // `cut` holds the rules of `block`: forwarded traffic, and the router's own (the impairing
-  // relay's sockets live on the router).
+  // relay's sockets live on the router). As any home router's firewall, it drops unsolicited
+  // packets from outside; dropping them before conntrack confirms them also keeps a peer's
+  // early hole-punching packet from leaving an entry that would make the NAT pick another port
+  // for the host's own packets to that peer (and so defeat the hole punching).
   await router.nft(`
     table ip nat {
       chain post {
@@ -132,8 +138,16 @@ async function makeHome(
     }
     table inet rig {
       chain cut {}
-      chain forward { type filter hook forward priority filter; policy accept; jump cut; }
-      chain input { type filter hook input priority filter; policy accept; iifname "wan" jump cut; }
+      chain forward {
+        type filter hook forward priority filter; policy accept;
+        jump cut;
+        iifname "wan" ct state new drop;
+      }
+      chain input {
+        type filter hook input priority filter; policy accept;
+        iifname "wan" jump cut;
+        iifname "wan" ct state new drop;
+      }
       chain output { type filter hook output priority filter; policy accept; oifname "wan" jump cut; }
     }
   `);

@@ -1,0 +1,112 @@
+/**
+ * LiveKit calls across NATs (issue 16, points 3, 4 and 6): livekit-server runs in `pub` with one
+ * UDP port and ICE over TCP, the agent behind a cone NAT, the customer behind a symmetric one.
+ * Over UDP when the networks allow it, over TCP when a firewall blocks UDP, and through
+ * LiveKit's own reconnection (the UI says "Reconnecting…") when the path is cut or the address
+ * changes mid-call.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { netnsUnavailable } from '@synapse-calling/test-utils/net/netns';
+import { startNetRig, type NetRig } from '@synapse-calling/test-utils/net/net-rig';
+import { hostAddress, selectedPairs } from '@synapse-calling/test-utils/net/net-pages';
+import { PORTS } from '@synapse-calling/test-utils/net/services';
+import { SERVER_ADDRESS } from '@synapse-calling/test-utils/net/topology';
+import {
+  mediaReconnecting,
+  reconnectingText,
+  stillActive,
+} from '@synapse-calling/test-utils/net/net-flows';
+import { callFlows, explained } from '@synapse-calling/test-utils/e2e/e2e-flows';
+
+const unavailable = await netnsUnavailable();
+if (unavailable) console.warn(`[network tests] skipped: ${unavailable}`);
+
+const WAIT = { timeout: 30_000 };
+
+/** How each of the page's connected LiveKit transports reaches the SFU: `udp` or `tcp`. */
+async function transports(page: Page): Promise<string[]> {
+  const pairs = await selectedPairs(page);
+  for (const { remote } of pairs) expect(remote.address).toBe(SERVER_ADDRESS);
+  return pairs.map((p) => p.local.protocol);
+}
+
+describe.skipIf(unavailable)('LiveKit through NAT', () => {
+  let rig: NetRig<'livekit'>;
+  const flows = callFlows('livekit');
+
+  beforeAll(async () => {
+    rig = await startNetRig({
+      nats: { a: 'cone', b: 'symmetric' },
+      livekit: true,
+      servers: {
+        livekit: ({ livekit }) => ({
+          LIVEKIT_URL: livekit!.wsUrl,
+          LIVEKIT_API_KEY: livekit!.apiKey,
+          LIVEKIT_API_SECRET: livekit!.apiSecret,
+        }),
+      },
+    });
+  });
+  afterEach(async () => {
+    await Promise.all([rig?.net.unblock('a'), rig?.net.unblock('b')]);
+    await rig?.closePages();
+  });
+  afterAll(async () => {
+    if (process.env.NET_LOGS) console.log(rig?.livekit?.output());
+    await rig?.stop();
+  });
+
+  async function connected() {
+    const { agent, customer, customerId } = await rig.pair('livekit');
+    const { callId } = await flows.connect(agent, customer, customerId);
+    await flows.bothHear(agent, customer);
+    return { agent, customer, callId };
+  }
+
+  it('reaches livekit-server over UDP from behind both NATs', async () => {
+    const { agent, customer } = await connected();
+    for (const page of [agent, customer]) {
+      await expect.poll(() => transports(page), WAIT).toContain('udp');
+      expect(await transports(page)).not.toContain('tcp');
+    }
+  }, 60_000);
+
+  it('with UDP blocked by both firewalls, falls back to TCP and still carries audio both ways', async () => {
+    await rig.net.block('a', 'udp');
+    await rig.net.block('b', 'udp');
+    const { agent, customer } = await connected();
+    for (const page of [agent, customer]) {
+      const used = await transports(page);
+      expect(used.length).toBeGreaterThan(0);
+      expect(new Set(used)).toEqual(new Set(['tcp']));
+    }
+    expect(PORTS.livekitTcp).toBe(7881); // what docs/deployment.md tells operators to open
+  }, 60_000);
+
+  it('LiveKit reconnect: the agent’s path is cut mid-call, the UI says reconnecting, then it recovers', async () => {
+    const { agent, customer, callId } = await connected();
+    // Everything dropped silently, signal and media: LiveKit notices when its signal ping
+    // times out (15 s, fixed in livekit-server) and reconnects both.
+    await rig.net.block('a', 'all');
+    await explained(expect.poll(() => mediaReconnecting(agent), WAIT).toBe(true), agent);
+    expect(await reconnectingText(agent)).toBe('Reconnecting…');
+    await rig.net.unblock('a');
+    await explained(expect.poll(() => mediaReconnecting(agent), WAIT).toBe(false), agent);
+    // The panel also says so while signalling reconnects, which backs off on its own schedule.
+    await expect.poll(() => reconnectingText(agent), WAIT).toBe('');
+    await flows.bothHear(agent, customer);
+    await stillActive(callId, agent, customer);
+  }, 90_000);
+
+  it('network change: the agent moves to a new address mid-call, and LiveKit resumes', async () => {
+    const { agent, customer, callId } = await connected();
+    const moved = await rig.net.moveHost('a');
+    await expect
+      .poll(async () => (await selectedPairs(agent)).map((p) => hostAddress(p.local)), WAIT)
+      .toContain(moved);
+    await explained(expect.poll(() => mediaReconnecting(agent), WAIT).toBe(false), agent);
+    await flows.bothHear(agent, customer);
+    await stillActive(callId, agent, customer);
+  }, 90_000);
+});
