@@ -17,7 +17,7 @@ const unavailable = await netnsUnavailable();
 if (unavailable) console.warn(`[network tests] skipped: ${unavailable}`);
 
 /** Short, so the failing call ends in seconds; the default (30 s) is what apps get. */
-const CONNECT_TIMEOUT_MS = 6_000;
+const CONNECT_TIMEOUT_MS = 4_000;
 const STUN = (url: string) => JSON.stringify([{ urls: url }]);
 
 describe.skipIf(unavailable)('P2P through NAT', () => {

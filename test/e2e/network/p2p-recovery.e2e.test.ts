@@ -113,21 +113,20 @@ describe.skipIf(unavailable)('P2P calls recover their path', () => {
     },
   );
 
-  it('network change: each side moves to a new address mid-call, and the call carries on', async () => {
+  it('network change: the customer moves to a new address mid-call, and the call carries on', async () => {
+    // The callee's side moving is the harder case: it may not restart ICE itself (only the
+    // caller does), so its new connection takes the call over and the caller restarts.
     const { agent, customer, callId } = await directCall();
-    for (const home of ['b', 'a'] as const) {
-      const page = home === 'a' ? agent : customer;
-      const moved = await rig.net.moveHost(home);
-      // The moved side's media runs from its new address once it is back (the address of its
-      // host candidate, or the one behind its server-reflexive candidate).
-      const local = async () => {
-        const end = (await selectedPair(page))?.local;
-        return end && hostAddress(end);
-      };
-      await explained(expect.poll(local, WAIT).toBe(moved), agent, customer);
-      await explained(expect.poll(() => mediaReconnecting(page), WAIT).toBe(false), page);
-      await flows.bothHear(agent, customer);
-      await stillActive(callId, agent, customer);
-    }
-  }, 120_000);
+    const moved = await rig.net.moveHost('b');
+    // Its media runs from its new address once it is back (the address of its host
+    // candidate, or the one behind its server-reflexive candidate).
+    const local = async () => {
+      const end = (await selectedPair(customer))?.local;
+      return end && hostAddress(end);
+    };
+    await explained(expect.poll(local, WAIT).toBe(moved), agent, customer);
+    await explained(expect.poll(() => mediaReconnecting(customer), WAIT).toBe(false), customer);
+    await flows.bothHear(agent, customer);
+    await stillActive(callId, agent, customer);
+  }, 90_000);
 });

@@ -76,9 +76,12 @@ function udpRoute(route) {
 }
 
 /**
- * Writes `chunk` to `to` in order, late by the current delay (plus an RTO when "lost"), or
- * held while the loss is total.
- * @param {{ last: number, held: Buffer[] }} lane
+ * Writes `chunk` to `to` late by the current delay (plus an RTO when "lost"), or holds it while
+ * the loss is total; always in order. One timer per lane: timers of different durations that
+ * come due in the same millisecond do not fire in the order they were set, and a TCP stream
+ * whose chunks swap places is corrupt.
+ * @typedef {{ queue: { at: number, chunk: Buffer }[], held: Buffer[], timer?: NodeJS.Timeout }} Lane
+ * @param {Lane} lane
  * @param {import('node:net').Socket} to
  * @param {Buffer} chunk
  */
@@ -97,22 +100,36 @@ function stream(lane, to, chunk) {
   const lost = Math.random() < impairment.loss;
   if (lost) stats.dropped++;
   else stats.forwarded++;
-  const at = Math.max(Date.now() + delay() + (lost ? RTO_MS : 0), lane.last);
-  lane.last = at;
-  const write = () => !to.destroyed && to.write(chunk);
-  if (at <= Date.now()) write();
-  else setTimeout(write, at - Date.now());
+  const last = lane.queue.at(-1)?.at ?? 0;
+  lane.queue.push({ at: Math.max(Date.now() + delay() + (lost ? RTO_MS : 0), last), chunk });
+  pump(lane, to);
+}
+
+/** Writes every chunk of `lane` that is due, then waits for the next one. */
+function pump(/** @type {Lane} */ lane, /** @type {import('node:net').Socket} */ to) {
+  clearTimeout(lane.timer);
+  while (lane.queue.length && lane.queue[0].at <= Date.now()) {
+    const { chunk } = /** @type {{ chunk: Buffer }} */ (lane.queue.shift());
+    if (!to.destroyed) to.write(chunk);
+  }
+  if (lane.queue.length) {
+    lane.timer = setTimeout(() => pump(lane, to), lane.queue[0].at - Date.now());
+  }
 }
 
 /** @param {Route} route */
 function tcpRoute(route) {
   const server = createServer((client) => {
     const upstream = connect(route.port, route.host);
-    const up = { last: 0, held: /** @type {Buffer[]} */ ([]) };
-    const down = { last: 0, held: /** @type {Buffer[]} */ ([]) };
+    /** @type {Lane} */
+    const up = { queue: [], held: [] };
+    /** @type {Lane} */
+    const down = { queue: [], held: [] };
     client.on('data', (c) => stream(up, upstream, c));
     upstream.on('data', (c) => stream(down, client, c));
     const close = () => {
+      clearTimeout(up.timer);
+      clearTimeout(down.timer);
       client.destroy();
       upstream.destroy();
     };
