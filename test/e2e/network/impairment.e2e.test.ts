@@ -6,10 +6,10 @@
  * quality bars drop to poor and come back once the network does. Everything lost for longer
  * than the reconnect window: the call ends `disconnected` on both sides and in both histories.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { netnsUnavailable } from '@synapse-calling/test-utils/net/netns';
 import { impairHome, type ImpairingRelay } from '@synapse-calling/test-utils/net/impair';
-import { startNetRig, type NetRig } from '@synapse-calling/test-utils/net/net-rig';
+import { useNetRig } from '@synapse-calling/test-utils/net/net-rig';
 import { selectedPair } from '@synapse-calling/test-utils/net/net-pages';
 import { PORTS } from '@synapse-calling/test-utils/net/services';
 import { endedFor, shownQuality } from '@synapse-calling/test-utils/net/net-flows';
@@ -17,48 +17,37 @@ import { callFlows, explained } from '@synapse-calling/test-utils/e2e/e2e-flows'
 import { activeUi, lastEnded } from '@synapse-calling/test-utils/e2e/e2e-pages';
 
 const unavailable = await netnsUnavailable();
-if (unavailable) console.warn(`[network tests] skipped: ${unavailable}`);
 
 /** Short, so that the call gives up in seconds; apps get 20 s by default. */
 const RECONNECT_WINDOW_MS = 5_000;
 const WAIT = { timeout: 30_000 };
 
 describe.skipIf(unavailable)('calls over a lossy, slow network', () => {
-  let rig: NetRig<'turn'>;
   let relay: ImpairingRelay;
+  const net = useNetRig({
+    nats: { a: 'cone', b: 'symmetric' },
+    turn: true,
+    beforeServices: async (network) => {
+      relay = await impairHome(network.homes.a, {
+        udp: [PORTS.turn],
+        tcp: [PORTS.turn, PORTS.synapse],
+      });
+    },
+    servers: {
+      turn: ({ turn }) => ({
+        SYNAPSE_TURN_URLS: turn!.urls.join(','),
+        SYNAPSE_TURN_SECRET: turn!.secret,
+        SYNAPSE_RELAY_ONLY: 'agents',
+      }),
+    },
+  });
   const flows = callFlows('p2p');
-
-  beforeAll(async () => {
-    rig = await startNetRig({
-      nats: { a: 'cone', b: 'symmetric' },
-      turn: true,
-      beforeServices: async (net) => {
-        relay = await impairHome(net.homes.a, {
-          udp: [PORTS.turn],
-          tcp: [PORTS.turn, PORTS.synapse],
-        });
-      },
-      servers: {
-        turn: ({ turn }) => ({
-          SYNAPSE_TURN_URLS: turn!.urls.join(','),
-          SYNAPSE_TURN_SECRET: turn!.secret,
-          SYNAPSE_RELAY_ONLY: 'agents',
-        }),
-      },
-    });
-  });
-  afterEach(async () => {
-    await relay?.set({});
-    await rig?.closePages();
-  });
-  afterAll(async () => {
-    await relay?.stop();
-    await rig?.stop();
-  });
+  afterEach(async () => relay?.set({}));
+  afterAll(async () => relay?.stop());
 
   it('connects and carries the tones at 10 % loss and 150 ms; quality drops to poor, then recovers', async () => {
     await relay.set({ loss: 0.1, delayMs: 150, jitterMs: 10 });
-    const { agent, customer, customerId } = await rig.pair('turn');
+    const { agent, customer, customerId } = await net.rig.pair('turn');
     await flows.connect(agent, customer, customerId);
     await flows.bothHear(agent, customer);
     expect((await selectedPair(agent))?.local.type).toBe('relay'); // through the lossy leg
@@ -76,7 +65,7 @@ describe.skipIf(unavailable)('calls over a lossy, slow network', () => {
   }, 90_000);
 
   it('ends the call disconnected for both after everything is lost for longer than the reconnect window', async () => {
-    const { agent, customer, customerId } = await rig.pair('turn', {
+    const { agent, customer, customerId } = await net.rig.pair('turn', {
       // A quick ack timeout: the agent's hang-up cannot reach the server during the outage.
       client: { mediaReconnectTimeoutMs: RECONNECT_WINDOW_MS, ackTimeoutMs: 3_000 },
     });

@@ -5,10 +5,10 @@
  * LiveKit's own reconnection (the UI says "Reconnecting…") when the path is cut or the address
  * changes mid-call.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { netnsUnavailable } from '@synapse-calling/test-utils/net/netns';
-import { startNetRig, type NetRig } from '@synapse-calling/test-utils/net/net-rig';
+import { useNetRig } from '@synapse-calling/test-utils/net/net-rig';
 import { hostAddress, selectedPairs } from '@synapse-calling/test-utils/net/net-pages';
 import { PORTS } from '@synapse-calling/test-utils/net/services';
 import { SERVER_ADDRESS } from '@synapse-calling/test-utils/net/topology';
@@ -20,7 +20,6 @@ import {
 import { callFlows, explained } from '@synapse-calling/test-utils/e2e/e2e-flows';
 
 const unavailable = await netnsUnavailable();
-if (unavailable) console.warn(`[network tests] skipped: ${unavailable}`);
 
 const WAIT = { timeout: 30_000 };
 
@@ -32,33 +31,21 @@ async function transports(page: Page): Promise<string[]> {
 }
 
 describe.skipIf(unavailable)('LiveKit through NAT', () => {
-  let rig: NetRig<'livekit'>;
+  const net = useNetRig({
+    nats: { a: 'cone', b: 'symmetric' },
+    livekit: true,
+    servers: {
+      livekit: ({ livekit }) => ({
+        LIVEKIT_URL: livekit!.wsUrl,
+        LIVEKIT_API_KEY: livekit!.apiKey,
+        LIVEKIT_API_SECRET: livekit!.apiSecret,
+      }),
+    },
+  });
   const flows = callFlows('livekit');
 
-  beforeAll(async () => {
-    rig = await startNetRig({
-      nats: { a: 'cone', b: 'symmetric' },
-      livekit: true,
-      servers: {
-        livekit: ({ livekit }) => ({
-          LIVEKIT_URL: livekit!.wsUrl,
-          LIVEKIT_API_KEY: livekit!.apiKey,
-          LIVEKIT_API_SECRET: livekit!.apiSecret,
-        }),
-      },
-    });
-  });
-  afterEach(async () => {
-    await Promise.all([rig?.net.unblock('a'), rig?.net.unblock('b')]);
-    await rig?.closePages();
-  });
-  afterAll(async () => {
-    if (process.env.NET_LOGS) console.log(rig?.livekit?.output());
-    await rig?.stop();
-  });
-
   async function connected() {
-    const { agent, customer, customerId } = await rig.pair('livekit');
+    const { agent, customer, customerId } = await net.rig.pair('livekit');
     const { callId } = await flows.connect(agent, customer, customerId);
     await flows.bothHear(agent, customer);
     return { agent, customer, callId };
@@ -73,8 +60,8 @@ describe.skipIf(unavailable)('LiveKit through NAT', () => {
   }, 60_000);
 
   it('with UDP blocked by both firewalls, falls back to TCP and still carries audio both ways', async () => {
-    await rig.net.block('a', 'udp');
-    await rig.net.block('b', 'udp');
+    await net.rig.net.block('a', 'udp');
+    await net.rig.net.block('b', 'udp');
     const { agent, customer } = await connected();
     for (const page of [agent, customer]) {
       const used = await transports(page);
@@ -88,10 +75,10 @@ describe.skipIf(unavailable)('LiveKit through NAT', () => {
     const { agent, customer, callId } = await connected();
     // Everything dropped silently, signal and media: LiveKit notices when its signal ping
     // times out (15 s, fixed in livekit-server) and reconnects both.
-    await rig.net.block('a', 'all');
+    await net.rig.net.block('a', 'all');
     await explained(expect.poll(() => mediaReconnecting(agent), WAIT).toBe(true), agent);
     expect(await reconnectingText(agent)).toBe('Reconnecting…');
-    await rig.net.unblock('a');
+    await net.rig.net.unblock('a');
     await explained(expect.poll(() => mediaReconnecting(agent), WAIT).toBe(false), agent);
     // The panel also says so while signalling reconnects, which backs off on its own schedule.
     await expect.poll(() => reconnectingText(agent), WAIT).toBe('');
@@ -101,7 +88,7 @@ describe.skipIf(unavailable)('LiveKit through NAT', () => {
 
   it('network change: the agent moves to a new address mid-call, and LiveKit resumes', async () => {
     const { agent, customer, callId } = await connected();
-    const moved = await rig.net.moveHost('a');
+    const moved = await net.rig.net.moveHost('a');
     await expect
       .poll(async () => (await selectedPairs(agent)).map((p) => hostAddress(p.local)), WAIT)
       .toContain(moved);

@@ -4,9 +4,9 @@
  * get through a symmetric NAT; TURN can; and in privacy mode the customer's page never learns
  * where the agent is.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { netnsUnavailable } from '@synapse-calling/test-utils/net/netns';
-import { startNetRig, type NetRig } from '@synapse-calling/test-utils/net/net-rig';
+import { useNetRig } from '@synapse-calling/test-utils/net/net-rig';
 import { receivedSignals, selectedPair } from '@synapse-calling/test-utils/net/net-pages';
 import { buttonOutcome, endedFor } from '@synapse-calling/test-utils/net/net-flows';
 import { SERVER_ADDRESS } from '@synapse-calling/test-utils/net/topology';
@@ -14,39 +14,32 @@ import { callFlows, explained } from '@synapse-calling/test-utils/e2e/e2e-flows'
 import { activeCall, incomingUi } from '@synapse-calling/test-utils/e2e/e2e-pages';
 
 const unavailable = await netnsUnavailable();
-if (unavailable) console.warn(`[network tests] skipped: ${unavailable}`);
 
 /** Short, so the failing call ends in seconds; the default (30 s) is what apps get. */
 const CONNECT_TIMEOUT_MS = 4_000;
 const STUN = (url: string) => JSON.stringify([{ urls: url }]);
 
 describe.skipIf(unavailable)('P2P through NAT', () => {
-  let rig: NetRig<'stun' | 'turn'>;
+  const net = useNetRig({
+    nats: { a: 'cone', b: 'symmetric' },
+    turn: true,
+    servers: {
+      // STUN only: what the reference server hands out without TURN settings.
+      stun: ({ turn }) => ({ SYNAPSE_ICE_SERVERS: STUN(turn!.stunUrl) }),
+      // TURN credentials minted per user; tenant `private` keeps agents' addresses hidden.
+      turn: ({ turn }) => ({
+        SYNAPSE_ICE_SERVERS: STUN(turn!.stunUrl),
+        SYNAPSE_TURN_URLS: turn!.urls.join(','),
+        SYNAPSE_TURN_SECRET: turn!.secret,
+        SYNAPSE_RELAY_ONLY: 'agents',
+        SYNAPSE_RELAY_ONLY_TENANTS: 'private',
+      }),
+    },
+  });
   const flows = callFlows('p2p');
 
-  beforeAll(async () => {
-    rig = await startNetRig({
-      nats: { a: 'cone', b: 'symmetric' },
-      turn: true,
-      servers: {
-        // STUN only: what the reference server hands out without TURN settings.
-        stun: ({ turn }) => ({ SYNAPSE_ICE_SERVERS: STUN(turn!.stunUrl) }),
-        // TURN credentials minted per user; tenant `private` keeps agents' addresses hidden.
-        turn: ({ turn }) => ({
-          SYNAPSE_ICE_SERVERS: STUN(turn!.stunUrl),
-          SYNAPSE_TURN_URLS: turn!.urls.join(','),
-          SYNAPSE_TURN_SECRET: turn!.secret,
-          SYNAPSE_RELAY_ONLY: 'agents',
-          SYNAPSE_RELAY_ONLY_TENANTS: 'private',
-        }),
-      },
-    });
-  });
-  afterEach(async () => rig?.closePages());
-  afterAll(async () => rig?.stop());
-
   it('without TURN fails within the connect timeout, and both sides say could not connect', async () => {
-    const { agent, customer, customerId } = await rig.pair('stun', {
+    const { agent, customer, customerId } = await net.rig.pair('stun', {
       client: { mediaConnectTimeoutMs: CONNECT_TIMEOUT_MS },
     });
     const { callId } = await flows.ring(agent, customer, customerId);
@@ -63,7 +56,7 @@ describe.skipIf(unavailable)('P2P through NAT', () => {
   }, 60_000);
 
   it('with TURN connects through the relay, and both hear each other', async () => {
-    const { agent, customer, customerId } = await rig.pair('turn');
+    const { agent, customer, customerId } = await net.rig.pair('turn');
     await flows.connect(agent, customer, customerId);
     await flows.bothHear(agent, customer);
     for (const page of [agent, customer]) {
@@ -74,7 +67,7 @@ describe.skipIf(unavailable)('P2P through NAT', () => {
   }, 60_000);
 
   it('in privacy mode no candidate the customer receives carries the agent’s address', async () => {
-    const { agent, customer, customerId } = await rig.pair('turn', { tenant: 'private' });
+    const { agent, customer, customerId } = await net.rig.pair('turn', { tenant: 'private' });
     await flows.connect(agent, customer, customerId);
     await flows.bothHear(agent, customer);
     // The agent's own client gathered relay candidates only (iceTransportPolicy 'relay').
@@ -83,7 +76,7 @@ describe.skipIf(unavailable)('P2P through NAT', () => {
 
     const received = await receivedSignals(customer);
     expect(received.length).toBeGreaterThan(0);
-    const { address, publicAddress } = rig.net.homes.a;
+    const { address, publicAddress } = net.rig.net.homes.a;
     for (const signal of received) {
       await explained(
         Promise.resolve().then(() => {

@@ -8,11 +8,10 @@
  * the old rig): run it many times in a row with `NET_REPEATS=29 npx vitest run
  * test/e2e/network/p2p-recovery.e2e.test.ts -t 'ICE restart'` (1 + 29 runs).
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { netnsUnavailable } from '@synapse-calling/test-utils/net/netns';
-import { startNetRig, type NetRig } from '@synapse-calling/test-utils/net/net-rig';
-import { hostAddress, selectedPair } from '@synapse-calling/test-utils/net/net-pages';
+import { useNetRig } from '@synapse-calling/test-utils/net/net-rig';
+import { hostAddress, offerUfrags, selectedPair } from '@synapse-calling/test-utils/net/net-pages';
 import {
   mediaReconnecting,
   reconnectingText,
@@ -21,65 +20,27 @@ import {
 import { callFlows, explained } from '@synapse-calling/test-utils/e2e/e2e-flows';
 
 const unavailable = await netnsUnavailable();
-if (unavailable) console.warn(`[network tests] skipped: ${unavailable}`);
 
 const repeats = Number(process.env.NET_REPEATS ?? 0);
 const WAIT = { timeout: 30_000 };
 
-/** The ICE ufrags of the offers the page sent, in order (a new one means an ICE restart). */
-function offerUfrags(page: Page): Promise<string[]> {
-  return page.evaluate(() => (window as unknown as { __offers?: string[] }).__offers ?? []);
-}
-
-/** Starts recording the ufrag of every offer the page's client sends. */
-async function recordOffers(page: Page): Promise<void> {
-  await page.evaluate(() => {
-    const w = window as unknown as { __offers: string[] };
-    w.__offers = [];
-    const calling = document.querySelector('synapse-calling') as unknown as {
-      client: {
-        on(
-          e: 'protocolMessage',
-          l: (m: { direction: string; event: string; payload: unknown }) => void,
-        ): void;
-      };
-    };
-    calling.client.on('protocolMessage', ({ direction, event, payload }) => {
-      const d = (payload as { signal?: { description?: { type: string; sdp?: string } } }).signal
-        ?.description;
-      if (direction !== 'out' || event !== 'media-signal' || d?.type !== 'offer') return;
-      w.__offers.push(/a=ice-ufrag:(\S+)/.exec(d.sdp ?? '')?.[1] ?? '?');
-    });
-  });
-}
-
 describe.skipIf(unavailable)('P2P calls recover their path', () => {
-  let rig: NetRig<'p2p'>;
+  const net = useNetRig({
+    nats: { a: 'cone', b: 'cone' },
+    turn: true,
+    servers: {
+      p2p: ({ turn }) => ({ SYNAPSE_ICE_SERVERS: JSON.stringify([{ urls: turn!.stunUrl }]) }),
+    },
+  });
   const flows = callFlows('p2p');
-
-  beforeAll(async () => {
-    rig = await startNetRig({
-      nats: { a: 'cone', b: 'cone' },
-      turn: true,
-      servers: {
-        p2p: ({ turn }) => ({ SYNAPSE_ICE_SERVERS: JSON.stringify([{ urls: turn!.stunUrl }]) }),
-      },
-    });
-  });
-  afterEach(async () => {
-    await rig?.net.unblock('a');
-    await rig?.closePages();
-  });
-  afterAll(async () => rig?.stop());
 
   /** A connected call whose audio goes directly between the two NATs (no relay). */
   async function directCall() {
-    const { agent, customer, customerId } = await rig.pair('p2p');
-    await recordOffers(agent);
+    const { agent, customer, customerId } = await net.rig.pair('p2p');
     const { callId } = await flows.connect(agent, customer, customerId);
     await flows.bothHear(agent, customer);
     expect((await selectedPair(agent))?.remote).toMatchObject({
-      address: rig.net.homes.b.publicAddress,
+      address: net.rig.net.homes.b.publicAddress,
     });
     return { agent, customer, callId };
   }
@@ -91,7 +52,7 @@ describe.skipIf(unavailable)('P2P calls recover their path', () => {
       const { agent, customer, callId } = await directCall();
       const before = await offerUfrags(agent);
 
-      await rig.net.block('a', 'udp');
+      await net.rig.net.block('a', 'udp');
       // Both sides notice and say so, and the call goes on.
       for (const page of [agent, customer]) {
         await explained(expect.poll(() => mediaReconnecting(page), WAIT).toBe(true), page);
@@ -99,7 +60,7 @@ describe.skipIf(unavailable)('P2P calls recover their path', () => {
       }
       // A restart made while the path is still down fails; the caller must keep trying.
       await expect.poll(async () => (await offerUfrags(agent)).length, WAIT).toBeGreaterThan(1);
-      await rig.net.unblock('a');
+      await net.rig.net.unblock('a');
 
       for (const page of [agent, customer]) {
         await explained(expect.poll(() => mediaReconnecting(page), WAIT).toBe(false), page);
@@ -117,7 +78,7 @@ describe.skipIf(unavailable)('P2P calls recover their path', () => {
     // The callee's side moving is the harder case: it may not restart ICE itself (only the
     // caller does), so its new connection takes the call over and the caller restarts.
     const { agent, customer, callId } = await directCall();
-    const moved = await rig.net.moveHost('b');
+    const moved = await net.rig.net.moveHost('b');
     // Its media runs from its new address once it is back (the address of its host
     // candidate, or the one behind its server-reflexive candidate).
     const local = async () => {

@@ -3,7 +3,8 @@
  * page is what an integrator writes: the elements bundle (served by the reference server from
  * its static dir, as the demo does), its own client from `createClient` with the options under
  * test (timeouts), handed to `<synapse-calling>`, a call button for the other party and the call
- * history. It keeps every `media-signal` it receives, for the privacy test.
+ * history. It keeps every `media-signal` it receives (for the privacy test) and the ICE ufrag of
+ * every offer it sends (for the ICE restart test).
  */
 import { chmodSync, cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -32,8 +33,15 @@ const PAGE = `<!doctype html>
         ...JSON.parse(query.get('options') || '{}'),
       });
       window.__signals = [];
+      window.__offers = [];
       client.on('protocolMessage', ({ direction, event, payload }) => {
-        if (direction === 'in' && event === 'media-signal') window.__signals.push(payload);
+        if (event !== 'media-signal') return;
+        if (direction === 'in') window.__signals.push(payload);
+        const d = payload.signal.description;
+        // The ICE ufrag of every offer sent: a new one means an ICE restart.
+        if (direction === 'out' && d?.type === 'offer') {
+          window.__offers.push(/a=ice-ufrag:(\S+)/.exec(d.sdp ?? '')?.[1] ?? '?');
+        }
       });
       const button = document.querySelector('synapse-call-button');
       button.setAttribute('user-id', query.get('peer'));
@@ -130,6 +138,11 @@ export async function openNetPage(browser: Browser, o: NetPageOptions): Promise<
   await page.goto(`${o.url}/?${query}`);
   await waitConnected(page);
   return page;
+}
+
+/** The ICE ufrags of the offers the page sent, in order (a new one means an ICE restart). */
+export function offerUfrags(page: Page): Promise<string[]> {
+  return page.evaluate(() => (window as unknown as { __offers: string[] }).__offers);
 }
 
 /** Every `media-signal` payload the page received, as JSON text. */

@@ -5,6 +5,7 @@
  * (880 Hz). `pair()` opens the two pages of one scenario; `closePages()` hangs up and closes them.
  */
 import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import type { ClientOptions } from '@synapse-calling/sdk-core';
 import { AGENT_HZ, CUSTOMER_HZ } from '../e2e/e2e-rig';
 import { hangUpAll } from '../e2e/e2e-pages';
@@ -171,4 +172,33 @@ export async function startNetRig<S extends string>(
     await stop();
     throw err;
   }
+}
+
+/**
+ * The rig as a vitest fixture: started before the file's tests, stopped after them; after each
+ * test the pages are hung up and closed and both homes' paths unblocked, and when a test failed
+ * the services' recent logs are printed. `fixture.rig` is the running rig.
+ */
+export function useNetRig<S extends string>(
+  options: NetRigOptions & { servers: Record<S, ServerEnv> },
+): { readonly rig: NetRig<S> } {
+  let running: NetRig<S> | undefined;
+  beforeAll(async () => {
+    running = await startNetRig(options);
+  });
+  afterEach(async ({ task }) => {
+    if (!running) return;
+    if (task.result?.state === 'fail') console.error(running.logs());
+    await Promise.all([running.net.unblock('a'), running.net.unblock('b')]);
+    await running.closePages();
+  });
+  afterAll(async () => {
+    await running?.stop();
+  });
+  return {
+    get rig(): NetRig<S> {
+      if (!running) throw new Error('the network rig runs only inside tests and their hooks');
+      return running;
+    },
+  };
 }

@@ -185,8 +185,9 @@ let support: Promise<string | null> | undefined;
 
 /**
  * Why network namespaces cannot be made here, or null when they can (checked once per
- * process by really making one). Under `CI=true` a missing capability is a failure, never a
- * skip: CI must run the network suite.
+ * process by really making one; the reason is printed, as the files skip their tests on it).
+ * Under `CI=true` a missing capability is a failure, never a skip: CI must run the network
+ * suite.
  */
 export function netnsUnavailable(): Promise<string | null> {
   support ??= (async () => {
@@ -206,6 +207,7 @@ export function netnsUnavailable(): Promise<string | null> {
     if (reason && process.env.CI === 'true') {
       throw new NetnsError(`${reason} (CI=true: the network suite must run)`);
     }
+    if (reason) console.warn(`[network tests] skipped: ${reason}`);
     return reason;
   })();
   return support;
