@@ -40,7 +40,7 @@ const PAGE = `<!doctype html>
         const d = payload.signal.description;
         // The ICE ufrag of every offer sent: a new one means an ICE restart.
         if (direction === 'out' && d?.type === 'offer') {
-          window.__offers.push(/a=ice-ufrag:(\S+)/.exec(d.sdp ?? '')?.[1] ?? '?');
+          window.__offers.push(/a=ice-ufrag:(\\S+)/.exec(d.sdp ?? '')?.[1] ?? '?');
         }
       });
       const button = document.querySelector('synapse-call-button');
