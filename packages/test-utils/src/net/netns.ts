@@ -191,19 +191,7 @@ let support: Promise<string | null> | undefined;
  */
 export function netnsUnavailable(): Promise<string | null> {
   support ??= (async () => {
-    let reason: string | null = null;
-    if (process.platform !== 'linux') reason = 'network namespaces need Linux';
-    else if (process.getuid?.() !== 0) reason = 'network namespaces need root';
-    else {
-      try {
-        await run('nft', ['--version']);
-        const probe = await addNamespace('probe');
-        await deleteNamespace(probe);
-        await sweepStaleNamespaces();
-      } catch (err) {
-        reason = `cannot create network namespaces here: ${(err as Error).message.trim()}`;
-      }
-    }
+    const reason = await whyUnavailable();
     if (reason && process.env.CI === 'true') {
       throw new NetnsError(`${reason} (CI=true: the network suite must run)`);
     }
@@ -211,4 +199,26 @@ export function netnsUnavailable(): Promise<string | null> {
     return reason;
   })();
   return support;
+}
+
+async function whyUnavailable(): Promise<string | null> {
+  if (process.platform !== 'linux') return 'network namespaces need Linux';
+  if (process.getuid?.() !== 0) return 'network namespaces need root';
+  const missing: string[] = [];
+  for (const [tool, pkg] of [
+    ['ip', 'iproute2'],
+    ['nft', 'nftables'],
+    ['turnserver', 'coturn'],
+  ] as const) {
+    if (!(await run('sh', ['-c', `command -v ${tool}`]).catch(() => ''))) missing.push(pkg);
+  }
+  if (missing.length) return `${missing.join(', ')} missing: \`npm run test:deps\` installs them`;
+  try {
+    const probe = await addNamespace('probe');
+    await deleteNamespace(probe);
+    await sweepStaleNamespaces();
+    return null;
+  } catch (err) {
+    return `cannot create network namespaces here: ${(err as Error).message.trim()}`;
+  }
 }
