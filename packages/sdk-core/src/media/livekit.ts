@@ -56,8 +56,11 @@ export class LiveKitSession extends BaseSession {
     room.on(lk.RoomEvent.ConnectionQualityChanged, (quality: string, participant: Participant) => {
       if (participant.isLocal) this.setQuality(mapQuality(quality));
     });
-    // LiveKit's own recovery (signal and ICE "resume", or a full reconnect); the reconnect
-    // window runs from here. A signal-only blip (`SignalReconnecting`) is not shown: audio flows.
+    // LiveKit's own recovery: a "resume" (`SignalReconnecting`: a new signal connection and an
+    // ICE restart) or a full reconnect (`Reconnecting`); `Reconnected` ends either. Both count,
+    // as in LiveKit's own UI components: when the signal connection is lost the audio usually is
+    // too. The reconnect window runs from here.
+    room.on(lk.RoomEvent.SignalReconnecting, () => this.setReconnecting(true));
     room.on(lk.RoomEvent.Reconnecting, () => this.setReconnecting(true));
     room.on(lk.RoomEvent.Reconnected, () => this.setReconnecting(false));
     room.on(lk.RoomEvent.Disconnected, (reason?: number) => {

@@ -21,8 +21,13 @@ export const SERVER_ADDRESS = '10.77.0.1';
 
 export type NatKind = 'cone' | 'symmetric';
 export type HomeName = 'a' | 'b';
-/** What a home's router drops (`udp`: all UDP, so TCP signalling stays up; `all`: everything). */
-export type Block = 'udp' | 'all';
+/**
+ * What a home's router cuts: `udp` drops all UDP (TCP signalling stays up); `all` drops
+ * everything, silently (endpoints notice only when their own timeouts run out); `reset` drops UDP
+ * and answers TCP with resets, so both ends see their connections fail at once — a network blip
+ * a browser notices.
+ */
+export type Block = 'udp' | 'all' | 'reset';
 
 export interface Home {
   name: HomeName;
@@ -81,8 +86,12 @@ export async function startNetwork(nats: Record<HomeName, NatKind>): Promise<Tes
       pub,
       homes,
       async block(home, what) {
-        const match = what === 'udp' ? 'meta l4proto udp ' : '';
-        await homes[home].router.nft(`add rule inet rig cut ${match}drop\n`);
+        const rules = {
+          udp: ['meta l4proto udp drop'],
+          all: ['drop'],
+          reset: ['meta l4proto udp drop', 'meta l4proto tcp reject with tcp reset'],
+        }[what];
+        await homes[home].router.nft(rules.map((r) => `add rule inet rig cut ${r}\n`).join(''));
       },
       async unblock(home) {
         await homes[home].router.nft('flush chain inet rig cut\n');
