@@ -16,13 +16,18 @@ const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
 const pkgDir = (name) => dirname(require.resolve(`${name}/package.json`));
 
-// The demo is the one place where the dev sign-in is on by default; it still refuses production.
 const env = {
   PORT: '3000',
+  // Loopback only unless HOST says otherwise: the dev sign-in lets anyone sign in as anyone, so
+  // the demo must not be reachable from the network by accident.
+  HOST: '127.0.0.1',
   SYNAPSE_DATA_DIR: join(here, '..', 'data'),
-  SYNAPSE_DEV_LOGIN: '1',
   ...Object.fromEntries(Object.entries(process.env).filter(([, v]) => v !== '')),
 };
+// The demo is the one place where the dev sign-in is on by default (it still refuses
+// production). Only the exact value `1` keeps it on; set at all to anything else — the empty
+// string included, which elsewhere counts as unset — it is off.
+const devLoginSetting = process.env.SYNAPSE_DEV_LOGIN ?? '1';
 // Tokens are minted by this same process, so a fresh random secret per run is enough.
 env.SYNAPSE_JWT_SECRET ??= randomBytes(32).toString('hex');
 
@@ -38,7 +43,7 @@ try {
 }
 
 let devLogin;
-if (env.SYNAPSE_DEV_LOGIN === '1') {
+if (devLoginSetting === '1') {
   try {
     devLogin = createDevLogin({ jwtSecret: env.SYNAPSE_JWT_SECRET });
   } catch (err) {
@@ -65,7 +70,8 @@ const server = await startSynapseServer({
       res.sendFile(join(dirname(require.resolve('livekit-client')), 'livekit-client.esm.mjs')),
     );
   },
-  staticDir: here,
+  // Only the pages: this folder also holds the demo's server code.
+  staticDir: join(here, 'public'),
 });
 
 const media = config.livekit
@@ -79,7 +85,11 @@ console.log(`
     Customer portal: ${server.url}/customer-portal/?user=carol
     Custom UI:       ${server.url}/custom-ui/?user=bob
 
-  Open alice and carol in two windows and call one from the other.
+  Open alice and carol in two windows and call one from the other.${
+    devLogin
+      ? ''
+      : '\n  Development sign-in: off (SYNAPSE_DEV_LOGIN is not 1); pages need your own tokens.'
+  }
   Media: ${media}
   Call log: ${config.dataDir}
   Press Ctrl+C to stop.

@@ -10,7 +10,7 @@ import { DEMO_USERS, findDemoUser } from './demo-users.mjs';
 export function createDevLogin({ jwtSecret, tokenTtlSeconds = 15 * 60 }) {
   if (process.env.NODE_ENV === 'production') {
     throw new Error(
-      'The development sign-in is enabled but NODE_ENV=production: it would let anyone sign in as anyone. Unset SYNAPSE_DEV_LOGIN.',
+      'The development sign-in is enabled but NODE_ENV=production: it would let anyone sign in as anyone. Set SYNAPSE_DEV_LOGIN=0 to turn it off.',
     );
   }
   const key = new TextEncoder().encode(jwtSecret);

@@ -1,7 +1,7 @@
 // Your existing Node backend (Express here), with Synapse Calling mounted into it.
 import { createServer } from 'node:http';
-import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import express from 'express';
 import { SignJWT } from 'jose';
 import { createSynapseServer } from '@synapse-calling/reference-server';
@@ -40,18 +40,16 @@ await createSynapseServer({
   httpServer,
   app,
   auth: { jwtSecret: secret },
-  dataDir: './data',
+  dataDir: './data', // the call log: keep it out of every folder you serve
   onCallEvent: (event) => console.log('call event', event.type, event.call.id),
 });
 
-// The elements bundle from npm (@synapse-calling/elements), and your pages.
-const require = createRequire(import.meta.url);
-const elementsDist = join(
-  dirname(require.resolve('@synapse-calling/elements/package.json')),
-  'dist',
-);
-app.use('/elements', express.static(elementsDist));
-app.use(express.static(import.meta.dirname)); // serves page.html
-httpServer.listen(process.env.PORT ?? 3000, () =>
-  console.log(`listening on http://localhost:${httpServer.address().port}`),
+// 4. Serve only what browsers need: the elements bundle (and the chunks it loads) from npm, and
+//    your public/ folder — never this file's folder, which holds server code and node_modules.
+const bundle = fileURLToPath(import.meta.resolve('@synapse-calling/elements/synapse-elements.js'));
+app.use('/elements', express.static(dirname(bundle)));
+app.use(express.static(join(import.meta.dirname, 'public'))); // page.html
+// Loopback only while you try it; behind your TLS proxy, bind what the proxy reaches.
+httpServer.listen(Number(process.env.PORT ?? 3000), '127.0.0.1', () =>
+  console.log(`listening on http://127.0.0.1:${httpServer.address().port}`),
 );

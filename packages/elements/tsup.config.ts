@@ -12,11 +12,13 @@ export default defineConfig([
   },
   {
     // A plain <script type="module"> tag: one file with lit, socket.io-client and sdk-core
-    // inside; livekit-client becomes a lazily loaded chunk beside it.
+    // inside; livekit-client becomes a lazily loaded chunk beside it. No source maps: they would
+    // point at lit's, socket.io's and livekit's sources, which the tarball does not ship.
     ...preset,
     entry: { 'synapse-elements': 'src/index.ts' },
     format: ['esm'],
     dts: false,
+    sourcemap: false,
     clean: false,
     platform: 'browser',
     noExternal: [/.*/],

@@ -5,7 +5,7 @@ export default defineConfig([
   {
     ...preset,
     clean: false,
-    entry: { index: 'src/index.ts' },
+    entry: { index: 'src/index.ts', redis: 'src/redis.ts' },
     platform: 'node',
   },
   {

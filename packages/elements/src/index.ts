@@ -20,7 +20,7 @@ export {
 export { clientContext, getDefaultClient, setDefaultClient } from './context';
 export type { CallButtonState } from './controllers/call-button-controller';
 export type { HistoryEntry } from './controllers/call-history-controller';
-export { Ringtone } from './controllers/ringtone';
+export { Ringtone } from './internal/ringtone';
 export * from './events/index';
 export { registerTranslation, translationFor, type Translation } from './i18n/translations';
 export type { Call, SynapseClient } from '@synapse-calling/sdk-core';

@@ -54,6 +54,7 @@ export const ERROR_CODES = [
   'busy',
   'offline',
   'internal',
+  'too-many-connections',
 ] as const;
 /** Error codes carried in a failed acknowledgement or a `connect_error`'s `data.code`. */
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -318,7 +319,10 @@ export interface HandshakeAuth {
 
 /** `connect_error` data when the server refuses the handshake. */
 export interface HandshakeErrorData {
-  code: Extract<ErrorCode, 'unauthorized' | 'token-expired' | 'forbidden' | 'rate-limited'>;
+  code: Extract<
+    ErrorCode,
+    'unauthorized' | 'token-expired' | 'forbidden' | 'rate-limited' | 'too-many-connections'
+  >;
   message: string;
 }
 
@@ -340,6 +344,16 @@ export interface CallListResponse {
 /** `GET /api/presence?userIds=a,b` → this. */
 export interface PresenceListResponse {
   presence: Presence[];
+}
+
+/**
+ * `GET /api/config?origin=…` → this. Not authenticated, and readable from any origin (CORS `*`),
+ * so that a page whose origin the server refuses can learn why its connection fails: browsers
+ * hide the reason of a refused WebSocket handshake. `originAllowed` is about the request's
+ * `Origin` header, or the `origin` query parameter when the browser sent none (same-origin GET).
+ */
+export interface ServerConfigResponse {
+  originAllowed: boolean;
 }
 
 /** A REST error body: `{ error: { code, message } }` with a matching HTTP status. */

@@ -14,6 +14,12 @@ export interface AuthOptions {
   audience?: string;
   /** Allowed clock skew in seconds for `exp`/`nbf`. Default 5. */
   clockToleranceSec?: number;
+  /**
+   * Longest token lifetime accepted, in seconds: a token whose `exp` lies further than this after
+   * its `iat` (or after now) is refused, so that a leaked long-lived token is useless. `0` turns
+   * the check off. Default 86400 (24 h).
+   */
+  maxTokenLifetimeSec?: number;
 }
 
 /** Who a verified token says the user is. Identity and tenant come only from here. */
@@ -44,12 +50,29 @@ export class AuthError extends Error {
 
 export const MIN_SECRET_LENGTH = 32;
 
+/** Default of `AuthOptions.maxTokenLifetimeSec`: a day. */
+export const DEFAULT_MAX_TOKEN_LIFETIME_SEC = 24 * 60 * 60;
+
+/**
+ * Whether a URL is https, or plain http to this machine only. Keys fetched over plain http from
+ * elsewhere could be swapped on the way, and whoever swaps them can sign any token.
+ */
+export function secureOrLocal(url: string): boolean {
+  const { protocol, hostname } = new URL(url);
+  return (
+    protocol === 'https:' ||
+    (protocol === 'http:' &&
+      (hostname === 'localhost' || hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(hostname)))
+  );
+}
+
 const claimsSchema = z.object({
   sub: z.string().min(1).max(LIMITS.maxIdLength),
   tenant: z.string().min(1).max(LIMITS.maxIdLength),
   role: z.enum(ROLES),
   name: z.string().max(200).optional(),
   exp: z.number(),
+  iat: z.number().optional(),
 });
 
 export type TokenVerifier = (token: unknown) => Promise<Identity>;
@@ -58,6 +81,24 @@ export type TokenVerifier = (token: unknown) => Promise<Identity>;
  * Builds the verifier used by both the Socket.IO handshake and the REST routes. The algorithm
  * list is pinned per key type, so `alg: none`, HS512 or an RS256 token "signed" with the shared
  * secret are all refused.
+ *
+ * @example
+ * const verify = createTokenVerifier({ jwtSecret: process.env.SYNAPSE_JWT_SECRET });
+ *
+ * // your own route, protected by the same tokens as the calls
+ * app.get('/my/api', async (req, res) => {
+ *   try {
+ *     const token = req.get('authorization')?.replace(/^Bearer /, '');
+ *     const { tenant, userId } = await verify(token);
+ *     res.json(await myData(tenant, userId));
+ *   } catch (err) {
+ *     if (err instanceof AuthError) return res.status(401).json({ error: err.data });
+ *     throw err;
+ *   }
+ * });
+ *
+ * @param options - exactly one of `jwtSecret` (HS256, at least 32 characters) or `jwksUrl`
+ * @return a function resolving a token to its `Identity`, or rejecting with an `AuthError`
  */
 export function createTokenVerifier(options: AuthOptions): TokenVerifier {
   if (Boolean(options.jwtSecret) === Boolean(options.jwksUrl)) {
@@ -66,6 +107,10 @@ export function createTokenVerifier(options: AuthOptions): TokenVerifier {
   if (options.jwtSecret && options.jwtSecret.length < MIN_SECRET_LENGTH) {
     throw new Error(`auth: jwtSecret must be at least ${MIN_SECRET_LENGTH} characters`);
   }
+  if (options.jwksUrl && !secureOrLocal(options.jwksUrl)) {
+    throw new Error('auth: jwksUrl must use https (plain http only on localhost)');
+  }
+  const maxLifetimeSec = options.maxTokenLifetimeSec ?? DEFAULT_MAX_TOKEN_LIFETIME_SEC;
   const key: Uint8Array | JWTVerifyGetKey = options.jwtSecret
     ? new TextEncoder().encode(options.jwtSecret)
     : createRemoteJWKSet(new URL(options.jwksUrl as string));
@@ -74,8 +119,8 @@ export function createTokenVerifier(options: AuthOptions): TokenVerifier {
   const verifyOptions = {
     algorithms,
     requiredClaims: ['exp', 'sub'],
-    issuer: options.issuer,
-    audience: options.audience,
+    ...(options.issuer === undefined ? {} : { issuer: options.issuer }),
+    ...(options.audience === undefined ? {} : { audience: options.audience }),
     clockTolerance: toleranceSec,
   };
 
@@ -100,7 +145,12 @@ export function createTokenVerifier(options: AuthOptions): TokenVerifier {
     if (!claims.success) {
       throw new AuthError('unauthorized', 'the token lacks sub, tenant or role claims');
     }
-    const { sub, tenant, role, name, exp } = claims.data;
+    const { sub, tenant, role, name, exp, iat } = claims.data;
+    // Measured from `iat` and from now: a token "issued" in the future must not escape the limit.
+    const nowSec = Date.now() / 1000;
+    if (maxLifetimeSec > 0 && exp - Math.min(iat ?? nowSec, nowSec) > maxLifetimeSec) {
+      throw new AuthError('unauthorized', 'the token lives longer than this server accepts');
+    }
     return {
       userId: sub,
       tenant,

@@ -110,7 +110,7 @@ describe('call log', () => {
   });
 
   it('POSTs HMAC-signed webhooks and retries a failed delivery', async () => {
-    const secret = 'webhook-secret';
+    const secret = 'webhook-secret-0123456789abcdef0123';
     const received: Array<{ headers: IncomingMessage['headers']; body: string }> = [];
     let failures = 1;
     const hook: Server = createServer((req, res) => {

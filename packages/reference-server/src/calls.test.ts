@@ -264,9 +264,13 @@ describe('call flows', () => {
       ok: false,
       error: { code: 'offline' },
     });
+    // A customer may not see other customers, so the refusal is the one an unknown id gets.
+    expect(await emitAck(cust, 'initiate-call', { to: 'other' })).toEqual(
+      await emitAck(cust, 'initiate-call', { to: 'nobody' }),
+    );
     expect(await emitAck(cust, 'initiate-call', { to: 'other' })).toMatchObject({
       ok: false,
-      error: { code: 'forbidden' },
+      error: { code: 'offline' },
     });
     const toAgent = await emitAck(cust, 'initiate-call', { to: 'alice' });
     expect(toAgent).toMatchObject({ ok: true, call: { from: { id: 'cust', role: 'customer' } } });

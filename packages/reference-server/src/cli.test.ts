@@ -1,14 +1,10 @@
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { build } from 'esbuild';
+import { describe, expect, it } from 'vitest';
 import {
   connectClient,
   emitAck,
   mintTestToken,
   TEST_JWT_SECRET,
+  useSynapseBin,
 } from '@synapse-calling/test-utils/server';
 import { ConfigError, configFromEnv } from './env-config';
 
@@ -16,14 +12,18 @@ const base = { SYNAPSE_JWT_SECRET: TEST_JWT_SECRET };
 
 describe('configFromEnv', () => {
   it('applies defaults and parses every setting', () => {
-    expect(configFromEnv(base)).toMatchObject({
+    const defaults = configFromEnv(base);
+    expect(defaults).toMatchObject({
       port: 3000,
       dataDir: './data',
       allowedOrigins: [],
       auth: { jwtSecret: TEST_JWT_SECRET },
-      livekit: undefined,
-      webhook: undefined,
     });
+    // Unset settings are left out, so the server's own defaults apply.
+    expect(Object.keys(defaults).sort()).toEqual(
+      ['allowedOrigins', 'auth', 'dataDir', 'port', 'rateLimit'].sort(),
+    );
+    expect(defaults.rateLimit).toEqual({});
     const full = configFromEnv({
       ...base,
       PORT: '8080',
@@ -32,19 +32,48 @@ describe('configFromEnv', () => {
       SYNAPSE_RING_TIMEOUT_MS: '20000',
       SYNAPSE_RECONNECT_GRACE_MS: '5000',
       SYNAPSE_WEBHOOK_URL: 'https://crm.example.com/hooks/calls',
-      SYNAPSE_WEBHOOK_SECRET: 'whsec',
+      SYNAPSE_WEBHOOK_SECRET: 'whsec-0123456789abcdef0123456789abcdef',
       LIVEKIT_URL: 'wss://lk.example.com',
       LIVEKIT_API_KEY: 'key',
       LIVEKIT_API_SECRET: 'secret',
       SYNAPSE_ICE_SERVERS: '[{"urls":"stun:stun.example.com:3478"}]',
       REDIS_URL: 'redis://:pw@redis.internal:6379/2',
+      SYNAPSE_RATE_LIMIT_PER_SEC: '10',
+      SYNAPSE_USER_RATE_LIMIT_PER_SEC: '30',
+      SYNAPSE_MAX_CONNECTIONS_PER_USER: '5',
+      SYNAPSE_MAX_PRESENCE_SUBSCRIPTIONS: '500',
+      SYNAPSE_HANDSHAKE_RATE_LIMIT_PER_SEC: '50',
+      SYNAPSE_HANDSHAKE_TIMEOUT_MS: '3000',
+      SYNAPSE_REST_IP_RATE_LIMIT_PER_SEC: '100',
+      SYNAPSE_TRUST_PROXY: '1',
+      SYNAPSE_METRICS_TOKEN: 'm'.repeat(32),
+      SYNAPSE_METRICS_PORT: '9464',
+      SYNAPSE_METRICS_HOST: '10.0.0.5',
     });
+    expect(full).toMatchObject({
+      rateLimit: { perSecond: 10 },
+      userRateLimit: { perSecond: 30 },
+      maxConnectionsPerUser: 5,
+      maxPresenceSubscriptions: 500,
+      handshakeRateLimit: { perSecond: 50 },
+      handshakeTimeoutMs: 3000,
+      restRateLimit: { perIpPerSecond: 100 },
+      trustProxy: 1,
+      metricsToken: 'm'.repeat(32),
+      metricsPort: 9464,
+      metricsHost: '10.0.0.5',
+    });
+    // Only what is set is passed on; the server fills in the rest from its defaults.
+    expect(full.restRateLimit).toEqual({ perIpPerSecond: 100 });
     expect(full).toMatchObject({
       port: 8080,
       allowedOrigins: ['https://crm.example.com', 'http://localhost:5173'],
       ringTimeoutMs: 20000,
       reconnectGraceMs: 5000,
-      webhook: { url: 'https://crm.example.com/hooks/calls', secret: 'whsec' },
+      webhook: {
+        url: 'https://crm.example.com/hooks/calls',
+        secret: 'whsec-0123456789abcdef0123456789abcdef',
+      },
       livekit: { url: 'wss://lk.example.com', apiKey: 'key', apiSecret: 'secret' },
       iceServers: [{ urls: 'stun:stun.example.com:3478' }],
       redis: { url: 'redis://:pw@redis.internal:6379/2' },
@@ -66,6 +95,10 @@ describe('configFromEnv', () => {
     [{ ...base, SYNAPSE_ICE_SERVERS: '{"urls":"stun:x"}' }, /SYNAPSE_ICE_SERVERS/],
     [{ ...base, REDIS_URL: 'localhost:6379' }, /REDIS_URL must be a redis:\|rediss: URL/],
     [{ ...base, REDIS_URL: 'http://localhost:6379' }, /REDIS_URL/],
+    [{ ...base, SYNAPSE_METRICS_TOKEN: 'short' }, /SYNAPSE_METRICS_TOKEN must be at least 32/],
+    [{ ...base, SYNAPSE_HANDSHAKE_TIMEOUT_MS: '10' }, /SYNAPSE_HANDSHAKE_TIMEOUT_MS/],
+    [{ ...base, SYNAPSE_MAX_CONNECTIONS_PER_USER: '0' }, /SYNAPSE_MAX_CONNECTIONS_PER_USER/],
+    [{ ...base, SYNAPSE_TRUST_PROXY: 'yes' }, /SYNAPSE_TRUST_PROXY must be a whole number/],
   ])('refuses %j with one clear line', (env, message) => {
     let error: unknown;
     try {
@@ -79,58 +112,26 @@ describe('configFromEnv', () => {
   });
 
   it('treats variables set to the empty string as unset', () => {
-    expect(
-      configFromEnv({ ...base, PORT: '', LIVEKIT_URL: '', SYNAPSE_WEBHOOK_URL: '', REDIS_URL: '' }),
-    ).toMatchObject({
-      port: 3000,
-      livekit: undefined,
-      webhook: undefined,
-      redis: undefined,
+    const config = configFromEnv({
+      ...base,
+      PORT: '',
+      LIVEKIT_URL: '',
+      SYNAPSE_WEBHOOK_URL: '',
+      REDIS_URL: '',
     });
+    expect(config.port).toBe(3000);
+    for (const key of ['livekit', 'webhook', 'redis']) expect(config).not.toHaveProperty(key);
   });
 });
 
 describe('synapse-server CLI', () => {
-  let dir: string;
-  let cli: string;
-
-  beforeAll(async () => {
-    // Inside node_modules/.cache so that the bundle resolves its external dependencies.
-    const cache = fileURLToPath(new URL('../../../node_modules/.cache/', import.meta.url));
-    mkdirSync(cache, { recursive: true });
-    dir = mkdtempSync(join(cache, 'synapse-cli-'));
-    cli = join(dir, 'cli.mjs');
-    // Bundle the CLI from source (dependencies stay external) so the test needs no prior build.
-    await build({
-      entryPoints: [fileURLToPath(new URL('./cli.ts', import.meta.url))],
-      outfile: cli,
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      packages: 'external',
-      logLevel: 'silent',
-    });
-  });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-  function run(env: Record<string, string>) {
-    const child = spawn(process.execPath, [cli], {
-      env: { PATH: process.env.PATH ?? '', SYNAPSE_DATA_DIR: join(dir, 'data'), ...env },
-      cwd: fileURLToPath(new URL('.', import.meta.url)),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const exited = new Promise<number | null>((resolve) =>
-      child.on('exit', (code) => resolve(code)),
-    );
-    return { child, exited, out: () => stdout, err: () => stderr };
-  }
+  const bin = useSynapseBin();
 
   it('stops with one line naming the bad setting', async () => {
-    const proc = run({ SYNAPSE_JWT_SECRET: TEST_JWT_SECRET, SYNAPSE_RECONNECT_GRACE_MS: 'soon' });
+    const proc = bin.run({
+      SYNAPSE_JWT_SECRET: TEST_JWT_SECRET,
+      SYNAPSE_RECONNECT_GRACE_MS: 'soon',
+    });
     expect(await proc.exited).toBe(2);
     const lines = proc.err().trim().split('\n');
     expect(lines).toHaveLength(1);
@@ -138,20 +139,12 @@ describe('synapse-server CLI', () => {
   });
 
   it('serves and shuts down gracefully on SIGTERM', async () => {
-    const proc = run({ SYNAPSE_JWT_SECRET: TEST_JWT_SECRET, PORT: '0', HOST: '127.0.0.1' });
-    const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`no listening line:\n${proc.out()}${proc.err()}`)),
-        20_000,
-      );
-      proc.child.stdout.on('data', () => {
-        const match = /"url":"(http:[^"]+)"/.exec(proc.out());
-        if (match?.[1]) {
-          clearTimeout(timer);
-          resolve(match[1]);
-        }
-      });
+    const proc = bin.run({
+      SYNAPSE_JWT_SECRET: TEST_JWT_SECRET,
+      PORT: '0',
+      HOST: '127.0.0.1',
     });
+    const url = await proc.listening();
     expect(await (await fetch(`${url}/healthz`)).json()).toEqual({ ok: true });
     // A connected client is told goodbye (server-side disconnect), not left hanging.
     const client = await connectClient(

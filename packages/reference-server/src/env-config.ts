@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { IceServer } from '@synapse-calling/protocol';
-import { MIN_SECRET_LENGTH } from './auth';
+import { LIMITS, type IceServer } from '@synapse-calling/protocol';
+import { MIN_SECRET_LENGTH, secureOrLocal } from './auth';
 import { RELAY_ONLY_PRESETS, relayOnlyRule } from './media/relay-policy';
 import { hasTurn } from './media/turn';
 import type { StartSynapseServerOptions } from './standalone';
@@ -102,9 +102,13 @@ const envSchema = z
       .string()
       .min(MIN_SECRET_LENGTH, `SYNAPSE_JWT_SECRET must be at least ${MIN_SECRET_LENGTH} characters`)
       .optional(),
-    SYNAPSE_JWKS_URL: url('SYNAPSE_JWKS_URL', /^(https?:)$/),
+    SYNAPSE_JWKS_URL: url('SYNAPSE_JWKS_URL', /^(https?:)$/).refine(
+      (v) => v === undefined || secureOrLocal(v),
+      'SYNAPSE_JWKS_URL must use https (plain http only on localhost)',
+    ),
     SYNAPSE_JWT_ISSUER: z.string().optional(),
     SYNAPSE_JWT_AUDIENCE: z.string().optional(),
+    SYNAPSE_JWT_MAX_LIFETIME_SEC: int('SYNAPSE_JWT_MAX_LIFETIME_SEC', 60),
     SYNAPSE_ALLOWED_ORIGINS: origins,
     SYNAPSE_DATA_DIR: z.string().optional(),
     SYNAPSE_STATIC_DIR: z.string().optional(),
@@ -113,8 +117,37 @@ const envSchema = z
     SYNAPSE_PRESENCE_GRACE_MS: int('SYNAPSE_PRESENCE_GRACE_MS', 0),
     SYNAPSE_RATE_LIMIT_PER_SEC: int('SYNAPSE_RATE_LIMIT_PER_SEC', 1),
     SYNAPSE_RATE_LIMIT_BURST: int('SYNAPSE_RATE_LIMIT_BURST', 1),
+    SYNAPSE_CALL_LOG_RETENTION_DAYS: int('SYNAPSE_CALL_LOG_RETENTION_DAYS', 1),
+    SYNAPSE_MAINTENANCE_INTERVAL_MS: int('SYNAPSE_MAINTENANCE_INTERVAL_MS', 100),
+    SYNAPSE_USER_RATE_LIMIT_PER_SEC: int('SYNAPSE_USER_RATE_LIMIT_PER_SEC', 1),
+    SYNAPSE_MAX_CONNECTIONS_PER_USER: int('SYNAPSE_MAX_CONNECTIONS_PER_USER', 1),
+    SYNAPSE_MAX_PRESENCE_SUBSCRIPTIONS: int('SYNAPSE_MAX_PRESENCE_SUBSCRIPTIONS', 1),
+    SYNAPSE_HANDSHAKE_RATE_LIMIT_PER_SEC: int('SYNAPSE_HANDSHAKE_RATE_LIMIT_PER_SEC', 1),
+    SYNAPSE_HANDSHAKE_TIMEOUT_MS: int('SYNAPSE_HANDSHAKE_TIMEOUT_MS', 500),
+    SYNAPSE_MAX_INBOUND_BYTES_PER_SEC: int(
+      'SYNAPSE_MAX_INBOUND_BYTES_PER_SEC',
+      LIMITS.maxFrameBytes,
+    ),
+    SYNAPSE_REST_RATE_LIMIT_PER_SEC: int('SYNAPSE_REST_RATE_LIMIT_PER_SEC', 1),
+    SYNAPSE_REST_IP_RATE_LIMIT_PER_SEC: int('SYNAPSE_REST_IP_RATE_LIMIT_PER_SEC', 1),
+    SYNAPSE_TRUST_PROXY: int('SYNAPSE_TRUST_PROXY', 0, 10),
+    SYNAPSE_METRICS_TOKEN: z
+      .string()
+      .min(
+        MIN_SECRET_LENGTH,
+        `SYNAPSE_METRICS_TOKEN must be at least ${MIN_SECRET_LENGTH} characters`,
+      )
+      .optional(),
+    SYNAPSE_METRICS_PORT: int('SYNAPSE_METRICS_PORT', 0, 65535),
+    SYNAPSE_METRICS_HOST: z.string().optional(),
     SYNAPSE_WEBHOOK_URL: url('SYNAPSE_WEBHOOK_URL', /^(https?:)$/),
-    SYNAPSE_WEBHOOK_SECRET: z.string().optional(),
+    SYNAPSE_WEBHOOK_SECRET: z
+      .string()
+      .min(
+        MIN_SECRET_LENGTH,
+        `SYNAPSE_WEBHOOK_SECRET must be at least ${MIN_SECRET_LENGTH} characters`,
+      )
+      .optional(),
     LIVEKIT_URL: url('LIVEKIT_URL', /^(wss?:|https?:)$/),
     LIVEKIT_API_URL: url('LIVEKIT_API_URL', /^(https?:)$/),
     LIVEKIT_API_KEY: z.string().optional(),
@@ -177,6 +210,19 @@ const envSchema = z
  * Reads the standalone server's configuration from the environment. A variable set to the
  * empty string counts as unset (a common artefact of `.env` templates and compose files).
  * Throws a ConfigError naming the first bad variable; values are never echoed (secrets).
+ *
+ * @example
+ * try {
+ *   const server = await startSynapseServer(configFromEnv(process.env));
+ * } catch (err) {
+ *   if (!(err instanceof ConfigError)) throw err;
+ *   // e.g. "SYNAPSE_RING_TIMEOUT_MS must be a whole number"
+ *   console.error(err.message);
+ *   process.exit(2);
+ * }
+ *
+ * @param env - the variables to read; default `process.env`
+ * @return the options for `startSynapseServer`
  */
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): StartSynapseServerOptions {
   const present = Object.fromEntries(
@@ -192,47 +238,88 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): StartSynaps
     );
   }
   const e = parsed.data;
+  // An unset variable leaves its key out, so the server's defaults apply (an explicit
+  // `undefined` would overwrite them when options are merged).
   return {
     port: e.PORT ?? 3000,
-    host: e.HOST,
-    staticDir: e.SYNAPSE_STATIC_DIR,
-    auth: {
+    allowedOrigins: e.SYNAPSE_ALLOWED_ORIGINS ?? [],
+    dataDir: e.SYNAPSE_DATA_DIR ?? './data',
+    auth: defined({
       jwtSecret: e.SYNAPSE_JWT_SECRET,
       jwksUrl: e.SYNAPSE_JWKS_URL,
       issuer: e.SYNAPSE_JWT_ISSUER,
       audience: e.SYNAPSE_JWT_AUDIENCE,
-    },
-    allowedOrigins: e.SYNAPSE_ALLOWED_ORIGINS ?? [],
-    dataDir: e.SYNAPSE_DATA_DIR ?? './data',
-    ringTimeoutMs: e.SYNAPSE_RING_TIMEOUT_MS,
-    reconnectGraceMs: e.SYNAPSE_RECONNECT_GRACE_MS,
-    presenceGraceMs: e.SYNAPSE_PRESENCE_GRACE_MS,
-    rateLimit: { perSecond: e.SYNAPSE_RATE_LIMIT_PER_SEC, burst: e.SYNAPSE_RATE_LIMIT_BURST },
-    webhook:
-      e.SYNAPSE_WEBHOOK_URL && e.SYNAPSE_WEBHOOK_SECRET
-        ? { url: e.SYNAPSE_WEBHOOK_URL, secret: e.SYNAPSE_WEBHOOK_SECRET }
+      maxTokenLifetimeSec: e.SYNAPSE_JWT_MAX_LIFETIME_SEC,
+    }),
+    rateLimit: defined({
+      perSecond: e.SYNAPSE_RATE_LIMIT_PER_SEC,
+      burst: e.SYNAPSE_RATE_LIMIT_BURST,
+    }),
+    ...defined({
+      userRateLimit: someDefined({ perSecond: e.SYNAPSE_USER_RATE_LIMIT_PER_SEC }),
+      maxConnectionsPerUser: e.SYNAPSE_MAX_CONNECTIONS_PER_USER,
+      maxPresenceSubscriptions: e.SYNAPSE_MAX_PRESENCE_SUBSCRIPTIONS,
+      handshakeRateLimit: someDefined({ perSecond: e.SYNAPSE_HANDSHAKE_RATE_LIMIT_PER_SEC }),
+      handshakeTimeoutMs: e.SYNAPSE_HANDSHAKE_TIMEOUT_MS,
+      maxInboundBytesPerSecond: e.SYNAPSE_MAX_INBOUND_BYTES_PER_SEC,
+      restRateLimit: someDefined({
+        perUserPerSecond: e.SYNAPSE_REST_RATE_LIMIT_PER_SEC,
+        perIpPerSecond: e.SYNAPSE_REST_IP_RATE_LIMIT_PER_SEC,
+      }),
+      trustProxy: e.SYNAPSE_TRUST_PROXY,
+      metricsToken: e.SYNAPSE_METRICS_TOKEN,
+      metricsPort: e.SYNAPSE_METRICS_PORT,
+      metricsHost: e.SYNAPSE_METRICS_HOST,
+    }),
+    ...defined({
+      host: e.HOST,
+      staticDir: e.SYNAPSE_STATIC_DIR,
+      ringTimeoutMs: e.SYNAPSE_RING_TIMEOUT_MS,
+      reconnectGraceMs: e.SYNAPSE_RECONNECT_GRACE_MS,
+      presenceGraceMs: e.SYNAPSE_PRESENCE_GRACE_MS,
+      callLogRetentionDays: e.SYNAPSE_CALL_LOG_RETENTION_DAYS,
+      maintenanceIntervalMs: e.SYNAPSE_MAINTENANCE_INTERVAL_MS,
+      iceServers: e.SYNAPSE_ICE_SERVERS as IceServer[] | undefined,
+      webhook:
+        e.SYNAPSE_WEBHOOK_URL && e.SYNAPSE_WEBHOOK_SECRET
+          ? { url: e.SYNAPSE_WEBHOOK_URL, secret: e.SYNAPSE_WEBHOOK_SECRET }
+          : undefined,
+      livekit:
+        e.LIVEKIT_URL && e.LIVEKIT_API_KEY && e.LIVEKIT_API_SECRET
+          ? {
+              url: e.LIVEKIT_URL,
+              apiKey: e.LIVEKIT_API_KEY,
+              apiSecret: e.LIVEKIT_API_SECRET,
+              ...defined({ apiUrl: e.LIVEKIT_API_URL }),
+            }
+          : undefined,
+      turn:
+        e.SYNAPSE_TURN_URLS && e.SYNAPSE_TURN_SECRET
+          ? {
+              urls: e.SYNAPSE_TURN_URLS,
+              secret: e.SYNAPSE_TURN_SECRET,
+              ...defined({ ttlSeconds: e.SYNAPSE_TURN_TTL_SECONDS }),
+            }
+          : undefined,
+      relayOnly: e.SYNAPSE_RELAY_ONLY
+        ? relayOnlyRule(e.SYNAPSE_RELAY_ONLY, defined({ tenants: e.SYNAPSE_RELAY_ONLY_TENANTS }))
         : undefined,
-    livekit:
-      e.LIVEKIT_URL && e.LIVEKIT_API_KEY && e.LIVEKIT_API_SECRET
-        ? {
-            url: e.LIVEKIT_URL,
-            apiUrl: e.LIVEKIT_API_URL,
-            apiKey: e.LIVEKIT_API_KEY,
-            apiSecret: e.LIVEKIT_API_SECRET,
-          }
-        : undefined,
-    iceServers: e.SYNAPSE_ICE_SERVERS as IceServer[] | undefined,
-    turn:
-      e.SYNAPSE_TURN_URLS && e.SYNAPSE_TURN_SECRET
-        ? {
-            urls: e.SYNAPSE_TURN_URLS,
-            secret: e.SYNAPSE_TURN_SECRET,
-            ttlSeconds: e.SYNAPSE_TURN_TTL_SECONDS,
-          }
-        : undefined,
-    relayOnly: e.SYNAPSE_RELAY_ONLY
-      ? relayOnlyRule(e.SYNAPSE_RELAY_ONLY, { tenants: e.SYNAPSE_RELAY_ONLY_TENANTS })
-      : undefined,
-    redis: e.REDIS_URL ? { url: e.REDIS_URL } : undefined,
+      redis: e.REDIS_URL ? { url: e.REDIS_URL } : undefined,
+    }),
   };
+}
+
+type Defined<T> = { [K in keyof T]?: Exclude<T[K], undefined> };
+
+/** A copy of `values` without the keys whose value is undefined. */
+function defined<T extends Record<string, unknown>>(values: T): Defined<T> {
+  return Object.fromEntries(
+    Object.entries(values).filter(([, value]) => value !== undefined),
+  ) as Defined<T>;
+}
+
+/** `defined(values)`, or undefined when no value is set (so the whole option is left out). */
+function someDefined<T extends Record<string, unknown>>(values: T): Defined<T> | undefined {
+  const set = defined(values);
+  return Object.keys(set).length > 0 ? set : undefined;
 }

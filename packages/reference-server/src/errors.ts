@@ -42,4 +42,5 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   busy: 409,
   offline: 409,
   internal: 500,
+  'too-many-connections': 429,
 };

@@ -3,7 +3,7 @@
  * Mount it into an existing server with `createSynapseServer`, or run it on its own with
  * `startSynapseServer` (what the `synapse-server` CLI does). See docs/server.md.
  */
-export { createSynapseServer, type SynapseServer } from './server';
+export { createSynapseServer, type RedisConnection, type SynapseServer } from './server';
 export {
   startSynapseServer,
   type RunningSynapseServer,
@@ -12,14 +12,19 @@ export {
 export { configFromEnv, ConfigError } from './env-config';
 export {
   defaultCanCall,
+  defaultCanWatch,
   DEFAULTS,
   type CallEvent,
   type CallEventType,
   type CanCall,
+  type CanWatch,
   type LiveKitOptions,
+  type HandshakeRateLimitOptions,
   type PolicyParty,
   type RateLimitOptions,
+  type RestRateLimitOptions,
   type SynapseServerOptions,
+  type UserRateLimitOptions,
   type WebhookOptions,
 } from './options';
 export { DEFAULT_TURN_TTL_SECONDS, turnIceServer, type TurnOptions } from './media/turn';
@@ -31,6 +36,7 @@ export {
   type RelayOnlyRule,
 } from './media/relay-policy';
 export { relayCandidatesOnly } from './media/candidate-filter';
+export type { Limits } from './limits/settings';
 export { AuthError, createTokenVerifier, type AuthOptions, type Identity } from './auth';
 export {
   signWebhook,
@@ -40,14 +46,14 @@ export {
 } from './webhooks/webhook-sender';
 export { createLogger } from './logger';
 export { MemoryCallRegistry } from './stores/memory-call-registry';
-export { MemoryPresenceStore } from './stores/memory-presence-store';
+export { SqlitePresenceStore } from './stores/sqlite-presence-store';
 export { SqliteCallLog } from './stores/sqlite-call-log';
-export { RedisCallRegistry } from './stores/redis-call-registry';
-export { RedisPresenceStore } from './stores/redis-presence-store';
-export { RedisCallLog } from './stores/redis-call-log';
+// The Redis stores are in the `./redis` entry: their types need ioredis, an optional peer.
 export type { RedisOptions } from './cluster/redis-cluster';
+export { MissingDependencyError } from './optional-deps';
 export { openDatabase } from './stores/sqlite';
 export type {
+  CallCounts,
   CallLog,
   CallLogEntry,
   CallLogPage,

@@ -16,6 +16,13 @@ export interface PolicyParty extends Party {
 /** Decides whether `from` may call `to`. Both are always in the same tenant when it is asked. */
 export type CanCall = (from: PolicyParty, to: PolicyParty) => boolean | Promise<boolean>;
 
+/**
+ * Decides whether `watcher` may see the presence of `target` (both in the same tenant). A target
+ * the watcher may not see looks exactly like an id nobody ever used: offline, `lastSeen: null`,
+ * no changes sent. Watching yourself is always allowed (the hook is not asked).
+ */
+export type CanWatch = (watcher: PolicyParty, target: PolicyParty) => boolean | Promise<boolean>;
+
 export type CallEventType = 'call.ringing' | 'call.accepted' | 'call.ended';
 
 /** One call transition, handed to `onCallEvent` and POSTed to the host webhook. */
@@ -40,17 +47,31 @@ export interface LiveKitOptions {
   tokenTtlSeconds?: number;
   /** How long LiveKit keeps an empty room. Default 60. */
   emptyTimeoutSeconds?: number;
+  /**
+   * Oldest webhook signature accepted, in seconds since it was made (its `iat`, else `nbf`).
+   * livekit-server signs each delivery afresh; a captured one replayed later is refused.
+   * Default 300.
+   */
+  webhookMaxAgeSec?: number;
 }
 
 export interface WebhookOptions {
   /** Where each call event is POSTed as JSON. */
   url: string;
-  /** HMAC-SHA256 key for the `X-Synapse-Signature` header. */
+  /** HMAC-SHA256 key for the `X-Synapse-Signature` header; at least 32 characters. */
   secret: string;
   /** Attempts per event, including the first. Default 5. */
   maxAttempts?: number;
-  /** Delay before the first retry; doubles each time. Default 500 ms. */
+  /**
+   * Pause after a failed attempt; doubles with each failure in a row (of any event), up to
+   * `retryBaseMs * 2 ** (maxAttempts - 2)`. Default 500 ms.
+   */
   retryBaseMs?: number;
+  /**
+   * Most events waiting for delivery; beyond it new events are dropped and counted in
+   * `synapse_webhook_dead_letters_total{reason="queue-full"}`. Default 1000.
+   */
+  maxQueue?: number;
 }
 
 export interface RateLimitOptions {
@@ -58,6 +79,33 @@ export interface RateLimitOptions {
   perSecond?: number;
   /** Bucket size: events allowed in a burst. Default 40. */
   burst?: number;
+}
+
+/** Events one user may send per second, all of their connections together (and all nodes). */
+export interface UserRateLimitOptions {
+  /** Events per one-second window. Default 60. */
+  perSecond?: number;
+}
+
+/**
+ * Connections one client address may open per second that do not authenticate: each new
+ * connection counts until its token is accepted on `/call`, so users behind one office NAT are
+ * not limited by each other, while a flood of connections without a (valid) token is.
+ */
+export interface HandshakeRateLimitOptions {
+  /** Unauthenticated handshakes per one-second window and address. Default 20. */
+  perSecond?: number;
+}
+
+/** REST requests per one-second window, per user and per client address. */
+export interface RestRateLimitOptions {
+  /** Requests per second of one user (by token). Default 20. */
+  perUserPerSecond?: number;
+  /**
+   * Requests per second from one address that do not authenticate (each counts until its token
+   * is accepted, so a forged-token flood costs a verification each only up to this). Default 50.
+   */
+  perIpPerSecond?: number;
 }
 
 export interface SynapseServerOptions {
@@ -110,6 +158,47 @@ export interface SynapseServerOptions {
   /** Per-connection token bucket; `false` turns it off. Default 20/s, burst 40. */
   rateLimit?: RateLimitOptions | false;
   /**
+   * Events per second of one user over all their connections, answered `rate-limited` beyond it;
+   * held in Redis with `redis`, so it is one budget across nodes. `false` turns it off.
+   * Default 60/s.
+   */
+  userRateLimit?: UserRateLimitOptions | false;
+  /**
+   * Most simultaneous connections of one user (all nodes); one more is refused with
+   * `connect_error` code `too-many-connections`. Default 10.
+   */
+  maxConnectionsPerUser?: number;
+  /**
+   * Connections per second from one client address that do not authenticate; beyond it the
+   * handshake is refused at the transport (HTTP 403). `false` turns it off. Default 20/s.
+   */
+  handshakeRateLimit?: HandshakeRateLimitOptions | false;
+  /** A connection that has not authenticated on `/call` within this is closed. Default 5000. */
+  handshakeTimeoutMs?: number;
+  /**
+   * Bytes one connection may send per second; beyond it, its WebSocket is not read until it is
+   * back under the rate (TCP backpressure holds the client back; nothing is lost). Default 262144
+   * (256 KB: four frames of the largest size, far more than any client of protocol v1 sends).
+   */
+  maxInboundBytesPerSecond?: number;
+  /**
+   * REST rate limits (429 with `Retry-After`); `false` turns them off. Default 20/s per user,
+   * 50/s per address for requests that do not authenticate.
+   */
+  restRateLimit?: RestRateLimitOptions | false;
+  /**
+   * How many reverse proxies in front of the server append to `X-Forwarded-For`: the client
+   * address of the per-address limits is the one the outermost trusted proxy saw. Default 0 (the
+   * TCP peer is the client; with a proxy in front and 0, every client shares the proxy's address).
+   */
+  trustProxy?: number;
+  /**
+   * Bearer secret for `GET /metrics` (at least 32 characters). Unset: the REST routes do not
+   * serve `/metrics`; serve `synapse.metrics.registry` yourself, or use the standalone server's
+   * `metricsPort`.
+   */
+  metricsToken?: string;
+  /**
    * Origins allowed to connect (exact match, e.g. `https://crm.example.com`). Requests without an
    * Origin header (native apps, servers) are always allowed. Empty or unset allows every origin,
    * which is meant for development only.
@@ -117,6 +206,11 @@ export interface SynapseServerOptions {
   allowedOrigins?: string[];
   /** Policy hook. Default: agents may call anyone in the tenant, customers only agents. */
   canCall?: CanCall;
+  /**
+   * Policy hook for presence (socket subscriptions, `sync`, `GET /api/presence`). Default:
+   * agents watch everyone in the tenant, customers watch agents only.
+   */
+  canWatch?: CanWatch;
   /** Called after every call transition; errors are logged, never propagated. */
   onCallEvent?: (event: CallEvent) => void | Promise<void>;
   /** POST every call event to the host app, HMAC-signed, with retries. */
@@ -125,11 +219,45 @@ export interface SynapseServerOptions {
   logger?: Logger;
   /** Most users one connection may subscribe to in total. Default 2000. */
   maxPresenceSubscriptions?: number;
+  /**
+   * Ended calls older than this many days are deleted from the call log (the SQLite one, or any
+   * `CallLog` with `prune`). Default: unset, history is kept forever.
+   */
+  callLogRetentionDays?: number;
+  /**
+   * How often the server refreshes lastSeen of connected users, applies the call log retention
+   * and checkpoints the SQLite write-ahead log. After a crash, lastSeen is off by at most this.
+   * Default 60000.
+   */
+  maintenanceIntervalMs?: number;
 }
 
-/** The default policy: agents call anyone in the tenant, customers call agents only. */
+/**
+ * The default policy: agents call anyone in the tenant, customers call agents only.
+ *
+ * @example
+ * // the default, plus: nobody calls a suspended account
+ * const canCall: CanCall = async (from, to) =>
+ *   (await defaultCanCall(from, to)) && !(await crm.isSuspended(to.tenant, to.id));
+ *
+ * const synapse = await createSynapseServer({ httpServer, auth, canCall });
+ */
 export const defaultCanCall: CanCall = (from, to) =>
   from.tenant === to.tenant && (from.role === 'agent' || to.role === 'agent');
+
+/**
+ * The default presence policy: agents watch everyone in the tenant, customers watch agents only
+ * (a customer portal shows its agents; customers never learn about each other).
+ *
+ * @example
+ * // the default, plus: agents see only the customers assigned to them
+ * const canWatch: CanWatch = async (watcher, target) =>
+ *   watcher.role === 'agent' && target.role === 'customer'
+ *     ? crm.isAssigned(watcher.tenant, watcher.id, target.id)
+ *     : defaultCanWatch(watcher, target);
+ */
+export const defaultCanWatch: CanWatch = (watcher, target) =>
+  watcher.tenant === target.tenant && (watcher.role === 'agent' || target.role === 'agent');
 
 export const DEFAULTS = {
   dataDir: './data',
@@ -137,7 +265,16 @@ export const DEFAULTS = {
   reconnectGraceMs: 10_000,
   presenceGraceMs: 10_000,
   rateLimit: { perSecond: 20, burst: 40 },
+  userRateLimit: { perSecond: 60 },
+  maxConnectionsPerUser: 10,
   maxPresenceSubscriptions: 2000,
+  maintenanceIntervalMs: 60_000,
+  handshakeRateLimit: { perSecond: 20 },
+  handshakeTimeoutMs: 5000,
+  maxInboundBytesPerSecond: 256 * 1024,
+  restRateLimit: { perUserPerSecond: 20, perIpPerSecond: 50 },
+  trustProxy: 0,
   livekitTokenTtlSeconds: 600,
   livekitEmptyTimeoutSeconds: 60,
+  livekitWebhookMaxAgeSec: 300,
 } as const;

@@ -1,35 +1,67 @@
 import { Server } from 'socket.io';
 import type { Router } from 'express';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { LIMITS, type Presence } from '@synapse-calling/protocol';
-import { createTokenVerifier, type Identity } from './auth';
+import { CALL_NAMESPACE, LIMITS } from '@synapse-calling/protocol';
+import { createTokenVerifier, MIN_SECRET_LENGTH, type Identity } from './auth';
 import { CallRecorder } from './calls/call-events';
 import { CallManager } from './calls/call-manager';
 import { connectRedisCluster, type RedisCluster } from './cluster/redis-cluster';
 import { RoomEvents } from './calls/room-events';
 import { ConfigError } from './env-config';
 import { createRoutes } from './http/routes';
-import { originAllowed } from './http/rest';
+import { OriginRefusals } from './http/origin-refusals';
+import { createGuards } from './limits/guards';
+import { limitInboundBytes } from './limits/inbound-bytes';
+import { resolveLimits, type Limits } from './limits/settings';
 import { createLogger } from './logger';
+import { Maintenance } from './maintenance';
 import { LiveKitMediaProvider } from './media/livekit';
 import { P2PMediaProvider, type MediaProvider } from './media/media-provider';
 import { toRelayOnlyRule } from './media/relay-policy';
 import { hasTurn } from './media/turn';
 import { Metrics } from './metrics';
-import { defaultCanCall, DEFAULTS, type CallEvent, type SynapseServerOptions } from './options';
+import { loadLiveKitSdk } from './optional-deps';
+import {
+  defaultCanCall,
+  defaultCanWatch,
+  DEFAULTS,
+  type CallEvent,
+  type SynapseServerOptions,
+} from './options';
 import { PresenceManager } from './presence/presence-manager';
-import { setupCallNamespace, namespaceEmitter } from './socket/call-namespace';
-import type { CallNamespace } from './socket/types';
-import { presenceRoom } from './stores/keys';
-import { MemoryCallRegistry } from './stores/memory-call-registry';
-import { MemoryPresenceStore } from './stores/memory-presence-store';
-import { openDatabase, type SqliteDatabase } from './stores/sqlite';
-import { SqliteCallLog } from './stores/sqlite-call-log';
+import { Visibility } from './presence/visibility';
+import { setupCallNamespace } from './socket/call-namespace';
+import { allowHandshake, refuseMainNamespace, type HandshakeDeps } from './socket/handshake';
+import { boundedParser } from './socket/parser';
+import { namespaceEmitter } from './socket/emitter';
+import type { CallNamespace, CallServer } from './socket/types';
+import { openStores } from './stores/open-stores';
 import type { CallLog, CallRegistry, PresenceStore } from './stores/types';
 import { WebhookSender } from './webhooks/webhook-sender';
 
-/** What `createSynapseServer` returns. */
+/** One of a node's ioredis connections (an ioredis `Redis` at run time). */
+export interface RedisConnection {
+  /** Drops the connection at once (ioredis reconnects unless told otherwise). */
+  disconnect(reconnect?: boolean): void;
+  /** Closes the connection after pending replies. */
+  quit(): Promise<unknown>;
+}
+
+/**
+ * What `createSynapseServer` returns: the running server's parts, and `close()`.
+ *
+ * @example
+ * const synapse = await createSynapseServer({ httpServer, auth: { jwtSecret } });
+ *
+ * // no `app` was given: mount the REST routes where you like
+ * app.use('/calling', synapse.router);
+ *
+ * // connections of this node to the /call namespace
+ * console.log(synapse.namespace.sockets.size);
+ *
+ * // the call history, from whichever call log is in use (SQLite, Redis or yours)
+ * const page = await synapse.stores.callLog.listForUser('acme', 'alice', { limit: 20 });
+ */
 export interface SynapseServer {
   /** The Socket.IO server (namespace `/call` is ours; add others if you like). */
   io: Server;
@@ -38,16 +70,30 @@ export interface SynapseServer {
   /** The REST routes; already mounted on `options.app` when one was given. */
   router: Router;
   logger: Logger;
+  /** The server's call state machine (for tests and advanced embedding). */
   calls: CallManager;
+  /** The server's presence of every user (for tests and advanced embedding). */
   presence: PresenceManager;
+  /** The stores actually in use: yours from `options.stores`, else the Redis or embedded ones. */
   stores: { presence: PresenceStore; registry: CallRegistry; callLog: CallLog };
   metrics: Metrics;
-  /** Set with the `redis` option: this node's id and its Redis connections (command, pub, sub). */
-  cluster?: { nodeId: string; clients: Redis[] };
+  /** The limits in force: your options over `DEFAULTS` (docs/security.md lists what each stops). */
+  limits: Limits;
+  /**
+   * Set with the `redis` option: this node's id and its ioredis connections (command, pub, sub).
+   * Typed by the members callers use, so that the server's types need no ioredis without Redis.
+   */
+  cluster?: { nodeId: string; clients: RedisConnection[] };
   /**
    * Disconnects every client, stops timers and webhooks, closes the database. Unfinished calls
    * stay in the call log, so a new server on the same data dir resumes them. Does not close
    * the HTTP server (it is yours). Safe to call twice.
+   *
+   * @example
+   * process.on('SIGTERM', async () => {
+   *   await synapse.close();
+   *   httpServer.close();
+   * });
    */
   close(): Promise<void>;
 }
@@ -55,37 +101,70 @@ export interface SynapseServer {
 /**
  * Mounts Synapse Calling onto an existing HTTP server (Socket.IO, namespace `/call`) and Express
  * app (REST routes), then reloads unfinished calls from the call log.
+ *
+ * @example
+ * import { createServer } from 'node:http';
+ * import express from 'express';
+ * import { createSynapseServer } from '@synapse-calling/reference-server';
+ *
+ * const app = express();
+ * const httpServer = createServer(app);
+ * app.get('/synapse/token', myTokenEndpoint); // your routes before ours
+ *
+ * const synapse = await createSynapseServer({
+ *   httpServer,
+ *   app,
+ *   auth: { jwtSecret: process.env.SYNAPSE_JWT_SECRET },
+ *   allowedOrigins: ['https://crm.example.com'],
+ *   onCallEvent: (event) => crm.saveCall(event),
+ * });
+ * httpServer.listen(3000);
+ *
+ * @example
+ * // several nodes as one: every node points at the same Redis
+ * const synapse = await createSynapseServer({
+ *   httpServer,
+ *   app,
+ *   auth: { jwksUrl: 'https://id.example.com/.well-known/jwks.json' },
+ *   redis: { url: 'redis://redis.internal:6379' },
+ * });
+ *
+ * @param options - see `SynapseServerOptions`; only `httpServer` and `auth` are required
+ * @return the server's parts and `close()`, once unfinished calls are reloaded
  */
 export async function createSynapseServer(options: SynapseServerOptions): Promise<SynapseServer> {
   const logger = options.logger ?? createLogger();
+  // Optional peers first, so that a missing one fails the start before anything is opened.
+  const liveKitSdk = options.livekit ? await loadLiveKitSdk() : undefined;
   const verify = createTokenVerifier(options.auth);
+  if (options.webhook && options.webhook.secret.length < MIN_SECRET_LENGTH) {
+    // Receivers trust whatever carries a valid signature; a short key can be guessed offline.
+    throw new Error(`webhook.secret must be at least ${MIN_SECRET_LENGTH} characters`);
+  }
   const allowedOrigins = (options.allowedOrigins ?? []).map((o) => o.replace(/\/$/, ''));
   if (allowedOrigins.length === 0) {
     logger.warn('allowedOrigins is empty: any web origin may connect (development only)');
   }
+  const originRefusals = new OriginRefusals(logger);
 
   const cluster: RedisCluster | undefined = options.redis
     ? await connectRedisCluster(options.redis, logger)
     : undefined;
-  const needsDb = !cluster && (!options.stores?.presence || !options.stores?.callLog);
-  const db: SqliteDatabase | undefined = needsDb
-    ? openDatabase(options.dataDir ?? DEFAULTS.dataDir)
-    : undefined;
-  const stores = {
-    presence:
-      options.stores?.presence ??
-      cluster?.presence ??
-      new MemoryPresenceStore(db as SqliteDatabase),
-    registry: options.stores?.registry ?? cluster?.registry ?? new MemoryCallRegistry(),
-    callLog: options.stores?.callLog ?? cluster?.callLog ?? new SqliteCallLog(db as SqliteDatabase),
-  };
+  const {
+    stores,
+    presenceState,
+    claims,
+    maintain: maintainDatabase,
+    close: closeStores,
+  } = openStores(options.stores ?? {}, cluster, options.dataDir ?? DEFAULTS.dataDir);
   const metrics = new Metrics(stores.registry);
 
-  const media: MediaProvider = options.livekit
-    ? new LiveKitMediaProvider(options.livekit, logger)
-    : p2pMedia(options);
+  const media: MediaProvider =
+    options.livekit && liveKitSdk
+      ? new LiveKitMediaProvider(options.livekit, logger, liveKitSdk)
+      : p2pMedia(options);
 
-  const webhook = options.webhook ? new WebhookSender(options.webhook, logger) : undefined;
+  const webhook = options.webhook ? new WebhookSender(options.webhook, metrics, logger) : undefined;
   const onEvent =
     options.onCallEvent || webhook
       ? async (event: CallEvent) => {
@@ -94,61 +173,72 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
         }
       : undefined;
 
-  const io = new Server(options.httpServer, {
+  const limits = resolveLimits(options);
+  const guards = createGuards(limits, cluster, logger);
+  let closing = false;
+  const handshake: HandshakeDeps = {
+    verify,
+    guards,
+    metrics,
+    logger,
+    allowedOrigins,
+    originRefusals,
+    isClosing: () => closing,
+  };
+  const io: CallServer = new Server(options.httpServer, {
     maxHttpBufferSize: LIMITS.maxFrameBytes,
-    allowRequest: (req, callback) => {
-      const ok = originAllowed(req.headers.origin, allowedOrigins);
-      callback(ok ? null : 'origin not allowed', ok);
-    },
+    parser: boundedParser,
+    // Until a connection has authenticated on /call, it is closed after this.
+    connectTimeout: limits.handshakeTimeoutMs,
+    allowRequest: allowHandshake(handshake),
     // Long-polling needs CORS headers; the allowlist check itself is done by allowRequest.
     cors: { origin: true, credentials: false },
     // Rooms (user, presence, socket id) then reach connections on every node.
     ...(cluster ? { adapter: cluster.adapter } : {}),
   });
 
-  let closing = false;
-  // The managers and the namespace need each other; the namespace is filled in below.
-  const ref: { nsp?: CallNamespace } = {};
-  const ns = () => ref.nsp as CallNamespace;
+  limitInboundBytes(io.engine, limits.maxInboundBytesPerSecond, metrics);
+  refuseMainNamespace(io.sockets);
+  const namespace: CallNamespace = io.of(CALL_NAMESPACE);
+  // Sockets of other nodes are known only to Redis.
+  const emitter = namespaceEmitter(namespace, cluster?.presence, () => closing);
+  const visibility = new Visibility({
+    store: stores.presence,
+    canWatch: options.canWatch ?? defaultCanWatch,
+    logger,
+  });
   const presence = new PresenceManager({
     store: stores.presence,
-    isInCall: (tenant, userId) => calls.isInCall(tenant, userId),
-    publish: (tenant: string, p: Presence) =>
-      ns().to(presenceRoom(tenant, p.userId)).emit('presence-changed', { presence: p }),
+    visibility,
+    state: presenceState,
+    registry: stores.registry,
+    emitter,
     graceMs: options.presenceGraceMs ?? DEFAULTS.presenceGraceMs,
     logger,
-    shared: cluster && stores.presence === cluster.presence ? cluster.presence : undefined,
   });
   const reconnectGraceMs = options.reconnectGraceMs ?? DEFAULTS.reconnectGraceMs;
-  const calls: CallManager = new CallManager({
+  const calls = new CallManager({
     registry: stores.registry,
     callLog: stores.callLog,
     presenceStore: stores.presence,
-    refreshPresence: (tenant, userId) => presence.refresh(tenant, userId),
+    presence,
     media,
-    emitter: {
-      toUser: (...args) => namespaceEmitter(ns()).toUser(...args),
-      toSocket: (...args) => namespaceEmitter(ns()).toSocket(...args),
-      isConnected: (socketId) =>
-        ns().sockets.has(socketId) || (cluster?.presence.socketAlive(socketId) ?? false),
-    },
+    emitter,
     recorder: new CallRecorder(stores.callLog, onEvent, logger),
     canCall: options.canCall ?? defaultCanCall,
+    visibility,
     metrics,
     logger,
     ringTimeoutMs: options.ringTimeoutMs ?? DEFAULTS.ringTimeoutMs,
     reconnectGraceMs,
+    claims,
   });
-  ref.nsp = setupCallNamespace(io, {
-    verify,
+  setupCallNamespace(namespace, {
+    ...handshake,
     calls,
     presence,
-    metrics,
-    logger,
-    rateLimit:
-      options.rateLimit === false ? false : { ...DEFAULTS.rateLimit, ...(options.rateLimit ?? {}) },
-    maxPresenceSubscriptions: options.maxPresenceSubscriptions ?? DEFAULTS.maxPresenceSubscriptions,
-    isClosing: () => closing,
+    visibility,
+    maxPresenceSubscriptions: limits.maxPresenceSubscriptions,
   });
 
   const rooms = new RoomEvents(stores.registry, media, calls, reconnectGraceMs);
@@ -160,11 +250,24 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
     metrics,
     logger,
     allowedOrigins,
+    originRefusals,
     livekit: options.livekit,
+    claims,
+    guards,
+    metricsToken: options.metricsToken,
   });
   options.app?.use(router);
 
   await calls.recover();
+  const maintenance = new Maintenance({
+    intervalMs: options.maintenanceIntervalMs ?? DEFAULTS.maintenanceIntervalMs,
+    retentionDays: options.callLogRetentionDays,
+    presence,
+    callLog: stores.callLog,
+    maintainDatabase,
+    logger,
+  });
+  maintenance.start();
   await cluster?.start({
     // A dead node's connection closes here as if it had closed on this node. Only tenant and
     // user id of the identity are read on this path; the rest is not known any more.
@@ -180,7 +283,7 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
       await calls.connectionClosed({ identity, socketId });
       await presence.disconnected(identity, socketId);
     },
-    onDeclaredDead: () => ns().local.disconnectSockets(true),
+    onDeclaredDead: () => namespace.local.disconnectSockets(true),
     // A ring timer lives on the node that placed the call; if that node died, any node ends it.
     onTick: async () => {
       await calls.endOverdueRinging(cluster.nodeTtlMs);
@@ -194,13 +297,14 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
       closing = true;
       try {
         calls.close(); // also the LiveKit room timers (shared)
+        await maintenance.stop();
         await presence.close();
         // `local`: with the Redis adapter a plain disconnectSockets reaches every node's clients.
-        ns().local.disconnectSockets(true);
+        namespace.local.disconnectSockets(true);
         // Not io.close(): that would also close the host's HTTP server.
         io.engine.close();
         await webhook?.close();
-        db?.close();
+        closeStores();
       } finally {
         // Last (presence.close() writes lastSeen through it), and even if a step above failed
         // (Redis gone), so that the heartbeat timer stops.
@@ -214,13 +318,14 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
   );
   return {
     io,
-    namespace: ns(),
+    namespace,
     router,
     logger,
     calls,
     presence,
     stores,
     metrics,
+    limits,
     ...(cluster ? { cluster: { nodeId: cluster.nodeId, clients: cluster.clients } } : {}),
     close,
   };

@@ -49,6 +49,7 @@ export class Call extends TypedEmitter<CallEvents> {
   readonly peer: Party;
   readonly createdAt: number;
   metadata: CallMetadata | undefined;
+  private serverInfo: CallInfo;
   private currentState: ClientCallState;
   private answeredAt: number | null = null;
   private endedAtMs: number | null = null;
@@ -76,7 +77,22 @@ export class Call extends TypedEmitter<CallEvents> {
     this.peer = this.direction === 'outgoing' ? data.to : data.from;
     this.createdAt = data.createdAt;
     this.metadata = data.metadata;
+    this.serverInfo = data;
     this.currentState = data.state === 'ringing' ? 'ringing' : 'idle';
+  }
+
+  /**
+   * The server's latest record of this call, from its last event or acknowledgement: what the
+   * call history lists. It says `ended` only once the server ended the call, unlike `state`,
+   * which this client also ends by itself (answered in another tab, `disconnect()`).
+   *
+   * @example
+   * client.on('callEnded', (call) => {
+   *   if (call.info.state === 'ended') showInHistory(call.info);
+   * });
+   */
+  get info(): CallInfo {
+    return this.serverInfo;
   }
 
   get state(): ClientCallState {
@@ -164,7 +180,10 @@ export class Call extends TypedEmitter<CallEvents> {
     if (this.direction !== 'incoming' || this.currentState !== 'ringing') {
       throw CallError.invalidState(`Cannot reject a ${this.direction} call that is ${this.state}`);
     }
-    const { call } = await this.deps.signaling.request('reject-call', { callId: this.id, reason });
+    const { call } = await this.deps.signaling.request('reject-call', {
+      callId: this.id,
+      ...(reason === undefined ? {} : { reason }),
+    });
     this.handleCallInfo(call);
   }
 
@@ -285,6 +304,7 @@ export class Call extends TypedEmitter<CallEvents> {
   /** @internal Any server view of this call (an ack, an event, a sync entry). */
   handleCallInfo(data: CallInfo, reason?: CallEndReason): void {
     if (this.currentState === 'ended') return;
+    this.serverInfo = data;
     this.metadata = data.metadata ?? this.metadata;
     if (data.answeredAt && this.answeredAt === null) this.answeredAt = data.answeredAt;
     if (data.state === 'ended') {

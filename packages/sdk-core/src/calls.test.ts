@@ -195,7 +195,14 @@ describe('typed errors', () => {
 
     await rejectsWith(carol.call('bob'), 'busy');
     await rejectsWith(carol.call('nobody'), 'offline');
-    await rejectsWith(cust.call('cust2'), 'forbidden');
+    // Customers may not see each other: the server refuses as it would for an unknown id.
+    await rejectsWith(cust.call('cust2'), 'offline');
+
+    // `forbidden` is for a callee the caller may see but the call policy refuses.
+    await fx.close();
+    fx = await startFixture({ canCall: (_from, to) => to.id !== 'vip' });
+    await fx.connect('vip');
+    await rejectsWith((await fx.connect('alice')).call('vip'), 'forbidden');
   });
 
   it('refuses a second call, accepting an ended call, and rejecting an outgoing one', async () => {

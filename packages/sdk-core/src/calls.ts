@@ -135,7 +135,7 @@ export class CallManager extends TypedEmitter<CallManagerEvents> {
    * @example
    * const call = await client.calls.place('ann');
    */
-  async place(userId: string, opts: { metadata?: CallMetadata } = {}): Promise<Call> {
+  async place(userId: string, opts: { metadata?: CallMetadata | undefined } = {}): Promise<Call> {
     if (!this.deps.signaling.connected) throw CallError.notConnected();
     if (this.placing || this.active) throw CallError.alreadyInCall();
     this.placing = true;
@@ -146,7 +146,7 @@ export class CallManager extends TypedEmitter<CallManagerEvents> {
       // returns it with media, as `accept-call` would.
       const { call, media } = (await this.deps.signaling.request('initiate-call', {
         to: userId,
-        metadata: opts.metadata,
+        ...(opts.metadata === undefined ? {} : { metadata: opts.metadata }),
       })) as { call: CallInfo; media?: Media };
       const existing = this.calls.has(call.id);
       const c = this.upsert(call);

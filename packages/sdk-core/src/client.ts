@@ -11,6 +11,7 @@ import { RestClient } from './rest';
 import { SignalingManager, type ProtocolMessage } from './signaling';
 import { SnapshotStore } from './store';
 import { TokenSource, userFromToken, type SynapseUser } from './token';
+import { fetchToken } from './token-fetch';
 import type { ClientSnapshot, ConnectionState, OwnStatus } from './types';
 
 /** Events of {@link SynapseClient}; subscribe with `client.on(name, listener)`. */
@@ -52,6 +53,7 @@ export class SynapseClient {
   private readonly signaling: SignalingManager;
   private readonly rest: RestClient;
   private state: ConnectionState = 'disconnected';
+  private lastError: SynapseError | null = null;
   private currentUser: SynapseUser | null;
   private pending: {
     promise: Promise<void>;
@@ -62,17 +64,28 @@ export class SynapseClient {
 
   constructor(options: ClientOptions) {
     if (!options?.url) throw new SynapseError('invalid-payload', 'ClientOptions.url is required');
-    if (!options.token && !options.tokenProvider) {
-      throw new SynapseError('unauthorized', 'ClientOptions needs a token or a tokenProvider');
+    const { token, tokenUrl } = options;
+    if (!token && !options.tokenProvider && !tokenUrl) {
+      throw new SynapseError(
+        'unauthorized',
+        'ClientOptions needs a token, tokenProvider or tokenUrl',
+      );
     }
     this.options = resolveOptions(options, mediaSupported());
-    this.currentUser = options.token ? userFromToken(options.token) : null;
+    this.currentUser = token ? userFromToken(token) : null;
     this.tokens = new TokenSource({
-      token: options.token,
-      tokenProvider: options.tokenProvider,
+      token,
+      tokenProvider:
+        options.tokenProvider ??
+        (tokenUrl ? () => fetchToken(tokenUrl, this.options.fetch) : undefined),
       refreshBeforeExpiryMs: this.options.refreshTokenBeforeExpiryMs,
-      onRefreshed: (token) => this.setUser(userFromToken(token)),
-      onError: (err) => this.events.emit('error', toSynapseError(err, 'unauthorized')),
+      onRefreshed: (fresh) => this.setUser(userFromToken(fresh)),
+      onError: (err) => this.events.emit('error', err),
+    });
+    this.rest = new RestClient({
+      baseUrl: this.options.url,
+      tokens: this.tokens,
+      fetch: this.options.fetch,
     });
     this.signaling = new SignalingManager({
       url: this.options.url,
@@ -80,15 +93,11 @@ export class SynapseClient {
       tokens: this.tokens,
       ackTimeoutMs: this.options.ackTimeoutMs,
       reconnect: this.options.reconnect,
+      explainRefusal: () => this.rest.originRefusal(),
     });
     this.presence = new PresenceManager(this.signaling, {
       idleTimeoutMs: this.options.idleTimeoutMs,
       heartbeatIntervalMs: this.options.heartbeatIntervalMs,
-    });
-    this.rest = new RestClient({
-      baseUrl: this.options.url,
-      tokens: this.tokens,
-      fetch: this.options.fetch,
     });
     this.calls = new CallManager({
       signaling: this.signaling,
@@ -111,6 +120,15 @@ export class SynapseClient {
     return this.state;
   }
 
+  /**
+   * Why the client is not connected: the error that stopped it (`origin-not-allowed`,
+   * `unauthorized`, `timeout`…) or that its retries keep meeting (`token-provider-failed`).
+   * Null once connected, after `disconnect()`, and before anything failed.
+   */
+  get connectionError(): SynapseError | null {
+    return this.lastError;
+  }
+
   /** Who this client is, from the token's claims (null until a token is known). */
   get user(): SynapseUser | null {
     return this.currentUser;
@@ -118,9 +136,11 @@ export class SynapseClient {
 
   /**
    * Connects and resolves once connected and synchronised (calls in progress resumed, presence
-   * subscribed). Rejects with the server's code (`unauthorized`…), `timeout`, or `cancelled`
-   * when `disconnect()` is called or `signal` aborts meanwhile. Calling it again while
-   * connecting returns the same attempt.
+   * subscribed). Rejects with the server's code (`unauthorized`…), `origin-not-allowed`,
+   * `timeout`, or `cancelled` when `disconnect()` is called or `signal` aborts meanwhile; with
+   * these the client stops. Rejects with `token-provider-failed` when no token could be had; then
+   * the client keeps retrying with backoff (state `connecting`, see `connectionError`). Calling
+   * it again while connecting returns the same attempt.
    *
    * @example
    * try {
@@ -138,9 +158,8 @@ export class SynapseClient {
       let reject!: (err: SynapseError) => void;
       const promise = new Promise<void>((res, rej) => ((resolve = res), (reject = rej)));
       const timer = setTimeout(() => {
-        const err = new SynapseError('timeout', 'Could not connect in time');
-        this.settle(err);
         this.signaling.close();
+        this.stopped(new SynapseError('timeout', 'Could not connect in time'));
       }, this.options.connectTimeoutMs);
       promise.then(
         () => clearTimeout(timer),
@@ -175,12 +194,8 @@ export class SynapseClient {
    * await client.disconnect();
    */
   async disconnect(): Promise<void> {
-    this.settle(CallError.cancelled('disconnect() was called'));
     this.signaling.close();
-    this.tokens.stop();
-    this.presence.handleDisconnected(true);
-    this.calls.handleClosed('disconnected');
-    this.setState('disconnected');
+    this.stopped(CallError.cancelled('disconnect() was called'), null);
   }
 
   /**
@@ -191,7 +206,7 @@ export class SynapseClient {
    * const call = await client.call('ann', { metadata: { crmRecord: 'lead-42' } });
    * call.on('stateChanged', (state) => console.log(state)); // ringing → connecting → active
    */
-  call(userId: string, opts: { metadata?: CallMetadata } = {}): Promise<Call> {
+  call(userId: string, opts: { metadata?: CallMetadata | undefined } = {}): Promise<Call> {
     return this.calls.place(userId, opts);
   }
 
@@ -203,7 +218,7 @@ export class SynapseClient {
    * if (first.nextCursor) await client.fetchCallHistory({ cursor: first.nextCursor });
    */
   async fetchCallHistory(
-    opts: { limit?: number; cursor?: string } = {},
+    opts: { limit?: number | undefined; cursor?: string | undefined } = {},
   ): Promise<CallListResponse> {
     return this.rest.listCalls(opts);
   }
@@ -246,12 +261,14 @@ export class SynapseClient {
     });
     s.on('closed', (err) => {
       if (!err) return;
-      this.events.emit('error', err);
+      // A failure already shown (the token provider's, when the retries give up) is not news.
+      if (err !== this.lastError) this.events.emit('error', err);
+      this.stopped(err);
+    });
+    // The token provider failed (reported once by the token source); retries follow.
+    s.on('attemptFailed', (err) => {
+      this.setError(err);
       this.settle(err);
-      this.tokens.stop();
-      this.presence.handleDisconnected(true);
-      this.calls.handleClosed('disconnected');
-      this.setState('disconnected');
     });
     const refresh = () => this.store.invalidate();
     forwardEvents(this.presence, this.events, ['presenceChanged', 'statusChanged'], refresh);
@@ -281,8 +298,28 @@ export class SynapseClient {
       void this.presence.handleConnected([]);
     }
     if (!this.signaling.connected) return;
+    this.setError(null);
     this.setState('connected');
     this.settle(null);
+  }
+
+  /**
+   * The connection stopped for good (a refusal, a timeout, `disconnect()`): a pending connect()
+   * rejects with `err`, and `connectionError` becomes `shown` (none after `disconnect()`).
+   */
+  private stopped(err: SynapseError, shown: SynapseError | null = err): void {
+    this.setError(shown);
+    this.settle(err);
+    this.tokens.stop();
+    this.presence.handleDisconnected(true);
+    this.calls.handleClosed('disconnected');
+    this.setState('disconnected');
+  }
+
+  private setError(err: SynapseError | null): void {
+    if (err === this.lastError) return;
+    this.lastError = err;
+    this.store.invalidate();
   }
 
   private settle(err: SynapseError | null): void {
@@ -313,6 +350,7 @@ export class SynapseClient {
     const active = this.calls.active;
     return Object.freeze({
       connectionState: this.state,
+      connectionError: this.lastError,
       user: this.currentUser,
       status: this.presence.status,
       presence: Object.freeze(Object.fromEntries(this.presence.getAll().map((p) => [p.userId, p]))),

@@ -9,11 +9,25 @@ export const CLIENT_ERROR_CODES = [
   'media-permission-denied',
   'media-device-not-found',
   'media-failed',
+  'origin-not-allowed',
+  'token-provider-failed',
 ] as const;
 export type ClientErrorCode = (typeof CLIENT_ERROR_CODES)[number];
 
 /** Every code a {@link SynapseError} can carry: the protocol's `ErrorCode`s plus the client's. */
 export type SynapseErrorCode = ErrorCode | ClientErrorCode;
+
+/**
+ * Why getting a token failed (`SynapseError.tokenFailure` of a `token-provider-failed` error):
+ * the token endpoint answered with an HTTP error `status`, could not be reached (`network`),
+ * answered something that is neither JSON `{ "token": "…" }` nor a bare JWT (`not-a-token`), or
+ * the page's own `tokenProvider` threw (`provider`; its error is the `cause`).
+ */
+export type TokenFailure =
+  | { kind: 'http'; status: number }
+  | { kind: 'network' }
+  | { kind: 'not-a-token' }
+  | { kind: 'provider' };
 
 /**
  * The one error type the SDK throws, rejects with and emits. Switch on `code` (a closed union);
@@ -23,11 +37,18 @@ export class SynapseError extends Error {
   override readonly name = 'SynapseError';
   readonly code: SynapseErrorCode;
   override readonly cause: unknown;
+  /** Set on `token-provider-failed`: what went wrong with the token endpoint or provider. */
+  readonly tokenFailure: TokenFailure | undefined;
 
-  constructor(code: SynapseErrorCode, message?: string, options: { cause?: unknown } = {}) {
+  constructor(
+    code: SynapseErrorCode,
+    message?: string,
+    options: { cause?: unknown; tokenFailure?: TokenFailure } = {},
+  ) {
     super(message ?? code, { cause: options.cause });
     this.code = code;
     this.cause = options.cause;
+    this.tokenFailure = options.tokenFailure;
   }
 }
 
@@ -55,6 +76,13 @@ export const CallError = {
   notConnected: (message = 'The client is not connected') =>
     new SynapseError('not-connected', message),
   cancelled: (message = 'Cancelled') => new SynapseError('cancelled', message),
+  originNotAllowed: (origin: string) =>
+    new SynapseError(
+      'origin-not-allowed',
+      `The server does not allow this page's origin (${origin}); add it to its allowedOrigins`,
+    ),
+  tokenProviderFailed: (failure: TokenFailure, message: string, cause?: unknown) =>
+    new SynapseError('token-provider-failed', message, { cause, tokenFailure: failure }),
 } as const;
 
 /** Maps a getUserMedia / setSinkId failure to a typed media error. */

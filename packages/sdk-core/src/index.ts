@@ -12,8 +12,10 @@ export {
   CLIENT_ERROR_CODES,
   type ClientErrorCode,
   type SynapseErrorCode,
+  type TokenFailure,
 } from './errors';
 export { decodeTokenClaims, type SynapseUser } from './token';
+export { fetchToken, readToken } from './token-fetch';
 export {
   listAudioDevices,
   onDevicesChanged,

@@ -1,6 +1,9 @@
 import type { ReconnectOptions } from './signaling';
 
-/** Options of {@link createClient}. Only `url` and one of `token`/`tokenProvider` are required. */
+/**
+ * Options of {@link createClient}. Only `url` and one of `token`/`tokenProvider`/`tokenUrl` are
+ * required.
+ */
 export interface ClientOptions {
   /** Base URL of the Synapse server, e.g. `https://calls.example.com`. */
   url: string;
@@ -11,6 +14,12 @@ export interface ClientOptions {
    * `token` is given, before every reconnect, ahead of expiry and after `token-expired`.
    */
   tokenProvider?: () => Promise<string>;
+  /**
+   * Instead of `tokenProvider`: a URL of your backend that answers with a fresh token for the
+   * signed-in user, as JSON `{ "token": "…" }` or as the bare JWT in plain text. Fetched with the
+   * page's cookies (`credentials: 'include'`) whenever `tokenProvider` would be called.
+   */
+  tokenUrl?: string;
   /** Socket.IO path on the server. @default '/socket.io' */
   path?: string;
   /** Reconnection backoff (exponential with jitter). @default { initialDelayMs: 500, maxDelayMs: 10000, jitter: 0.5, maxAttempts: Infinity } */
@@ -25,7 +34,7 @@ export interface ClientOptions {
   idleTimeoutMs?: number | false;
   /** Refresh the token this long before it expires (with `tokenProvider`). @default 60000 */
   refreshTokenBeforeExpiryMs?: number;
-  /** `fetch` for REST calls (history, LiveKit token). @default globalThis.fetch */
+  /** `fetch` for REST calls (history, LiveKit token) and `tokenUrl`. @default globalThis.fetch */
   fetch?: typeof fetch;
   /**
    * Whether calls carry audio. `false` gives signalling-only calls (bots, tests, servers).
@@ -48,8 +57,10 @@ export interface ClientOptions {
   statsIntervalMs?: number;
 }
 
-export type ResolvedOptions = Required<Omit<ClientOptions, 'token' | 'tokenProvider' | 'fetch'>> &
-  Pick<ClientOptions, 'token' | 'tokenProvider' | 'fetch'> & {
+type TokenOptions = 'token' | 'tokenProvider' | 'tokenUrl' | 'fetch';
+
+export type ResolvedOptions = Required<Omit<ClientOptions, TokenOptions>> &
+  Pick<ClientOptions, TokenOptions> & {
     reconnect: Required<ReconnectOptions>;
   };
 

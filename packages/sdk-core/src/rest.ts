@@ -3,8 +3,9 @@ import {
   type CallListResponse,
   type LiveKitTokenResponse,
   type RestErrorBody,
+  type ServerConfigResponse,
 } from '@synapse-calling/protocol';
-import { SynapseError } from './errors';
+import { CallError, SynapseError } from './errors';
 import type { TokenSource } from './token';
 
 export interface RestClientOptions {
@@ -12,8 +13,8 @@ export interface RestClientOptions {
   baseUrl: string;
   /** Gives the Bearer token of each request. */
   tokens: Pick<TokenSource, 'get'>;
-  /** @default globalThis.fetch */
-  fetch?: typeof fetch;
+  /** `ClientOptions.fetch`, passed through. @default globalThis.fetch */
+  fetch?: typeof fetch | undefined;
 }
 
 /**
@@ -25,7 +26,9 @@ export class RestClient {
   constructor(private readonly options: RestClientOptions) {}
 
   /** `GET /api/calls`: this user's calls, newest first. */
-  listCalls(opts: { limit?: number; cursor?: string } = {}): Promise<CallListResponse> {
+  listCalls(
+    opts: { limit?: number | undefined; cursor?: string | undefined } = {},
+  ): Promise<CallListResponse> {
     const query = new URLSearchParams();
     if (opts.limit !== undefined) query.set('limit', String(opts.limit));
     if (opts.cursor) query.set('cursor', opts.cursor);
@@ -36,6 +39,26 @@ export class RestClient {
   /** `POST /api/livekit/token`: a fresh room token, for a party of an active LiveKit call only. */
   livekitToken(callId: string): Promise<LiveKitTokenResponse> {
     return this.request<LiveKitTokenResponse>('POST', '/api/livekit/token', { callId });
+  }
+
+  /**
+   * `GET /api/config`: whether the server refuses this page's origin. `origin-not-allowed` when
+   * it does; null when it allows it, outside a browser, or when there is no clear answer (server
+   * down, no REST routes mounted, an older server): then the connection just keeps retrying.
+   */
+  async originRefusal(): Promise<SynapseError | null> {
+    const origin = globalThis.location?.origin;
+    if (!origin || origin === 'null') return null;
+    const doFetch = this.options.fetch ?? globalThis.fetch;
+    const url = new URL('/api/config', this.options.baseUrl);
+    url.searchParams.set('origin', origin);
+    try {
+      const res = await doFetch(url.toString());
+      const body = (await res.json()) as Partial<ServerConfigResponse> | null;
+      return res.ok && body?.originAllowed === false ? CallError.originNotAllowed(origin) : null;
+    } catch {
+      return null;
+    }
   }
 
   private async request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
@@ -51,7 +74,7 @@ export class RestClient {
           authorization: `Bearer ${token}`,
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         },
-        body: body === undefined ? undefined : JSON.stringify(body),
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
     } catch (err) {
       throw new SynapseError('not-connected', `Request to ${path} failed`, { cause: err });

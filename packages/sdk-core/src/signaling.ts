@@ -1,6 +1,7 @@
 import { io, type Socket } from 'socket.io-client';
 import { TypedEmitter } from './emitter';
 import { CallError, SynapseError, toSynapseError } from './errors';
+import { tokenProviderError } from './token-fetch';
 import {
   CALL_NAMESPACE,
   PROTOCOL_VERSION,
@@ -42,6 +43,11 @@ export interface SignalingOptions {
   tokens: TokenSource;
   ackTimeoutMs: number;
   reconnect: Required<ReconnectOptions>;
+  /**
+   * Asked after a handshake failed below Socket.IO (the browser does not say why): returns the
+   * error that makes retrying pointless (`origin-not-allowed`), or null to keep retrying.
+   */
+  explainRefusal?: () => Promise<SynapseError | null>;
 }
 
 export interface SignalingEvents {
@@ -51,6 +57,8 @@ export interface SignalingEvents {
   reconnecting: () => void;
   /** The socket stopped for good (fatal handshake error, retries exhausted, disconnect()). */
   closed: (err: SynapseError | null) => void;
+  /** An attempt failed before the handshake (no token to send); another follows with backoff. */
+  attemptFailed: (err: SynapseError) => void;
   /** Every event in or out. */
   message: (message: ProtocolMessage) => void;
 }
@@ -66,8 +74,12 @@ export class SignalingManager extends TypedEmitter<SignalingEvents> {
   /** The id of the current or last connection, which the next one replaces. */
   private lastSocketId: string | undefined;
   private retriedExpiredToken = false;
-  private serverKickAttempts = 0;
-  private kickTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Attempts in a row that Socket.IO does not retry by itself, so we do (with backoff). */
+  private ownRetries = 0;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Bumped per handshake, so that a token arriving for an abandoned one is dropped. */
+  private handshakes = 0;
+  private explaining = false;
   private readonly serverListeners = new TypedEmitter<ServerToClientEvents>();
 
   constructor(private readonly options: SignalingOptions) {
@@ -98,16 +110,27 @@ export class SignalingManager extends TypedEmitter<SignalingEvents> {
       // The function form runs on every (re)connection attempt, so each handshake carries a
       // token that is fresh at that moment rather than the one the page started with.
       auth: (cb) => {
+        const handshake = ++this.handshakes;
+        const { tokens } = this.options;
         const force = this.everConnected || this.retriedExpiredToken;
-        this.options.tokens
-          .get(force && this.options.tokens.canRefresh)
-          .catch(() => this.options.tokens.current ?? '')
-          .then((token) => {
-            const auth: HandshakeAuth = { token, protocol: PROTOCOL_VERSION };
-            // After a network change the server may still think the old connection is alive.
-            if (this.lastSocketId) auth.replaces = this.lastSocketId;
-            cb(auth);
-          });
+        // After a network change the server may still think the old connection is alive.
+        const handshakeAuth = (token: string): HandshakeAuth => ({
+          token,
+          protocol: PROTOCOL_VERSION,
+          ...(this.lastSocketId ? { replaces: this.lastSocketId } : {}),
+        });
+        tokens.get(force && tokens.canRefresh).then(
+          (token) => {
+            if (handshake === this.handshakes) cb(handshakeAuth(token));
+          },
+          (err: unknown) => {
+            if (handshake !== this.handshakes) return;
+            // A token that is still valid beats none; the provider failure is reported anyway.
+            const fallback = tokens.unexpired;
+            if (fallback) cb(handshakeAuth(fallback));
+            else this.abandonAttempt(tokenProviderError(err));
+          },
+        );
       },
     });
     this.socket = socket;
@@ -117,7 +140,7 @@ export class SignalingManager extends TypedEmitter<SignalingEvents> {
       const reconnect = this.everConnected;
       this.everConnected = true;
       this.retriedExpiredToken = false;
-      this.serverKickAttempts = 0;
+      this.ownRetries = 0;
       this.emit('connected', reconnect);
     });
     socket.on('disconnect', (reason) => {
@@ -126,23 +149,24 @@ export class SignalingManager extends TypedEmitter<SignalingEvents> {
       if (reason === 'io server disconnect') {
         // Socket.IO does not retry after the server closed the namespace on purpose (a restart,
         // a kick after token expiry). We do, with our own backoff, and a fresh token.
-        const attempt = this.serverKickAttempts++;
-        clearTimeout(this.kickTimer);
-        this.kickTimer = setTimeout(() => this.socket?.connect(), this.backoff(attempt));
+        this.retryLater(0);
       }
     });
     socket.on('connect_error', (err) => {
       const data = (err as Error & { data?: { code?: unknown; message?: unknown } }).data;
       const code = data?.code;
-      if (!isErrorCode(code)) return; // transport-level: the manager retries by itself
+      if (!isErrorCode(code)) {
+        // Transport-level: the manager retries by itself, unless the server refuses our origin.
+        void this.explainRefusal();
+        return;
+      }
       if (code === 'token-expired' && this.options.tokens.canRefresh && !this.retriedExpiredToken) {
         this.retriedExpiredToken = true;
         socket.connect();
         return;
       }
       if (code === 'rate-limited') {
-        const attempt = this.serverKickAttempts++;
-        this.kickTimer = setTimeout(() => this.socket?.connect(), this.backoff(attempt + 2));
+        this.retryLater(2);
         return;
       }
       const message = typeof data?.message === 'string' ? data.message : err.message;
@@ -167,7 +191,8 @@ export class SignalingManager extends TypedEmitter<SignalingEvents> {
 
   /** Closes the socket for good; reports `closed`. Safe to call twice. */
   close(err: SynapseError | null = null): void {
-    clearTimeout(this.kickTimer);
+    clearTimeout(this.retryTimer);
+    this.handshakes++;
     const socket = this.socket;
     if (!socket) return;
     this.socket = null;
@@ -221,6 +246,45 @@ export class SignalingManager extends TypedEmitter<SignalingEvents> {
   /** Emits without waiting (best effort), for messages nobody waits on. */
   notify<E extends ClientEventName>(event: E, payload: ClientEventPayload<E>): void {
     this.request(event, payload).catch(() => undefined);
+  }
+
+  /**
+   * Connects again after the backoff of the next own retry (`skip` starts further along), or
+   * gives up after `maxAttempts` of them, with `failure` when one is known.
+   */
+  private retryLater(skip: number, failure?: SynapseError): void {
+    if (this.ownRetries >= this.options.reconnect.maxAttempts) {
+      this.close(failure ?? new SynapseError('not-connected', 'Gave up reconnecting'));
+      return;
+    }
+    const attempt = this.ownRetries++ + skip;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => this.socket?.connect(), this.backoff(attempt));
+  }
+
+  /**
+   * No token to send: gives up this handshake before it is sent (the server would only answer
+   * `unauthorized`, hiding the provider's failure), and tries again later with a fresh token.
+   */
+  private abandonAttempt(err: SynapseError): void {
+    const socket = this.socket;
+    if (!socket) return;
+    // Not connected yet, so this just closes the transport and stops Socket.IO's own retries.
+    socket.disconnect();
+    this.emit('attemptFailed', err);
+    this.retryLater(0, err);
+  }
+
+  private async explainRefusal(): Promise<void> {
+    const explain = this.options.explainRefusal;
+    if (!explain || this.explaining) return;
+    this.explaining = true;
+    try {
+      const err = await explain();
+      if (err) this.close(err);
+    } finally {
+      this.explaining = false;
+    }
   }
 
   private backoff(attempt: number): number {

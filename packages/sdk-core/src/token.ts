@@ -1,4 +1,6 @@
 import type { Role, SynapseTokenClaims } from '@synapse-calling/protocol';
+import { CallError, type SynapseError } from './errors';
+import { readToken, tokenProviderError } from './token-fetch';
 
 /** The signed-in user, read from the token's claims. */
 export interface SynapseUser {
@@ -46,12 +48,18 @@ export function tokenExpiresAt(token: string): number | null {
 }
 
 export interface TokenSourceOptions {
-  token?: string;
-  tokenProvider?: () => Promise<string>;
+  /** `ClientOptions.token`, passed through (undefined when only a provider is given). */
+  token?: string | undefined;
+  /** `ClientOptions.tokenProvider` (or the `tokenUrl` fetcher), passed through. */
+  tokenProvider?: (() => Promise<string>) | undefined;
   /** Refresh this long before `exp`. */
   refreshBeforeExpiryMs: number;
   onRefreshed?: (token: string) => void;
-  onError?: (err: unknown) => void;
+  /**
+   * The provider failed, the first time after a success (or ever): a provider that keeps failing
+   * while the client retries is reported once, not on every attempt.
+   */
+  onError?: (err: SynapseError) => void;
 }
 
 /**
@@ -65,6 +73,8 @@ export class TokenSource {
   private timer: ReturnType<typeof setTimeout> | undefined;
   /** When the current token arrived; its lifetime bounds the refresh margin. */
   private receivedAt = Date.now();
+  /** Whether the provider's last call failed (so that a run of failures is reported once). */
+  private failing = false;
 
   constructor(private readonly options: TokenSourceOptions) {
     this.token = options.token ?? null;
@@ -78,6 +88,12 @@ export class TokenSource {
     return typeof this.options.tokenProvider === 'function';
   }
 
+  /** The current token while it has not expired (a fallback when the provider fails). */
+  get unexpired(): string | null {
+    const expiresAt = this.token ? tokenExpiresAt(this.token) : null;
+    return expiresAt === null || expiresAt > Date.now() ? this.token : null;
+  }
+
   /** A token that is valid for at least the refresh margin; refreshes when needed or forced. */
   async get(forceRefresh = false): Promise<string> {
     const token = this.token;
@@ -89,18 +105,35 @@ export class TokenSource {
     return this.refresh();
   }
 
-  /** Calls the provider (deduplicated). On failure keeps the old token and rethrows. */
+  /**
+   * Calls the provider (deduplicated). Accepts a bare JWT or JSON `{ "token": "…" }`. On failure
+   * keeps the old token and rejects with `token-provider-failed`.
+   */
   refresh(): Promise<string> {
     const provider = this.options.tokenProvider;
     if (!provider) return Promise.resolve(this.token ?? '');
-    this.pending ??= provider()
-      .then((token) => {
-        if (typeof token !== 'string' || !token) throw new Error('tokenProvider returned no token');
+    this.pending ??= Promise.resolve()
+      .then(() => provider())
+      .then((value: unknown) => {
+        const token = readToken(value);
+        if (!token) {
+          throw CallError.tokenProviderFailed(
+            { kind: 'not-a-token' },
+            'tokenProvider returned neither a JWT nor JSON { "token": "…" }',
+          );
+        }
         this.token = token;
         this.receivedAt = Date.now();
+        this.failing = false;
         this.options.onRefreshed?.(token);
         this.schedule();
         return token;
+      })
+      .catch((err: unknown) => {
+        const error = tokenProviderError(err);
+        if (!this.failing) this.options.onError?.(error);
+        this.failing = true;
+        throw error;
       })
       .finally(() => {
         this.pending = null;
@@ -120,9 +153,8 @@ export class TokenSource {
       2 ** 31 - 1,
     );
     this.timer = setTimeout(() => {
-      this.refresh().catch((err: unknown) => {
-        this.options.onError?.(err);
-        // Try again soon; a reconnect will also ask the provider.
+      this.refresh().catch(() => {
+        // Reported by refresh(). Try again soon; a reconnect will also ask the provider.
         this.timer = setTimeout(() => this.schedule(), 10_000);
       });
     }, delay);

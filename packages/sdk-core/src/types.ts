@@ -7,6 +7,7 @@ import type {
   PresenceStatus,
   Role,
 } from '@synapse-calling/protocol';
+import type { SynapseError } from './errors';
 import type { SynapseUser } from './token';
 
 /** The client's link to the server. `reconnecting` means it was connected and is trying again. */
@@ -58,6 +59,8 @@ export interface CallSnapshot {
 /** Everything a UI renders, in one immutable object (new identity only when something changed). */
 export interface ClientSnapshot {
   connectionState: ConnectionState;
+  /** Why the client is not connected (`client.connectionError`); null once connected. */
+  connectionError: SynapseError | null;
   user: SynapseUser | null;
   status: OwnStatus;
   /** Presence of every watched user. */

@@ -44,6 +44,21 @@ describe('the demo (npm run demo)', () => {
     expect(bundle.headers.get('content-type')).toContain('javascript');
   });
 
+  it('serves only its pages: 404 for its server code, the packages and the call log', async () => {
+    for (const path of [
+      '/demo.mjs',
+      '/dev-login.mjs',
+      '/demo-users.mjs',
+      '/package.json',
+      '/getting-started/server.mjs',
+      '/public/index.html',
+      '/node_modules/express/package.json',
+      '/data/synapse.sqlite',
+    ]) {
+      expect((await fetch(`${demo.url}${path}`)).status, path).toBe(404);
+    }
+  });
+
   it('signs in a seeded user with a token the server accepts for REST calls', async () => {
     const { token, user } = await (await fetch(`${demo.url}/demo/token?user=carol`)).json();
     expect(user).toMatchObject({ id: 'carol', tenant: 'acme', role: 'customer' });
@@ -61,6 +76,28 @@ describe('the demo (npm run demo)', () => {
   it('refuses an unknown demo user', async () => {
     const res = await fetch(`${demo.url}/demo/token?user=mallory`);
     expect(res.status).toBe(404);
+  });
+
+  it('listens on loopback only unless HOST says otherwise', async () => {
+    // HOST set to the empty string counts as unset, so the demo's own default applies.
+    const local = await startDemo({ HOST: '' });
+    try {
+      const { port } = new URL(local.url);
+      expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+      // Bound to 0.0.0.0 it would answer on every address, 127.0.0.2 included.
+      await expect(fetch(`http://127.0.0.2:${port}/healthz`)).rejects.toThrow();
+    } finally {
+      await local.stop();
+    }
+  });
+
+  it.each(['', 'true', '0'])('SYNAPSE_DEV_LOGIN=%j leaves the sign-in off', async (value) => {
+    const demo = await startDemo({ SYNAPSE_DEV_LOGIN: value });
+    try {
+      expect((await fetch(`${demo.url}/demo/token?user=carol`)).status).toBe(404);
+    } finally {
+      await demo.stop();
+    }
   });
 
   it('refuses to start with the development sign-in under NODE_ENV=production', async () => {

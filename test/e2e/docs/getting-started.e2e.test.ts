@@ -1,42 +1,36 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from '@synapse-calling/test-utils/browser/chromium';
+import { spawnListening, type ListeningChild } from '@synapse-calling/test-utils/packaging/child';
 import { snippetsOf } from '../../../scripts/doc-snippets.mjs';
-import { readFileSync } from 'node:fs';
 
 const root = resolve(import.meta.dirname, '../../..');
-let child: ChildProcess;
+let server: ListeningChild;
 let url: string;
-let log = '';
+const log = () => server.output();
 let browser: Browser;
 
 beforeAll(async () => {
   // Exactly what the guide says to run, in a fresh directory (its ./data lands there).
-  child = spawn(process.execPath, [join(root, 'examples/getting-started/server.mjs')], {
-    cwd: mkdtempSync(join(tmpdir(), 'synapse-guide-')),
-    env: { ...process.env, PORT: '0', SYNAPSE_JWT_SECRET: 'a'.repeat(16) + 'b'.repeat(16) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  url = await new Promise<string>((done, fail) => {
-    const onData = (d: Buffer) => {
-      log += d.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(log);
-      if (m) done(m[1]);
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', (code) => fail(new Error(`server.mjs exited ${code}:\n${log}`)));
-  });
+  server = await spawnListening(
+    process.execPath,
+    [join(root, 'examples/getting-started/server.mjs')],
+    {
+      cwd: mkdtempSync(join(tmpdir(), 'synapse-guide-')),
+      env: { PORT: '0', SYNAPSE_JWT_SECRET: 'a'.repeat(16) + 'b'.repeat(16) },
+      ready: /listening on (http:\/\/\S+)/,
+    },
+  );
+  url = server.url;
   browser = await launchChromium({ toneHz: 440 });
 });
 
 afterAll(async () => {
   await browser?.close();
-  child?.kill('SIGTERM');
+  await server?.stop();
 });
 
 describe('docs/getting-started.md', () => {
@@ -44,7 +38,7 @@ describe('docs/getting-started.md', () => {
     const snippets = snippetsOf('docs/getting-started.md');
     expect(snippets.map((s) => s.file)).toEqual([
       'examples/getting-started/server.mjs',
-      'examples/getting-started/page.html',
+      'examples/getting-started/public/page.html',
     ]);
     for (const s of snippets) expect(s.body).toBe(readFileSync(join(root, s.file), 'utf8'));
   });
@@ -69,8 +63,8 @@ describe('docs/getting-started.md', () => {
         timeout: 15_000,
       })
       .toBe('in-call');
-    await expect.poll(() => log, { timeout: 10_000 }).toMatch(/call event call\.accepted/);
+    await expect.poll(log, { timeout: 10_000 }).toMatch(/call event call\.accepted/);
     await alice.locator('synapse-active-call button[part="end"]').click();
-    await expect.poll(() => log, { timeout: 10_000 }).toMatch(/call event call\.ended/);
+    await expect.poll(log, { timeout: 10_000 }).toMatch(/call event call\.ended/);
   });
 });

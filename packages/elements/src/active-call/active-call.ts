@@ -1,13 +1,12 @@
-import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { html, nothing, type TemplateResult } from 'lit';
 import { ActiveCallController } from '../controllers/active-call-controller';
-import { ClientController } from '../controllers/client-controller';
 import { ClockController } from '../controllers/clock-controller';
-import type { Device } from '../controllers/devices';
 import { formatDuration } from '../i18n/format';
-import { LocaleController } from '../i18n/locale-controller';
+import type { Device } from '../internal/devices';
+import { SynapseElement } from '../internal/synapse-element';
 import { hangUpIcon } from '../styles/icons';
 import { tokens } from '../styles/tokens';
-import type { Call, CallQuality, SynapseClient } from '@synapse-calling/sdk-core';
+import type { Call, CallQuality } from '@synapse-calling/sdk-core';
 import { activeCallStyles } from './active-call.styles';
 
 const QUALITY_LEVEL: Record<CallQuality, number> = {
@@ -60,25 +59,20 @@ const QUALITY_LEVEL: Record<CallQuality, number> = {
  * @cssproperty --synapse-offset - Distance of the panel from the bottom-right corner.
  * @cssproperty --synapse-z-index - Stacking order of the panel.
  */
-export class SynapseActiveCall extends LitElement {
+export class SynapseActiveCall extends SynapseElement {
   static override styles = [tokens, activeCallStyles];
 
   static override properties = {
     inline: { type: Boolean, reflect: true },
     noDevices: { type: Boolean, attribute: 'no-devices', reflect: true },
-    client: { attribute: false },
   };
 
   /** Renders in the document flow instead of as a floating panel in the corner. */
   declare inline: boolean;
   /** Hides the microphone and speaker pickers. */
   declare noDevices: boolean;
-  /** A client to use instead of the nearest `<synapse-calling>`'s or the page default. */
-  declare client: SynapseClient | undefined;
 
-  private readonly clients = new ClientController(this);
   private readonly controller = new ActiveCallController(this, this.clients);
-  private readonly locale = new LocaleController(this);
   private readonly clock = new ClockController(this, 1000);
 
   constructor() {
@@ -100,10 +94,6 @@ export class SynapseActiveCall extends LitElement {
   /** Mutes or unmutes the microphone. */
   toggleMute(): Promise<void> {
     return this.controller.toggleMute();
-  }
-
-  protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('client')) this.clients.setExplicit(this.client);
   }
 
   protected override updated(): void {

@@ -3,7 +3,7 @@ import type { Call, SynapseClient } from '@synapse-calling/sdk-core';
 import { html } from 'lit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { userEvent } from 'vitest/browser';
-import '../index';
+import { SynapseCallStateEvent } from '../index';
 import {
   freshUsers,
   a11y,
@@ -11,7 +11,6 @@ import {
   connectUser,
   disconnectAll,
   until,
-  type TestUser,
 } from '@synapse-calling/test-utils/elements';
 import type { SynapseCallButton } from './call-button';
 
@@ -215,6 +214,31 @@ describe('<synapse-call-button>', () => {
       expect(el.state).toBe('idle');
     });
 
+    it('follows the call, not its own events: a page that forges or stops them changes nothing', async () => {
+      const { agent, customer } = freshUsers();
+      const caller = await connectUser(agent);
+      const callee = await connectUser(customer);
+      const el = await button(caller, customer.id);
+      await until(() => el.state === 'idle', { what: 'idle' });
+      const forged = { callId: 'forged', state: 'ended', direction: 'outgoing' } as const;
+      el.dispatchEvent(
+        new SynapseCallStateEvent({ ...forged, peer: customer, endReason: 'rejected' }),
+      );
+      await el.updateComplete;
+      expect(part(el, 'outcome').hidden).toBe(true);
+
+      // A capture listener above the button (here on the fixture's container, removed after the
+      // test) sees the event first and may stop it.
+      const stop = (e: Event) => e.stopPropagation();
+      (el.parentElement as HTMLElement).addEventListener('synapse-call-state', stop, true);
+      inner(el).click();
+      const theirs = await incoming(callee);
+      await theirs.reject();
+      await until(() => !part(el, 'outcome').hidden, { what: 'outcome shown' });
+      expect(part(el, 'outcome').textContent?.trim()).toBe('Declined');
+      expect(el.shadowRoot?.querySelector('[role=status]')?.textContent).toContain('Declined');
+    });
+
     it('cancels when clicked again before the server has acknowledged the call', async () => {
       const { agent, customer } = freshUsers();
       const caller = await connectUser(agent);
@@ -329,27 +353,31 @@ describe('<synapse-call-button>', () => {
     });
 
     it('reports a refused call as synapse-call-error and returns to idle', async () => {
-      const { customer } = freshUsers();
-      const second: TestUser = { ...customer, id: 'cust-2', name: 'Cleo Customer' };
-      // The default policy lets customers call agents only.
+      const { agent, customer, other } = freshUsers();
       const caller = await connectUser(customer);
-      await connectUser(second);
-      const el = await button(caller, second.id, second.name);
+      const callee = await connectUser(agent);
+      const ringer = await connectUser(other);
+      const el = await button(caller, agent.id, agent.name);
       await until(() => el.state === 'idle', { what: 'idle' });
+      // Otto rings Ada: she still shows online (ringing is not busy), but the server refuses a
+      // second call to her with `busy`.
+      const ringing = await ringer.call(agent.id);
+      await incoming(callee);
       const error = nextEvent(el, 'synapse-call-error');
       inner(el).click();
       const { detail } = await error;
       expect(detail.action).toBe('call');
-      expect(detail.code).toBe('forbidden');
+      expect(detail.code).toBe('busy');
       await until(() => el.state === 'idle', { what: 'idle after refusal' });
       await until(
         () =>
           el.shadowRoot?.querySelector('[role=status]')?.textContent ===
-          'The call to Cleo Customer failed.',
+          'The call to Ada Agent failed.',
         {
           what: 'announcement',
         },
       );
+      await ringing.end();
     });
   });
 

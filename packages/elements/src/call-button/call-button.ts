@@ -1,14 +1,12 @@
-import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { html, nothing, type TemplateResult } from 'lit';
 import { CallButtonController, type CallButtonState } from '../controllers/call-button-controller';
-import { ClientController } from '../controllers/client-controller';
 import { PresenceController } from '../controllers/presence-controller';
-import type { SynapseCallErrorEvent } from '../events/call-error';
-import type { SynapseCallStateEvent } from '../events/call-state';
-import { LocaleController } from '../i18n/locale-controller';
-import type { Translation } from '../i18n/translations';
+import type { SynapseCallStateDetail } from '../events/call-state';
+import { describeConnectionError, type Translation } from '../i18n/translations';
+import { SynapseElement } from '../internal/synapse-element';
 import { hangUpIcon, phoneIcon } from '../styles/icons';
 import { tokens } from '../styles/tokens';
-import type { CallEndReason, SynapseClient } from '@synapse-calling/sdk-core';
+import type { CallEndReason, SynapseError } from '@synapse-calling/sdk-core';
 import { callButtonStyles } from './call-button.styles';
 
 let nextId = 0;
@@ -47,14 +45,13 @@ const OUTCOME_VISIBLE_MS = 8_000;
  * @cssproperty --synapse-font-family - Font family.
  * @cssproperty --synapse-spacing - Base spacing unit.
  */
-export class SynapseCallButton extends LitElement {
+export class SynapseCallButton extends SynapseElement {
   static override styles = [tokens, callButtonStyles];
 
   static override properties = {
     userId: { type: String, attribute: 'user-id', reflect: true },
     name: { type: String, reflect: true },
     metadata: { attribute: false },
-    client: { attribute: false },
   };
 
   /** Id of the person to call. */
@@ -63,42 +60,31 @@ export class SynapseCallButton extends LitElement {
   declare name: string;
   /** JSON metadata sent with the call (a CRM record id, a subject). */
   declare metadata: Record<string, unknown> | undefined;
-  /** A client to use instead of the nearest `<synapse-calling>`'s or the page default. */
-  declare client: SynapseClient | undefined;
-  /** What the live region says (set from events, so not a reactive property). */
+  /** What the live region says (set from the controller's callbacks, so not a reactive property). */
   private announcement = '';
   /** How the last call ended ("Declined", "No answer"…), shown for a few seconds after it ends. */
   private outcome: { reason: string; text: string } | undefined;
   private outcomeTimer: ReturnType<typeof setTimeout> | undefined;
 
-  private readonly clients = new ClientController(this);
   private readonly presenceWatch = new PresenceController(this, this.clients, () => this.userId);
-  private readonly controller = new CallButtonController(
-    this,
-    this.clients,
-    this.presenceWatch,
-    () => ({ userId: this.userId, name: this.displayName, metadata: this.metadata }),
-  );
-  private readonly locale = new LocaleController(this);
+  private readonly controller = new CallButtonController(this, this.clients, this.presenceWatch, {
+    target: () => ({ userId: this.userId, name: this.displayName, metadata: this.metadata }),
+    stateChanged: (detail) => this.onCallState(detail),
+    failed: () => this.announce(this.locale.t.button.failed(this.displayName)),
+  });
   private readonly hintId = `synapse-call-button-hint-${nextId++}`;
 
   constructor() {
     super();
     this.userId = '';
     this.name = '';
-    this.addEventListener('synapse-call-state', (e: SynapseCallStateEvent) => {
-      this.showOutcome(e.detail.state === 'ended' ? e.detail.endReason : undefined);
-      this.announce(this.describeCallState(e.detail.state));
-    });
-    this.addEventListener('synapse-call-error', (_e: SynapseCallErrorEvent) =>
-      this.announce(this.locale.t.button.failed(this.displayName)),
-    );
   }
 
   /**
    * What the button currently does or why it is disabled: `idle`, `calling`, `incoming`,
-   * `in-call`, `busy`, `unavailable`, `offline`, `self-busy`, `self`, `connecting` or `checking`. Also
-   * reflected as the `state` attribute.
+   * `in-call`, `busy`, `unavailable`, `offline`, `self-busy`, `self`, `connecting`,
+   * `connection-failed` (the hint says why) or `checking`. Also reflected as the `state`
+   * attribute.
    */
   get state(): CallButtonState {
     return this.controller.state;
@@ -123,10 +109,6 @@ export class SynapseCallButton extends LitElement {
     return this.name || this.controller.call?.peer.name || this.userId;
   }
 
-  protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('client')) this.clients.setExplicit(this.client);
-  }
-
   protected override updated(): void {
     this.setAttribute('state', this.state);
   }
@@ -134,7 +116,8 @@ export class SynapseCallButton extends LitElement {
   protected override render(): TemplateResult {
     const t = this.locale.t;
     const state = this.state;
-    const view = buttonView(t, state, this.displayName);
+    const error = this.clients.client?.connectionError ?? null;
+    const view = buttonView(t, state, this.displayName, error);
     const status = this.presenceWatch.presence?.status ?? 'unknown';
     return html`<button
         part="button"
@@ -161,6 +144,11 @@ export class SynapseCallButton extends LitElement {
 
   private onClick(): void {
     void this.controller.activate();
+  }
+
+  private onCallState(detail: SynapseCallStateDetail): void {
+    this.showOutcome(detail.state === 'ended' ? detail.endReason : undefined);
+    this.announce(this.describeCallState(detail.state));
   }
 
   /**
@@ -206,13 +194,14 @@ export class SynapseCallButton extends LitElement {
 
 /**
  * Visible text, the rest of the accessible name (visually hidden, after the text) and, when the
- * button is disabled, the explanation.
+ * button is disabled, the explanation (for `connection-failed`, what `error` means).
  */
 function buttonView(
   t: Translation,
   state: CallButtonState,
   name: string,
-): { text: string; rest: string; hint?: string } {
+  error: SynapseError | null,
+): { text: string; rest: string; hint?: string | undefined } {
   const b = t.button;
   const disabled = (text: string, hint?: string) => ({ text, rest: b.disabledName(name), hint });
   switch (state) {
@@ -237,6 +226,11 @@ function buttonView(
       return disabled(b.call, b.selfHint);
     case 'connecting':
       return disabled(b.connecting, b.noClientHint);
+    case 'connection-failed':
+      return disabled(
+        t.connection.disconnected,
+        error ? describeConnectionError(t, error) : b.noClientHint,
+      );
   }
 }
 

@@ -9,6 +9,8 @@ import {
   a11y,
   FakeStaticClient,
   nextEvent,
+  recordEvents,
+  clientFor,
   connectUser,
   disconnectAll,
   until,
@@ -158,6 +160,26 @@ describe('<synapse-call-history>', () => {
       await a11y(el).to.be.accessible();
     });
 
+    it('drops the page still loading when its client is replaced', async () => {
+      const { caller } = await history();
+      const { agent } = freshUsers();
+      const notYetConnected = await clientFor(agent);
+      const el = await fixture<SynapseCallHistory>(
+        html`<synapse-call-history .client=${caller}></synapse-call-history>`,
+      );
+      expect(el.hasAttribute('loading')).toBe(true);
+      const loads = recordEvents(el, 'synapse-history-load');
+      el.client = notYetConnected;
+      await el.updateComplete;
+      expect(el.hasAttribute('loading')).toBe(false);
+      // A page asked for later of the same server comes back after the dropped one.
+      await caller.fetchCallHistory({ limit: 1 });
+      await el.updateComplete;
+      expect(loads).toEqual([]);
+      expect(el.entries).toEqual([]);
+      expect(parts(el, 'empty')).toEqual([]);
+    });
+
     it('speaks German', async () => {
       const { caller } = await history();
       const el = await mount(caller, 20, 'de');
@@ -197,6 +219,80 @@ describe('<synapse-call-history>', () => {
       await reloaded;
       await el.updateComplete;
       expect(texts(el, 'outcome')).toEqual(['Cancelled', 'Cancelled', 'Completed']);
+    });
+
+    it('shows a hung-up call ended on both sides in the render after call-ended, before any reload', async () => {
+      const { agent, customer } = freshUsers();
+      const caller = await connectUser(agent);
+      const callee = await connectUser(customer);
+      const wrapper = await fixture<HTMLDivElement>(
+        html`<div>
+          <synapse-call-history .client=${caller}></synapse-call-history>
+          <synapse-call-history .client=${callee}></synapse-call-history>
+        </div>`,
+      );
+      const [ours, theirs] = [...wrapper.querySelectorAll('synapse-call-history')];
+      const call = await caller.call(customer.id);
+      const ringing = await until(() => callee.calls.incoming[0], { what: 'incoming' });
+      await ringing.accept();
+      await until(() => texts(ours, 'outcome')[0] === 'In progress', { what: 'caller row active' });
+      await until(() => texts(theirs, 'outcome')[0] === 'In progress', {
+        what: 'callee row active',
+      });
+
+      const seen: string[] = [];
+      for (const [who, client, el] of [
+        ['caller', caller, ours],
+        ['callee', callee, theirs],
+      ] as const) {
+        client.on('callEnded', () => {
+          seen.push(`${who}: call-ended`);
+          void el.updateComplete.then(() => {
+            const row = `${texts(el, 'outcome')[0]} ${parts(el, 'duration').length}`;
+            seen.push(`${who}: rendered ${row}`);
+          });
+        });
+        el.addEventListener('synapse-history-load', () => seen.push(`${who}: reloaded`));
+      }
+      await call.end();
+      await until(() => seen.filter((s) => s.endsWith('reloaded')).length === 2, {
+        what: 'both reloaded',
+      });
+      for (const who of ['caller', 'callee']) {
+        const mine = seen.filter((s) => s.startsWith(who));
+        // Ended, with its duration, in the very render after the event; the reload only confirms.
+        expect(mine.slice(0, 3)).toEqual([
+          `${who}: call-ended`,
+          `${who}: rendered Completed 1`,
+          `${who}: reloaded`,
+        ]);
+      }
+    });
+
+    it('reports a refused page as synapse-call-error, retries, then says there are no calls', async () => {
+      const { agent } = freshUsers();
+      const client = await connectUser(agent);
+      // The server serves 1–100 calls per page and answers 400 to anything else.
+      const failed = nextEvent(document, 'synapse-call-error');
+      const el = await fixture<SynapseCallHistory>(
+        html`<synapse-call-history limit="500" .client=${client}></synapse-call-history>`,
+      );
+      expect((await failed).detail.action).toBe('history');
+      await until(() => parts(el, 'error').length === 1 && !el.hasAttribute('loading'), {
+        what: 'error shown',
+      });
+      expect(parts(el, 'error')[0].getAttribute('role')).toBe('alert');
+      expect(texts(el, 'error')[0]).toContain('Could not load the call history.');
+      expect(parts(el, 'empty')).toEqual([]);
+
+      el.limit = 20;
+      const loaded = nextEvent(el, 'synapse-history-load');
+      parts(el, 'retry')[0].click();
+      expect((await loaded).detail).toEqual({ count: 0, hasMore: false });
+      await el.updateComplete;
+      expect(parts(el, 'error')).toEqual([]);
+      expect(texts(el, 'empty')).toEqual(['No calls yet.']);
+      expect(el.hasAttribute('loading')).toBe(false);
     });
 
     it('calls back from a row; synapse-call-start bubbles out of the list', async () => {

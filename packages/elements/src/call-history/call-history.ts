@@ -1,19 +1,19 @@
 import { repeat } from 'lit/directives/repeat.js';
-import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { html, nothing, type TemplateResult } from 'lit';
 import { CallHistoryController, type HistoryEntry } from '../controllers/call-history-controller';
-import { ClientController } from '../controllers/client-controller';
 import { ClockController } from '../controllers/clock-controller';
 import { formatDuration, formatRelative } from '../i18n/format';
-import { LocaleController } from '../i18n/locale-controller';
 import type { Translation } from '../i18n/translations';
+import { SynapseElement } from '../internal/synapse-element';
 import { tokens } from '../styles/tokens';
-import type { SynapseClient } from '@synapse-calling/sdk-core';
 import { callHistoryStyles } from './call-history.styles';
 
 /**
  * The signed-in user's recent calls, newest first: direction, the other person, outcome,
  * duration, how long ago, and a call-back button (a `<synapse-call-button>`, so it follows the
- * person's presence). "Load more" fetches the next page; the list reloads when a call ends.
+ * person's presence). "Load more" fetches the next page. A call that starts, is answered or
+ * ends shows so in its row at once (from what the client heard from the server), and the list
+ * reloads to confirm.
  *
  * @summary Recent calls with call back and paging.
  * @tag synapse-call-history
@@ -45,25 +45,20 @@ import { callHistoryStyles } from './call-history.styles';
  * @cssproperty --synapse-color-text-muted - Secondary text.
  * @cssproperty --synapse-spacing - Base spacing unit.
  */
-export class SynapseCallHistory extends LitElement {
+export class SynapseCallHistory extends SynapseElement {
   static override styles = [tokens, callHistoryStyles];
 
   static override properties = {
     limit: { type: Number, reflect: true },
     noTitle: { type: Boolean, attribute: 'no-title', reflect: true },
-    client: { attribute: false },
   };
 
   /** Calls per page. */
   declare limit: number;
   /** Hides the "Recent calls" heading. */
   declare noTitle: boolean;
-  /** A client to use instead of the nearest `<synapse-calling>`'s or the page default. */
-  declare client: SynapseClient | undefined;
 
-  private readonly history = new CallHistoryController(this, () => this.limit);
-  private readonly clients = new ClientController(this, (client) => this.history.attach(client));
-  private readonly locale = new LocaleController(this);
+  private readonly history = new CallHistoryController(this, this.clients, () => this.limit);
   private readonly clock = new ClockController(this, 30_000);
 
   constructor() {
@@ -92,10 +87,6 @@ export class SynapseCallHistory extends LitElement {
     return this.history.loadMore();
   }
 
-  protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('client')) this.clients.setExplicit(this.client);
-  }
-
   protected override updated(): void {
     this.toggleAttribute('loading', this.history.loading);
     this.clock.run(this.history.entries.length > 0);
@@ -122,21 +113,17 @@ export class SynapseCallHistory extends LitElement {
             </ol>`
           : nothing
       }
-      ${
-        h.loaded && !h.loading && h.entries.length === 0 && !h.error
-          ? html`<p part="empty">${t.history.empty}</p>`
-          : nothing
-      }
-      ${
-        h.error
-          ? html`<p part="error" role="alert">
-              ${t.history.error}
-              <button part="retry" type="button" @click=${() => h.reload()}>
-                ${t.history.retry}
-              </button>
-            </p>`
-          : nothing
-      }
+      ${h.render({
+        complete: () =>
+          h.entries.length === 0 ? html`<p part="empty">${t.history.empty}</p>` : nothing,
+        error: () =>
+          html`<p part="error" role="alert">
+            ${t.history.error}
+            <button part="retry" type="button" @click=${() => h.reload()}>
+              ${t.history.retry}
+            </button>
+          </p>`,
+      })}
       ${
         h.hasMore
           ? html`<button

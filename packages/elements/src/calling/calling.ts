@@ -1,7 +1,9 @@
 import { html, LitElement, nothing, type TemplateResult } from 'lit';
 import { ProviderController } from '../controllers/provider-controller';
+import { LocaleController } from '../i18n/locale-controller';
+import { describeConnectionError } from '../i18n/translations';
 import { tokens } from '../styles/tokens';
-import type { ConnectionState, SynapseClient } from '@synapse-calling/sdk-core';
+import type { ConnectionState, SynapseClient, SynapseError } from '@synapse-calling/sdk-core';
 import { callingStyles } from './calling.styles';
 
 /**
@@ -10,7 +12,8 @@ import { callingStyles } from './calling.styles';
  * uses the client given in the `client` property, connects it, and provides it to every
  * Synapse element inside. The first one on the page also becomes the default client of elements
  * outside any `<synapse-calling>`. Unless `no-call-ui` is set it shows the incoming-call prompt
- * and the active-call panel itself.
+ * and the active-call panel itself, and, while the client cannot connect, why (the page's origin
+ * is not allowed by the server, signing in failed…) above the content.
  *
  * @summary Connects to Synapse Calling and provides the client to the elements inside.
  * @tag synapse-calling
@@ -20,11 +23,14 @@ import { callingStyles } from './calling.styles';
  * @fires synapse-connection-change - The client's connection state changed (`detail.state`).
  * @fires synapse-call-error - Connecting failed or the client reported an error (`detail.action` is `connect`).
  *
+ * @csspart notice - Why calling is not connected (`role="alert"`), shown above the content while
+ *   the client reports a connection error; the `connection-error` attribute holds its code.
  * @csspart incoming-call - The built-in `<synapse-incoming-call>`; its parts are exported with an
  *   `incoming-` prefix (`incoming-dialog`, `incoming-accept`, `incoming-decline`…).
  * @csspart active-call - The built-in `<synapse-active-call>`; its parts are exported with an
  *   `active-` prefix (`active-base`, `active-end`, `active-mute`…).
  *
+ * @cssproperty --synapse-color-danger - The edge of the notice.
  * @cssproperty --synapse-color-accent - Accent colour of all elements inside.
  * @cssproperty --synapse-font-family - Font family of all elements inside.
  */
@@ -51,6 +57,7 @@ export class SynapseCalling extends LitElement {
   /** Leaves out the built-in incoming-call prompt and active-call panel. */
   declare noCallUi: boolean;
 
+  private readonly locale = new LocaleController(this);
   private explicitClient: SynapseClient | undefined;
   private readonly provider = new ProviderController(this, () => ({
     client: this.explicitClient,
@@ -86,12 +93,26 @@ export class SynapseCalling extends LitElement {
     return this.provider.client?.connectionState ?? 'disconnected';
   }
 
+  /** Why the client is not connected (`client.connectionError`), or null. */
+  private get connectionError(): SynapseError | null {
+    const client = this.provider.client;
+    return client && client.connectionState !== 'connected' ? client.connectionError : null;
+  }
+
   protected override updated(): void {
     this.setAttribute('connection-state', this.connectionState);
+    const error = this.connectionError;
+    if (error) this.setAttribute('connection-error', error.code);
+    else this.removeAttribute('connection-error');
   }
 
   protected override render(): TemplateResult {
-    return html`<slot></slot>${
+    const error = this.noCallUi ? null : this.connectionError;
+    return html`${
+        error
+          ? html`<p part="notice" role="alert">${describeConnectionError(this.locale.t, error)}</p>`
+          : nothing
+      }<slot></slot>${
         this.noCallUi
           ? nothing
           : html`<synapse-incoming-call

@@ -2,11 +2,16 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { SynapseCallEndEvent } from '../events/call-end';
 import { SynapseCallErrorEvent } from '../events/call-error';
 import { SynapseMuteChangeEvent } from '../events/mute-change';
+import { CallTracker } from '../internal/call-tracker';
+import {
+  listDevices,
+  onDevicesChanged,
+  outputSelectionSupported,
+  type Devices,
+} from '../internal/devices';
 import type { Call } from '@synapse-calling/sdk-core';
 import type { Unsubscribe } from '../types';
-import { CallTracker } from './call-tracker';
 import type { ClientController } from './client-controller';
-import { listDevices, onDevicesChanged, outputSelectionSupported, type Devices } from './devices';
 
 /**
  * The active call's logic: which call to show (the client's active or outgoing call), its live
@@ -29,7 +34,7 @@ export class ActiveCallController implements ReactiveController {
     private readonly clients: ClientController,
   ) {
     host.addController(this);
-    this.tracker = new CallTracker(host, host);
+    this.tracker = new CallTracker(host);
   }
 
   /** The call to show: ringing out, connecting or active; undefined otherwise. */

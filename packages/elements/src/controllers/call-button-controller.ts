@@ -2,8 +2,9 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { SynapseCallEndEvent } from '../events/call-end';
 import { SynapseCallErrorEvent } from '../events/call-error';
 import { SynapseCallStartEvent } from '../events/call-start';
+import type { SynapseCallStateDetail } from '../events/call-state';
+import { CallTracker } from '../internal/call-tracker';
 import type { Call, SynapseClient } from '@synapse-calling/sdk-core';
-import { CallTracker } from './call-tracker';
 import type { ClientController } from './client-controller';
 import type { PresenceController } from './presence-controller';
 
@@ -16,6 +17,8 @@ import type { PresenceController } from './presence-controller';
  * - `busy`: they are in another call; `unavailable`: they set "do not disturb";
  * - `offline`: they are offline; `self-busy`: we are in a call with someone else;
  * - `self`: the button points at the signed-in user; `connecting`: no client or not connected;
+ * - `connection-failed`: not connected, and the client says why (`client.connectionError`:
+ *   the page's origin is not allowed, signing in failed…);
  * - `checking`: connected, but their presence is not known yet.
  */
 export type CallButtonState =
@@ -29,6 +32,7 @@ export type CallButtonState =
   | 'self-busy'
   | 'self'
   | 'connecting'
+  | 'connection-failed'
   | 'checking';
 
 /** States in which a click does something. */
@@ -43,6 +47,19 @@ export interface CallButtonTarget {
   userId: string;
   name: string;
   metadata: Record<string, unknown> | undefined;
+}
+
+/**
+ * The button's side of the controller. The button updates its outcome and live region through
+ * these callbacks, not by listening to its own events: those are for the page.
+ */
+export interface CallButtonOptions {
+  /** The person to call, read on every use. */
+  target: () => CallButtonTarget;
+  /** The followed call changed state; called just before `synapse-call-state` is fired. */
+  stateChanged: (detail: SynapseCallStateDetail) => void;
+  /** Placing, answering or ending the call failed; called just before `synapse-call-error`. */
+  failed: (action: string, error: unknown) => void;
 }
 
 /**
@@ -61,10 +78,10 @@ export class CallButtonController implements ReactiveController {
     private readonly host: ReactiveControllerHost & HTMLElement,
     private readonly clients: ClientController,
     private readonly presence: PresenceController,
-    private readonly target: () => CallButtonTarget,
+    private readonly options: CallButtonOptions,
   ) {
     host.addController(this);
-    this.tracker = new CallTracker(host, host);
+    this.tracker = new CallTracker(host, options.stateChanged);
   }
 
   /** The live call with this person, if any. */
@@ -75,7 +92,10 @@ export class CallButtonController implements ReactiveController {
 
   get state(): CallButtonState {
     const client = this.clients.client;
-    const { userId } = this.target();
+    const { userId } = this.options.target();
+    if (client && client.connectionState !== 'connected' && client.connectionError) {
+      return 'connection-failed';
+    }
     if (!client || client.connectionState !== 'connected' || !userId) return 'connecting';
     if (client.user?.id === userId) return 'self';
     const call = this.call;
@@ -113,7 +133,7 @@ export class CallButtonController implements ReactiveController {
     if (found) this.tracker.track(found);
     // A button re-pointed at someone else (a reused list row) must let go of the old call, or
     // a click would answer or hang up another person's call.
-    else if (this.tracker.call && this.tracker.call.peer.id !== this.target().userId) {
+    else if (this.tracker.call && this.tracker.call.peer.id !== this.options.target().userId) {
       this.tracker.track(undefined);
     }
   }
@@ -145,7 +165,7 @@ export class CallButtonController implements ReactiveController {
   }
 
   private async place(client: SynapseClient): Promise<void> {
-    const { userId, name, metadata } = this.target();
+    const { userId, name, metadata } = this.options.target();
     const start = new SynapseCallStartEvent({ userId, name, metadata });
     this.host.dispatchEvent(start);
     if (start.defaultPrevented) return;
@@ -179,11 +199,12 @@ export class CallButtonController implements ReactiveController {
   }
 
   private fail(action: string, error: unknown): void {
+    this.options.failed(action, error);
     this.host.dispatchEvent(SynapseCallErrorEvent.from(error, action));
   }
 
   private findCall(client: SynapseClient | undefined): Call | undefined {
-    const { userId } = this.target();
+    const { userId } = this.options.target();
     if (!client || !userId) return undefined;
     const calls = client.calls.all.filter((c) => c.peer.id === userId && c.state !== 'ended');
     return calls.at(-1);

@@ -8,24 +8,19 @@ type Host = ReactiveControllerHost & HTMLElement;
 
 /**
  * Finds the client for an element: an explicit `client` property wins, then the nearest
- * `<synapse-calling>` (through @lit/context), then the page-level default client. Whenever the
- * client changes it tears down and re-runs `attach`, and it re-renders the host on every change
- * of the client's snapshot store.
+ * `<synapse-calling>` (through @lit/context), then the page-level default client. It re-renders
+ * the host when the client changes and on every change of the client's snapshot store; the
+ * host's other controllers read `client` in `hostUpdate`.
  */
 export class ClientController implements ReactiveController {
   private explicit: SynapseClient | undefined;
   private provided: SynapseClient | undefined;
   private current: SynapseClient | undefined;
-  private detach: Unsubscribe[] = [];
+  private unsubscribeStore: Unsubscribe | undefined;
   private unsubscribeDefault: Unsubscribe | undefined;
   private connected = false;
 
-  constructor(
-    private readonly host: Host,
-    /** Subscribes the owner to `client`; returns what to undo when the client goes away. */
-    private readonly attach: (client: SynapseClient) => Unsubscribe[] | void = () => [],
-    private readonly changed: (client: SynapseClient | undefined) => void = () => {},
-  ) {
+  constructor(private readonly host: Host) {
     host.addController(this);
     new ContextConsumer(host, {
       context: clientContext,
@@ -68,16 +63,12 @@ export class ClientController implements ReactiveController {
     if (next === this.current && !force) return;
     this.teardown();
     this.current = next;
-    if (next) {
-      const undo = this.attach(next) ?? [];
-      this.detach = [...undo, next.subscribe(() => this.host.requestUpdate())];
-    }
-    this.changed(next);
+    this.unsubscribeStore = next?.subscribe(() => this.host.requestUpdate());
     this.host.requestUpdate();
   }
 
   private teardown(): void {
-    for (const undo of this.detach) undo();
-    this.detach = [];
+    this.unsubscribeStore?.();
+    this.unsubscribeStore = undefined;
   }
 }

@@ -3,10 +3,10 @@ import { SynapseCallAcceptEvent } from '../events/call-accept';
 import { SynapseCallDeclineEvent } from '../events/call-decline';
 import { SynapseCallErrorEvent } from '../events/call-error';
 import { SynapseRingtoneChangeEvent } from '../events/ringtone-change';
+import { CallTracker } from '../internal/call-tracker';
+import { Ringtone } from '../internal/ringtone';
 import type { Call } from '@synapse-calling/sdk-core';
-import { CallTracker } from './call-tracker';
 import type { ClientController } from './client-controller';
-import { Ringtone } from './ringtone';
 
 /**
  * The incoming-call queue: the client's ringing incoming calls, oldest first. Rings while the
@@ -28,7 +28,7 @@ export class IncomingCallController implements ReactiveController {
     private readonly options: () => { muted: boolean; silent: boolean },
   ) {
     host.addController(this);
-    this.tracker = new CallTracker(host, host);
+    this.tracker = new CallTracker(host);
   }
 
   /** Ringing incoming calls, oldest first. */

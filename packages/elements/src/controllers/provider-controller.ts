@@ -19,8 +19,9 @@ export interface ProviderConfig {
  * Owns `<synapse-calling>`'s client: creates it from `server` + `token`/`token-url` (or takes the
  * `client` property), connects it, provides it to descendants through @lit/context, makes it the
  * page default when there is none yet, and re-dispatches its connection changes and errors as
- * DOM events. A client it created is disconnected when the element leaves the document; a client
- * the page passed in is left alone.
+ * DOM events (each error once: a failed connect is both the client's `error` event and the
+ * rejection of `connect()`). A client it created is disconnected when the element leaves the
+ * document; a client the page passed in is left alone.
  */
 export class ProviderController implements ReactiveController {
   private readonly provider: ContextProvider<typeof clientContext>;
@@ -28,6 +29,7 @@ export class ProviderController implements ReactiveController {
   private owned = false;
   private key = '';
   private off: Unsubscribe[] = [];
+  private readonly reported = new WeakSet<object>();
 
   constructor(
     private readonly host: ReactiveControllerHost & HTMLElement,
@@ -71,8 +73,8 @@ export class ProviderController implements ReactiveController {
     } else if (server && (token || tokenUrl)) {
       const created = createClient({
         url: server,
-        token: token || undefined,
-        tokenProvider: tokenUrl ? () => fetchToken(tokenUrl) : undefined,
+        ...(token ? { token } : {}),
+        ...(tokenUrl ? { tokenUrl } : {}),
       });
       this.adopt(created, true);
       created.connect().catch((error: unknown) => this.fail(error));
@@ -84,7 +86,15 @@ export class ProviderController implements ReactiveController {
     this.owned = owned;
     this.provider.setValue(client);
     if (!getDefaultClient()) setDefaultClient(client);
+    let shownError = client.connectionError;
     this.off = [
+      // The host shows why it is not connected, which can change without a state change (a
+      // token provider failing while the client retries).
+      client.subscribe(() => {
+        if (client.connectionError === shownError) return;
+        shownError = client.connectionError;
+        this.host.requestUpdate();
+      }),
       client.on('connectionStateChanged', (state) => {
         this.host.dispatchEvent(new SynapseConnectionChangeEvent({ state }));
         this.host.requestUpdate();
@@ -108,22 +118,10 @@ export class ProviderController implements ReactiveController {
   }
 
   private fail(error: unknown): void {
+    if (typeof error === 'object' && error !== null) {
+      if (this.reported.has(error)) return;
+      this.reported.add(error);
+    }
     this.host.dispatchEvent(SynapseCallErrorEvent.from(error, 'connect'));
   }
-}
-
-/**
- * Asks the host app's backend for a token, sending its cookies. Accepts a JSON body
- * `{ "token": "…" }` or the bare token as text.
- */
-export async function fetchToken(url: string): Promise<string> {
-  const res = await fetch(url, { credentials: 'include', headers: { accept: 'application/json' } });
-  if (!res.ok) throw new Error(`Token request to ${url} failed with HTTP ${res.status}`);
-  const text = (await res.text()).trim();
-  if (text.startsWith('{')) {
-    const body = JSON.parse(text) as { token?: unknown };
-    if (typeof body.token === 'string' && body.token) return body.token;
-    throw new Error(`Token response from ${url} has no "token" field`);
-  }
-  return text;
 }

@@ -3,7 +3,7 @@ import { SynapseEvent } from './base';
 export interface SynapseCallErrorDetail {
   error: unknown;
   /** `SynapseError.code` when the SDK gave one (`busy`, `offline`, `forbidden`…). */
-  code?: string;
+  code?: string | undefined;
   /** What was being done: `call`, `accept`, `decline`, `end`, `mute`, `device`, `history`. */
   action: string;
 }

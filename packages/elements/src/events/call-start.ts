@@ -6,7 +6,7 @@ export interface SynapseCallStartDetail {
   /** Display name shown for them, if known. */
   name?: string;
   /** Metadata that will travel with the call. */
-  metadata?: Record<string, unknown>;
+  metadata?: Record<string, unknown> | undefined;
 }
 
 /** Fired before a call is placed. Cancelable: `preventDefault()` vetoes the call. */

@@ -12,7 +12,7 @@ export interface SynapseCallStateDetail {
   direction: CallDirection;
   peer: Party;
   /** Set once `state` is `ended`. */
-  endReason?: CallEndReason | null;
+  endReason?: CallEndReason | null | undefined;
 }
 
 /** Fired when a call that the element shows changes state (ringing, connecting, active, ended). */

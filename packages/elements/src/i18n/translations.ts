@@ -1,4 +1,9 @@
-import type { CallEndReason, CallQuality, PresenceStatus } from '@synapse-calling/sdk-core';
+import type {
+  CallEndReason,
+  CallQuality,
+  PresenceStatus,
+  SynapseError,
+} from '@synapse-calling/sdk-core';
 
 /**
  * Every user-visible string of the elements. Functions take what the sentence needs; dates and
@@ -10,7 +15,22 @@ export interface Translation {
   status: Record<PresenceStatus | 'unknown', string>;
   lastSeen: (relative: string) => string;
   role: (role: string) => string;
-  connection: { connecting: string; reconnecting: string; disconnected: string };
+  connection: {
+    connecting: string;
+    reconnecting: string;
+    disconnected: string;
+    /** Why calling is not connected (`client.connectionError`), on buttons and `<synapse-calling>`. */
+    originNotAllowed: string;
+    /** "Could not sign in to calling: " + one of the reasons below. */
+    signInFailed: (reason: string) => string;
+    tokenHttp: (status: number) => string;
+    tokenNetwork: string;
+    tokenNotAToken: string;
+    tokenProvider: string;
+    tokenRefused: string;
+    /** Any other reason (a timeout, retries given up). */
+    failed: string;
+  };
   button: {
     call: string;
     calling: string;
@@ -104,6 +124,14 @@ const en: Translation = {
     connecting: 'Connecting…',
     reconnecting: 'Reconnecting…',
     disconnected: 'Not connected',
+    originNotAllowed: "This page's address is not allowed by the calling server.",
+    signInFailed: (reason) => `Could not sign in to calling: ${reason}.`,
+    tokenHttp: (status) => `the sign-in service answered HTTP ${status}`,
+    tokenNetwork: 'the sign-in service could not be reached',
+    tokenNotAToken: 'the sign-in service did not answer with a token',
+    tokenProvider: 'the page could not get a token',
+    tokenRefused: 'the calling server did not accept the token',
+    failed: 'Calling could not connect.',
   },
   button: {
     call: 'Call',
@@ -211,6 +239,14 @@ const de: Translation = {
     connecting: 'Verbinde…',
     reconnecting: 'Verbindung wird wiederhergestellt…',
     disconnected: 'Nicht verbunden',
+    originNotAllowed: 'Die Adresse dieser Seite ist für den Telefonie-Server nicht freigegeben.',
+    signInFailed: (reason) => `Anmeldung bei der Telefonie fehlgeschlagen: ${reason}.`,
+    tokenHttp: (status) => `der Anmeldedienst antwortete mit HTTP ${status}`,
+    tokenNetwork: 'der Anmeldedienst ist nicht erreichbar',
+    tokenNotAToken: 'der Anmeldedienst lieferte kein Token',
+    tokenProvider: 'die Seite konnte kein Token abrufen',
+    tokenRefused: 'der Telefonie-Server hat das Token nicht angenommen',
+    failed: 'Die Telefonie konnte keine Verbindung herstellen.',
   },
   button: {
     call: 'Anrufen',
@@ -310,6 +346,31 @@ const tables = new Map<string, Translation>([
 /** Adds or replaces the strings for a language (`'fr'`, `'pt-BR'`). */
 export function registerTranslation(translation: Translation): void {
   tables.set(translation.lang.toLowerCase(), translation);
+}
+
+/**
+ * What a connection error means for the user, in `t`'s language (English for strings a table
+ * registered before they existed lacks).
+ */
+export function describeConnectionError(t: Translation, error: SynapseError): string {
+  const c = { ...en.connection, ...t.connection };
+  switch (error.code) {
+    case 'origin-not-allowed':
+      return c.originNotAllowed;
+    case 'token-provider-failed': {
+      const failure = error.tokenFailure;
+      if (failure?.kind === 'http') return c.signInFailed(c.tokenHttp(failure.status));
+      if (failure?.kind === 'network') return c.signInFailed(c.tokenNetwork);
+      if (failure?.kind === 'not-a-token') return c.signInFailed(c.tokenNotAToken);
+      return c.signInFailed(c.tokenProvider);
+    }
+    case 'unauthorized':
+    case 'token-expired':
+    case 'forbidden':
+      return c.signInFailed(c.tokenRefused);
+    default:
+      return c.failed;
+  }
 }
 
 /** The table for `lang`: exact tag, then its primary language, then English. */

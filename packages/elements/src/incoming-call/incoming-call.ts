@@ -1,10 +1,8 @@
-import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { ClientController } from '../controllers/client-controller';
-import { deepActiveElement } from '../controllers/focus';
+import { html, nothing, type TemplateResult } from 'lit';
 import { IncomingCallController } from '../controllers/incoming-call-controller';
-import { LocaleController } from '../i18n/locale-controller';
+import { deepActiveElement } from '../internal/focus';
+import { SynapseElement } from '../internal/synapse-element';
 import { tokens } from '../styles/tokens';
-import type { SynapseClient } from '@synapse-calling/sdk-core';
 import { incomingCallStyles } from './incoming-call.styles';
 
 /** How long the note about a call that went away stays up. */
@@ -48,14 +46,13 @@ const NOTICE_VISIBLE_MS = 6_000;
  * @cssproperty --synapse-offset - Distance of the card from the bottom-right corner.
  * @cssproperty --synapse-z-index - Stacking order of the card.
  */
-export class SynapseIncomingCall extends LitElement {
+export class SynapseIncomingCall extends SynapseElement {
   static override styles = [tokens, incomingCallStyles];
 
   static override properties = {
     ringtoneMuted: { type: Boolean, attribute: 'ringtone-muted', reflect: true },
     noRingtone: { type: Boolean, attribute: 'no-ringtone', reflect: true },
     inline: { type: Boolean, reflect: true },
-    client: { attribute: false },
   };
 
   /** Mutes the ringtone (toggled by the mute button and the M key). */
@@ -64,15 +61,11 @@ export class SynapseIncomingCall extends LitElement {
   declare noRingtone: boolean;
   /** Renders in the document flow instead of as a floating card in the corner. */
   declare inline: boolean;
-  /** A client to use instead of the nearest `<synapse-calling>`'s or the page default. */
-  declare client: SynapseClient | undefined;
 
-  private readonly clients = new ClientController(this);
   private readonly controller = new IncomingCallController(this, this.clients, () => ({
     muted: this.ringtoneMuted,
     silent: this.noRingtone,
   }));
-  private readonly locale = new LocaleController(this);
   private shownCallId: string | undefined;
   private returnFocusTo: HTMLElement | null = null;
   private notice: { reason: string; text: string } | undefined;
@@ -103,10 +96,6 @@ export class SynapseIncomingCall extends LitElement {
   /** Declines the shown call. */
   decline(): Promise<void> {
     return this.controller.decline();
-  }
-
-  protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('client')) this.clients.setExplicit(this.client);
   }
 
   protected override updated(): void {

@@ -1,11 +1,10 @@
-import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { ClientController } from '../controllers/client-controller';
+import { html, nothing, type TemplateResult } from 'lit';
 import { ClockController } from '../controllers/clock-controller';
 import { PresenceController } from '../controllers/presence-controller';
 import { formatRelative, relativeRefreshMs } from '../i18n/format';
-import { LocaleController } from '../i18n/locale-controller';
+import { SynapseElement } from '../internal/synapse-element';
 import { tokens } from '../styles/tokens';
-import type { PresenceStatus, SynapseClient } from '@synapse-calling/sdk-core';
+import type { PresenceStatus } from '@synapse-calling/sdk-core';
 import { presenceStyles } from './presence.styles';
 
 /**
@@ -28,25 +27,20 @@ import { presenceStyles } from './presence.styles';
  * @cssproperty --synapse-font-family - Font family.
  * @cssproperty --synapse-spacing - Base spacing unit.
  */
-export class SynapsePresence extends LitElement {
+export class SynapsePresence extends SynapseElement {
   static override styles = [tokens, presenceStyles];
 
   static override properties = {
     userId: { type: String, attribute: 'user-id', reflect: true },
     compact: { type: Boolean, reflect: true },
-    client: { attribute: false },
   };
 
   /** Id of the user whose presence to show. */
   declare userId: string;
   /** Shows only the dot; the texts stay available to screen readers. */
   declare compact: boolean;
-  /** A client to use instead of the nearest `<synapse-calling>`'s or the page default. */
-  declare client: SynapseClient | undefined;
 
-  private readonly clients = new ClientController(this);
   private readonly presenceWatch = new PresenceController(this, this.clients, () => this.userId);
-  private readonly locale = new LocaleController(this);
   private readonly clock = new ClockController(this, 15_000);
 
   constructor() {
@@ -66,10 +60,6 @@ export class SynapsePresence extends LitElement {
   /** The last moment the user was seen (ms since the epoch), or null. */
   get lastSeen(): number | null {
     return this.presenceWatch.presence?.lastSeen ?? null;
-  }
-
-  protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('client')) this.clients.setExplicit(this.client);
   }
 
   protected override updated(): void {

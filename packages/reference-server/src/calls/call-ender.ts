@@ -2,8 +2,11 @@ import type { Logger } from 'pino';
 import type { CallInfo, EndReason } from '@synapse-calling/protocol';
 import type { MediaProvider } from '../media/media-provider';
 import type { Metrics } from '../metrics';
+import type { ClaimStore } from '../stores/claim-store';
+import { userKey } from '../stores/keys';
 import type { CallRecord, CallRegistry } from '../stores/types';
 import type { CallEmitter, CallRecorder } from './call-events';
+import { refreshParties, type PresenceRefresher } from './sides';
 import { timerKeys, type Timers } from './timers';
 
 export interface CallEnderDeps {
@@ -14,9 +17,14 @@ export interface CallEnderDeps {
   metrics: Metrics;
   logger: Logger;
   timers: Timers;
-  /** Re-derives both parties' presence after the call is gone (busy → online). */
-  refreshParties: (record: CallRecord) => Promise<void>;
+  /** Told after the call is gone, so that the parties' busy turns back to online. */
+  presence: PresenceRefresher;
+  /** Remembers which caller–callee pairs were refused lately (shared by nodes with Redis). */
+  claims: ClaimStore;
 }
+
+/** One `busy` row (and call event) per caller–callee pair per this long. */
+export const REFUSED_LOG_WINDOW_MS = 60_000;
 
 /**
  * The one way calls end. A hang-up, a rejection, a ring timeout, an expired grace window and a
@@ -59,7 +67,7 @@ export class CallEnder {
     this.deps.emitter.toUser(tenant, call.from.id, 'call-ended', { call });
     this.deps.emitter.toUser(tenant, call.to.id, 'call-ended', { call });
     if (from === 'active') void this.deps.media.close(ended);
-    await this.deps.refreshParties(ended);
+    await refreshParties(this.deps.presence, ended);
     return ended;
   }
 
@@ -79,12 +87,20 @@ export class CallEnder {
   }
 
   /**
-   * Logs a call that ends without ever being in the registry: refused `busy` before it rang, or
-   * found ringing in the log at restart (`failed`). Nobody is connected to it, so no fan-out.
+   * Logs a call that ends without ever being in the registry: refused `busy` before it rang (at
+   * most once per pair per `REFUSED_LOG_WINDOW_MS`), or found ringing in the log at restart
+   * (`failed`). Nobody is connected to it, so no fan-out.
    */
   async recordEnded(record: CallRecord, reason: 'busy' | 'failed'): Promise<void> {
     record.call = { ...record.call, state: 'ended', endedAt: Date.now(), endReason: reason };
     this.deps.metrics.callsEnded.inc({ reason });
+    if (reason === 'busy') {
+      // Redialling a busy line must not write the callee's history (and the host's webhook)
+      // once per attempt: the first refusal of a pair in a window is recorded, the rest counted.
+      const { tenant, call } = record;
+      const pair = `busy:${userKey(tenant, call.from.id)}>${userKey(tenant, call.to.id)}`;
+      if (!(await this.deps.claims.claim(pair, REFUSED_LOG_WINDOW_MS))) return;
+    }
     await this.deps.recorder.record(record, 'call.ended');
   }
 }

@@ -1,22 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { ServerToClientEvents } from '@synapse-calling/protocol';
+import type { ServerEventName, ServerEventPayload } from '@synapse-calling/protocol';
 import type { CallEvent, CallEventType } from '../options';
 import type { CallLog, CallRecord } from '../stores/types';
 
 /** Where call-related server events go; implemented over the Socket.IO namespace. */
 export interface CallEmitter {
-  toUser<E extends keyof ServerToClientEvents>(
+  /** To every connection of one user (on every node), except `exceptSocketId` if given. */
+  toUser<E extends ServerEventName>(
     tenant: string,
     userId: string,
     event: E,
-    payload: Parameters<ServerToClientEvents[E]>[0],
+    payload: ServerEventPayload<E>,
     exceptSocketId?: string,
   ): void;
-  toSocket<E extends keyof ServerToClientEvents>(
+  /** To one connection (on whichever node holds it). */
+  toSocket<E extends ServerEventName>(
     socketId: string,
     event: E,
-    payload: Parameters<ServerToClientEvents[E]>[0],
+    payload: ServerEventPayload<E>,
   ): void;
   /** Whether a socket id still belongs to a live connection (on any node, with Redis). */
   isConnected(socketId: string): boolean | Promise<boolean>;

@@ -17,12 +17,14 @@ import { fail } from '../errors';
 import type { MediaProvider } from '../media/media-provider';
 import type { Metrics } from '../metrics';
 import type { CanCall } from '../options';
+import type { Visibility } from '../presence/visibility';
+import type { ClaimStore } from '../stores/claim-store';
 import type { CallLog, CallRecord, CallRegistry, PartySide, PresenceStore } from '../stores/types';
 import type { Actor } from './actor';
 import type { CallEmitter, CallRecorder } from './call-events';
 import { CallEnder } from './call-ender';
 import { ReconnectManager } from './reconnect-manager';
-import { otherSide, sideOf } from './sides';
+import { otherSide, refreshParties, sideOf, type PresenceRefresher } from './sides';
 import { Timers, timerKeys } from './timers';
 
 export type { Actor } from './actor';
@@ -32,24 +34,30 @@ export interface CallManagerDeps {
   registry: CallRegistry;
   callLog: CallLog;
   presenceStore: PresenceStore;
-  /** Re-derives a user's presence after their call state changed (busy on/off). */
-  refreshPresence: (tenant: string, userId: string) => Promise<unknown>;
+  /** Told whenever a party's call changed, so that `busy` follows it. */
+  presence: PresenceRefresher;
   media: MediaProvider;
   emitter: CallEmitter;
   recorder: CallRecorder;
   canCall: CanCall;
+  /** Who may see whom: a refused call must not reveal a user the caller may not see. */
+  visibility: Pick<Visibility, 'lookup' | 'canSee'>;
   metrics: Metrics;
   logger: Logger;
   ringTimeoutMs: number;
   reconnectGraceMs: number;
   /** Per-call timers, shared with RoomEvents so that ending a call stops all of them. */
   timers?: Timers;
+  /** Which refused caller–callee pairs were recorded lately. */
+  claims: ClaimStore;
 }
 
 /**
- * The call state machine: ringing → active → ended, or ringing → ended. Every transition is a
- * compare-and-set on the registry, so of two racing accepts exactly one wins and duplicates or
- * late messages find the state already moved and get an error ack, changing nothing.
+ * The server side of calls, for every user (sdk-core's `CallManager` is one client's: it routes
+ * server events to that client's calls). The call state machine: ringing → active → ended, or
+ * ringing → ended. Every transition is a compare-and-set on the registry, so of two racing
+ * accepts exactly one wins and duplicates or late messages find the state already moved and get
+ * an error ack, changing nothing.
  *
  * This class handles what the parties ask for (initiate, accept, reject, end, media signals);
  * ending is delegated to `CallEnder` and surviving lost connections to `ReconnectManager`.
@@ -61,11 +69,7 @@ export class CallManager {
 
   constructor(private readonly deps: CallManagerDeps) {
     this.timers = deps.timers ?? new Timers();
-    this.ender = new CallEnder({
-      ...deps,
-      timers: this.timers,
-      refreshParties: (record) => this.refreshParties(record),
-    });
+    this.ender = new CallEnder({ ...deps, timers: this.timers });
     this.reconnect = new ReconnectManager({ ...deps, timers: this.timers, ender: this.ender });
   }
 
@@ -75,7 +79,10 @@ export class CallManager {
   ): Promise<{ call: CallInfo; media?: Media }> {
     const { tenant, userId, name, role } = actor.identity;
     if (payload.to === userId) throw fail.invalidPayload('you cannot call yourself');
-    const { party: callee, online } = await this.lookupCallee(tenant, payload.to);
+    // Unknown users (including every user of other tenants) look exactly like offline ones.
+    const known = await this.deps.visibility.lookup(tenant, payload.to);
+    if (!known) throw fail.offline();
+    const { party: callee, online } = known;
     const from: Party = { id: userId, name, role };
     let allowed: boolean;
     try {
@@ -84,7 +91,13 @@ export class CallManager {
       this.deps.logger.error({ err }, 'canCall hook failed');
       throw fail.internal('the call policy failed');
     }
-    if (!allowed) throw fail.forbidden('you may not call this user');
+    if (!allowed) {
+      // `forbidden` would tell a caller who may not even see this user that the id exists.
+      if (!(await this.deps.visibility.canSee({ ...from, tenant }, { ...callee, tenant }))) {
+        throw fail.offline();
+      }
+      throw fail.forbidden('you may not call this user');
+    }
     if (!online) throw fail.offline();
 
     const id = randomUUID();
@@ -109,7 +122,7 @@ export class CallManager {
     });
     await this.deps.recorder.record(record, 'call.ringing');
     this.deps.emitter.toUser(tenant, callee.id, 'incoming-call', { call: record.call });
-    await this.refreshParties(record);
+    await refreshParties(this.deps.presence, record);
     return { call: record.call };
   }
 
@@ -165,7 +178,7 @@ export class CallManager {
       { call: active.call },
       actor.socketId,
     );
-    await this.refreshParties(active);
+    await refreshParties(this.deps.presence, active);
     return { call: active.call, media: calleeMedia };
   }
 
@@ -262,11 +275,6 @@ export class CallManager {
     }
   }
 
-  async isInCall(tenant: string, userId: string): Promise<boolean> {
-    const calls = await this.deps.registry.forUser(tenant, userId);
-    return calls.some((r) => r.call.state === 'active');
-  }
-
   close(): void {
     this.timers.clearAll();
   }
@@ -293,21 +301,6 @@ export class CallManager {
     throw fail.busy();
   }
 
-  private async lookupCallee(
-    tenant: string,
-    userId: string,
-  ): Promise<{ party: Party; online: boolean }> {
-    const conns = await this.deps.presenceStore.connections(tenant, userId);
-    const latest = conns.sort((a, b) => b.connectedAt - a.connectedAt)[0];
-    if (latest) {
-      return { party: { id: userId, name: latest.name, role: latest.role }, online: true };
-    }
-    // Unknown users (including every user of other tenants) look exactly like offline ones.
-    const user = await this.deps.presenceStore.getUser(tenant, userId);
-    if (!user) throw fail.offline();
-    return { party: { id: userId, name: user.name, role: user.role }, online: false };
-  }
-
   /** The call if the actor is a party of it; ended calls give invalid-state, others not-found. */
   private async partyCall(actor: Actor, callId: string): Promise<CallRecord> {
     const { tenant, userId } = actor.identity;
@@ -321,12 +314,5 @@ export class CallManager {
       }
     }
     throw fail.notFound();
-  }
-
-  private async refreshParties(record: CallRecord): Promise<void> {
-    await Promise.all([
-      this.deps.refreshPresence(record.tenant, record.call.from.id),
-      this.deps.refreshPresence(record.tenant, record.call.to.id),
-    ]);
   }
 }

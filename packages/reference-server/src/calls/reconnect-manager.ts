@@ -35,21 +35,33 @@ export class ReconnectManager {
   async handleSync(actor: Actor): Promise<SyncedCall[]> {
     const { tenant, userId } = actor.identity;
     const result: SyncedCall[] = [];
-    for (const record of await this.deps.registry.forUser(tenant, userId)) {
+    for (let record of await this.deps.registry.forUser(tenant, userId)) {
       const side = sideOf(record, userId) as PartySide;
       let owner = record.sockets[side];
       // A callee's ringing call belongs to no connection yet: whichever tab accepts carries it.
       const claimable = record.call.state === 'active' || side === 'caller';
+      // Another tab may be taking the call over at this moment (on any node): the takeover is a
+      // compare-and-set from the owner judged gone, and the loser reads who won.
       // The connection this one replaces is dead even while it still looks connected here.
-      const replaced = owner !== null && owner === actor.replaces;
-      if (
-        claimable &&
-        owner !== actor.socketId &&
-        (replaced || !(owner && (await this.deps.emitter.isConnected(owner))))
-      ) {
-        await this.deps.registry.setSocket(record.call.id, side, actor.socketId);
-        this.deps.timers.clear(timerKeys.grace(record.call.id, userId));
-        owner = actor.socketId;
+      for (let tries = 0; tries < 3 && claimable && owner !== actor.socketId; tries++) {
+        if (owner && owner !== actor.replaces && (await this.deps.emitter.isConnected(owner)))
+          break;
+        const claimed = await this.deps.registry.claimSocket(
+          record.call.id,
+          side,
+          owner,
+          actor.socketId,
+        );
+        if (claimed) {
+          this.deps.timers.clear(timerKeys.grace(record.call.id, userId));
+          record = claimed;
+          owner = actor.socketId;
+          break;
+        }
+        const current = await this.deps.registry.get(record.call.id);
+        if (!current) break;
+        record = current;
+        owner = current.sockets[side];
       }
       const synced: SyncedCall = { call: record.call };
       if (record.call.state === 'active' && owner === actor.socketId) {
@@ -66,8 +78,10 @@ export class ReconnectManager {
     for (const record of await this.deps.registry.forUser(tenant, userId)) {
       const side = sideOf(record, userId) as PartySide;
       if (record.sockets[side] !== actor.socketId) continue;
-      await this.deps.registry.setSocket(record.call.id, side, null);
-      this.startGrace(record.call.id, userId);
+      // Only if still ours: a tab that took the call over meanwhile keeps it, and no grace runs.
+      if (await this.deps.registry.claimSocket(record.call.id, side, actor.socketId, null)) {
+        this.startGrace(record.call.id, userId);
+      }
     }
   }
 

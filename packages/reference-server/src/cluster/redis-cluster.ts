@@ -1,11 +1,13 @@
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
-import { createAdapter } from '@socket.io/redis-adapter';
-import { Redis } from 'ioredis';
+import type { createAdapter } from '@socket.io/redis-adapter';
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { RedisClaimStore } from '../stores/claim-store';
 import { RedisCallLog } from '../stores/redis-call-log';
 import { RedisCallRegistry } from '../stores/redis-call-registry';
 import { RedisPresenceStore, type ConnectionPointer } from '../stores/redis-presence-store';
+import { loadRedis } from '../optional-deps';
 import { ClusterNode } from './cluster-node';
 
 /** `createSynapseServer({ redis })`: several nodes sharing one Redis act as one server. */
@@ -25,11 +27,16 @@ export interface RedisOptions {
 
 export interface RedisCluster {
   nodeId: string;
+  /** Prefix of every key (`RedisOptions.keyPrefix`). */
+  keyPrefix: string;
+  /** The command connection (also `clients[0]`). */
+  redis: Redis;
   /** Command, pub and sub connections (closed by `close`). */
   clients: Redis[];
   presence: RedisPresenceStore;
   registry: RedisCallRegistry;
   callLog: RedisCallLog;
+  claims: RedisClaimStore;
   adapter: ReturnType<typeof createAdapter>;
   /** Starts the heartbeat and the sweep of dead nodes; call once the managers are wired. */
   start(hooks: {
@@ -51,6 +58,8 @@ export async function connectRedisCluster(
   const prefix = options.keyPrefix ?? 'synapse:';
   const nodeTtlMs = options.nodeTtlMs ?? DEFAULT_NODE_TTL_MS;
   const nodeId = options.nodeId ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
+  // Optional peers: a single node never loads them.
+  const { Redis, createAdapter } = await loadRedis();
   const redis = new Redis(options.url, { lazyConnect: true, maxRetriesPerRequest: 3 });
   redis.on('error', (err: unknown) => logger.error({ err }, 'redis error'));
   // Fail fast at start instead of queueing commands forever against a wrong URL.
@@ -68,10 +77,13 @@ export async function connectRedisCluster(
   return {
     nodeId,
     nodeTtlMs,
+    keyPrefix: prefix,
+    redis,
     clients: [redis, pub, sub],
     presence,
     registry: new RedisCallRegistry(redis, prefix),
     callLog: new RedisCallLog(redis, prefix),
+    claims: new RedisClaimStore(redis, prefix),
     adapter: createAdapter(pub, sub, { key: `${prefix}socket.io` }),
     async start(hooks) {
       node = new ClusterNode({
@@ -86,7 +98,9 @@ export async function connectRedisCluster(
     },
     async close() {
       await node?.stop().catch((err: unknown) => logger.warn({ err }, 'heartbeat stop failed'));
-      for (const client of [sub, pub, redis]) {
+      // Commands first: work still in flight then fails on its next command (and is caught
+      // there) instead of reaching a publish on a closed connection.
+      for (const client of [redis, sub, pub]) {
         await client.quit().catch(() => client.disconnect());
       }
     },

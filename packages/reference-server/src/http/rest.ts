@@ -52,11 +52,15 @@ export function originAllowed(origin: string | undefined, allowed: readonly stri
   return allowed.includes(origin.replace(/\/$/, ''));
 }
 
-/** CORS for the REST API, driven by the same allowlist as the Socket.IO handshake. */
-export function cors(allowed: readonly string[]) {
+/**
+ * CORS for the REST API, driven by the same allowlist as the Socket.IO handshake; `onRefused`
+ * hears each refused origin.
+ */
+export function cors(allowed: readonly string[], onRefused: (origin: string) => void = () => {}) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const origin = req.headers.origin;
     if (origin && !originAllowed(origin, allowed)) {
+      onRefused(origin);
       return sendError(res, 'forbidden', 'origin not allowed');
     }
     if (origin) {

@@ -5,14 +5,27 @@ import {
   LIMITS,
   type CallListResponse,
   type PresenceListResponse,
+  type ServerConfigResponse,
 } from '@synapse-calling/protocol';
 import type { TokenVerifier } from '../auth';
 import type { RoomEvents } from '../calls/room-events';
 import type { LiveKitOptions } from '../options';
 import type { Metrics } from '../metrics';
 import type { PresenceManager } from '../presence/presence-manager';
+import type { ClaimStore } from '../stores/claim-store';
 import { InvalidCursorError, type CallLog } from '../stores/types';
-import { authenticate, cors, errorHandler, identityOf, jsonBody, sendError } from './rest';
+import type { Guards } from '../limits/guards';
+import type { OriginRefusals } from './origin-refusals';
+import {
+  authenticate,
+  cors,
+  errorHandler,
+  identityOf,
+  jsonBody,
+  originAllowed,
+  sendError,
+} from './rest';
+import { byAddress, byUser, limitRequests, metricsRoute } from './rest-limits';
 import { liveKitWebhookRoute } from './livekit-webhook';
 
 export interface RoutesDeps {
@@ -23,13 +36,19 @@ export interface RoutesDeps {
   metrics: Metrics;
   logger: Logger;
   allowedOrigins: readonly string[];
+  /** Logs refused origins (shared with the Socket.IO handshake's check). */
+  originRefusals?: OriginRefusals | undefined;
   /** Set when LiveKit is configured: enables the webhook route. */
-  livekit?: LiveKitOptions;
+  livekit?: LiveKitOptions | undefined;
+  claims: ClaimStore;
+  guards: Guards;
+  /** Set: `/metrics` is served to requests bearing it. Unset: not served here. */
+  metricsToken?: string | undefined;
 }
 
 const listQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().min(1).max(200).optional(),
+  cursor: z.string().min(1).max(200).exactOptional(),
 });
 
 const idList = z
@@ -38,21 +57,48 @@ const idList = z
   .transform((s) => [...new Set(s.split(',').filter(Boolean))])
   .pipe(z.array(z.string().min(1).max(LIMITS.maxIdLength)).min(1).max(LIMITS.maxPresenceIds));
 
-/** `/healthz`, `/metrics` and `/api/*`. */
+/** `/healthz`, `/metrics` (with a metrics token) and `/api/*`. */
 export function createRoutes(deps: RoutesDeps): Router {
   const router = express.Router();
-  const auth = authenticate(deps.verify);
+  const { guards, metrics } = deps;
+  // Per address before the token is looked at (a flood of forged tokens costs a verification
+  // each; an accepted token gives its request back), then per user. A router as middleware: it
+  // hands on to the route when it is through.
+  const address = byAddress(guards.limits.trustProxy);
+  const perAddress = limitRequests(guards.restPerAddress, address, 'rest-per-address', metrics);
+  const auth = express.Router().use(
+    perAddress,
+    authenticate(deps.verify),
+    (req, _res, next) => {
+      guards.restPerAddress?.refund(address(req));
+      next();
+    },
+    limitRequests(guards.restPerUser, byUser, 'rest-per-user', metrics),
+  );
 
   router.get('/healthz', (_req, res) => {
     res.json({ ok: true });
   });
 
-  router.get('/metrics', async (_req, res) => {
-    res.setHeader('content-type', deps.metrics.registry.contentType);
-    res.send(await deps.metrics.registry.metrics());
+  if (deps.metricsToken) router.get('/metrics', metricsRoute(deps.metricsToken, metrics));
+
+  // Before the allowlist, and readable from any origin: a refused page asks here why its
+  // WebSocket handshake failed, since browsers hide that (sdk-core's `origin-not-allowed`).
+  router.get('/api/config', perAddress, (req, res) => {
+    const asked = typeof req.query.origin === 'string' ? req.query.origin : undefined;
+    // A same-origin GET carries no Origin header; the client then names its origin itself.
+    const origin = req.headers.origin ?? asked;
+    const body: ServerConfigResponse = {
+      originAllowed: originAllowed(origin, deps.allowedOrigins),
+    };
+    res.setHeader('Access-Control-Allow-Origin', '*');
+    res.json(body);
   });
 
-  router.use('/api', cors(deps.allowedOrigins));
+  router.use(
+    '/api',
+    cors(deps.allowedOrigins, (origin) => deps.originRefusals?.refused(origin, 'rest')),
+  );
 
   router.get('/api/calls', auth, async (req, res) => {
     const query = listQuery.safeParse(req.query);
@@ -81,7 +127,7 @@ export function createRoutes(deps: RoutesDeps): Router {
       );
     }
     const body: PresenceListResponse = {
-      presence: await deps.presence.snapshot(identityOf(res).tenant, ids.data),
+      presence: (await deps.presence.snapshotFor(identityOf(res), ids.data)).presence,
     };
     res.json(body);
   });
@@ -103,6 +149,7 @@ export function createRoutes(deps: RoutesDeps): Router {
         rooms: deps.rooms,
         metrics: deps.metrics,
         logger: deps.logger,
+        claims: deps.claims,
       }),
     );
   }

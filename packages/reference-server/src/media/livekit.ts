@@ -1,8 +1,9 @@
-import { AccessToken, RoomServiceClient } from 'livekit-server-sdk';
+import type { RoomServiceClient } from 'livekit-server-sdk';
 import type { Logger } from 'pino';
 import type { LiveKitMedia } from '@synapse-calling/protocol';
 import { DEFAULTS, type LiveKitOptions } from '../options';
 import type { CallRecord, PartySide } from '../stores/types';
+import type { LiveKitServerSdk } from '../optional-deps';
 import type { MediaProvider } from './media-provider';
 
 /**
@@ -18,9 +19,11 @@ export class LiveKitMediaProvider implements MediaProvider {
   constructor(
     private readonly options: LiveKitOptions,
     private readonly logger: Logger,
+    /** `livekit-server-sdk`, an optional peer loaded by the server only when LiveKit is set. */
+    private readonly sdk: LiveKitServerSdk,
   ) {
     const apiUrl = options.apiUrl ?? options.url.replace(/^ws(s?):\/\//, 'http$1://');
-    this.rooms = new RoomServiceClient(apiUrl, options.apiKey, options.apiSecret);
+    this.rooms = new sdk.RoomServiceClient(apiUrl, options.apiKey, options.apiSecret);
     this.ttl = options.tokenTtlSeconds ?? DEFAULTS.livekitTokenTtlSeconds;
     this.emptyTimeout = options.emptyTimeoutSeconds ?? DEFAULTS.livekitEmptyTimeoutSeconds;
   }
@@ -42,7 +45,7 @@ export class LiveKitMediaProvider implements MediaProvider {
   async mediaFor(record: CallRecord, side: PartySide): Promise<LiveKitMedia> {
     const party = side === 'caller' ? record.call.from : record.call.to;
     const room = roomOf(record);
-    const token = new AccessToken(this.options.apiKey, this.options.apiSecret, {
+    const token = new this.sdk.AccessToken(this.options.apiKey, this.options.apiSecret, {
       identity: party.id,
       name: party.name,
       ttl: this.ttl,

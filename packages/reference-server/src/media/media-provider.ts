@@ -30,7 +30,7 @@ export interface P2PMediaOptions {
   /** Handed to every party as configured (STUN, or TURN with static credentials). */
   iceServers: IceServer[];
   /** A TURN server with a shared secret: each party gets its own short-lived credential. */
-  turn?: TurnOptions;
+  turn?: TurnOptions | undefined;
   /** Whose addresses the other party must not learn (see `relayOnly` in the server options). */
   relayOnly: RelayOnlyRule;
 }

@@ -1,52 +1,76 @@
 import type { Logger } from 'pino';
-import type { Presence, PresenceStatus, SettableStatus } from '@synapse-calling/protocol';
+import type {
+  Presence,
+  ServerEventName,
+  ServerEventPayload,
+  SettableStatus,
+} from '@synapse-calling/protocol';
 import type { Identity } from '../auth';
 import { KeyedQueue } from '../keyed-queue';
 import { userKey } from '../stores/keys';
-import type { SharedPresenceState } from '../stores/redis-presence-store';
-import type { PresenceStore } from '../stores/types';
+import type { CallRegistry, PresenceStore, SharedPresenceState } from '../stores/types';
+import type { Sight, Visibility } from './visibility';
+
+/** Where presence changes go; implemented over the Socket.IO namespace. */
+export interface PresenceEmitter {
+  /** To every connection subscribed to the presence of `userId`. */
+  toSubscribers<E extends ServerEventName>(
+    tenant: string,
+    userId: string,
+    event: E,
+    payload: ServerEventPayload<E>,
+  ): void;
+}
 
 export interface PresenceManagerDeps {
   store: PresenceStore;
-  /** Whether the user is in an active call (shown as `busy`). */
-  isInCall: (tenant: string, userId: string) => Promise<boolean>;
-  /** Sends a changed presence to the user's subscribers. */
-  publish: (tenant: string, presence: Presence) => void;
+  /** The shown status and the grace windows: per process, or shared by every node. */
+  state: SharedPresenceState;
+  /** Where "busy" comes from: a user with an active call in it. */
+  registry: Pick<CallRegistry, 'forUser'>;
+  emitter: PresenceEmitter;
+  /** Which users a watcher may see at all. */
+  visibility: Pick<Visibility, 'sights'>;
   graceMs: number;
   logger: Logger;
-  /**
-   * Several nodes: the shown status and the grace window live here instead of only in this
-   * process, so that a diff computed on any node is compared with what subscribers really saw.
-   */
-  shared?: SharedPresenceState;
-}
-
-interface Tracked {
-  tenant: string;
-  userId: string;
-  status: PresenceStatus;
 }
 
 /**
- * Derives each user's presence from their connection entries (one per connection, never a
- * counter, so a lost disconnect cannot leave a negative or stuck count) and publishes a diff
- * only when the derived status really changes. A user whose last connection drops keeps their
- * status for `graceMs`, so a page reload does not flap offline→online for their subscribers.
+ * The server side of presence, for every user (sdk-core's `PresenceManager` is one client's:
+ * its subscriptions and its own status). Derives each user's presence from their connection
+ * entries (one per connection, never a counter, so a lost disconnect cannot leave a negative or
+ * stuck count) and publishes a diff only when the derived status really changes. A user whose
+ * last connection drops keeps their status for `graceMs`, so a page reload does not flap
+ * offline→online for their subscribers.
  */
 export class PresenceManager {
   private readonly queue = new KeyedQueue();
-  /** Last published status of every user not offline. */
-  private readonly tracked = new Map<string, Tracked>();
-  /** Users whose last connection dropped, with the moment it did. */
+  /** Users this process published as anything but offline, for their lastSeen at shutdown. */
+  private readonly tracked = new Map<string, { tenant: string; userId: string }>();
+  /** Grace timers of the users whose last connection on this process dropped. */
   private readonly grace = new Map<string, { timer: NodeJS.Timeout; since: number }>();
+  /** Users with a live connection on this process: their lastSeen is refreshed periodically. */
+  private readonly local = new Map<
+    string,
+    { tenant: string; userId: string; sockets: Set<string> }
+  >();
 
   constructor(private readonly deps: PresenceManagerDeps) {}
 
-  async connected(identity: Identity, socketId: string): Promise<void> {
+  /**
+   * Registers a new connection. `firstSeen` is true when the user had never been seen before:
+   * connections that watched the id while nobody had it are told about them then.
+   */
+  async connected(identity: Identity, socketId: string): Promise<{ firstSeen: boolean }> {
     const { tenant, userId, name, role } = identity;
     const now = Date.now();
+    const key = userKey(tenant, userId);
+    const entry = this.local.get(key) ?? { tenant, userId, sockets: new Set<string>() };
+    entry.sockets.add(socketId);
+    this.local.set(key, entry);
+    const firstSeen = !(await this.deps.store.getUser(tenant, userId));
     this.clearGrace(tenant, userId);
-    await this.deps.shared?.clearGrace(tenant, userId);
+    await this.deps.state.clearGrace(tenant, userId);
     await this.deps.store.addConnection({
       socketId,
       tenant,
@@ -59,6 +83,7 @@ export class PresenceManager {
     // Remembering name and role lets the call policy judge callees that are offline right now.
     await this.deps.store.saveUser({ tenant, userId, name, role, lastSeen: now });
     await this.refresh(tenant, userId);
+    return { firstSeen };
   }
 
   async disconnected(
@@ -66,6 +91,7 @@ export class PresenceManager {
     socketId: string,
   ): Promise<void> {
     const { tenant, userId } = identity;
+    this.forgetLocal(tenant, userId, socketId);
     const remaining = await this.deps.store.removeConnection(tenant, userId, socketId);
     if (remaining > 0) {
       await this.refresh(tenant, userId);
@@ -81,7 +107,7 @@ export class PresenceManager {
     }, this.deps.graceMs);
     timer.unref();
     this.grace.set(key, { timer, since });
-    await this.deps.shared?.setGrace(tenant, userId, since, this.deps.graceMs);
+    await this.deps.state.setGrace(tenant, userId, since, this.deps.graceMs);
   }
 
   async heartbeat(identity: Identity, socketId: string, idle: boolean | undefined): Promise<void> {
@@ -97,9 +123,28 @@ export class PresenceManager {
     return this.refresh(identity.tenant, identity.userId);
   }
 
-  /** Current presence of users of one tenant; unknown ids look like never-seen offline users. */
-  async snapshot(tenant: string, userIds: string[]): Promise<Presence[]> {
-    return Promise.all(userIds.map((id) => this.compute(tenant, id)));
+  /**
+   * What `watcher` may know of each id: the presence of the users they may see, and "offline,
+   * never seen" for the rest, exactly as for ids nobody uses. `sights` says which was which.
+   */
+  async snapshotFor(
+    watcher: Identity,
+    userIds: string[],
+  ): Promise<{ presence: Presence[]; sights: Map<string, Sight> }> {
+    const sights = await this.deps.visibility.sights(watcher, userIds);
+    const presence = await Promise.all(
+      userIds.map((userId) =>
+        sights.get(userId) === 'visible'
+          ? this.compute(watcher.tenant, userId)
+          : { userId, status: 'offline' as const, lastSeen: null },
+      ),
+    );
+    return { presence, sights };
+  }
+
+  /** Current presence of one user, whoever asks (the caller has checked visibility). */
+  current(tenant: string, userId: string): Promise<Presence> {
+    return this.compute(tenant, userId);
   }
 
   /** Recomputes a user's presence and publishes it if the status changed. */
@@ -107,14 +152,30 @@ export class PresenceManager {
     const key = userKey(tenant, userId);
     return this.queue.run(key, async () => {
       const presence = await this.compute(tenant, userId);
-      const previous = this.deps.shared
-        ? await this.deps.shared.swapShown(tenant, userId, presence.status)
-        : (this.tracked.get(key)?.status ?? 'offline');
+      const previous = await this.deps.state.swapShown(tenant, userId, presence.status);
       if (presence.status === 'offline') this.tracked.delete(key);
-      else this.tracked.set(key, { tenant, userId, status: presence.status });
-      if (presence.status !== previous) this.deps.publish(tenant, presence);
+      else this.tracked.set(key, { tenant, userId });
+      if (presence.status !== previous) {
+        this.deps.emitter.toSubscribers(tenant, userId, 'presence-changed', { presence });
+      }
       return presence;
     });
+  }
+
+  /**
+   * Records "seen now" for every user connected to this process, so that after a crash their
+   * lastSeen is the last refresh rather than the moment they connected. Run periodically.
+   */
+  async touchOnline(): Promise<void> {
+    const users = [...this.local.values()].map(({ tenant, userId }) => ({ tenant, userId }));
+    if (users.length === 0) return;
+    const now = Date.now();
+    const { store } = this.deps;
+    if (store.touchLastSeen) return store.touchLastSeen(users, now);
+    for (const { tenant, userId } of users) {
+      const user = await store.getUser(tenant, userId);
+      if (user) await store.saveUser({ ...user, lastSeen: now });
+    }
   }
 
   /** Stops the grace timers and records lastSeen for everyone still online (shutdown). */
@@ -136,11 +197,9 @@ export class PresenceManager {
     const key = userKey(tenant, userId);
     if (this.grace.get(key)?.since !== since) return;
     this.grace.delete(key);
-    if (this.deps.shared) {
-      // The user came back and left again through another node, whose newer grace decides.
-      const shared = await this.deps.shared.graceSince(tenant, userId);
-      if (shared !== null && shared !== since) return;
-    }
+    // The user came back and left again through another node, whose newer grace decides.
+    const current = await this.deps.state.graceSince(tenant, userId);
+    if (current !== null && current !== since) return;
     await this.endGrace(tenant, userId, since);
   }
 
@@ -149,10 +208,9 @@ export class PresenceManager {
    * user who closed the tab just before that node shut down). Run periodically by every node.
    */
   async expireDueGraces(): Promise<void> {
-    const shared = this.deps.shared;
-    if (!shared) return;
-    for (const { tenant, userId } of await shared.claimDueGraces(Date.now())) {
-      const since = (await shared.graceSince(tenant, userId)) ?? Date.now();
+    const { state } = this.deps;
+    for (const { tenant, userId } of await state.claimDueGraces(Date.now())) {
+      const since = (await state.graceSince(tenant, userId)) ?? Date.now();
       this.clearGrace(tenant, userId);
       await this.endGrace(tenant, userId, since);
     }
@@ -160,12 +218,20 @@ export class PresenceManager {
 
   private async endGrace(tenant: string, userId: string, since: number): Promise<void> {
     if ((await this.deps.store.connections(tenant, userId)).length > 0) return;
-    await this.deps.shared?.clearGrace(tenant, userId);
+    await this.deps.state.clearGrace(tenant, userId);
     const user = await this.deps.store.getUser(tenant, userId);
     if (user) await this.deps.store.saveUser({ ...user, lastSeen: since });
     // A chosen status lasts as long as the session does.
     await this.deps.store.setManualStatus(tenant, userId, null);
     await this.refresh(tenant, userId);
+  }
+
+  /** By socket id: a dead node's connections, closed here by the sweep, were never local. */
+  private forgetLocal(tenant: string, userId: string, socketId: string): void {
+    const key = userKey(tenant, userId);
+    const entry = this.local.get(key);
+    entry?.sockets.delete(socketId);
+    if (entry?.sockets.size === 0) this.local.delete(key);
   }
 
   private clearGrace(tenant: string, userId: string): void {
@@ -179,8 +245,9 @@ export class PresenceManager {
     const key = userKey(tenant, userId);
     const conns = await this.deps.store.connections(tenant, userId);
     let grace: { since: number } | undefined = this.grace.get(key);
-    if (conns.length === 0 && !grace && this.deps.shared) {
-      const since = await this.deps.shared.graceSince(tenant, userId);
+    if (conns.length === 0 && !grace) {
+      // A grace window another node opened (with one node, this process's own).
+      const since = await this.deps.state.graceSince(tenant, userId);
       if (since !== null) grace = { since };
     }
     if (conns.length === 0 && !grace) {
@@ -188,17 +255,21 @@ export class PresenceManager {
       return { userId, status: 'offline', lastSeen: user?.lastSeen ?? null };
     }
     const lastSeen = conns.length > 0 ? Date.now() : (grace?.since ?? Date.now());
-    if (await this.deps.isInCall(tenant, userId)) return { userId, status: 'busy', lastSeen };
+    if (await this.inActiveCall(tenant, userId)) return { userId, status: 'busy', lastSeen };
     const manual = await this.deps.store.getManualStatus(tenant, userId);
     if (manual) return { userId, status: manual, lastSeen };
     if (conns.length === 0) {
       // Inside the grace window: keep showing what subscribers already see.
-      const shown = this.deps.shared
-        ? await this.deps.shared.shown(tenant, userId)
-        : this.tracked.get(key)?.status;
-      return { userId, status: shown && shown !== 'busy' ? shown : 'online', lastSeen };
+      const shown = await this.deps.state.shown(tenant, userId);
+      return { userId, status: shown !== 'busy' ? shown : 'online', lastSeen };
     }
     const status = conns.every((c) => c.idle) ? 'away' : 'online';
     return { userId, status, lastSeen };
+  }
+
+  /** Ringing does not count: a user is busy only while actually talking. */
+  private async inActiveCall(tenant: string, userId: string): Promise<boolean> {
+    const calls = await this.deps.registry.forUser(tenant, userId);
+    return calls.some((r) => r.call.state === 'active');
   }
 }

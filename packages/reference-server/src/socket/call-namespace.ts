@@ -1,60 +1,31 @@
-import type { Server } from 'socket.io';
-import type { Logger } from 'pino';
-import { CALL_NAMESPACE, LIMITS } from '@synapse-calling/protocol';
-import { AuthError, type TokenVerifier } from '../auth';
-import type { CallEmitter } from '../calls/call-events';
 import type { Actor } from '../calls/actor';
 import type { CallManager } from '../calls/call-manager';
 import { fail } from '../errors';
-import type { Metrics } from '../metrics';
 import type { PresenceManager } from '../presence/presence-manager';
-import { presenceRoom, userRoom } from '../stores/keys';
+import type { Visibility } from '../presence/visibility';
+import { userKey, userRoom } from '../stores/keys';
 import { attachHandlers, type Handlers } from './dispatcher';
+import { authenticateHandshake, type HandshakeDeps } from './handshake';
+import { PresenceWatch } from './presence-watch';
 import type { CallNamespace, CallSocket } from './types';
 
-export interface CallNamespaceDeps {
-  verify: TokenVerifier;
+export interface CallNamespaceDeps extends HandshakeDeps {
   calls: CallManager;
   presence: PresenceManager;
-  metrics: Metrics;
-  logger: Logger;
-  rateLimit: { perSecond: number; burst: number } | false;
+  visibility: Visibility;
   maxPresenceSubscriptions: number;
-  /** True once shutdown began: disconnects then are ours, not the users'. */
-  isClosing: () => boolean;
 }
 
 /** setTimeout cannot wait longer than this (about 24.8 days). */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** Sets up the `/call` namespace: handshake auth, connection lifecycle and event handlers. */
-export function setupCallNamespace(io: Server, deps: CallNamespaceDeps): CallNamespace {
-  const nsp = io.of(CALL_NAMESPACE) as unknown as CallNamespace;
-  const { calls, presence, logger, metrics } = deps;
+export function setupCallNamespace(nsp: CallNamespace, deps: CallNamespaceDeps): void {
+  const { calls, presence, logger, metrics, guards } = deps;
+  const { limits } = guards;
+  const watch = new PresenceWatch({ nsp, presence, visibility: deps.visibility, logger });
 
-  nsp.use((socket, next) => {
-    // After close() the HTTP server (the host's) may still route handshakes to us.
-    if (deps.isClosing()) return next(new Error('server shutting down'));
-    const auth: unknown = socket.handshake.auth;
-    const { token, replaces } =
-      typeof auth === 'object' && auth ? (auth as { token?: unknown; replaces?: unknown }) : {};
-    deps.verify(token).then(
-      (identity) => {
-        socket.data.identity = identity;
-        socket.data.subscriptions = new Set();
-        if (typeof replaces === 'string' && replaces.length <= LIMITS.maxIdLength) {
-          socket.data.replaces = replaces;
-        }
-        next();
-      },
-      (err: unknown) => {
-        const refusal = err instanceof AuthError ? err : new AuthError('unauthorized', 'refused');
-        logger.info({ code: refusal.data.code, ip: socket.handshake.address }, 'handshake refused');
-        // Socket.IO forwards `data` of the error to the client's connect_error.
-        next(Object.assign(new Error(refusal.message), { data: refusal.data }));
-      },
-    );
-  });
+  nsp.use(authenticateHandshake(deps));
 
   const handlers: Handlers = {
     'initiate-call': (socket, payload) => calls.initiate(actor(socket), payload),
@@ -69,7 +40,6 @@ export function setupCallNamespace(io: Server, deps: CallNamespaceDeps): CallNam
       presence: await presence.setStatus(socket.data.identity, status),
     }),
     'subscribe-presence': async (socket, { userIds }) => {
-      const { tenant } = socket.data.identity;
       const subs = socket.data.subscriptions;
       const fresh = new Set(userIds.filter((id) => !subs.has(id)));
       if (subs.size + fresh.size > deps.maxPresenceSubscriptions) {
@@ -77,17 +47,13 @@ export function setupCallNamespace(io: Server, deps: CallNamespaceDeps): CallNam
           `at most ${deps.maxPresenceSubscriptions} presence subscriptions per connection`,
         );
       }
-      // Join before reading the snapshot, so no change can fall between the two.
+      // Rooms joined before the snapshot is read, so no change can fall between the two.
       for (const id of fresh) subs.add(id);
-      await socket.join([...fresh].map((id) => presenceRoom(tenant, id)));
-      return { presence: await presence.snapshot(tenant, [...new Set(userIds)]) };
+      return { presence: await watch.subscribe(socket, [...fresh], [...new Set(userIds)]) };
     },
     'unsubscribe-presence': async (socket, { userIds }) => {
-      const { tenant } = socket.data.identity;
-      for (const id of userIds) {
-        socket.data.subscriptions.delete(id);
-        await socket.leave(presenceRoom(tenant, id));
-      }
+      for (const id of userIds) socket.data.subscriptions.delete(id);
+      await watch.unsubscribe(socket, userIds);
       return {};
     },
     heartbeat: async (socket, { idle }) => {
@@ -95,12 +61,17 @@ export function setupCallNamespace(io: Server, deps: CallNamespaceDeps): CallNam
       return {};
     },
     sync: async (socket) => {
-      const { tenant, userId } = socket.data.identity;
-      const ids = [userId, ...socket.data.subscriptions].filter(
+      // Once sync answers, the client counts as connected and may be called from any node.
+      await socket.data.registered;
+      const { identity } = socket.data;
+      const ids = [identity.userId, ...socket.data.subscriptions].filter(
         (id, i, all) => all.indexOf(id) === i,
       );
       const syncedCalls = await calls.sync(actor(socket));
-      return { calls: syncedCalls, presence: await presence.snapshot(tenant, ids) };
+      return {
+        calls: syncedCalls,
+        presence: (await presence.snapshotFor(identity, ids)).presence,
+      };
     },
   };
 
@@ -108,7 +79,15 @@ export function setupCallNamespace(io: Server, deps: CallNamespaceDeps): CallNam
     const { identity } = socket.data;
     metrics.connections.inc();
     void socket.join(userRoom(identity.tenant, identity.userId));
-    attachHandlers(socket, handlers, { rateLimit: deps.rateLimit, metrics, logger });
+    attachHandlers(socket, handlers, {
+      rateLimit: limits.rateLimit,
+      userEvents: guards.userEvents && {
+        budget: guards.userEvents,
+        key: userKey(identity.tenant, identity.userId),
+      },
+      metrics,
+      logger,
+    });
     logger.debug(
       { user: identity.userId, tenant: identity.tenant, socket: socket.id },
       'connected',
@@ -122,9 +101,19 @@ export function setupCallNamespace(io: Server, deps: CallNamespaceDeps): CallNam
     );
     expiry.unref();
 
-    const ready = presence.connected(identity, socket.id).catch((err: unknown) => {
-      logger.error({ err }, 'presence connect failed');
-    });
+    const registered = presence.connected(identity, socket.id);
+    socket.data.registered = registered.then(
+      () => undefined,
+      () => undefined, // logged below; sync then answers what the stores know
+    );
+    const ready = registered
+      .then(({ firstSeen }) =>
+        // Not while closing: the cross-node request would go out on a closing Redis connection.
+        firstSeen && !deps.isClosing() ? watch.appeared(identity) : undefined,
+      )
+      .catch((err: unknown) => {
+        logger.error({ err }, 'presence connect failed');
+      });
 
     socket.on('disconnect', (reason) => {
       clearTimeout(expiry);
@@ -137,27 +126,9 @@ export function setupCallNamespace(io: Server, deps: CallNamespaceDeps): CallNam
         .catch((err: unknown) => logger.error({ err }, 'disconnect handling failed'));
     });
   });
-
-  return nsp;
 }
 
 function actor(socket: CallSocket): Actor {
   const { identity, replaces } = socket.data;
   return { identity, socketId: socket.id, ...(replaces ? { replaces } : {}) };
-}
-
-/** The CallManager's view of the namespace. */
-export function namespaceEmitter(nsp: CallNamespace): CallEmitter {
-  type Loose = { emit(event: string, payload: unknown): void };
-  return {
-    toUser(tenant, userId, event, payload, exceptSocketId) {
-      const target = nsp.to(userRoom(tenant, userId));
-      const scoped = exceptSocketId ? target.except(exceptSocketId) : target;
-      (scoped as unknown as Loose).emit(event, payload);
-    },
-    toSocket(socketId, event, payload) {
-      (nsp.to(socketId) as unknown as Loose).emit(event, payload);
-    },
-    isConnected: (socketId) => nsp.sockets.has(socketId),
-  };
 }

@@ -1,4 +1,4 @@
-import type { Namespace, Socket } from 'socket.io';
+import type { Namespace, Server, Socket } from 'socket.io';
 import type { ClientToServerEvents, ServerToClientEvents } from '@synapse-calling/protocol';
 import type { Identity } from '../auth';
 
@@ -7,6 +7,8 @@ export interface SocketData {
   identity: Identity;
   /** Users whose presence this connection subscribed to. */
   subscriptions: Set<string>;
+  /** Settles once the connection is registered in presence (on every node, with Redis). */
+  registered: Promise<void>;
   /** The previous connection of the same client, which this one replaces (handshake `replaces`). */
   replaces?: string;
 }
@@ -19,6 +21,14 @@ export type CallNamespace = Namespace<
 >;
 
 export type CallSocket = Socket<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  Record<string, never>,
+  SocketData
+>;
+
+/** The Socket.IO server, typed over the events of its `/call` namespace. */
+export type CallServer = Server<
   ClientToServerEvents,
   ServerToClientEvents,
   Record<string, never>,

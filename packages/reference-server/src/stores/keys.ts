@@ -16,3 +16,10 @@ export const userRoom = (tenant: string, userId: string): string =>
 /** Room of the connections that subscribed to one user's presence. */
 export const presenceRoom = (tenant: string, userId: string): string =>
   `presence:${userKey(tenant, userId)}`;
+
+/**
+ * Room of the connections watching an id nobody had used yet when they subscribed: whether they
+ * may see that user is decided when the user first appears.
+ */
+export const pendingPresenceRoom = (tenant: string, userId: string): string =>
+  `presence-pending:${userKey(tenant, userId)}`;

@@ -1,6 +1,6 @@
 import type { CallState } from '@synapse-calling/protocol';
 import { userKey } from './keys';
-import type { CallRecord, CallRegistry, CreateResult, PartySide } from './types';
+import type { CallCounts, CallRecord, CallRegistry, CreateResult, PartySide } from './types';
 
 /**
  * Single-process registry. Every method body runs without an `await` between its check and its
@@ -49,13 +49,14 @@ export class MemoryCallRegistry implements CallRegistry {
     return clone(next);
   }
 
-  async setSocket(
+  async claimSocket(
     callId: string,
     side: PartySide,
+    expected: string | null,
     socketId: string | null,
   ): Promise<CallRecord | undefined> {
     const current = this.calls.get(callId);
-    if (!current) return undefined;
+    if (!current || current.sockets[side] !== expected) return undefined;
     current.sockets[side] = socketId;
     return clone(current);
   }
@@ -69,9 +70,20 @@ export class MemoryCallRegistry implements CallRegistry {
   async all(): Promise<CallRecord[]> {
     return [...this.calls.values()].map(clone);
   }
+
+  async counts(): Promise<CallCounts> {
+    return countByState(this.calls.values());
+  }
 }
 
 /** Callers get copies so that nobody mutates stored state except through the registry. */
 function clone(record: CallRecord): CallRecord {
   return structuredClone(record);
+}
+
+/** Counts records by state (the fallback for registries without `counts()`). */
+export function countByState(records: Iterable<CallRecord>): CallCounts {
+  const counts: CallCounts = { ringing: 0, active: 0 };
+  for (const { call } of records) if (call.state !== 'ended') counts[call.state] += 1;
+  return counts;
 }

@@ -1,7 +1,13 @@
 import type { Redis } from 'ioredis';
 import type { PresenceStatus } from '@synapse-calling/protocol';
 import { userKey } from './keys';
-import type { ConnectionEntry, ManualStatus, PresenceStore, UserRecord } from './types';
+import type {
+  ConnectionEntry,
+  ManualStatus,
+  PresenceStore,
+  SharedPresenceState,
+  UserRecord,
+} from './types';
 
 /** A connection entry as stored: the entry plus the node whose socket it is. */
 interface StoredEntry extends ConnectionEntry {
@@ -13,26 +19,6 @@ export interface ConnectionPointer {
   tenant: string;
   userId: string;
   socketId: string;
-}
-
-/**
- * What several nodes must agree on beyond the connection entries; used by PresenceManager when
- * given (single-node mode keeps it in process memory).
- */
-export interface SharedPresenceState {
-  /** Stores the status now shown to subscribers and returns the one shown before. */
-  swapShown(tenant: string, userId: string, status: PresenceStatus): Promise<PresenceStatus>;
-  /** The status subscribers see now (`offline` when none). */
-  shown(tenant: string, userId: string): Promise<PresenceStatus>;
-  /** Marks the user inside the offline grace window since `since`, for `ttlMs`. */
-  setGrace(tenant: string, userId: string, since: number, ttlMs: number): Promise<void>;
-  clearGrace(tenant: string, userId: string): Promise<void>;
-  graceSince(tenant: string, userId: string): Promise<number | null>;
-  /**
-   * Grace windows that have run out, each claimed by exactly one caller. They are normally ended
-   * by a timer on the node that saw the disconnect; this catches those whose node stopped.
-   */
-  claimDueGraces(now: number): Promise<Array<{ tenant: string; userId: string }>>;
 }
 
 /** Sets the field only if the entry still exists: a late `idle` must not revive a closed socket. */
@@ -170,6 +156,15 @@ export class RedisPresenceStore implements PresenceStore, SharedPresenceState {
       user.role,
       user.lastSeen === null ? '' : String(user.lastSeen),
     );
+  }
+
+  async touchLastSeen(users: Array<{ tenant: string; userId: string }>, at: number): Promise<void> {
+    if (users.length === 0) return;
+    const batch = this.redis.pipeline();
+    for (const { tenant, userId } of users) {
+      batch.hset(this.key('user', tenant, userId), 'lastSeen', String(at));
+    }
+    await batch.exec();
   }
 
   async swapShown(tenant: string, userId: string, status: PresenceStatus): Promise<PresenceStatus> {

@@ -41,8 +41,12 @@ export class SqliteCallLog implements CallLog {
   private readonly unfinished;
   private readonly pageFirst;
   private readonly pageAfter;
+  private readonly deleteEnded;
 
   constructor(db: SqliteDatabase) {
+    this.deleteEnded = db.prepare<[number]>(
+      "DELETE FROM calls WHERE state = 'ended' AND ended_at < ?",
+    );
     this.upsert = db.prepare(`
       INSERT INTO calls (id, tenant, from_id, from_name, from_role, to_id, to_name, to_role, state,
         media, room, created_at, answered_at, ended_at, duration_ms, end_reason, ended_by, metadata)
@@ -124,6 +128,10 @@ export class SqliteCallLog implements CallLog {
 
   async listUnfinished(): Promise<CallLogEntry[]> {
     return this.unfinished.all().map(fromRow);
+  }
+
+  async prune(endedBefore: number): Promise<number> {
+    return this.deleteEnded.run(endedBefore).changes;
   }
 }
 

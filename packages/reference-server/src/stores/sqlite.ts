@@ -7,9 +7,28 @@ export type SqliteDatabase = Database.Database;
 /** File name of the database inside the data dir. */
 export const DATABASE_FILE = 'synapse.sqlite';
 
+/** Size the write-ahead log is cut back to after a checkpoint. */
+const WAL_SIZE_LIMIT_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Folds the write-ahead log into the database and truncates it to zero bytes. Cheap when there is
+ * little to fold; a no-op for `:memory:`. Run periodically by the server.
+ */
+export function checkpoint(db: SqliteDatabase): void {
+  if (db.memory) return;
+  db.pragma('wal_checkpoint(TRUNCATE)');
+}
+
 /**
  * Opens (and migrates) the embedded database: `:memory:` for tests, otherwise
  * `<dataDir>/synapse.sqlite` in WAL mode so that readers never wait for the writer.
+ *
+ * @example
+ * // the embedded call log, read outside a running server (e.g. a nightly export)
+ * const db = openDatabase('/var/lib/synapse');
+ * const log = new SqliteCallLog(db);
+ * const { entries } = await log.listForUser('acme', 'alice', { limit: 100 });
+ * db.close();
  */
 export function openDatabase(dataDir: string): SqliteDatabase {
   let db: SqliteDatabase;
@@ -21,6 +40,9 @@ export function openDatabase(dataDir: string): SqliteDatabase {
     db.pragma('journal_mode = WAL');
     // WAL + NORMAL is durable across process crashes (only an OS crash can lose the last commit).
     db.pragma('synchronous = NORMAL');
+    // SQLite reuses the write-ahead log after a checkpoint but never shrinks it by itself: a burst
+    // of writes would leave a file that large for good. The server also truncates it on a timer.
+    db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
   }
   db.pragma('foreign_keys = ON');
   migrate(db);
@@ -63,6 +85,13 @@ function migrate(db: SqliteDatabase): void {
         PRIMARY KEY (tenant, user_id)
       );
       PRAGMA user_version = 1;
+    `);
+  }
+  if (version < 2) {
+    db.exec(`
+      -- Call log retention deletes ended calls by age without scanning the table.
+      CREATE INDEX IF NOT EXISTS calls_ended_at ON calls (ended_at) WHERE state = 'ended';
+      PRAGMA user_version = 2;
     `);
   }
 }

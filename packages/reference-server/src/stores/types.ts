@@ -1,4 +1,10 @@
-import type { CallInfo, CallState, MediaKind, Role } from '@synapse-calling/protocol';
+import type {
+  CallInfo,
+  CallState,
+  MediaKind,
+  PresenceStatus,
+  Role,
+} from '@synapse-calling/protocol';
 
 /**
  * Storage seams. Every method returns a Promise even where the embedded implementation is
@@ -14,14 +20,17 @@ export interface CallRecord {
   call: CallInfo;
   tenant: string;
   media: MediaKind;
-  /** LiveKit room name; decided by the server, tenant-prefixed. */
-  room?: string;
+  /** LiveKit room name; decided by the server, tenant-prefixed; absent for P2P calls. */
+  room?: string | undefined;
   /**
    * The socket id that carries the call for each party (the one that initiated / accepted it);
    * `null` while that party is disconnected and inside the reconnect grace window.
    */
   sockets: Record<PartySide, string | null>;
 }
+
+/** Unfinished calls by state. */
+export type CallCounts = Record<Exclude<CallState, 'ended'>, number>;
 
 /** Why `CallRegistry.create` refused: a party already has an unfinished call. */
 export type CreateResult = { ok: true } | { ok: false; conflict: CallRecord };
@@ -44,16 +53,27 @@ export interface CallRegistry {
     expected: CallState,
     update: (current: CallRecord) => CallRecord,
   ): Promise<CallRecord | undefined>;
-  /** Sets which socket carries the call for one party; no-op when the call is gone. */
-  setSocket(
+  /**
+   * Compare-and-set of the connection carrying the call for one party (`null`: none, the party
+   * is reconnecting): sets it to `socketId` only if it is still `expected`. Returns the stored
+   * record when it was set, `undefined` when another writer got there first (or the call is
+   * gone). Of two connections taking a call over at once, on any nodes, exactly one succeeds.
+   */
+  claimSocket(
     callId: string,
     side: PartySide,
+    expected: string | null,
     socketId: string | null,
   ): Promise<CallRecord | undefined>;
   /** Unfinished calls the user is a party of (at most one under the one-call-per-user rule). */
   forUser(tenant: string, userId: string): Promise<CallRecord[]>;
-  /** Every unfinished call (metrics, shutdown, restart). */
+  /** Every unfinished call (shutdown, restart). */
   all(): Promise<CallRecord[]>;
+  /**
+   * How many unfinished calls are in each state (metrics). Optional: without it, metrics count
+   * the records of `all()`; a registry shared by many nodes should count without reading them.
+   */
+  counts?(): Promise<CallCounts>;
 }
 
 /** One live Socket.IO connection of a user. Presence is derived from these entries. */
@@ -92,6 +112,34 @@ export interface PresenceStore {
   getUser(tenant: string, userId: string): Promise<UserRecord | undefined>;
   /** Creates or updates the durable user record (name, role, lastSeen). */
   saveUser(user: UserRecord): Promise<void>;
+  /**
+   * Sets `lastSeen` of users who are online right now, in one batch (run every maintenance
+   * interval, so that after a crash lastSeen is close to the crash). Optional: without it the
+   * server saves each user through `getUser` + `saveUser`.
+   */
+  touchLastSeen?(users: Array<{ tenant: string; userId: string }>, at: number): Promise<void>;
+}
+
+/**
+ * What every node must agree on about presence beyond the connection entries: the status each
+ * user's subscribers were last shown (so a diff computed on any node is compared with what they
+ * really saw) and the offline grace windows. In Redis with several nodes
+ * (`RedisPresenceStore`); in process memory on one (`MemoryPresenceState`).
+ */
+export interface SharedPresenceState {
+  /** Stores the status now shown to subscribers and returns the one shown before. */
+  swapShown(tenant: string, userId: string, status: PresenceStatus): Promise<PresenceStatus>;
+  /** The status subscribers see now (`offline` when none). */
+  shown(tenant: string, userId: string): Promise<PresenceStatus>;
+  /** Marks the user inside the offline grace window since `since`, for `ttlMs`. */
+  setGrace(tenant: string, userId: string, since: number, ttlMs: number): Promise<void>;
+  clearGrace(tenant: string, userId: string): Promise<void>;
+  graceSince(tenant: string, userId: string): Promise<number | null>;
+  /**
+   * Grace windows that have run out, each claimed by exactly one caller. They are normally ended
+   * by a timer on the node that saw the disconnect; this catches those whose node stopped.
+   */
+  claimDueGraces(now: number): Promise<Array<{ tenant: string; userId: string }>>;
 }
 
 /** One row of the durable call log: the call plus bookkeeping the host may want. */
@@ -99,7 +147,7 @@ export interface CallLogEntry {
   tenant: string;
   call: CallInfo;
   media: MediaKind;
-  room?: string;
+  room?: string | undefined;
   /** Milliseconds between answer and end; 0 for calls never answered; null while in progress. */
   durationMs: number | null;
 }
@@ -122,6 +170,11 @@ export interface CallLog {
   ): Promise<CallLogPage>;
   /** Calls that were not ended when the process stopped, for recovery on start. */
   listUnfinished(): Promise<CallLogEntry[]>;
+  /**
+   * Deletes ended calls that ended before `endedBefore` (ms since the epoch) and returns how
+   * many. Optional: the server applies `callLogRetentionDays` only to call logs that have it.
+   */
+  prune?(endedBefore: number): Promise<number>;
 }
 
 /** Thrown by `listForUser` for a cursor it did not produce. */

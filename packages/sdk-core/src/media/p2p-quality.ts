@@ -3,9 +3,9 @@ import type { CallQuality } from '../types';
 /** The numbers a quality verdict is made from, over one stats interval. */
 export interface QualityInputs {
   /** Round-trip time in seconds. */
-  rtt?: number;
+  rtt?: number | undefined;
   /** Inbound jitter in seconds. */
-  jitter?: number;
+  jitter?: number | undefined;
   /** Share of the packets expected in the interval that never arrived (0..1). */
   lossRatio: number;
   /** No packet arrived at all in the interval. */

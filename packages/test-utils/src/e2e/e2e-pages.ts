@@ -11,7 +11,7 @@ export interface SdkCall {
   id: string;
   state: string;
   direction: 'incoming' | 'outgoing';
-  endReason?: string;
+  endReason: string | undefined;
   muted: boolean;
   peer: { id: string; name: string };
   mediaKind: string | null;
@@ -402,7 +402,9 @@ export async function armMarks(page: Page, hz: number): Promise<void> {
   }, hz);
 }
 
-export function marks(page: Page): Promise<{ clickAt?: number; heardAt?: number }> {
+export function marks(
+  page: Page,
+): Promise<{ clickAt: number | undefined; heardAt: number | undefined }> {
   return page.evaluate(() => {
     const m = (window as unknown as { __marks?: { clickAt?: number; heardAt?: number } }).__marks;
     return { clickAt: m?.clickAt, heardAt: m?.heardAt };

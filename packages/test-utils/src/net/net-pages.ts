@@ -106,7 +106,7 @@ export interface NetPageOptions {
   /** Who the page's call button calls. */
   peer: { id: string; name: string };
   /** Client options on top of the page's (timeouts under test). */
-  options?: Partial<ClientOptions>;
+  options?: Partial<ClientOptions> | undefined;
   /** Names the page in console output collected for failure messages. */
   who: string;
 }

@@ -31,8 +31,8 @@ import {
 
 /** Settings each signalling server is started with, given the services running in `pub`. */
 export type ServerEnv = (services: {
-  turn?: Coturn;
-  livekit?: LiveKitService;
+  turn?: Coturn | undefined;
+  livekit?: LiveKitService | undefined;
 }) => Record<string, string>;
 
 export interface NetRigOptions {
@@ -49,8 +49,8 @@ export interface NetRigOptions {
 
 export interface NetRig<S extends string> {
   net: TestNetwork;
-  turn?: Coturn;
-  livekit?: LiveKitService;
+  turn?: Coturn | undefined;
+  livekit?: LiveKitService | undefined;
   servers: Record<S, SynapseService>;
   browsers: Record<HomeName, Browser>;
   /**

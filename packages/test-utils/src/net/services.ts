@@ -6,7 +6,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { LIVEKIT_BIN } from '../server/livekit';
@@ -73,6 +73,33 @@ export interface Coturn extends Service {
  * coturn with the REST-API shared secret (`use-auth-secret`), relaying on `SERVER_ADDRESS`,
  * allowed to relay to the rig's addresses only. Config and database live in a temporary dir.
  */
+/** The turnserver.conf that docs/deployment.md shows, so the tests run the documented settings. */
+const DOCUMENTED_COTURN_CONF = resolve(
+  import.meta.dirname,
+  '../../../../examples/docs/deployment/turnserver.conf',
+);
+// The guide's lines that belong to its example host (addresses, ports, TLS files, the secret):
+// the rig has its own.
+const HOST_SPECIFIC = new Set([
+  'listening-port',
+  'tls-listening-port',
+  'external-ip',
+  'realm',
+  'static-auth-secret',
+  'cert',
+  'pkey',
+  'min-port',
+  'max-port',
+]);
+
+function documentedCoturnConf(): string[] {
+  return readFileSync(DOCUMENTED_COTURN_CONF, 'utf8')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line && !line.startsWith('#'))
+    .filter((line) => !HOST_SPECIFIC.has(line.split('=')[0]!));
+}
+
 export async function startCoturn(pub: Namespace): Promise<Coturn> {
   const dir = mkdtempSync(join(tmpdir(), 'synapse-coturn-'));
   const secret = randomBytes(16).toString('hex');
@@ -85,17 +112,14 @@ export async function startCoturn(pub: Namespace): Promise<Coturn> {
       `listening-port=${PORTS.turn}`,
       'min-port=49152',
       'max-port=49999',
-      'use-auth-secret',
       `static-auth-secret=${secret}`,
       'realm=synapse.test',
-      'fingerprint',
+      // use-auth-secret and, as a deployment should, never relaying into private networks (the
+      // homes' LANs here).
+      ...documentedCoturnConf(),
       'no-tls',
       'no-dtls',
-      'no-cli',
-      'no-multicast-peers',
-      // As a deployment should: never relay into private networks (the homes' LANs here),
-      // only to public addresses (in the rig: `pub` and the NAT routers' public side).
-      'denied-peer-ip=10.0.0.0-10.255.255.255',
+      // The rig's "public" addresses are private ones: `pub` and the NAT routers' public side.
       'allowed-peer-ip=10.77.0.0-10.77.0.255',
       'allowed-peer-ip=10.77.10.0-10.77.19.255',
       `pidfile=${join(dir, 'turnserver.pid')}`,

@@ -6,6 +6,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     /** Base URL of the real reference server the browser tests talk to. */
     serverUrl: string;
+    /** Another real server, whose allowlist names an origin that is not the test page's. */
+    originLockedServer: { url: string; allowedOrigin: string };
     /** HS256 secret of that server, so tests can mint their users' tokens (jose works in the page). */
     jwtSecret: string;
     /** Frequency of the fake microphone's tone. */

@@ -9,7 +9,10 @@
  * ```
  */
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { createConnection } from 'node:net';
+import { afterAll, beforeAll } from 'vitest';
+import { stopper } from './child';
 import { freePort, waitFor } from './ports';
 import type { TestClient, TestServer, TestTokenClaims } from './server';
 
@@ -30,13 +33,7 @@ export async function startRedis(): Promise<TestRedis> {
   );
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  let stopped: Promise<void> | undefined;
-  const stop = () =>
-    (stopped ??= (async () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      await exited;
-    })());
+  const stop = stopper(child);
   try {
     await waitFor(() => ping(port), { timeoutMs: 10_000, what: `redis-server on port ${port}` });
   } catch (err) {
@@ -44,6 +41,32 @@ export async function startRedis(): Promise<TestRedis> {
     throw new Error(`redis-server did not start: ${stderr.trim()}`, { cause: err });
   }
   return { url: `redis://127.0.0.1:${port}`, port, stop };
+}
+
+/** A Redis for the test file, started before its tests and stopped after them. */
+export interface RedisFixture {
+  /** `redis://127.0.0.1:PORT` of the running Redis (inside tests and their hooks). */
+  readonly url: string;
+  /** A key prefix no other test uses, so that nothing one test leaves behind reaches another. */
+  prefix(): string;
+}
+
+/** Starts one Redis for the test file (`beforeAll`) and stops it at the end (`afterAll`). */
+export function useRedis(): RedisFixture {
+  let redis: TestRedis | undefined;
+  beforeAll(async () => {
+    redis = await startRedis();
+  });
+  afterAll(async () => {
+    await redis?.stop();
+  });
+  return {
+    get url() {
+      if (!redis) throw new Error('the test Redis runs only inside tests and their hooks');
+      return redis.url;
+    },
+    prefix: () => `t-${randomUUID().slice(0, 8)}:`,
+  };
 }
 
 /** True once the server answers PING with PONG (a plain TCP connect can beat the listener setup). */

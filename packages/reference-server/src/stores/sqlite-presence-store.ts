@@ -3,17 +3,24 @@ import { userKey } from './keys';
 import type { ConnectionEntry, ManualStatus, PresenceStore, UserRecord } from './types';
 
 /**
- * Connections and chosen statuses in process memory (they die with the process anyway);
- * the user directory (name, role, lastSeen) in SQLite so that "last seen 5 min ago" survives a
- * restart.
+ * The user directory (name, role, lastSeen) in SQLite, so that "last seen 5 min ago" survives a
+ * restart; connections and chosen statuses in process memory (they die with the process anyway).
  */
-export class MemoryPresenceStore implements PresenceStore {
+export class SqlitePresenceStore implements PresenceStore {
   private readonly conns = new Map<string, Map<string, ConnectionEntry>>();
   private readonly manual = new Map<string, Exclude<ManualStatus, null>>();
   private readonly selectUser;
   private readonly upsertUser;
+  private readonly touch;
 
   constructor(db: SqliteDatabase) {
+    const touchOne = db.prepare<[number, string, string]>(
+      'UPDATE users SET last_seen = ? WHERE tenant = ? AND user_id = ?',
+    );
+    // One transaction for the batch: one commit instead of one per user.
+    this.touch = db.transaction((users: Array<{ tenant: string; userId: string }>, at: number) => {
+      for (const { tenant, userId } of users) touchOne.run(at, tenant, userId);
+    });
     this.selectUser = db.prepare<[string, string], UserRow>(
       'SELECT * FROM users WHERE tenant = ? AND user_id = ?',
     );
@@ -74,6 +81,10 @@ export class MemoryPresenceStore implements PresenceStore {
 
   async saveUser(user: UserRecord): Promise<void> {
     this.upsertUser.run({ ...user });
+  }
+
+  async touchLastSeen(users: Array<{ tenant: string; userId: string }>, at: number): Promise<void> {
+    this.touch(users, at);
   }
 }
 

@@ -1,11 +1,12 @@
 import type { ReactiveControllerHost } from 'lit';
-import { SynapseCallStateEvent } from '../events/call-state';
+import { SynapseCallStateEvent, type SynapseCallStateDetail } from '../events/call-state';
 import type { Call } from '@synapse-calling/sdk-core';
 import type { Unsubscribe } from '../types';
 
 /**
- * Follows one call's state and fires `synapse-call-state` from `target` on each change (once per
- * state), re-rendering `host`. Used by the elements that show a single call.
+ * Follows one call's state and fires `synapse-call-state` from `host` on each change (once per
+ * state), re-rendering it. Used by the elements that show a single call. `stateChanged` hears each
+ * change first, so that an element updates itself without listening to its own public event.
  */
 export class CallTracker {
   private tracked: Call | undefined;
@@ -13,8 +14,8 @@ export class CallTracker {
   private off: Unsubscribe[] = [];
 
   constructor(
-    private readonly host: ReactiveControllerHost,
-    private readonly target: EventTarget,
+    private readonly host: ReactiveControllerHost & EventTarget,
+    private readonly stateChanged: (detail: SynapseCallStateDetail) => void = () => {},
   ) {}
 
   get call(): Call | undefined {
@@ -49,14 +50,14 @@ export class CallTracker {
   private announce(call: Call): void {
     if (call !== this.tracked || call.state === this.lastState) return;
     this.lastState = call.state;
-    this.target.dispatchEvent(
-      new SynapseCallStateEvent({
-        callId: call.id,
-        state: call.state,
-        direction: call.direction,
-        peer: call.peer,
-        endReason: call.state === 'ended' ? call.endReason : undefined,
-      }),
-    );
+    const detail: SynapseCallStateDetail = {
+      callId: call.id,
+      state: call.state,
+      direction: call.direction,
+      peer: call.peer,
+      endReason: call.state === 'ended' ? call.endReason : undefined,
+    };
+    this.stateChanged(detail);
+    this.host.dispatchEvent(new SynapseCallStateEvent(detail));
   }
 }

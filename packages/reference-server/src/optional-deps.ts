@@ -1,0 +1,82 @@
+import type * as LiveKitSdk from 'livekit-server-sdk';
+import type * as IoRedis from 'ioredis';
+import type * as RedisAdapter from '@socket.io/redis-adapter';
+
+/**
+ * A setting needs a package that the server lists as an optional peer dependency, and the host
+ * did not install it. A single-node server with P2P media needs none of them, so they are not
+ * installed with the server; the message says which package and which setting asked for it.
+ *
+ * @example
+ * try {
+ *   await createSynapseServer({ httpServer, auth, redis: { url: 'redis://redis:6379' } });
+ * } catch (err) {
+ *   if (err instanceof MissingDependencyError) console.error(err.message); // npm install ioredis …
+ *   else throw err;
+ * }
+ */
+export class MissingDependencyError extends Error {
+  override readonly name = 'MissingDependencyError';
+
+  constructor(
+    /** The npm package to install. */
+    readonly packageName: string,
+    /** The setting that needs it, e.g. `redis` or `livekit`. */
+    readonly setting: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `the ${setting} setting needs the package ${packageName}, which is not installed ` +
+        `(npm install ${packageName})`,
+      options,
+    );
+  }
+}
+
+/** True when `err` says that `name` itself (not something it imports) cannot be found. */
+function isNotFound(err: unknown, name: string): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (code !== 'ERR_MODULE_NOT_FOUND' && code !== 'MODULE_NOT_FOUND') return false;
+  const message = err instanceof Error ? err.message : '';
+  return message.includes(`'${name}'`) || message.includes(`"${name}"`);
+}
+
+async function importOptional<T>(
+  name: string,
+  setting: string,
+  load: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await load();
+  } catch (err) {
+    if (isNotFound(err, name)) throw new MissingDependencyError(name, setting, { cause: err });
+    throw err;
+  }
+}
+
+export type LiveKitServerSdk = typeof LiveKitSdk;
+
+let liveKit: Promise<LiveKitServerSdk> | undefined;
+
+/** `livekit-server-sdk`, loaded on first use (only servers with the `livekit` setting get here). */
+export function loadLiveKitSdk(): Promise<LiveKitServerSdk> {
+  return (liveKit ??= importOptional(
+    'livekit-server-sdk',
+    'livekit',
+    () => import('livekit-server-sdk'),
+  ));
+}
+
+/** `ioredis` and the Socket.IO Redis adapter, for the `redis` setting. */
+export async function loadRedis(): Promise<{
+  Redis: typeof IoRedis.Redis;
+  createAdapter: typeof RedisAdapter.createAdapter;
+}> {
+  const { Redis } = await importOptional('ioredis', 'redis', () => import('ioredis'));
+  const { createAdapter } = await importOptional(
+    '@socket.io/redis-adapter',
+    'redis',
+    () => import('@socket.io/redis-adapter'),
+  );
+  return { Redis, createAdapter };
+}

@@ -1,0 +1,65 @@
+import { MemoryClaimStore, type ClaimStore } from './claim-store';
+import { MemoryCallRegistry } from './memory-call-registry';
+import { MemoryPresenceState } from './memory-presence-state';
+import { checkpoint, openDatabase, type SqliteDatabase } from './sqlite';
+import { SqliteCallLog } from './sqlite-call-log';
+import { SqlitePresenceStore } from './sqlite-presence-store';
+import type { CallLog, CallRegistry, PresenceStore, SharedPresenceState } from './types';
+
+/** The three stores a server runs on. */
+export interface ServerStores {
+  presence: PresenceStore;
+  registry: CallRegistry;
+  callLog: CallLog;
+}
+
+/** The stores every node of a Redis cluster shares. */
+export interface ClusterStores extends ServerStores {
+  presence: PresenceStore & SharedPresenceState;
+  claims: ClaimStore;
+}
+
+export interface OpenedStores {
+  stores: ServerStores;
+  /** Shown statuses and grace windows: shared when the connection entries are. */
+  presenceState: SharedPresenceState;
+  /** De-duplication and collapsing of repeats: shared by the nodes of a cluster. */
+  claims: ClaimStore;
+  /** Periodic upkeep of the SQLite file, if one was opened (the WAL checkpoint). */
+  maintain(): void;
+  /** Closes the SQLite database, if one was opened. */
+  close(): void;
+}
+
+/**
+ * Picks each store: the host's own if given, else the cluster's (with Redis), else the embedded
+ * one. The SQLite database is opened only for an embedded store that needs it, so with Redis (or
+ * with both SQLite-backed stores replaced) no file is created.
+ */
+export function openStores(
+  given: Partial<ServerStores>,
+  cluster: ClusterStores | undefined,
+  dataDir: string,
+): OpenedStores {
+  let db: SqliteDatabase | undefined;
+  const sqlite = (): SqliteDatabase => (db ??= openDatabase(dataDir));
+  const presence = given.presence ?? cluster?.presence ?? new SqlitePresenceStore(sqlite());
+  const stores: ServerStores = {
+    presence,
+    registry: given.registry ?? cluster?.registry ?? new MemoryCallRegistry(),
+    callLog: given.callLog ?? cluster?.callLog ?? new SqliteCallLog(sqlite()),
+  };
+  // What subscribers were shown is shared only along with the connection entries it comes from.
+  const presenceState =
+    cluster && presence === cluster.presence ? cluster.presence : new MemoryPresenceState();
+  const claims = cluster?.claims ?? new MemoryClaimStore();
+  return {
+    stores,
+    presenceState,
+    claims,
+    maintain: () => {
+      if (db) checkpoint(db);
+    },
+    close: () => db?.close(),
+  };
+}
