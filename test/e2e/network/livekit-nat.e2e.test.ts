@@ -23,6 +23,8 @@ import { AGENT_HZ } from '@synapse-calling/test-utils/e2e/e2e-rig';
 
 const unavailable = await netnsUnavailable();
 
+// `NET_REPEATS=29 … -t 'LiveKit reconnect'` runs the reconnect scenario 30 times in a row.
+const repeats = Number(process.env.NET_REPEATS ?? 0);
 const WAIT = { timeout: 30_000 };
 
 /** How each of the page's connected LiveKit transports reaches the SFU: `udp` or `tcp`. */
@@ -73,23 +75,27 @@ describe.skipIf(unavailable)('LiveKit through NAT', () => {
     expect(PORTS.livekitTcp).toBe(7881); // what docs/deployment.md tells operators to open
   }, 60_000);
 
-  it('LiveKit reconnect: the agent’s network blips mid-call, the UI says reconnecting, then it recovers', async () => {
-    const { agent, customer, callId } = await connected();
-    // Media dropped and connections reset for a few seconds: LiveKit notices at once and runs
-    // its own recovery, signal and media. (A silent cut it notices only when its signal ping
-    // times out, 15 s, as livekit-server drops the participant; see docs/development.md.)
-    await net.rig.net.block('a', 'reset');
-    await explained(expect.poll(() => mediaReconnecting(agent), WAIT).toBe(true), agent);
-    expect(await reconnectingText(agent)).toBe('Reconnecting…');
-    // The path is really gone: the customer no longer hears the agent.
-    await expect.poll(() => hears(customer, AGENT_HZ), WAIT).toBe(false);
-    await net.rig.net.unblock('a');
-    await explained(expect.poll(() => mediaReconnecting(agent), WAIT).toBe(false), agent);
-    // The panel also says so while signalling reconnects, which backs off on its own schedule.
-    await expect.poll(() => reconnectingText(agent), WAIT).toBe('');
-    await flows.bothHear(agent, customer);
-    await stillActive(callId, agent, customer);
-  }, 90_000);
+  it(
+    'LiveKit reconnect: the agent’s network blips mid-call, the UI says reconnecting, then it recovers',
+    { repeats, timeout: 90_000 },
+    async () => {
+      const { agent, customer, callId } = await connected();
+      // Media dropped and connections reset for a few seconds: LiveKit notices at once and runs
+      // its own recovery, signal and media. (A silent cut it notices only when its signal ping
+      // times out, 15 s, as livekit-server drops the participant; see docs/development.md.)
+      await net.rig.net.block('a', 'reset');
+      await explained(expect.poll(() => mediaReconnecting(agent), WAIT).toBe(true), agent);
+      expect(await reconnectingText(agent)).toBe('Reconnecting…');
+      // The path is really gone: the customer no longer hears the agent.
+      await expect.poll(() => hears(customer, AGENT_HZ), WAIT).toBe(false);
+      await net.rig.net.unblock('a');
+      await explained(expect.poll(() => mediaReconnecting(agent), WAIT).toBe(false), agent);
+      // The panel also says so while signalling reconnects, which backs off on its own schedule.
+      await expect.poll(() => reconnectingText(agent), WAIT).toBe('');
+      await flows.bothHear(agent, customer);
+      await stillActive(callId, agent, customer);
+    },
+  );
 
   it('network change: the agent moves to a new address mid-call, and LiveKit resumes', async () => {
     const { agent, customer, callId } = await connected();
