@@ -36,10 +36,29 @@ export default defineConfig({
           name: 'node',
           environment: 'node',
           include: ['packages/*/src/**/*.test.{ts,tsx}', 'test/**/*.test.ts'],
-          exclude: ['**/*.browser.test.{ts,tsx}', '**/node_modules/**', '**/dist/**'],
+          exclude: [
+            '**/*.browser.test.{ts,tsx}',
+            '**/node_modules/**',
+            '**/dist/**',
+            'test/e2e/network/**',
+          ],
           benchmark: { include: ['bench/**/*.bench.ts'] },
           testTimeout: 30_000,
           hookTimeout: 60_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // Calls across network namespaces (docs/development.md, "Network tests"). They mostly
+          // wait on network timers, so two files run at once, after the rest of the suite.
+          name: 'network',
+          environment: 'node',
+          include: ['test/e2e/network/**/*.test.ts'],
+          testTimeout: 90_000,
+          hookTimeout: 120_000,
+          maxWorkers: 2,
+          sequence: { groupOrder: 1 },
         },
       },
       {

@@ -38,7 +38,11 @@ export const CHECKS = {
   'examples/docs/deployment/metrics-port.sh':
     'run: test/e2e/docs/snippets.test.ts (configFromEnv gives the metrics listener its port and host)',
   'examples/docs/deployment/turn.sh':
-    'run: test/e2e/docs/snippets.test.ts (configFromEnv accepts it)',
+    'run: test/e2e/docs/snippets.test.ts (configFromEnv accepts it and mints TURN credentials)',
+  'examples/docs/deployment/turnserver.conf':
+    "run: test/e2e/network (the rig's coturn starts from it, with its own addresses, ports and secret)",
+  'examples/docs/development/network-commands.sh':
+    'checked: test/e2e/docs/snippets.test.ts (every npm script and path exists)',
   'examples/docs/development/commands.sh':
     'checked: test/e2e/docs/snippets.test.ts (every npm script and path exists)',
   'examples/docs/development/e2e-commands.sh':

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { LIMITS, type IceServer } from '@synapse-calling/protocol';
 import { MIN_SECRET_LENGTH, secureOrLocal } from './auth';
 import type { PushOptions } from './options';
+import { RELAY_ONLY_PRESETS, relayOnlyRule } from './media/relay-policy';
+import { hasTurn } from './media/turn';
 import type { StartSynapseServerOptions } from './standalone';
 
 /** A configuration problem, phrased as the one line the CLI prints before exiting. */
@@ -75,6 +77,25 @@ const originList = (name: string, example: string) =>
     )
     .optional();
 
+const list = (name: string, each: z.ZodString) =>
+  z
+    .string()
+    .transform((s) =>
+      s
+        .split(',')
+        .map((v) => v.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(each).min(1, `${name} must list at least one value`))
+    .optional();
+
+const turnUrls = list(
+  'SYNAPSE_TURN_URLS',
+  z
+    .string()
+    .regex(/^turns?:\S+$/i, 'SYNAPSE_TURN_URLS must be comma-separated turn: or turns: URLs'),
+);
+
 const envSchema = z
   .object({
     PORT: int('PORT', 0, 65535),
@@ -134,6 +155,18 @@ const envSchema = z
     LIVEKIT_API_KEY: z.string().optional(),
     LIVEKIT_API_SECRET: z.string().optional(),
     SYNAPSE_ICE_SERVERS: iceServers,
+    SYNAPSE_TURN_URLS: turnUrls,
+    SYNAPSE_TURN_SECRET: z
+      .string()
+      .min(16, 'SYNAPSE_TURN_SECRET must be at least 16 characters')
+      .optional(),
+    SYNAPSE_TURN_TTL_SECONDS: int('SYNAPSE_TURN_TTL_SECONDS', 60),
+    SYNAPSE_RELAY_ONLY: z
+      .enum(RELAY_ONLY_PRESETS, {
+        error: `SYNAPSE_RELAY_ONLY must be one of ${RELAY_ONLY_PRESETS.join(', ')}`,
+      })
+      .optional(),
+    SYNAPSE_RELAY_ONLY_TENANTS: list('SYNAPSE_RELAY_ONLY_TENANTS', z.string()),
     REDIS_URL: url('REDIS_URL', /^(redis:|rediss:)$/),
     SYNAPSE_PUSH: z.enum(['on', 'off'], { error: 'SYNAPSE_PUSH must be on or off' }).optional(),
     SYNAPSE_VAPID_PUBLIC_KEY: z.string().optional(),
@@ -167,6 +200,21 @@ const envSchema = z
         'SYNAPSE_VAPID_PRIVATE_KEY',
         'SYNAPSE_VAPID_PUBLIC_KEY and SYNAPSE_VAPID_PRIVATE_KEY go together',
       );
+    }
+    if (Boolean(env.SYNAPSE_TURN_URLS) !== Boolean(env.SYNAPSE_TURN_SECRET)) {
+      issue('SYNAPSE_TURN_SECRET', 'SYNAPSE_TURN_URLS and SYNAPSE_TURN_SECRET go together');
+    }
+    const relayOnly = env.SYNAPSE_RELAY_ONLY ?? 'off';
+    const turn =
+      Boolean(env.SYNAPSE_TURN_URLS) || hasTurn((env.SYNAPSE_ICE_SERVERS ?? []) as IceServer[]);
+    if (relayOnly !== 'off' && !turn) {
+      issue(
+        'SYNAPSE_RELAY_ONLY',
+        'SYNAPSE_RELAY_ONLY needs a TURN server: set SYNAPSE_TURN_URLS and SYNAPSE_TURN_SECRET',
+      );
+    }
+    if (env.SYNAPSE_RELAY_ONLY_TENANTS && relayOnly === 'off') {
+      issue('SYNAPSE_RELAY_ONLY_TENANTS', 'SYNAPSE_RELAY_ONLY_TENANTS needs SYNAPSE_RELAY_ONLY');
     }
     const lk = [env.LIVEKIT_URL, env.LIVEKIT_API_KEY, env.LIVEKIT_API_SECRET];
     if (lk.some(Boolean) && !lk.every(Boolean)) {
@@ -264,6 +312,17 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): StartSynaps
               ...defined({ apiUrl: e.LIVEKIT_API_URL }),
             }
           : undefined,
+      turn:
+        e.SYNAPSE_TURN_URLS && e.SYNAPSE_TURN_SECRET
+          ? {
+              urls: e.SYNAPSE_TURN_URLS,
+              secret: e.SYNAPSE_TURN_SECRET,
+              ...defined({ ttlSeconds: e.SYNAPSE_TURN_TTL_SECONDS }),
+            }
+          : undefined,
+      relayOnly: e.SYNAPSE_RELAY_ONLY
+        ? relayOnlyRule(e.SYNAPSE_RELAY_ONLY, defined({ tenants: e.SYNAPSE_RELAY_ONLY_TENANTS }))
+        : undefined,
       redis: e.REDIS_URL ? { url: e.REDIS_URL } : undefined,
       push: e.SYNAPSE_PUSH === 'off' ? (false as const) : pushOptions(e),
     }),

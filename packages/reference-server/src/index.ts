@@ -28,6 +28,15 @@ export {
   type UserRateLimitOptions,
   type WebhookOptions,
 } from './options';
+export { DEFAULT_TURN_TTL_SECONDS, turnIceServer, type TurnOptions } from './media/turn';
+export {
+  relayOnlyRule,
+  RELAY_ONLY_PRESETS,
+  type RelayOnlyPolicy,
+  type RelayOnlyPreset,
+  type RelayOnlyRule,
+} from './media/relay-policy';
+export { relayCandidatesOnly } from './media/candidate-filter';
 export type { Limits } from './limits/settings';
 export { AuthError, createTokenVerifier, type AuthOptions, type Identity } from './auth';
 export {

@@ -3,6 +3,8 @@ import type { Express } from 'express';
 import type { Logger } from 'pino';
 import type { CallInfo, IceServer, Party } from '@synapse-calling/protocol';
 import type { AuthOptions } from './auth';
+import type { RelayOnlyPolicy } from './media/relay-policy';
+import type { TurnOptions } from './media/turn';
 import type { RedisOptions } from './cluster/redis-cluster';
 import type { CallLog, CallRegistry, PresenceStore, PushSubscriptionStore } from './stores/types';
 
@@ -141,6 +143,20 @@ export interface SynapseServerOptions {
   livekit?: LiveKitOptions;
   /** ICE servers handed to P2P calls. Default `[]` (enough on one machine or LAN). */
   iceServers?: IceServer[];
+  /**
+   * A TURN server checking a shared secret (coturn `use-auth-secret`): every party of a P2P
+   * call gets its own short-lived TURN credential, added to `iceServers`. See docs/deployment.md.
+   */
+  turn?: TurnOptions;
+  /**
+   * P2P privacy: whose network addresses the other party must never learn. Such a party's
+   * client uses TURN only (`iceTransportPolicy: 'relay'`) and the server drops its host and
+   * server-reflexive candidates from what it relays. `'off'` (default), `'all'`, `'agents'`
+   * (customers never learn agents' addresses), or a rule `(party, peer) => boolean`
+   * (`relayOnlyRule` builds per-tenant ones). Needs TURN (`turn`, or a `turn:` entry in
+   * `iceServers`). LiveKit calls never expose a party's address to the other anyway.
+   */
+  relayOnly?: RelayOnlyPolicy;
   /** Directory of the SQLite database, or `':memory:'`. Default `./data`. */
   dataDir?: string;
   /**

@@ -7,6 +7,7 @@ import { CallRecorder } from './calls/call-events';
 import { CallManager } from './calls/call-manager';
 import { connectRedisCluster, type RedisCluster } from './cluster/redis-cluster';
 import { RoomEvents } from './calls/room-events';
+import { ConfigError } from './env-config';
 import { createRoutes } from './http/routes';
 import { OriginRefusals } from './http/origin-refusals';
 import { createGuards } from './limits/guards';
@@ -16,6 +17,8 @@ import { createLogger } from './logger';
 import { Maintenance } from './maintenance';
 import { LiveKitMediaProvider } from './media/livekit';
 import { P2PMediaProvider, type MediaProvider } from './media/media-provider';
+import { toRelayOnlyRule } from './media/relay-policy';
+import { hasTurn } from './media/turn';
 import { Metrics } from './metrics';
 import { loadLiveKitSdk } from './optional-deps';
 import {
@@ -167,7 +170,7 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
   const media: MediaProvider =
     options.livekit && liveKitSdk
       ? new LiveKitMediaProvider(options.livekit, logger, liveKitSdk)
-      : new P2PMediaProvider(options.iceServers ?? []);
+      : p2pMedia(options);
 
   const webhook = options.webhook ? new WebhookSender(options.webhook, metrics, logger) : undefined;
   const ringTimeoutMs = options.ringTimeoutMs ?? DEFAULTS.ringTimeoutMs;
@@ -363,4 +366,20 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
     ...(cluster ? { cluster: { nodeId: cluster.nodeId, clients: cluster.clients } } : {}),
     close,
   };
+}
+
+/** The P2P media provider; refuses a privacy setting that no call could ever satisfy. */
+function p2pMedia(options: SynapseServerOptions): P2PMediaProvider {
+  const iceServers = options.iceServers ?? [];
+  const relayOnly = options.relayOnly ?? 'off';
+  if (relayOnly !== 'off' && !options.turn && !hasTurn(iceServers)) {
+    throw new ConfigError(
+      'relayOnly needs a TURN server: set `turn` or a turn: URL in `iceServers`',
+    );
+  }
+  return new P2PMediaProvider({
+    iceServers,
+    turn: options.turn,
+    relayOnly: toRelayOnlyRule(relayOnly),
+  });
 }

@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { createElement } from 'react';
 import { renderToString } from 'react-dom/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configFromEnv, signWebhook } from '@synapse-calling/reference-server';
+import { configFromEnv, signWebhook, turnIceServer } from '@synapse-calling/reference-server';
 import { CHECKS, problems, snippetText } from '../../../scripts/doc-snippets.mjs';
 
 // The snippets of docs/ that run in Node without a browser or the packed tarballs; the others
@@ -130,21 +130,25 @@ describe('deployment.md: metrics listener', () => {
 });
 
 describe('deployment.md: TURN', () => {
-  it('is an ICE server list the standalone server accepts', () => {
-    const value = execFileSync(
+  it('is a TURN setting the standalone server accepts and mints credentials from', () => {
+    const names = ['SYNAPSE_ICE_SERVERS', 'SYNAPSE_TURN_URLS', 'SYNAPSE_TURN_SECRET'] as const;
+    const values = execFileSync(
       'bash',
       [
         '-c',
-        '. "$0" && printf %s "$SYNAPSE_ICE_SERVERS"',
+        `. "$0" && printf '%s\\0' ${names.map((n) => `"$${n}"`).join(' ')}`,
         join(root, 'examples/docs/deployment/turn.sh'),
       ],
       { encoding: 'utf8' },
-    );
-    const config = configFromEnv({
-      SYNAPSE_JWT_SECRET: 's'.repeat(32),
-      SYNAPSE_ICE_SERVERS: value,
-    });
-    expect(config.iceServers).toHaveLength(2);
+    ).split('\0');
+    const env = Object.fromEntries(names.map((name, i) => [name, values[i]]));
+    const config = configFromEnv({ SYNAPSE_JWT_SECRET: 's'.repeat(32), ...env });
+    expect(config.iceServers).toHaveLength(1);
+    expect(config.turn?.urls).toHaveLength(3);
+    expect(config.turn?.secret).toBe(env.SYNAPSE_TURN_SECRET);
+    const minted = turnIceServer(config.turn!, 'acme/agent1');
+    expect(minted).toMatchObject({ urls: config.turn?.urls, username: expect.any(String) });
+    expect(minted.credential).not.toBe(env.SYNAPSE_TURN_SECRET);
   });
 });
 
