@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs when it is missing, and nothing when it is all there:
-# npm packages, Chromium and sox and Redis from Debian, livekit-server built with Go.
+# npm packages, Chromium, sox, ffmpeg and Redis from Debian, livekit-server built with Go.
 # Idempotent; run by `npm test` and by .ci/run. Under CI=true anything missing is a failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,11 +17,13 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund
 fi
 
-# 2. Debian packages: chromium (browser tests), sox (tone files by hand), redis-server (Redis paths).
+# 2. Debian packages: chromium (browser tests), sox (tone files by hand), redis-server (Redis paths),
+#    ffmpeg (decodes recordings in the recording tests: Ogg and WebM Opus).
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v sox >/dev/null 2>&1 || missing+=(sox)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+command -v ffmpeg >/dev/null 2>&1 || missing+=(ffmpeg)
 if [ ${#missing[@]} -gt 0 ]; then
   command -v apt-get >/dev/null 2>&1 || fail "missing ${missing[*]} and no apt-get to install them"
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"

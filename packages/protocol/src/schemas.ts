@@ -61,6 +61,9 @@ export const eventSchemas: Schemas = {
   heartbeat: z.object({ idle: z.boolean().exactOptional() }),
   sync: z.object({}) as unknown as z.ZodType<Record<string, never>>,
   'media-signal': z.object({ callId: id, signal }),
+  'start-recording': z.object({ callId: id }),
+  'stop-recording': z.object({ callId: id }),
+  'recording-consent': z.object({ callId: id, accept: z.boolean() }),
 };
 
 /** Turns zod's issues into one short line for the error ack. */

@@ -73,6 +73,20 @@ const origins = z
   )
   .optional();
 
+/** `*` (every tenant) or comma-separated tenant ids. */
+const tenants = z
+  .string()
+  .transform((s) =>
+    s
+      .split(',')
+      .map((t) => t.trim())
+      .filter(Boolean),
+  )
+  .optional();
+
+const tenantSetting = (list: string[] | undefined): boolean | ((tenant: string) => boolean) =>
+  !list || list.length === 0 ? false : list.includes('*') ? true : (t) => list.includes(t);
+
 const envSchema = z
   .object({
     PORT: int('PORT', 0, 65535),
@@ -112,6 +126,13 @@ const envSchema = z
     LIVEKIT_API_SECRET: z.string().optional(),
     SYNAPSE_ICE_SERVERS: iceServers,
     REDIS_URL: url('REDIS_URL', /^(redis:|rediss:)$/),
+    SYNAPSE_RECORDING: z
+      .enum(['on', 'off'], { error: 'SYNAPSE_RECORDING must be on or off' })
+      .optional(),
+    SYNAPSE_RECORDING_CONSENT_TENANTS: tenants,
+    SYNAPSE_RECORDING_AUTO_TENANTS: tenants,
+    SYNAPSE_RECORDING_RETENTION_DAYS: int('SYNAPSE_RECORDING_RETENTION_DAYS', 1),
+    SYNAPSE_RECORDING_MAX_MB: int('SYNAPSE_RECORDING_MAX_MB', 1),
   })
   .superRefine((env, ctx) => {
     const issue = (path: string, message: string) =>
@@ -209,6 +230,20 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): StartSynaps
             }
           : undefined,
       redis: e.REDIS_URL ? { url: e.REDIS_URL } : undefined,
+      recording:
+        e.SYNAPSE_RECORDING === 'on'
+          ? {
+              requireConsent: tenantSetting(e.SYNAPSE_RECORDING_CONSENT_TENANTS),
+              auto: tenantSetting(e.SYNAPSE_RECORDING_AUTO_TENANTS),
+              ...defined({
+                retentionDays: e.SYNAPSE_RECORDING_RETENTION_DAYS,
+                maxBytes:
+                  e.SYNAPSE_RECORDING_MAX_MB === undefined
+                    ? undefined
+                    : e.SYNAPSE_RECORDING_MAX_MB * 1024 * 1024,
+              }),
+            }
+          : undefined,
     }),
   };
 }

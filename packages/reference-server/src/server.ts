@@ -24,6 +24,7 @@ import {
   type SynapseServerOptions,
 } from './options';
 import { PresenceManager } from './presence/presence-manager';
+import { setupRecording, type Recordings } from './recording/setup';
 import { Visibility } from './presence/visibility';
 import { setupCallNamespace } from './socket/call-namespace';
 import { namespaceEmitter } from './socket/emitter';
@@ -141,13 +142,15 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
   const cluster: RedisCluster | undefined = options.redis
     ? await connectRedisCluster(options.redis, logger)
     : undefined;
+  const dataDir = options.dataDir ?? DEFAULTS.dataDir;
   const {
     stores,
     presenceState,
     claims,
+    sqlite,
     maintain: maintainDatabase,
     close: closeStores,
-  } = openStores(options.stores ?? {}, cluster, options.dataDir ?? DEFAULTS.dataDir);
+  } = openStores(options.stores ?? {}, cluster, dataDir);
   const metrics = new Metrics(stores.registry);
 
   const media: MediaProvider =
@@ -196,6 +199,26 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
     graceMs: options.presenceGraceMs ?? DEFAULTS.presenceGraceMs,
     logger,
   });
+  const maintenanceIntervalMs = options.maintenanceIntervalMs ?? DEFAULTS.maintenanceIntervalMs;
+  const recordings: Recordings | undefined = options.recording
+    ? await setupRecording({
+        options: options.recording,
+        dataDir,
+        livekit:
+          options.livekit && liveKitSdk ? { options: options.livekit, sdk: liveKitSdk } : undefined,
+        registry: stores.registry,
+        callLog: stores.callLog,
+        emitter,
+        onEvent,
+        verify,
+        logger,
+        redis: cluster
+          ? { client: cluster.clients[0], prefix: options.redis?.keyPrefix ?? 'synapse:' }
+          : undefined,
+        sqlite,
+        maintenanceIntervalMs,
+      })
+    : undefined;
   const reconnectGraceMs = options.reconnectGraceMs ?? DEFAULTS.reconnectGraceMs;
   const calls = new CallManager({
     registry: stores.registry,
@@ -212,6 +235,7 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
     ringTimeoutMs: options.ringTimeoutMs ?? DEFAULTS.ringTimeoutMs,
     reconnectGraceMs,
     claims,
+    lifecycle: recordings?.manager,
   });
   setupCallNamespace(namespace, {
     verify,
@@ -224,6 +248,7 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
       options.rateLimit === false ? false : { ...DEFAULTS.rateLimit, ...(options.rateLimit ?? {}) },
     maxPresenceSubscriptions: options.maxPresenceSubscriptions ?? DEFAULTS.maxPresenceSubscriptions,
     isClosing: () => closing,
+    recordings: recordings?.manager,
   });
 
   const rooms = new RoomEvents(stores.registry, media, calls, reconnectGraceMs);
@@ -238,12 +263,14 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
     originRefusals,
     livekit: options.livekit,
     claims,
+    recordings,
   });
   options.app?.use(router);
 
   await calls.recover();
+  await recordings?.start();
   const maintenance = new Maintenance({
-    intervalMs: options.maintenanceIntervalMs ?? DEFAULTS.maintenanceIntervalMs,
+    intervalMs: maintenanceIntervalMs,
     retentionDays: options.callLogRetentionDays,
     presence,
     callLog: stores.callLog,
@@ -281,6 +308,7 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
       try {
         calls.close(); // also the LiveKit room timers (shared)
         await maintenance.stop();
+        await recordings?.close();
         await presence.close();
         // `local`: with the Redis adapter a plain disconnectSockets reaches every node's clients.
         namespace.local.disconnectSockets(true);

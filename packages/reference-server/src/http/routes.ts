@@ -12,6 +12,7 @@ import type { RoomEvents } from '../calls/room-events';
 import type { LiveKitOptions } from '../options';
 import type { Metrics } from '../metrics';
 import type { PresenceManager } from '../presence/presence-manager';
+import type { Recordings } from '../recording/setup';
 import type { ClaimStore } from '../stores/claim-store';
 import { InvalidCursorError, type CallLog } from '../stores/types';
 import type { OriginRefusals } from './origin-refusals';
@@ -39,6 +40,8 @@ export interface RoutesDeps {
   /** Set when LiveKit is configured: enables the webhook route. */
   livekit?: LiveKitOptions | undefined;
   claims: ClaimStore;
+  /** Set when recording is on: its routes, and the `recording` of each listed call. */
+  recordings?: Pick<Recordings, 'router' | 'decorate'> | undefined;
 }
 
 const listQuery = z.object({
@@ -90,8 +93,9 @@ export function createRoutes(deps: RoutesDeps): Router {
     const { tenant, userId } = identityOf(res);
     try {
       const page = await deps.callLog.listForUser(tenant, userId, query.data);
+      const calls = page.entries.map((e) => e.call);
       const body: CallListResponse = {
-        calls: page.entries.map((e) => e.call),
+        calls: deps.recordings ? await deps.recordings.decorate(calls) : calls,
         nextCursor: page.nextCursor,
       };
       res.json(body);
@@ -137,6 +141,8 @@ export function createRoutes(deps: RoutesDeps): Router {
       }),
     );
   }
+
+  if (deps.recordings) router.use(deps.recordings.router);
 
   router.use(errorHandler(deps.logger));
   return router;

@@ -6,6 +6,7 @@ import { fail } from '../errors';
 import type { Metrics } from '../metrics';
 import type { PresenceManager } from '../presence/presence-manager';
 import type { Visibility } from '../presence/visibility';
+import type { RecordingManager } from '../recording/recording-manager';
 import { userRoom } from '../stores/keys';
 import { attachHandlers, type Handlers } from './dispatcher';
 import { PresenceWatch } from './presence-watch';
@@ -22,6 +23,8 @@ export interface CallNamespaceDeps {
   maxPresenceSubscriptions: number;
   /** True once shutdown began: disconnects then are ours, not the users'. */
   isClosing: () => boolean;
+  /** Set when recording is on (the `recording` setting). */
+  recordings?: Pick<RecordingManager, 'start' | 'stop' | 'consent'> | undefined;
 }
 
 /** setTimeout cannot wait longer than this (about 24.8 days). */
@@ -53,6 +56,11 @@ export function setupCallNamespace(nsp: CallNamespace, deps: CallNamespaceDeps):
     );
   });
 
+  const recordings = () => {
+    if (!deps.recordings) throw fail.recordingNotAllowed('recording is not enabled on this server');
+    return deps.recordings;
+  };
+
   const handlers: Handlers = {
     'initiate-call': (socket, payload) => calls.initiate(actor(socket), payload),
     'accept-call': (socket, payload) => calls.accept(actor(socket), payload),
@@ -62,6 +70,9 @@ export function setupCallNamespace(nsp: CallNamespace, deps: CallNamespaceDeps):
       await calls.relaySignal(actor(socket), payload);
       return {};
     },
+    'start-recording': (socket, payload) => recordings().start(actor(socket), payload),
+    'stop-recording': (socket, payload) => recordings().stop(actor(socket), payload),
+    'recording-consent': (socket, payload) => recordings().consent(actor(socket), payload),
     'set-status': async (socket, { status }) => ({
       presence: await presence.setStatus(socket.data.identity, status),
     }),
