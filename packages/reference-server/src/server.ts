@@ -71,6 +71,8 @@ export interface SynapseServer {
   /** The stores actually in use: yours from `options.stores`, else the Redis or embedded ones. */
   stores: { presence: PresenceStore; registry: CallRegistry; callLog: CallLog };
   metrics: Metrics;
+  /** Set with the `recording` option: its state machine, and retention on demand. */
+  recordings?: Pick<Recordings, 'manager' | 'prune'>;
   /**
    * Set with the `redis` option: this node's id and its ioredis connections (command, pub, sub).
    * Typed by the members callers use, so that the server's types need no ioredis without Redis.
@@ -336,6 +338,7 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
     presence,
     stores,
     metrics,
+    ...(recordings ? { recordings } : {}),
     ...(cluster ? { cluster: { nodeId: cluster.nodeId, clients: cluster.clients } } : {}),
     close,
   };

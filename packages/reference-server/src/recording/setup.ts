@@ -1,3 +1,5 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Router } from 'express';
 import type { Redis } from 'ioredis';
@@ -45,6 +47,8 @@ export interface Recordings {
   decorate(calls: CallInfo[]): Promise<CallInfo[]>;
   /** Finalises what a previous process left unfinished, and starts retention. */
   start(): Promise<void>;
+  /** Deletes the recordings past their retention now (as the timer does); returns how many. */
+  prune(now?: number): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -57,7 +61,12 @@ export async function setupRecording(deps: RecordingSetupDeps): Promise<Recordin
   const { options, logger } = deps;
   // A missing optional peer must fail the start, not the first recording.
   if (deps.livekit) await loadRecorderDeps();
-  const store = options.store ?? new LocalRecordingStore(join(deps.dataDir, 'recordings'));
+  // An in-memory server (tests) keeps its files in a directory of its own under the OS temp dir.
+  const dir =
+    deps.dataDir === ':memory:'
+      ? mkdtempSync(join(tmpdir(), 'synapse-recordings-'))
+      : join(deps.dataDir, 'recordings');
+  const store = options.store ?? new LocalRecordingStore(dir);
   const index: RecordingIndex =
     options.index ??
     (deps.redis
@@ -125,6 +134,7 @@ export async function setupRecording(deps: RecordingSetupDeps): Promise<Recordin
       await upkeep.recover();
       upkeep.start();
     },
+    prune: (now) => upkeep.prune(now),
     async close() {
       await upkeep.stop();
       await manager.close();
