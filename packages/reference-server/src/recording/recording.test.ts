@@ -94,7 +94,7 @@ async function uploadPart(server: TestServer, callId: string, webm: Buffer, size
       ALICE,
       {
         method: 'PUT',
-        body: webm.subarray(seq * size, (seq + 1) * size),
+        body: new Uint8Array(webm.subarray(seq * size, (seq + 1) * size)),
       },
     );
     expect(put.status).toBe(200);
@@ -228,7 +228,10 @@ describe('call recording on the server (P2P uploads)', () => {
       part: number;
     };
     const put = (seq: number, body: Uint8Array) =>
-      api(server, `${base}/${part}/chunks/${seq}`, ALICE, { method: 'PUT', body });
+      api(server, `${base}/${part}/chunks/${seq}`, ALICE, {
+        method: 'PUT',
+        body: new Uint8Array(body),
+      });
     // Not WebM; out of order; over the chunk limit; over the recording's limit.
     expect((await put(0, Buffer.from('hello, this is not audio'))).status).toBe(400);
     const webm = webmTone(440, 8);
