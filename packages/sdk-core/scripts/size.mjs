@@ -3,7 +3,8 @@
 //  1. sdk-core's own code (socket.io-client and livekit-client left out);
 //  2. what a page with only presence dots and call buttons downloads up front (sdk-core +
 //     socket.io-client; livekit-client is split into a lazy chunk by the dynamic import);
-//  3. that lazy livekit-client chunk, fetched when the first call connects.
+//  3. that lazy livekit-client chunk, fetched when the first call connects;
+//  4. the lazy P2P recorder chunk, fetched only by the browser that records a P2P call.
 // Usage: node packages/sdk-core/scripts/size.mjs   (prints a Markdown table)
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -34,10 +35,13 @@ try {
   const own = await build({
     ...common,
     entryPoints: [index],
-    outfile: join(dir, 'own/index.js'),
     external: ['socket.io-client', 'livekit-client'],
+    // Lazy chunks stay out of the own-code figure, as they stay out of a page's first load.
+    splitting: true,
+    outfile: undefined,
+    outdir: join(dir, 'own'),
   });
-  const ownFile = Object.keys(own.metafile.outputs).find((f) => f.endsWith('.js'));
+  const ownFile = Object.keys(own.metafile.outputs).find((f) => f.endsWith('own/index.js'));
 
   // 2 + 3. A page that only shows presence and call buttons.
   const page = join(dir, 'page.ts');
@@ -58,13 +62,13 @@ void client.connect();
   });
   let upfront = 0;
   let lazy = 0;
+  let recorder = 0;
   for (const [file, out] of Object.entries(split.metafile.outputs)) {
     if (!file.endsWith('.js')) continue;
     const size = await gz(file);
-    const isLiveKit = Object.keys(out.inputs).some((i) =>
-      i.includes('node_modules/livekit-client/'),
-    );
-    if (isLiveKit) lazy += size;
+    const inputs = Object.keys(out.inputs);
+    if (inputs.some((i) => i.includes('node_modules/livekit-client/'))) lazy += size;
+    else if (inputs.some((i) => i.includes('src/recording/p2p-recorder'))) recorder += size;
     else upfront += size;
   }
 
@@ -77,6 +81,7 @@ void client.connect();
   console.log(
     `| livekit-client chunk, loaded when the first LiveKit call connects | ${kb(lazy)} |`,
   );
+  console.log(`| P2P recorder chunk, loaded by the browser that records | ${kb(recorder)} |`);
 } finally {
   await rm(dir, { recursive: true, force: true });
 }

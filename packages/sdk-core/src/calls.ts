@@ -2,6 +2,8 @@ import { Call } from './call';
 import { TypedEmitter } from './emitter';
 import { CallError, toSynapseError, type SynapseError } from './errors';
 import type { CreateMediaSession } from './media/session-factory';
+import type { MediaSession } from './media/session';
+import type { RecorderHandle } from './recording/p2p-recorder';
 import type { CallInfo, CallMetadata, Media, SyncedCall } from '@synapse-calling/protocol';
 import type { RestClient } from './rest';
 import type { SignalingManager } from './signaling';
@@ -34,6 +36,15 @@ export interface CallDeps {
   mediaEnabled: boolean;
   acquireMicrophone(deviceId: string | undefined): Promise<MediaStreamTrack>;
   createSession: CreateMediaSession;
+  /**
+   * Starts this browser's recorder of a P2P call (loaded on demand: only the party that
+   * records downloads it).
+   */
+  startRecorder(
+    callId: string,
+    session: MediaSession,
+    onError: (err: unknown) => void,
+  ): Promise<RecorderHandle>;
 }
 
 /** What a Call asks of the manager that holds it. */
@@ -87,6 +98,9 @@ export class CallManager extends TypedEmitter<CallManagerEvents> {
     );
     s.onServer('media-signal', ({ callId, signal }) =>
       this.calls.get(callId)?.handleSignal(signal),
+    );
+    s.onServer('recording-changed', ({ callId, state }) =>
+      this.calls.get(callId)?.handleRecording(state),
     );
   }
 

@@ -110,6 +110,13 @@ export class SynapseClient {
         signaling: this.signaling,
         rest: this.rest,
       }),
+      startRecorder: async (callId, session, onError) =>
+        (await import('./recording/p2p-recorder')).startP2PRecorder({
+          callId,
+          session,
+          rest: this.rest,
+          onError,
+        }),
     });
     this.store = new SnapshotStore(() => this.buildSnapshot());
     this.wire();
@@ -221,6 +228,18 @@ export class SynapseClient {
     opts: { limit?: number | undefined; cursor?: string | undefined } = {},
   ): Promise<CallListResponse> {
     return this.rest.listCalls(opts);
+  }
+
+  /**
+   * Downloads a call's recording (`call.recording.file`), for the call's parties only: an Ogg
+   * Opus Blob to play in an `<audio>` element (via `URL.createObjectURL`) or to save.
+   *
+   * @example
+   * const blob = await client.fetchRecording(entry.id);
+   * audio.src = URL.createObjectURL(blob);
+   */
+  fetchRecording(callId: string): Promise<Blob> {
+    return this.rest.fetchRecording(callId);
   }
 
   /**

@@ -70,6 +70,11 @@ export class P2PUploads {
       if (seq > next) throw fail.invalidState(`expected chunk ${next} of part ${part}`);
       if (progress.closed.has(part)) throw fail.invalidState(`part ${part} is complete`);
       if (seq >= MAX_CHUNKS_PER_PART) throw fail.tooLarge('too many chunks in one part');
+      if (data.length === 0) {
+        // An empty last chunk only says the part is complete.
+        this.close(key.callId, progress, part);
+        return next;
+      }
       if (seq === 0 && !startsWithEbml(data)) {
         throw fail.invalidPayload('a recording part must start with a WebM header');
       }
@@ -79,10 +84,7 @@ export class P2PUploads {
       await this.store.put(key, chunkName(part, seq), data);
       progress.bytes += data.length;
       progress.next.set(part, seq + 1);
-      if (last) {
-        progress.closed.add(part);
-        this.waiters.get(key.callId)?.();
-      }
+      if (last) this.close(key.callId, progress, part);
       return seq + 1;
     });
   }
@@ -135,6 +137,11 @@ export class P2PUploads {
       this.progress.delete(key.callId);
       return file;
     });
+  }
+
+  private close(callId: string, progress: Progress, part: number): void {
+    progress.closed.add(part);
+    this.waiters.get(callId)?.();
   }
 
   /** Forgets this node's view of the call (after finalising, or when the call's files go). */

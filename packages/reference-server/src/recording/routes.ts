@@ -125,15 +125,18 @@ export function recordingRoutes(deps: RecordingRoutesDeps): Router {
       if (part === undefined || seq === undefined) {
         return sendError(res, 'invalid-payload', 'part and seq must be whole numbers');
       }
-      const data: unknown = req.body;
-      if (!Buffer.isBuffer(data) || data.length === 0) {
+      const body: unknown = req.body;
+      const data = Buffer.isBuffer(body) ? body : Buffer.alloc(0);
+      const last = req.query.last === '1';
+      // Only the last chunk may be empty: MediaRecorder may have nothing left when it stops.
+      if (data.length === 0 && !last) {
         return sendError(res, 'invalid-payload', 'the chunk is empty');
       }
       const key = await uploadKey(req, res, false);
       try {
-        const next = await deps.uploads.putChunk(key, part, seq, data, req.query.last === '1');
-        const body: RecordingChunkResponse = { next };
-        res.json(body);
+        const next = await deps.uploads.putChunk(key, part, seq, data, last);
+        const answer: RecordingChunkResponse = { next };
+        res.json(answer);
       } catch (err) {
         // Past the recording's size limit: the recording stops, the call goes on.
         if (err instanceof ProtocolFailure && err.code === 'too-large') {
