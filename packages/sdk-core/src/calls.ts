@@ -4,7 +4,13 @@ import { CallError, toSynapseError, type SynapseError } from './errors';
 import type { CreateMediaSession } from './media/session-factory';
 import type { MediaSession } from './media/session';
 import type { RecorderHandle } from './recording/p2p-recorder';
-import type { CallInfo, CallMetadata, Media, SyncedCall } from '@synapse-calling/protocol';
+import type {
+  CallInfo,
+  CallMetadata,
+  CallRecording,
+  Media,
+  SyncedCall,
+} from '@synapse-calling/protocol';
 import type { RestClient } from './rest';
 import type { SignalingManager } from './signaling';
 import type { CallEndReason } from './types';
@@ -20,6 +26,11 @@ export interface CallManagerEvents {
   callResumed: (call: Call) => void;
   /** Any call was added, removed or changed. */
   callsChanged: () => void;
+  /**
+   * A call's recording changed, this client's calls or ended ones (its file is ready after the
+   * call ended: `recording.file`).
+   */
+  recordingChanged: (callId: string, recording: CallRecording) => void;
   error: (err: SynapseError) => void;
 }
 
@@ -99,9 +110,10 @@ export class CallManager extends TypedEmitter<CallManagerEvents> {
     s.onServer('media-signal', ({ callId, signal }) =>
       this.calls.get(callId)?.handleSignal(signal),
     );
-    s.onServer('recording-changed', ({ callId, state }) =>
-      this.calls.get(callId)?.handleRecording(state),
-    );
+    s.onServer('recording-changed', ({ callId, state }) => {
+      this.calls.get(callId)?.handleRecording(state);
+      this.emit('recordingChanged', callId, state);
+    });
   }
 
   /** The call this client is in or placing (not a ringing incoming one), or null. */

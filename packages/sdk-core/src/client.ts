@@ -6,7 +6,12 @@ import { getMicrophone, mediaSupported } from './media/devices';
 import { mediaSessionFactory } from './media/session-factory';
 import { resolveOptions, type ClientOptions, type ResolvedOptions } from './options';
 import { PresenceManager } from './presence';
-import type { CallListResponse, CallMetadata, Presence } from '@synapse-calling/protocol';
+import type {
+  CallListResponse,
+  CallMetadata,
+  CallRecording,
+  Presence,
+} from '@synapse-calling/protocol';
 import { RestClient } from './rest';
 import { SignalingManager, type ProtocolMessage } from './signaling';
 import { SnapshotStore } from './store';
@@ -28,6 +33,8 @@ export interface ClientEvents {
   callResumed: (call: Call) => void;
   /** Any call was added, removed or changed. */
   callsChanged: () => void;
+  /** A call's recording changed; for an ended call, its file became ready (`recording.file`). */
+  recordingChanged: (callId: string, recording: CallRecording) => void;
   /** A watched user's presence changed. */
   presenceChanged: (presence: Presence) => void;
   /** This user's own status changed (set explicitly or by auto-away). */
@@ -297,6 +304,7 @@ export class SynapseClient {
       'callStarted',
       'callResumed',
       'callEnded',
+      'recordingChanged',
     ]);
     forwardEvents(this.presence, this.events, ['error']);
     forwardEvents(this.calls, this.events, ['error']);

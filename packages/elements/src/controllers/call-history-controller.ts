@@ -1,7 +1,13 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { SynapseCallErrorEvent } from '../events/call-error';
 import { SynapseHistoryLoadEvent } from '../events/history-load';
-import type { Call, CallEndReason, CallInfo, SynapseClient } from '@synapse-calling/sdk-core';
+import type {
+  Call,
+  CallEndReason,
+  CallInfo,
+  CallRecording,
+  SynapseClient,
+} from '@synapse-calling/sdk-core';
 import type { Unsubscribe } from '../types';
 import type { ClientController } from './client-controller';
 
@@ -16,6 +22,8 @@ export interface HistoryEntry {
   at: number;
   /** Seconds talked; 0 when the call was never answered. */
   duration: number;
+  /** The call's recording, when someone asked to record it. */
+  recording: CallRecording | undefined;
 }
 
 /** Turns a server call record into a row from `userId`'s point of view. */
@@ -31,6 +39,7 @@ export function toEntry(call: CallInfo, userId: string | undefined): HistoryEntr
     endReason: call.endReason,
     at: call.createdAt,
     duration,
+    recording: call.recording,
   };
 }
 
@@ -145,6 +154,12 @@ export class CallHistoryController implements ReactiveController {
       client.on('callsChanged', reloadIfCallsMoved),
       client.on('connectionStateChanged', () => {
         if (client.connectionState === 'connected') reload();
+      }),
+      // A recording's file is ready after its call ended: mark the row then.
+      client.on('recordingChanged', (callId, recording) => {
+        if (!this.entries.some((e) => e.id === callId)) return;
+        this.entries = this.entries.map((e) => (e.id === callId ? { ...e, recording } : e));
+        this.host.requestUpdate();
       }),
     ];
   }
