@@ -32,11 +32,15 @@ export const CHECKS = {
     'run: test/e2e/docs/snippets.test.ts (signed, forged and stale deliveries); type-checked',
   'examples/docs/deployment/one-server.sh':
     'run: test/e2e/packaging (npx synapse-server from the tarballs)',
+  'examples/docs/deployment/metrics-port.sh':
+    'run: test/e2e/docs/snippets.test.ts (configFromEnv gives the metrics listener its port and host)',
   'examples/docs/deployment/turn.sh':
     'run: test/e2e/docs/snippets.test.ts (configFromEnv accepts it)',
   'examples/docs/development/commands.sh':
     'checked: test/e2e/docs/snippets.test.ts (every npm script and path exists)',
   'examples/docs/development/e2e-commands.sh':
+    'checked: test/e2e/docs/snippets.test.ts (every npm script and path exists)',
+  'examples/docs/development/fuzz-hunt.sh':
     'checked: test/e2e/docs/snippets.test.ts (every npm script and path exists)',
   'examples/docs/elements/embed.html':
     'checked: test/e2e/docs/snippets.test.ts (the token URL is the one every guide uses)',

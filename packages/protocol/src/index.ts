@@ -56,6 +56,7 @@ export const ERROR_CODES = [
   'internal',
   'recording-not-allowed',
   'too-large',
+  'too-many-connections',
 ] as const;
 /** Error codes carried in a failed acknowledgement or a `connect_error`'s `data.code`. */
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -364,7 +365,10 @@ export interface SynapseTokenClaims {
 
 /** `connect_error` data when the server refuses the handshake. */
 export interface HandshakeErrorData {
-  code: Extract<ErrorCode, 'unauthorized' | 'token-expired' | 'forbidden' | 'rate-limited'>;
+  code: Extract<
+    ErrorCode,
+    'unauthorized' | 'token-expired' | 'forbidden' | 'rate-limited' | 'too-many-connections'
+  >;
   message: string;
 }
 

@@ -9,7 +9,71 @@ import { LIMITS, SETTABLE_STATUSES, type ClientEventName, type ClientEventPayloa
 
 const id = z.string().min(1).max(LIMITS.maxIdLength);
 
+/**
+ * Bounds on the shape of every payload, checked before anything walks it recursively or
+ * serialises it, so that refusing a payload costs about the same whatever it holds. No event of
+ * protocol v1 needs more than a few levels or more than a few hundred values (500 presence ids,
+ * or a 2 KB metadata object); a frame of 64 KB could otherwise hold 30,000 levels of nesting
+ * (which overflows a recursive JSON.stringify) or tens of thousands of values.
+ */
+export const PAYLOAD_SHAPE = {
+  /** Most levels of objects and arrays, the payload itself being the first. */
+  maxDepth: 16,
+  /** Most values in total: objects, arrays, their members, the payload itself. */
+  maxValues: 2048,
+} as const;
+
+/**
+ * Why `value` is out of bounds, or `undefined` when it is within them: binary data (a Socket.IO
+ * attachment arrives as a Buffer, which JSON would serialise as one number per byte), deeper
+ * than `PAYLOAD_SHAPE.maxDepth`, or more than `PAYLOAD_SHAPE.maxValues` values. Iterative and
+ * stops at the first problem, so its cost is bounded by the limits, not by the input.
+ *
+ * @example
+ * payloadShapeProblem({ metadata: { file: new Uint8Array(8) } }); // 'binary data is not accepted'
+ * payloadShapeProblem({ to: 'bob' }); // undefined
+ */
+export function payloadShapeProblem(value: unknown): string | undefined {
+  const pending: Array<{ value: unknown; depth: number }> = [{ value, depth: 1 }];
+  let values = 0;
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    if (++values > PAYLOAD_SHAPE.maxValues) {
+      return `more than ${PAYLOAD_SHAPE.maxValues} values`;
+    }
+    const current = next.value;
+    if (typeof current !== 'object' || current === null) continue;
+    if (isBinary(current)) return 'binary data is not accepted';
+    if (next.depth > PAYLOAD_SHAPE.maxDepth) {
+      return `nested deeper than ${PAYLOAD_SHAPE.maxDepth} levels`;
+    }
+    for (const member of Object.values(current)) {
+      pending.push({ value: member, depth: next.depth + 1 });
+    }
+  }
+  return undefined;
+}
+
+function isBinary(value: object): boolean {
+  return (
+    ArrayBuffer.isView(value) ||
+    value instanceof ArrayBuffer ||
+    (typeof Blob !== 'undefined' && value instanceof Blob)
+  );
+}
+
+/** `schema`, reached only by payloads within `PAYLOAD_SHAPE`. */
+function bounded<T>(schema: z.ZodType<T>): z.ZodType<T> {
+  return z
+    .unknown()
+    .superRefine((value, ctx) => {
+      const problem = payloadShapeProblem(value);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem, input: value });
+    })
+    .pipe(schema);
+}
+
 const utf8 = new TextEncoder();
+// Only ever called on values already within PAYLOAD_SHAPE, so serialising them is cheap.
 const byteLength = (value: unknown): number => utf8.encode(JSON.stringify(value) ?? '').length;
 
 const metadata = z
@@ -47,23 +111,26 @@ const signal = z
 type Schemas = { [E in ClientEventName]: z.ZodType<ClientEventPayload<E>> };
 
 // A missing payload (`socket.emit('heartbeat', ack)`) is treated as `{}` by the dispatcher.
+// Every schema checks the payload's shape first (`bounded`), before zod or a size check walks it.
 export const eventSchemas: Schemas = {
-  'initiate-call': z.object({ to: id, metadata: metadata.exactOptional() }),
-  'accept-call': z.object({ callId: id }),
-  'reject-call': z.object({
-    callId: id,
-    reason: z.string().max(LIMITS.maxReasonLength).exactOptional(),
-  }),
-  'end-call': z.object({ callId: id }),
-  'set-status': z.object({ status: z.enum(SETTABLE_STATUSES) }),
-  'subscribe-presence': z.object({ userIds }),
-  'unsubscribe-presence': z.object({ userIds }),
-  heartbeat: z.object({ idle: z.boolean().exactOptional() }),
-  sync: z.object({}) as unknown as z.ZodType<Record<string, never>>,
-  'media-signal': z.object({ callId: id, signal }),
-  'start-recording': z.object({ callId: id }),
-  'stop-recording': z.object({ callId: id }),
-  'recording-consent': z.object({ callId: id, accept: z.boolean() }),
+  'initiate-call': bounded(z.object({ to: id, metadata: metadata.exactOptional() })),
+  'accept-call': bounded(z.object({ callId: id })),
+  'reject-call': bounded(
+    z.object({
+      callId: id,
+      reason: z.string().max(LIMITS.maxReasonLength).exactOptional(),
+    }),
+  ),
+  'end-call': bounded(z.object({ callId: id })),
+  'set-status': bounded(z.object({ status: z.enum(SETTABLE_STATUSES) })),
+  'subscribe-presence': bounded(z.object({ userIds })),
+  'unsubscribe-presence': bounded(z.object({ userIds })),
+  heartbeat: bounded(z.object({ idle: z.boolean().exactOptional() })),
+  sync: bounded(z.object({}) as unknown as z.ZodType<Record<string, never>>),
+  'media-signal': bounded(z.object({ callId: id, signal })),
+  'start-recording': bounded(z.object({ callId: id })),
+  'stop-recording': bounded(z.object({ callId: id })),
+  'recording-consent': bounded(z.object({ callId: id, accept: z.boolean() })),
 };
 
 /** Turns zod's issues into one short line for the error ack. */

@@ -3,9 +3,11 @@ import {
   agent,
   connectError,
   emitAck,
+  fetchMetrics,
+  rawEmit,
   recordEvents,
+  TEST_METRICS_TOKEN,
   waitForEvent,
-  type TestClient,
   useTestServer,
 } from '@synapse-calling/test-utils/server';
 
@@ -13,17 +15,10 @@ const server = useTestServer(
   {
     allowedOrigins: ['https://crm.example.com'],
     rateLimit: { perSecond: 20, burst: 40 },
+    metricsToken: TEST_METRICS_TOKEN,
   },
   { per: 'file' },
 );
-
-/** Emits with any payload at all, bypassing the typed API, and returns the ack. */
-function rawEmit(client: TestClient, event: string, ...args: unknown[]): Promise<unknown> {
-  const loose = client as unknown as {
-    timeout(ms: number): { emitWithAck(event: string, ...args: unknown[]): Promise<unknown> };
-  };
-  return loose.timeout(10_000).emitWithAck(event, ...args);
-}
 
 describe('bad input', () => {
   it.each([
@@ -240,7 +235,7 @@ describe('REST input', () => {
     expect(await health.json()).toEqual({ ok: true });
     const alice = await server.connect(agent('metrics-user'));
     await emitAck(alice, 'heartbeat', {});
-    const text = await (await fetch(`${server.url}/metrics`)).text();
+    const text = await (await fetchMetrics(server.url)).text();
     expect(text).toMatch(/^synapse_connections \d+/m);
     expect(text).toMatch(/synapse_calls\{state="ringing"\} \d+/);
     expect(text).toMatch(/synapse_signaling_handling_seconds_bucket\{.*event="heartbeat"/);

@@ -38,7 +38,33 @@ describe('configFromEnv', () => {
       LIVEKIT_API_SECRET: 'secret',
       SYNAPSE_ICE_SERVERS: '[{"urls":"stun:stun.example.com:3478"}]',
       REDIS_URL: 'redis://:pw@redis.internal:6379/2',
+      SYNAPSE_RATE_LIMIT_PER_SEC: '10',
+      SYNAPSE_USER_RATE_LIMIT_PER_SEC: '30',
+      SYNAPSE_MAX_CONNECTIONS_PER_USER: '5',
+      SYNAPSE_MAX_PRESENCE_SUBSCRIPTIONS: '500',
+      SYNAPSE_HANDSHAKE_RATE_LIMIT_PER_SEC: '50',
+      SYNAPSE_HANDSHAKE_TIMEOUT_MS: '3000',
+      SYNAPSE_REST_IP_RATE_LIMIT_PER_SEC: '100',
+      SYNAPSE_TRUST_PROXY: '1',
+      SYNAPSE_METRICS_TOKEN: 'm'.repeat(32),
+      SYNAPSE_METRICS_PORT: '9464',
+      SYNAPSE_METRICS_HOST: '10.0.0.5',
     });
+    expect(full).toMatchObject({
+      rateLimit: { perSecond: 10 },
+      userRateLimit: { perSecond: 30 },
+      maxConnectionsPerUser: 5,
+      maxPresenceSubscriptions: 500,
+      handshakeRateLimit: { perSecond: 50 },
+      handshakeTimeoutMs: 3000,
+      restRateLimit: { perIpPerSecond: 100 },
+      trustProxy: 1,
+      metricsToken: 'm'.repeat(32),
+      metricsPort: 9464,
+      metricsHost: '10.0.0.5',
+    });
+    // Only what is set is passed on; the server fills in the rest from its defaults.
+    expect(full.restRateLimit).toEqual({ perIpPerSecond: 100 });
     expect(full).toMatchObject({
       port: 8080,
       allowedOrigins: ['https://crm.example.com', 'http://localhost:5173'],
@@ -69,6 +95,10 @@ describe('configFromEnv', () => {
     [{ ...base, SYNAPSE_ICE_SERVERS: '{"urls":"stun:x"}' }, /SYNAPSE_ICE_SERVERS/],
     [{ ...base, REDIS_URL: 'localhost:6379' }, /REDIS_URL must be a redis:\|rediss: URL/],
     [{ ...base, REDIS_URL: 'http://localhost:6379' }, /REDIS_URL/],
+    [{ ...base, SYNAPSE_METRICS_TOKEN: 'short' }, /SYNAPSE_METRICS_TOKEN must be at least 32/],
+    [{ ...base, SYNAPSE_HANDSHAKE_TIMEOUT_MS: '10' }, /SYNAPSE_HANDSHAKE_TIMEOUT_MS/],
+    [{ ...base, SYNAPSE_MAX_CONNECTIONS_PER_USER: '0' }, /SYNAPSE_MAX_CONNECTIONS_PER_USER/],
+    [{ ...base, SYNAPSE_TRUST_PROXY: 'yes' }, /SYNAPSE_TRUST_PROXY must be a whole number/],
   ])('refuses %j with one clear line', (env, message) => {
     let error: unknown;
     try {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { IceServer } from '@synapse-calling/protocol';
+import { LIMITS, type IceServer } from '@synapse-calling/protocol';
 import { MIN_SECRET_LENGTH, secureOrLocal } from './auth';
 import type { StartSynapseServerOptions } from './standalone';
 
@@ -112,6 +112,27 @@ const envSchema = z
     SYNAPSE_RATE_LIMIT_BURST: int('SYNAPSE_RATE_LIMIT_BURST', 1),
     SYNAPSE_CALL_LOG_RETENTION_DAYS: int('SYNAPSE_CALL_LOG_RETENTION_DAYS', 1),
     SYNAPSE_MAINTENANCE_INTERVAL_MS: int('SYNAPSE_MAINTENANCE_INTERVAL_MS', 100),
+    SYNAPSE_USER_RATE_LIMIT_PER_SEC: int('SYNAPSE_USER_RATE_LIMIT_PER_SEC', 1),
+    SYNAPSE_MAX_CONNECTIONS_PER_USER: int('SYNAPSE_MAX_CONNECTIONS_PER_USER', 1),
+    SYNAPSE_MAX_PRESENCE_SUBSCRIPTIONS: int('SYNAPSE_MAX_PRESENCE_SUBSCRIPTIONS', 1),
+    SYNAPSE_HANDSHAKE_RATE_LIMIT_PER_SEC: int('SYNAPSE_HANDSHAKE_RATE_LIMIT_PER_SEC', 1),
+    SYNAPSE_HANDSHAKE_TIMEOUT_MS: int('SYNAPSE_HANDSHAKE_TIMEOUT_MS', 500),
+    SYNAPSE_MAX_INBOUND_BYTES_PER_SEC: int(
+      'SYNAPSE_MAX_INBOUND_BYTES_PER_SEC',
+      LIMITS.maxFrameBytes,
+    ),
+    SYNAPSE_REST_RATE_LIMIT_PER_SEC: int('SYNAPSE_REST_RATE_LIMIT_PER_SEC', 1),
+    SYNAPSE_REST_IP_RATE_LIMIT_PER_SEC: int('SYNAPSE_REST_IP_RATE_LIMIT_PER_SEC', 1),
+    SYNAPSE_TRUST_PROXY: int('SYNAPSE_TRUST_PROXY', 0, 10),
+    SYNAPSE_METRICS_TOKEN: z
+      .string()
+      .min(
+        MIN_SECRET_LENGTH,
+        `SYNAPSE_METRICS_TOKEN must be at least ${MIN_SECRET_LENGTH} characters`,
+      )
+      .optional(),
+    SYNAPSE_METRICS_PORT: int('SYNAPSE_METRICS_PORT', 0, 65535),
+    SYNAPSE_METRICS_HOST: z.string().optional(),
     SYNAPSE_WEBHOOK_URL: url('SYNAPSE_WEBHOOK_URL', /^(https?:)$/),
     SYNAPSE_WEBHOOK_SECRET: z
       .string()
@@ -208,6 +229,22 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): StartSynaps
       burst: e.SYNAPSE_RATE_LIMIT_BURST,
     }),
     ...defined({
+      userRateLimit: someDefined({ perSecond: e.SYNAPSE_USER_RATE_LIMIT_PER_SEC }),
+      maxConnectionsPerUser: e.SYNAPSE_MAX_CONNECTIONS_PER_USER,
+      maxPresenceSubscriptions: e.SYNAPSE_MAX_PRESENCE_SUBSCRIPTIONS,
+      handshakeRateLimit: someDefined({ perSecond: e.SYNAPSE_HANDSHAKE_RATE_LIMIT_PER_SEC }),
+      handshakeTimeoutMs: e.SYNAPSE_HANDSHAKE_TIMEOUT_MS,
+      maxInboundBytesPerSecond: e.SYNAPSE_MAX_INBOUND_BYTES_PER_SEC,
+      restRateLimit: someDefined({
+        perUserPerSecond: e.SYNAPSE_REST_RATE_LIMIT_PER_SEC,
+        perIpPerSecond: e.SYNAPSE_REST_IP_RATE_LIMIT_PER_SEC,
+      }),
+      trustProxy: e.SYNAPSE_TRUST_PROXY,
+      metricsToken: e.SYNAPSE_METRICS_TOKEN,
+      metricsPort: e.SYNAPSE_METRICS_PORT,
+      metricsHost: e.SYNAPSE_METRICS_HOST,
+    }),
+    ...defined({
       host: e.HOST,
       staticDir: e.SYNAPSE_STATIC_DIR,
       ringTimeoutMs: e.SYNAPSE_RING_TIMEOUT_MS,
@@ -255,4 +292,10 @@ function defined<T extends Record<string, unknown>>(values: T): Defined<T> {
   return Object.fromEntries(
     Object.entries(values).filter(([, value]) => value !== undefined),
   ) as Defined<T>;
+}
+
+/** `defined(values)`, or undefined when no value is set (so the whole option is left out). */
+function someDefined<T extends Record<string, unknown>>(values: T): Defined<T> | undefined {
+  const set = defined(values);
+  return Object.keys(set).length > 0 ? set : undefined;
 }

@@ -47,4 +47,5 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   internal: 500,
   'recording-not-allowed': 403,
   'too-large': 413,
+  'too-many-connections': 429,
 };

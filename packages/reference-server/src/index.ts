@@ -12,18 +12,26 @@ export {
 export { configFromEnv, ConfigError } from './env-config';
 export {
   defaultCanCall,
+  defaultCanRecord,
   defaultCanWatch,
   DEFAULTS,
   type CallEvent,
   type CallEventType,
   type CanCall,
+  type CanRecord,
   type CanWatch,
   type LiveKitOptions,
+  type HandshakeRateLimitOptions,
   type PolicyParty,
   type RateLimitOptions,
+  type RecordingOptions,
+  type RestRateLimitOptions,
   type SynapseServerOptions,
+  type TenantSetting,
+  type UserRateLimitOptions,
   type WebhookOptions,
 } from './options';
+export type { Limits } from './limits/settings';
 export { AuthError, createTokenVerifier, type AuthOptions, type Identity } from './auth';
 export {
   signWebhook,
@@ -35,11 +43,13 @@ export { createLogger } from './logger';
 export { MemoryCallRegistry } from './stores/memory-call-registry';
 export { SqlitePresenceStore } from './stores/sqlite-presence-store';
 export { SqliteCallLog } from './stores/sqlite-call-log';
+export { LocalRecordingStore } from './recording/local-store';
 // The Redis stores are in the `./redis` entry: their types need ioredis, an optional peer.
 export type { RedisOptions } from './cluster/redis-cluster';
 export { MissingDependencyError } from './optional-deps';
 export { openDatabase } from './stores/sqlite';
 export type {
+  CallCounts,
   CallLog,
   CallLogEntry,
   CallLogPage,
@@ -50,5 +60,9 @@ export type {
   ManualStatus,
   PartySide,
   PresenceStore,
+  RecordingIndex,
+  RecordingKey,
+  RecordingRow,
+  RecordingStore,
   UserRecord,
 } from './stores/types';

@@ -10,7 +10,9 @@ import {
   freePort,
   waitFor,
   emitAck,
+  fetchMetrics,
   startTestServer,
+  TEST_METRICS_TOKEN,
   waitForEvent,
   type TestClient,
   type TestServer,
@@ -27,6 +29,7 @@ beforeAll(async () => {
   server = await startTestServer({
     port,
     reconnectGraceMs: 1_500,
+    metricsToken: TEST_METRICS_TOKEN,
     livekit: { url: lk.wsUrl, apiUrl: lk.httpUrl, apiKey: lk.apiKey, apiSecret: lk.apiSecret },
   });
   rooms = new RoomServiceClient(lk.httpUrl, lk.apiKey, lk.apiSecret);
@@ -156,7 +159,7 @@ describe('LiveKit media', () => {
     await waitFor(
       async () =>
         /synapse_livekit_webhooks_total\{event="room_started"\} [1-9]/.test(
-          await (await fetch(`${server.url}/metrics`)).text(),
+          await (await fetchMetrics(server.url)).text(),
         ),
       { timeoutMs: 20_000, what: 'a room_started webhook from livekit-server' },
     );

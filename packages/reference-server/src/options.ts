@@ -132,6 +132,33 @@ export interface RateLimitOptions {
   burst?: number;
 }
 
+/** Events one user may send per second, all of their connections together (and all nodes). */
+export interface UserRateLimitOptions {
+  /** Events per one-second window. Default 60. */
+  perSecond?: number;
+}
+
+/**
+ * Connections one client address may open per second that do not authenticate: each new
+ * connection counts until its token is accepted on `/call`, so users behind one office NAT are
+ * not limited by each other, while a flood of connections without a (valid) token is.
+ */
+export interface HandshakeRateLimitOptions {
+  /** Unauthenticated handshakes per one-second window and address. Default 20. */
+  perSecond?: number;
+}
+
+/** REST requests per one-second window, per user and per client address. */
+export interface RestRateLimitOptions {
+  /** Requests per second of one user (by token). Default 20. */
+  perUserPerSecond?: number;
+  /**
+   * Requests per second from one address that do not authenticate (each counts until its token
+   * is accepted, so a forged-token flood costs a verification each only up to this). Default 50.
+   */
+  perIpPerSecond?: number;
+}
+
 export interface SynapseServerOptions {
   /** The HTTP server Socket.IO attaches to (its `/socket.io` path, namespace `/call`). */
   httpServer: HttpServer;
@@ -167,6 +194,47 @@ export interface SynapseServerOptions {
   presenceGraceMs?: number;
   /** Per-connection token bucket; `false` turns it off. Default 20/s, burst 40. */
   rateLimit?: RateLimitOptions | false;
+  /**
+   * Events per second of one user over all their connections, answered `rate-limited` beyond it;
+   * held in Redis with `redis`, so it is one budget across nodes. `false` turns it off.
+   * Default 60/s.
+   */
+  userRateLimit?: UserRateLimitOptions | false;
+  /**
+   * Most simultaneous connections of one user (all nodes); one more is refused with
+   * `connect_error` code `too-many-connections`. Default 10.
+   */
+  maxConnectionsPerUser?: number;
+  /**
+   * Connections per second from one client address that do not authenticate; beyond it the
+   * handshake is refused at the transport (HTTP 403). `false` turns it off. Default 20/s.
+   */
+  handshakeRateLimit?: HandshakeRateLimitOptions | false;
+  /** A connection that has not authenticated on `/call` within this is closed. Default 5000. */
+  handshakeTimeoutMs?: number;
+  /**
+   * Bytes one connection may send per second; beyond it, its WebSocket is not read until it is
+   * back under the rate (TCP backpressure holds the client back; nothing is lost). Default 262144
+   * (256 KB: four frames of the largest size, far more than any client of protocol v1 sends).
+   */
+  maxInboundBytesPerSecond?: number;
+  /**
+   * REST rate limits (429 with `Retry-After`); `false` turns them off. Default 20/s per user,
+   * 50/s per address for requests that do not authenticate.
+   */
+  restRateLimit?: RestRateLimitOptions | false;
+  /**
+   * How many reverse proxies in front of the server append to `X-Forwarded-For`: the client
+   * address of the per-address limits is the one the outermost trusted proxy saw. Default 0 (the
+   * TCP peer is the client; with a proxy in front and 0, every client shares the proxy's address).
+   */
+  trustProxy?: number;
+  /**
+   * Bearer secret for `GET /metrics` (at least 32 characters). Unset: the REST routes do not
+   * serve `/metrics`; serve `synapse.metrics.registry` yourself, or use the standalone server's
+   * `metricsPort`.
+   */
+  metricsToken?: string;
   /**
    * Origins allowed to connect (exact match, e.g. `https://crm.example.com`). Requests without an
    * Origin header (native apps, servers) are always allowed. Empty or unset allows every origin,
@@ -249,8 +317,15 @@ export const DEFAULTS = {
   reconnectGraceMs: 10_000,
   presenceGraceMs: 10_000,
   rateLimit: { perSecond: 20, burst: 40 },
+  userRateLimit: { perSecond: 60 },
+  maxConnectionsPerUser: 10,
   maxPresenceSubscriptions: 2000,
   maintenanceIntervalMs: 60_000,
+  handshakeRateLimit: { perSecond: 20 },
+  handshakeTimeoutMs: 5000,
+  maxInboundBytesPerSecond: 256 * 1024,
+  restRateLimit: { perUserPerSecond: 20, perIpPerSecond: 50 },
+  trustProxy: 0,
   livekitTokenTtlSeconds: 600,
   livekitEmptyTimeoutSeconds: 60,
   livekitWebhookMaxAgeSec: 300,

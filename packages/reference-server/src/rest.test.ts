@@ -3,8 +3,10 @@ import {
   agent,
   waitFor,
   emitAck,
+  fetchMetrics,
   mintTestToken,
   startTestServer,
+  TEST_METRICS_TOKEN,
   waitForEvent,
   useTestServer,
 } from '@synapse-calling/test-utils/server';
@@ -133,10 +135,10 @@ describe('REST origins', () => {
 
 describe('GET /metrics', () => {
   it('reports connections, calls by state, ends by reason and handling outcomes', async () => {
-    const metricsServer = await startTestServer();
+    const metricsServer = await startTestServer({ metricsToken: TEST_METRICS_TOKEN });
     try {
       const scrape = async () => {
-        const res = await fetch(`${metricsServer.url}/metrics`);
+        const res = await fetchMetrics(metricsServer.url);
         expect(res.status).toBe(200);
         expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
         return res.text();

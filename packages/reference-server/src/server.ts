@@ -9,7 +9,9 @@ import { connectRedisCluster, type RedisCluster } from './cluster/redis-cluster'
 import { RoomEvents } from './calls/room-events';
 import { createRoutes } from './http/routes';
 import { OriginRefusals } from './http/origin-refusals';
-import { originAllowed } from './http/rest';
+import { createGuards } from './limits/guards';
+import { limitInboundBytes } from './limits/inbound-bytes';
+import { resolveLimits, type Limits } from './limits/settings';
 import { createLogger } from './logger';
 import { Maintenance } from './maintenance';
 import { LiveKitMediaProvider } from './media/livekit';
@@ -27,6 +29,8 @@ import { PresenceManager } from './presence/presence-manager';
 import { setupRecording, type Recordings } from './recording/setup';
 import { Visibility } from './presence/visibility';
 import { setupCallNamespace } from './socket/call-namespace';
+import { allowHandshake, refuseMainNamespace, type HandshakeDeps } from './socket/handshake';
+import { boundedParser } from './socket/parser';
 import { namespaceEmitter } from './socket/emitter';
 import type { CallNamespace, CallServer } from './socket/types';
 import { openStores } from './stores/open-stores';
@@ -73,6 +77,8 @@ export interface SynapseServer {
   metrics: Metrics;
   /** Set with the `recording` option: its state machine, and retention on demand. */
   recordings?: Pick<Recordings, 'manager' | 'prune'>;
+  /** The limits in force: your options over `DEFAULTS` (docs/security.md lists what each stops). */
+  limits: Limits;
   /**
    * Set with the `redis` option: this node's id and its ioredis connections (command, pub, sub).
    * Typed by the members callers use, so that the server's types need no ioredis without Redis.
@@ -169,22 +175,33 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
         }
       : undefined;
 
+  const limits = resolveLimits(options);
+  const guards = createGuards(limits, cluster, logger);
+  let closing = false;
+  const handshake: HandshakeDeps = {
+    verify,
+    guards,
+    metrics,
+    logger,
+    allowedOrigins,
+    originRefusals,
+    isClosing: () => closing,
+  };
   const io: CallServer = new Server(options.httpServer, {
     maxHttpBufferSize: LIMITS.maxFrameBytes,
-    allowRequest: (req, callback) => {
-      const { origin } = req.headers;
-      const ok = originAllowed(origin, allowedOrigins);
-      if (!ok && origin) originRefusals.refused(origin, 'socket');
-      callback(ok ? null : 'origin not allowed', ok);
-    },
+    parser: boundedParser,
+    // Until a connection has authenticated on /call, it is closed after this.
+    connectTimeout: limits.handshakeTimeoutMs,
+    allowRequest: allowHandshake(handshake),
     // Long-polling needs CORS headers; the allowlist check itself is done by allowRequest.
     cors: { origin: true, credentials: false },
     // Rooms (user, presence, socket id) then reach connections on every node.
     ...(cluster ? { adapter: cluster.adapter } : {}),
   });
 
+  limitInboundBytes(io.engine, limits.maxInboundBytesPerSecond, metrics);
+  refuseMainNamespace(io.sockets);
   const namespace: CallNamespace = io.of(CALL_NAMESPACE);
-  let closing = false;
   // Sockets of other nodes are known only to Redis.
   const emitter = namespaceEmitter(namespace, cluster?.presence, () => closing);
   const visibility = new Visibility({
@@ -212,7 +229,6 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
         callLog: stores.callLog,
         emitter,
         onEvent,
-        verify,
         logger,
         redis: cluster
           ? { client: cluster.clients[0], prefix: options.redis?.keyPrefix ?? 'synapse:' }
@@ -240,16 +256,11 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
     lifecycle: recordings?.manager,
   });
   setupCallNamespace(namespace, {
-    verify,
+    ...handshake,
     calls,
     presence,
     visibility,
-    metrics,
-    logger,
-    rateLimit:
-      options.rateLimit === false ? false : { ...DEFAULTS.rateLimit, ...(options.rateLimit ?? {}) },
-    maxPresenceSubscriptions: options.maxPresenceSubscriptions ?? DEFAULTS.maxPresenceSubscriptions,
-    isClosing: () => closing,
+    maxPresenceSubscriptions: limits.maxPresenceSubscriptions,
     recordings: recordings?.manager,
   });
 
@@ -266,6 +277,8 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
     livekit: options.livekit,
     claims,
     recordings,
+    guards,
+    metricsToken: options.metricsToken,
   });
   options.app?.use(router);
 
@@ -338,6 +351,7 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
     presence,
     stores,
     metrics,
+    limits,
     ...(recordings ? { recordings } : {}),
     ...(cluster ? { cluster: { nodeId: cluster.nodeId, clients: cluster.clients } } : {}),
     close,

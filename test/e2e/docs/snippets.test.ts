@@ -92,6 +92,20 @@ describe('server.md: the webhook receiver', () => {
   });
 });
 
+describe('deployment.md: metrics listener', () => {
+  it('is an environment the standalone server reads as a separate /metrics listener', () => {
+    const line = read('examples/docs/deployment/metrics-port.sh').split('npx synapse-server')[0]!;
+    const env = Object.fromEntries(
+      line
+        .trim()
+        .split(/\s+/)
+        .map((pair) => pair.split('=') as [string, string]),
+    );
+    const config = configFromEnv({ SYNAPSE_JWT_SECRET: 's'.repeat(32), ...env });
+    expect(config).toMatchObject({ metricsPort: 9464, metricsHost: '10.0.0.5' });
+  });
+});
+
 describe('deployment.md: TURN', () => {
   it('is an ICE server list the standalone server accepts', () => {
     const value = execFileSync(

@@ -27,6 +27,10 @@ export interface RedisOptions {
 
 export interface RedisCluster {
   nodeId: string;
+  /** Prefix of every key (`RedisOptions.keyPrefix`). */
+  keyPrefix: string;
+  /** The command connection (also `clients[0]`). */
+  redis: Redis;
   /** Command, pub and sub connections (closed by `close`). */
   clients: Redis[];
   presence: RedisPresenceStore;
@@ -73,6 +77,8 @@ export async function connectRedisCluster(
   return {
     nodeId,
     nodeTtlMs,
+    keyPrefix: prefix,
+    redis,
     clients: [redis, pub, sub],
     presence,
     registry: new RedisCallRegistry(redis, prefix),

@@ -71,7 +71,11 @@ describe('refused call attempts', () => {
   it('200 attempts at a busy or dnd callee leave one history row and one event per pair', async () => {
     const events: CallEvent[] = [];
     // Without the rate limit: the history must stay bounded by itself.
-    const server = await start({ rateLimit: false, onCallEvent: (e) => void events.push(e) });
+    const server = await start({
+      rateLimit: false,
+      userRateLimit: false,
+      onCallEvent: (e) => void events.push(e),
+    });
     const mallory = await server.connect(agent('mallory'));
     const bob = await server.connect(agent('bob'));
     const dave = await server.connect(agent('dave'));
@@ -112,7 +116,9 @@ describe('webhook deliveries to a failing receiver', () => {
     const { logger, lines } = capturedLogger();
     const server = await start({
       rateLimit: false,
+      userRateLimit: false,
       logger,
+      metricsToken: 'm'.repeat(32),
       webhook: { url: hook.url, secret: 's'.repeat(32), retryBaseMs: 100, maxQueue: 20 },
     });
     const alice = await server.connect(agent('alice'));
@@ -123,7 +129,11 @@ describe('webhook deliveries to a failing receiver', () => {
       await emitAck(alice, 'end-call', { callId: call.id });
     }
     const metric = async () => {
-      const text = await (await fetch(`${server.url}/metrics`)).text();
+      const text = await (
+        await fetch(`${server.url}/metrics`, {
+          headers: { authorization: `Bearer ${'m'.repeat(32)}` },
+        })
+      ).text();
       return [...text.matchAll(/^synapse_webhook_dead_letters_total\{reason="[^"]+"\} (\d+)/gm)]
         .map((m) => Number(m[1]))
         .reduce((a, b) => a + b, 0);

@@ -15,6 +15,7 @@ import type { PresenceManager } from '../presence/presence-manager';
 import type { Recordings } from '../recording/setup';
 import type { ClaimStore } from '../stores/claim-store';
 import { InvalidCursorError, type CallLog } from '../stores/types';
+import type { Guards } from '../limits/guards';
 import type { OriginRefusals } from './origin-refusals';
 import {
   authenticate,
@@ -25,6 +26,7 @@ import {
   originAllowed,
   sendError,
 } from './rest';
+import { byAddress, byUser, limitRequests, metricsRoute } from './rest-limits';
 import { liveKitWebhookRoute } from './livekit-webhook';
 
 export interface RoutesDeps {
@@ -41,7 +43,10 @@ export interface RoutesDeps {
   livekit?: LiveKitOptions | undefined;
   claims: ClaimStore;
   /** Set when recording is on: its routes, and the `recording` of each listed call. */
-  recordings?: Pick<Recordings, 'router' | 'decorate'> | undefined;
+  recordings?: Pick<Recordings, 'routes' | 'decorate'> | undefined;
+  guards: Guards;
+  /** Set: `/metrics` is served to requests bearing it. Unset: not served here. */
+  metricsToken?: string | undefined;
 }
 
 const listQuery = z.object({
@@ -55,23 +60,34 @@ const idList = z
   .transform((s) => [...new Set(s.split(',').filter(Boolean))])
   .pipe(z.array(z.string().min(1).max(LIMITS.maxIdLength)).min(1).max(LIMITS.maxPresenceIds));
 
-/** `/healthz`, `/metrics` and `/api/*`. */
+/** `/healthz`, `/metrics` (with a metrics token) and `/api/*`. */
 export function createRoutes(deps: RoutesDeps): Router {
   const router = express.Router();
-  const auth = authenticate(deps.verify);
+  const { guards, metrics } = deps;
+  // Per address before the token is looked at (a flood of forged tokens costs a verification
+  // each; an accepted token gives its request back), then per user. A router as middleware: it
+  // hands on to the route when it is through.
+  const address = byAddress(guards.limits.trustProxy);
+  const perAddress = limitRequests(guards.restPerAddress, address, 'rest-per-address', metrics);
+  const auth = express.Router().use(
+    perAddress,
+    authenticate(deps.verify),
+    (req, _res, next) => {
+      guards.restPerAddress?.refund(address(req));
+      next();
+    },
+    limitRequests(guards.restPerUser, byUser, 'rest-per-user', metrics),
+  );
 
   router.get('/healthz', (_req, res) => {
     res.json({ ok: true });
   });
 
-  router.get('/metrics', async (_req, res) => {
-    res.setHeader('content-type', deps.metrics.registry.contentType);
-    res.send(await deps.metrics.registry.metrics());
-  });
+  if (deps.metricsToken) router.get('/metrics', metricsRoute(deps.metricsToken, metrics));
 
   // Before the allowlist, and readable from any origin: a refused page asks here why its
   // WebSocket handshake failed, since browsers hide that (sdk-core's `origin-not-allowed`).
-  router.get('/api/config', (req, res) => {
+  router.get('/api/config', perAddress, (req, res) => {
     const asked = typeof req.query.origin === 'string' ? req.query.origin : undefined;
     // A same-origin GET carries no Origin header; the client then names its origin itself.
     const origin = req.headers.origin ?? asked;
@@ -142,7 +158,8 @@ export function createRoutes(deps: RoutesDeps): Router {
     );
   }
 
-  if (deps.recordings) router.use(deps.recordings.router);
+  // Downloads and chunk uploads count against the same per-address and per-user budgets.
+  if (deps.recordings) router.use(deps.recordings.routes(auth));
 
   router.use(errorHandler(deps.logger));
   return router;

@@ -280,6 +280,27 @@ describe('call recording on the server (P2P uploads)', () => {
     expect((await api(server, `/api/calls/${call.id}/recording`, ALICE)).status).toBe(404);
   });
 
+  it('the recording routes count against the REST limits', async () => {
+    const server = await start({ recording: {}, restRateLimit: { perUserPerSecond: 5 } });
+    const path = `/api/calls/${crypto.randomUUID()}/recording`;
+    // Twelve of each: one budget window or two let at most ten through, so both kinds meet 429.
+    const answers = await Promise.all([
+      ...Array.from({ length: 12 }, () => api(server, path, ALICE)),
+      ...Array.from({ length: 12 }, (_, seq) =>
+        api(server, `${path}/parts/0/chunks/${seq}`, ALICE, {
+          method: 'PUT',
+          body: new Uint8Array(16),
+        }),
+      ),
+    ]);
+    const limited = (from: number) =>
+      answers.slice(from, from + 12).filter((r) => r.status === 429);
+    expect(limited(0).length).toBeGreaterThanOrEqual(2);
+    expect(limited(12).length).toBeGreaterThanOrEqual(2);
+    expect(Number(limited(12)[0]?.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(await limited(12)[0]?.json()).toMatchObject({ error: { code: 'rate-limited' } });
+  });
+
   it('a server without the recording setting refuses to record', async () => {
     const server = await start();
     const { alice, call } = await activeCall(server);

@@ -1,4 +1,10 @@
-import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import express, {
+  type NextFunction,
+  type Request,
+  type RequestHandler,
+  type Response,
+  type Router,
+} from 'express';
 import type { Logger } from 'pino';
 import {
   LIMITS,
@@ -7,9 +13,9 @@ import {
   type RecordingPartResponse,
   type RestErrorBody,
 } from '@synapse-calling/protocol';
-import type { Identity, TokenVerifier } from '../auth';
+import type { Identity } from '../auth';
 import { fail, ProtocolFailure } from '../errors';
-import { authenticate, identityOf, sendError } from '../http/rest';
+import { identityOf, sendError } from '../http/rest';
 import type { RecordingIndex, RecordingKey, RecordingRow, RecordingStore } from '../stores/types';
 import { keyOf } from './capture';
 import { RECORDING_FILE } from './file-sink';
@@ -17,7 +23,11 @@ import { MAX_CHUNKS_PER_PART, MAX_PARTS, type P2PUploads } from './p2p-uploads';
 import type { RecordingManager } from './recording-manager';
 
 export interface RecordingRoutesDeps {
-  verify: TokenVerifier;
+  /**
+   * Authentication and the REST limits, as for every `/api` route. Uploads go one chunk at a
+   * time, about one a second, so they fit the per-user budget beside the page's other calls.
+   */
+  auth: RequestHandler;
   index: RecordingIndex;
   store: RecordingStore;
   uploads: P2PUploads;
@@ -36,7 +46,7 @@ const UPLOADING = new Set(['recording', 'stopped', 'failed']);
  */
 export function recordingRoutes(deps: RecordingRoutesDeps): Router {
   const router = express.Router();
-  const auth = authenticate(deps.verify);
+  const { auth } = deps;
 
   /** The call's recording row, if `identity` is one of its parties. */
   const rowFor = async (identity: Identity, callId: unknown): Promise<RecordingRow> => {

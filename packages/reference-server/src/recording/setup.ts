@@ -1,11 +1,10 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Router } from 'express';
+import type { RequestHandler, Router } from 'express';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { CallInfo } from '@synapse-calling/protocol';
-import type { TokenVerifier } from '../auth';
 import type { CallEmitter } from '../calls/call-events';
 import { DEFAULTS, defaultCanRecord, type CallEvent, type LiveKitOptions } from '../options';
 import type { RecordingOptions } from '../options';
@@ -30,7 +29,6 @@ export interface RecordingSetupDeps {
   callLog: CallLog;
   emitter: Pick<CallEmitter, 'toUser'>;
   onEvent: ((event: CallEvent) => void | Promise<void>) | undefined;
-  verify: TokenVerifier;
   logger: Logger;
   /** The Redis connection and key prefix, with the `redis` setting. */
   redis: { client: Redis; prefix: string } | undefined;
@@ -42,7 +40,8 @@ export interface RecordingSetupDeps {
 /** Call recording, assembled: what the server wires into its calls, socket and routes. */
 export interface Recordings {
   manager: RecordingManager;
-  router: Router;
+  /** The download and upload routes, behind `auth` (authentication and the REST limits). */
+  routes(auth: RequestHandler): Router;
   /** Adds each call's recording to call log entries (`GET /api/calls`). */
   decorate(calls: CallInfo[]): Promise<CallInfo[]>;
   /** Finalises what a previous process left unfinished, and starts retention. */
@@ -117,18 +116,10 @@ export async function setupRecording(deps: RecordingSetupDeps): Promise<Recordin
     retentionDays: options.retentionDays,
     intervalMs: deps.maintenanceIntervalMs,
   });
-  const router = recordingRoutes({
-    verify: deps.verify,
-    index,
-    store,
-    uploads,
-    manager,
-    uploadGraceMs,
-    logger,
-  });
   return {
     manager,
-    router,
+    routes: (auth) =>
+      recordingRoutes({ auth, index, store, uploads, manager, uploadGraceMs, logger }),
     decorate: (calls) => withRecordings(index, calls),
     async start() {
       await upkeep.recover();

@@ -1,28 +1,20 @@
-import type { Logger } from 'pino';
-import { AuthError, type TokenVerifier } from '../auth';
 import type { Actor } from '../calls/actor';
 import type { CallManager } from '../calls/call-manager';
 import { fail } from '../errors';
-import type { Metrics } from '../metrics';
 import type { PresenceManager } from '../presence/presence-manager';
 import type { Visibility } from '../presence/visibility';
 import type { RecordingManager } from '../recording/recording-manager';
-import { userRoom } from '../stores/keys';
+import { userKey, userRoom } from '../stores/keys';
 import { attachHandlers, type Handlers } from './dispatcher';
+import { authenticateHandshake, type HandshakeDeps } from './handshake';
 import { PresenceWatch } from './presence-watch';
 import type { CallNamespace, CallSocket } from './types';
 
-export interface CallNamespaceDeps {
-  verify: TokenVerifier;
+export interface CallNamespaceDeps extends HandshakeDeps {
   calls: CallManager;
   presence: PresenceManager;
   visibility: Visibility;
-  metrics: Metrics;
-  logger: Logger;
-  rateLimit: { perSecond: number; burst: number } | false;
   maxPresenceSubscriptions: number;
-  /** True once shutdown began: disconnects then are ours, not the users'. */
-  isClosing: () => boolean;
   /** Set when recording is on (the `recording` setting). */
   recordings?: Pick<RecordingManager, 'start' | 'stop' | 'consent'> | undefined;
 }
@@ -32,29 +24,11 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** Sets up the `/call` namespace: handshake auth, connection lifecycle and event handlers. */
 export function setupCallNamespace(nsp: CallNamespace, deps: CallNamespaceDeps): void {
-  const { calls, presence, logger, metrics } = deps;
+  const { calls, presence, logger, metrics, guards } = deps;
+  const { limits } = guards;
   const watch = new PresenceWatch({ nsp, presence, visibility: deps.visibility, logger });
 
-  nsp.use((socket, next) => {
-    // After close() the HTTP server (the host's) may still route handshakes to us.
-    if (deps.isClosing()) return next(new Error('server shutting down'));
-    const auth: unknown = socket.handshake.auth;
-    const token =
-      typeof auth === 'object' && auth ? (auth as { token?: unknown }).token : undefined;
-    deps.verify(token).then(
-      (identity) => {
-        socket.data.identity = identity;
-        socket.data.subscriptions = new Set();
-        next();
-      },
-      (err: unknown) => {
-        const refusal = err instanceof AuthError ? err : new AuthError('unauthorized', 'refused');
-        logger.info({ code: refusal.data.code, ip: socket.handshake.address }, 'handshake refused');
-        // Socket.IO forwards `data` of the error to the client's connect_error.
-        next(Object.assign(new Error(refusal.message), { data: refusal.data }));
-      },
-    );
-  });
+  nsp.use(authenticateHandshake(deps));
 
   const recordings = () => {
     if (!deps.recordings) throw fail.recordingNotAllowed('recording is not enabled on this server');
@@ -116,7 +90,15 @@ export function setupCallNamespace(nsp: CallNamespace, deps: CallNamespaceDeps):
     const { identity } = socket.data;
     metrics.connections.inc();
     void socket.join(userRoom(identity.tenant, identity.userId));
-    attachHandlers(socket, handlers, { rateLimit: deps.rateLimit, metrics, logger });
+    attachHandlers(socket, handlers, {
+      rateLimit: limits.rateLimit,
+      userEvents: guards.userEvents && {
+        budget: guards.userEvents,
+        key: userKey(identity.tenant, identity.userId),
+      },
+      metrics,
+      logger,
+    });
     logger.debug(
       { user: identity.userId, tenant: identity.tenant, socket: socket.id },
       'connected',

@@ -9,7 +9,9 @@ import type {
 import { describeIssues, eventSchemas } from '@synapse-calling/protocol/schemas';
 import { ProtocolFailure } from '../errors';
 import type { Metrics } from '../metrics';
+import type { Budget } from '../limits/budget';
 import { TokenBucket } from '../rate-limit';
+import { RefusedPayload } from './parser';
 import type { CallSocket } from './types';
 
 export type Handlers = {
@@ -22,36 +24,55 @@ export type Handlers = {
 type AnyAck = (ack: Ack<object>) => void;
 
 export interface DispatcherOptions {
+  /** This connection's token bucket. */
   rateLimit: { perSecond: number; burst: number } | false;
+  /** The budget this connection shares with the user's others (all nodes); absent when off. */
+  userEvents: { budget: Budget; key: string } | undefined;
   metrics: Metrics;
   logger: Logger;
 }
 
+const RATE_LIMITED: Ack<object> = {
+  ok: false,
+  error: { code: 'rate-limited', message: 'too many events; slow down' },
+};
+
 /**
- * Wires one connection's events to the handlers: rate limit first, then the event's schema,
- * then the handler; whatever happens the client gets exactly one acknowledgement (if it sent a
- * callback) and nothing escapes to crash the process. Unknown events are ignored.
+ * Wires one connection's events to the handlers: rate limits first (the connection's bucket,
+ * then the user's budget), then the event's schema, then the handler; whatever happens the
+ * client gets exactly one acknowledgement (if it sent a callback) and nothing escapes to crash
+ * the process. Unknown events are ignored; they still use up the rate limits, like events
+ * refused for their payload.
  */
 export function attachHandlers(
   socket: CallSocket,
   handlers: Handlers,
   options: DispatcherOptions,
 ): void {
-  const { metrics, logger } = options;
+  const { metrics, logger, userEvents } = options;
+  const bucket = options.rateLimit
+    ? new TokenBucket(options.rateLimit.perSecond, options.rateLimit.burst)
+    : undefined;
 
-  if (options.rateLimit) {
-    const bucket = new TokenBucket(options.rateLimit.perSecond, options.rateLimit.burst);
+  if (bucket || userEvents) {
     socket.use((packet, next) => {
-      if (bucket.take()) return next();
-      metrics.rateLimited.inc();
-      const ack: unknown = packet.at(-1);
-      if (typeof ack === 'function') {
-        (ack as AnyAck)({
-          ok: false,
-          error: { code: 'rate-limited', message: 'too many events; slow down' },
-        });
+      // Not calling next() drops the event: no handler runs.
+      const refuse = () => {
+        const ack: unknown = packet.at(-1);
+        if (typeof ack === 'function') safeAck(ack as AnyAck, RATE_LIMITED, logger);
+      };
+      if (bucket && !bucket.take()) {
+        metrics.rateLimited.inc();
+        return refuse();
       }
-      // Dropped: not calling next() means no handler runs.
+      if (!userEvents) return next();
+      // Events reach the handlers in the order they came: the budget answers in order (one
+      // memory map, or one Redis connection).
+      void userEvents.budget.take(userEvents.key).then((verdict) => {
+        if (verdict.ok) return next();
+        metrics.limitRefusals.inc({ limit: 'user-events' });
+        refuse();
+      });
     });
   }
 
@@ -73,6 +94,9 @@ export function attachHandlers(
     const stop = metrics.handling.startTimer({ event });
     let outcome = 'ok';
     try {
+      if (payload instanceof RefusedPayload) {
+        throw new ProtocolFailure('invalid-payload', payload.problem);
+      }
       const parsed = eventSchemas[event].safeParse(payload);
       if (!parsed.success) {
         throw new ProtocolFailure('invalid-payload', describeIssues(parsed.error));

@@ -1,6 +1,6 @@
 import type { CallState } from '@synapse-calling/protocol';
 import { userKey } from './keys';
-import type { CallRecord, CallRegistry, CreateResult, PartySide } from './types';
+import type { CallCounts, CallRecord, CallRegistry, CreateResult, PartySide } from './types';
 
 /**
  * Single-process registry. Every method body runs without an `await` between its check and its
@@ -70,9 +70,20 @@ export class MemoryCallRegistry implements CallRegistry {
   async all(): Promise<CallRecord[]> {
     return [...this.calls.values()].map(clone);
   }
+
+  async counts(): Promise<CallCounts> {
+    return countByState(this.calls.values());
+  }
 }
 
 /** Callers get copies so that nobody mutates stored state except through the registry. */
 function clone(record: CallRecord): CallRecord {
   return structuredClone(record);
+}
+
+/** Counts records by state (the fallback for registries without `counts()`). */
+export function countByState(records: Iterable<CallRecord>): CallCounts {
+  const counts: CallCounts = { ringing: 0, active: 0 };
+  for (const { call } of records) if (call.state !== 'ended') counts[call.state] += 1;
+  return counts;
 }

@@ -1,12 +1,13 @@
 import type { Redis } from 'ioredis';
 import type { CallState } from '@synapse-calling/protocol';
 import { userKey } from './keys';
-import type { CallRecord, CallRegistry, CreateResult, PartySide } from './types';
+import type { CallCounts, CallRecord, CallRegistry, CreateResult, PartySide } from './types';
 
 /**
  * Adds the call unless a party already has one. KEYS: call, caller's index, callee's index, set
- * of all calls. ARGV: record JSON, call id. Returns nil on success, else the conflicting call id.
- * An index pointing at a call that no longer exists is stale and does not count.
+ * of all calls, set of the calls in the new call's state. ARGV: record JSON, call id. Returns nil
+ * on success, else the conflicting call id. An index pointing at a call that no longer exists is
+ * stale and does not count.
  */
 const CREATE = `
 for i = 2, 3 do
@@ -17,16 +18,20 @@ redis.call('SET', KEYS[1], ARGV[1])
 redis.call('SET', KEYS[2], ARGV[2])
 redis.call('SET', KEYS[3], ARGV[2])
 redis.call('SADD', KEYS[4], ARGV[2])
+redis.call('SADD', KEYS[5], ARGV[2])
 return false`;
 
 /**
  * Compare-and-set on the whole stored JSON: replaces it only if nobody wrote it since we read it,
  * so every transition is atomic across nodes without holding a WATCH connection. KEYS: call,
- * caller's index, callee's index, set of all calls. ARGV: JSON read, new JSON ('' removes the
- * call: it ended), call id. Returns 1 when written, 0 when the stored value had changed.
+ * caller's index, callee's index, set of all calls, set of ringing calls, set of active calls.
+ * ARGV: JSON read, new JSON ('' removes the call: it ended), call id, new state. Returns 1 when
+ * written, 0 when the stored value had changed.
  */
 const CAS = `
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('SREM', KEYS[5], ARGV[3])
+redis.call('SREM', KEYS[6], ARGV[3])
 if ARGV[2] == '' then
   redis.call('DEL', KEYS[1])
   for i = 2, 3 do
@@ -35,6 +40,8 @@ if ARGV[2] == '' then
   redis.call('SREM', KEYS[4], ARGV[3])
 else
   redis.call('SET', KEYS[1], ARGV[2])
+  if ARGV[4] == 'ringing' then redis.call('SADD', KEYS[5], ARGV[3]) end
+  if ARGV[4] == 'active' then redis.call('SADD', KEYS[6], ARGV[3]) end
 end
 return 1`;
 
@@ -54,8 +61,8 @@ export class RedisCallRegistry implements CallRegistry {
     redis: Redis,
     private readonly prefix = 'synapse:',
   ) {
-    redis.defineCommand('synapseCallCreate', { numberOfKeys: 4, lua: CREATE });
-    redis.defineCommand('synapseCallCas', { numberOfKeys: 4, lua: CAS });
+    redis.defineCommand('synapseCallCreate', { numberOfKeys: 5, lua: CREATE });
+    redis.defineCommand('synapseCallCas', { numberOfKeys: 6, lua: CAS });
     this.redis = redis as Scripted;
   }
 
@@ -65,6 +72,8 @@ export class RedisCallRegistry implements CallRegistry {
   private get allKey() {
     return `${this.prefix}calls`;
   }
+  /** Ids of the unfinished calls in one state, so that metrics count without reading calls. */
+  private stateKey = (state: keyof CallCounts) => `${this.prefix}calls:${state}`;
   private keysOf(record: CallRecord): string[] {
     const { tenant, call } = record;
     return [
@@ -79,6 +88,7 @@ export class RedisCallRegistry implements CallRegistry {
     for (;;) {
       const conflictId = await this.redis.synapseCallCreate(
         ...this.keysOf(record),
+        this.stateKey(record.call.state === 'active' ? 'active' : 'ringing'),
         JSON.stringify(record),
         record.call.id,
         `${this.prefix}call:`,
@@ -132,6 +142,14 @@ export class RedisCallRegistry implements CallRegistry {
     return raws.filter((r): r is string => r !== null).map((r) => JSON.parse(r) as CallRecord);
   }
 
+  async counts(): Promise<CallCounts> {
+    const [ringing, active] = await Promise.all([
+      this.redis.scard(this.stateKey('ringing')),
+      this.redis.scard(this.stateKey('active')),
+    ]);
+    return { ringing, active };
+  }
+
   /**
    * Read, decide, compare-and-set; retried when another writer got in between (e.g. a
    * `claimSocket` while we accepted). `decide` returning undefined means "no change wanted".
@@ -147,7 +165,15 @@ export class RedisCallRegistry implements CallRegistry {
       const next = decide(structuredClone(current));
       if (!next) return undefined;
       const stored = next.call.state === 'ended' ? '' : JSON.stringify(next);
-      const written = await this.redis.synapseCallCas(...this.keysOf(current), raw, stored, callId);
+      const written = await this.redis.synapseCallCas(
+        ...this.keysOf(current),
+        this.stateKey('ringing'),
+        this.stateKey('active'),
+        raw,
+        stored,
+        callId,
+        next.call.state,
+      );
       if (written === 1) return structuredClone(next);
     }
   }

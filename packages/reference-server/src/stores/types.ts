@@ -30,6 +30,9 @@ export interface CallRecord {
   sockets: Record<PartySide, string | null>;
 }
 
+/** Unfinished calls by state. */
+export type CallCounts = Record<Exclude<CallState, 'ended'>, number>;
+
 /** Why `CallRegistry.create` refused: a party already has an unfinished call. */
 export type CreateResult = { ok: true } | { ok: false; conflict: CallRecord };
 
@@ -65,8 +68,13 @@ export interface CallRegistry {
   ): Promise<CallRecord | undefined>;
   /** Unfinished calls the user is a party of (at most one under the one-call-per-user rule). */
   forUser(tenant: string, userId: string): Promise<CallRecord[]>;
-  /** Every unfinished call (metrics, shutdown, restart). */
+  /** Every unfinished call (shutdown, restart). */
   all(): Promise<CallRecord[]>;
+  /**
+   * How many unfinished calls are in each state (metrics). Optional: without it, metrics count
+   * the records of `all()`; a registry shared by many nodes should count without reading them.
+   */
+  counts?(): Promise<CallCounts>;
 }
 
 /** One live Socket.IO connection of a user. Presence is derived from these entries. */

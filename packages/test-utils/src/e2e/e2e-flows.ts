@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { expect } from 'vitest';
 import type { Page } from 'playwright-core';
+import { fetchMetrics } from '../server/server';
 import { callButton, hears } from './demo-pages';
 import { activeCall, activeUi, diagnose, historyRow, incomingUi, lastEnded } from './e2e-pages';
 import { AGENT_HZ, CUSTOMER_HZ, type MediaMode, type Rig } from './e2e-rig';
@@ -108,7 +109,7 @@ export async function explained(wait: Promise<unknown>, ...pages: Page[]): Promi
 
 /** The demo's count of accepted `participant_left` webhooks from LiveKit (Prometheus text). */
 export async function participantLeftWebhooks(rig: Rig): Promise<number> {
-  const text = await (await fetch(`${rig.demo.url}/metrics`)).text();
+  const text = await (await fetchMetrics(rig.demo.url)).text();
   const line = text
     .split('\n')
     .find((l) => l.startsWith('synapse_livekit_webhooks_total') && l.includes('participant_left'));

@@ -16,6 +16,7 @@ import { startDemo, type RunningDemo } from './demo';
 import { collectConsole, hangUpAll, installProbes, waitConnected } from './e2e-pages';
 import { startLiveKit, type LiveKitServer } from '../server/livekit';
 import { freePort } from '../server/ports';
+import { TEST_METRICS_TOKEN } from '../server/server';
 
 /** How the demo carries audio: peer-to-peer WebRTC, or through a real LiveKit SFU. */
 export type MediaMode = 'p2p' | 'livekit';
@@ -68,6 +69,8 @@ export async function startRig(
     SYNAPSE_RING_TIMEOUT_MS: String(E2E_TIMERS.ringTimeoutMs),
     SYNAPSE_RECONNECT_GRACE_MS: String(E2E_TIMERS.reconnectGraceMs),
     SYNAPSE_PRESENCE_GRACE_MS: String(E2E_TIMERS.presenceGraceMs),
+    // The scenarios read the demo's webhook counts from /metrics, served only with a token.
+    SYNAPSE_METRICS_TOKEN: TEST_METRICS_TOKEN,
     ...extraEnv,
   };
   let livekit: LiveKitServer | undefined;

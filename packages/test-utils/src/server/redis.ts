@@ -12,6 +12,7 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createConnection } from 'node:net';
 import { afterAll, beforeAll } from 'vitest';
+import { stopper } from './child';
 import { freePort, waitFor } from './ports';
 import type { TestClient, TestServer, TestTokenClaims } from './server';
 
@@ -32,13 +33,7 @@ export async function startRedis(): Promise<TestRedis> {
   );
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  let stopped: Promise<void> | undefined;
-  const stop = () =>
-    (stopped ??= (async () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      await exited;
-    })());
+  const stop = stopper(child);
   try {
     await waitFor(() => ping(port), { timeoutMs: 10_000, what: `redis-server on port ${port}` });
   } catch (err) {

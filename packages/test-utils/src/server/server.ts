@@ -39,6 +39,14 @@ import { TEST_JWT_SECRET, mintTestToken, type TestTokenClaims } from '../tokens'
 
 export { TEST_JWT_SECRET, mintTestToken, type TestTokenClaims };
 
+/** Bearer secret of `/metrics` for test servers started with `metricsToken: TEST_METRICS_TOKEN`. */
+export const TEST_METRICS_TOKEN = 'synapse-test-metrics-0123456789abcdef';
+
+/** `GET /metrics` with `TEST_METRICS_TOKEN` (the route is served only with a metrics token). */
+export function fetchMetrics(url: string): Promise<Response> {
+  return fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${TEST_METRICS_TOKEN}` } });
+}
+
 /** Token claims of an agent (tenant `acme` unless given; no `name` claim unless given). */
 export function agent(sub: string, tenant = 'acme', name?: string): TestTokenClaims {
   return { sub, tenant, role: 'agent', ...(name === undefined ? {} : { name }) };
