@@ -75,6 +75,11 @@ export class CallHistoryController implements ReactiveController {
   private generation = 0;
   private client: SynapseClient | undefined;
   private off: Unsubscribe[] = [];
+  /**
+   * Files that became ready while the page was open (`recordingChanged`): a page of history
+   * requested before then answers without the file and must not hide it when it arrives later.
+   */
+  private readonly ready = new Map<string, CallRecording>();
 
   constructor(
     private readonly host: ReactiveControllerHost & HTMLElement,
@@ -131,6 +136,7 @@ export class CallHistoryController implements ReactiveController {
   /** Subscribes to `client` and loads the first page once connected. */
   private attach(client: SynapseClient): Unsubscribe[] {
     this.entries = [];
+    this.ready.clear();
     this.cursor = null;
     this.status = 'initial';
     const reload = () => void this.reload();
@@ -157,6 +163,7 @@ export class CallHistoryController implements ReactiveController {
       }),
       // A recording's file is ready after its call ended: mark the row then.
       client.on('recordingChanged', (callId, recording) => {
+        if (recording.file) this.ready.set(callId, recording);
         if (!this.entries.some((e) => e.id === callId)) return;
         this.entries = this.entries.map((e) => (e.id === callId ? { ...e, recording } : e));
         this.host.requestUpdate();
@@ -175,6 +182,11 @@ export class CallHistoryController implements ReactiveController {
     this.host.requestUpdate();
   }
 
+  private withReady(entry: HistoryEntry): HistoryEntry {
+    const ready = this.ready.get(entry.id);
+    return ready && !entry.recording?.file ? { ...entry, recording: ready } : entry;
+  }
+
   /** Loads the first page (`cursor` null, replaces the list) or the next one (appends). */
   private async load(cursor: string | null): Promise<void> {
     const client = this.client;
@@ -189,7 +201,7 @@ export class CallHistoryController implements ReactiveController {
       });
       if (generation !== this.generation) return;
       const userId = client.user?.id;
-      const rows = page.calls.map((c) => toEntry(c, userId));
+      const rows = page.calls.map((c) => this.withReady(toEntry(c, userId)));
       if (cursor) {
         const seen = new Set(this.entries.map((e) => e.id));
         this.entries = [...this.entries, ...rows.filter((r) => !seen.has(r.id))];
