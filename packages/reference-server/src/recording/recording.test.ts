@@ -280,6 +280,44 @@ describe('call recording on the server (P2P uploads)', () => {
     expect((await api(server, `/api/calls/${call.id}/recording`, ALICE)).status).toBe(404);
   });
 
+  it('records automatically: per tenant, or per call when an allowed caller asks in metadata', async () => {
+    const { server } = await recordingServer({ auto: (tenant) => tenant === 'auto-co' });
+    /** The call's recording as `socket`'s `sync` shows it (the live call). */
+    const live = async (socket: TestClient, callId: string) => {
+      const ack = await emitAck(socket, 'sync', {});
+      if (!ack.ok) throw new Error(ack.error.code);
+      return ack.calls.find((c) => c.call.id === callId)?.call.recording;
+    };
+    // The tenant's setting: recording starts as the call is answered, for its agent.
+    const auto = await activeCall(server, 'auto-co');
+    await waitFor(async () => (await live(auto.carol, auto.call.id))?.status === 'recording');
+    expect(await live(auto.carol, auto.call.id)).toMatchObject({ startedBy: 'alice' });
+
+    // Elsewhere, only when asked: by an agent (canRecord), not by a customer.
+    const alice = await server.connect(agent('alice'));
+    const carol = await server.connect(customer('carol'));
+    const asked = await emitAck(alice, 'initiate-call', {
+      to: 'carol',
+      metadata: { record: true },
+    });
+    if (!asked.ok) throw new Error(asked.error.code);
+    const recorded = changed(carol, 'recording');
+    await emitAck(carol, 'accept-call', { callId: asked.call.id });
+    expect((await recorded).state).toMatchObject({ startedBy: 'alice', uploader: 'alice' });
+    await emitAck(carol, 'end-call', { callId: asked.call.id });
+
+    const byCustomer = await emitAck(carol, 'initiate-call', {
+      to: 'alice',
+      metadata: { record: true },
+    });
+    if (!byCustomer.ok) throw new Error(byCustomer.error.code);
+    await emitAck(alice, 'accept-call', { callId: byCustomer.call.id });
+    // Queued behind the call's activation on the server: nothing was started, nothing to stop.
+    const stop = await emitAck(alice, 'stop-recording', { callId: byCustomer.call.id });
+    expect(stop.ok || stop.error.code).toBe('invalid-state');
+    expect(await live(alice, byCustomer.call.id)).toBe(undefined);
+  });
+
   it('the recording routes count against the REST limits', async () => {
     const server = await start({ recording: {}, restRateLimit: { perUserPerSecond: 5 } });
     const path = `/api/calls/${crypto.randomUUID()}/recording`;
