@@ -28,6 +28,8 @@ const env = {
 // production). Only the exact value `1` keeps it on; set at all to anything else — the empty
 // string included, which elsewhere counts as unset — it is off.
 const devLoginSetting = process.env.SYNAPSE_DEV_LOGIN ?? '1';
+// The demo shows call recording (agents record; docs/recording.md). Hosts turn it on themselves.
+env.SYNAPSE_RECORDING ??= 'on';
 // Tokens are minted by this same process, so a fresh random secret per run is enough.
 env.SYNAPSE_JWT_SECRET ??= randomBytes(32).toString('hex');
 
@@ -99,6 +101,7 @@ console.log(`
   }
   Media: ${media}
   Call log: ${config.dataDir}
+  Recording: ${config.recording ? 'on (agents record from the call panel)' : 'off'}
   Press Ctrl+C to stop.
 `);
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs when it is missing, and nothing when it is all there:
-# npm packages; Chromium, sox, Redis, and for the network tests iproute2, nftables and coturn
-# from Debian; livekit-server built with Go.
+# npm packages; Chromium, sox, ffmpeg, Redis, and for the network tests iproute2, nftables and
+# coturn from Debian; livekit-server built with Go.
 # Idempotent; run by `npm test` and by .ci/run. Under CI=true anything missing is a failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,9 +19,10 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
 fi
 
 # 2. Debian packages: chromium (browser tests), sox (tone files by hand), redis-server (Redis paths),
-#    and what test/e2e/network builds its networks with: iproute2 (`ip netns`, veth), nftables
-#    (NAT and firewalls in the namespaces), coturn (the TURN server, started by the tests, never as
-#    a system service).
+#    ffmpeg (decodes recordings in the recording tests: Ogg and WebM Opus), and what
+#    test/e2e/network builds its networks with: iproute2 (`ip netns`, veth), nftables (NAT and
+#    firewalls in the namespaces), coturn (the TURN server, started by the tests, never as a system
+#    service).
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v sox >/dev/null 2>&1 || missing+=(sox)
@@ -29,6 +30,7 @@ command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 command -v ip >/dev/null 2>&1 || missing+=(iproute2)
 command -v nft >/dev/null 2>&1 || missing+=(nftables)
 command -v turnserver >/dev/null 2>&1 || missing+=(coturn)
+command -v ffmpeg >/dev/null 2>&1 || missing+=(ffmpeg)
 if [ ${#missing[@]} -gt 0 ]; then
   command -v apt-get >/dev/null 2>&1 || fail "missing ${missing[*]} and no apt-get to install them"
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"

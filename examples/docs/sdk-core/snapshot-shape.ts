@@ -2,6 +2,7 @@
 import type {
   CallEndReason,
   CallMetadata,
+  CallRecording,
   CallSnapshot as ExportedCallSnapshot,
   ClientSnapshot as ExportedClientSnapshot,
   ConnectionState,
@@ -40,6 +41,7 @@ interface CallSnapshot {
   speaking: boolean; // remote level above a threshold (the level itself is an event)
   mediaKind: 'livekit' | 'p2p' | null;
   mediaReconnecting: boolean;
+  recording: CallRecording | null; // null when nobody asked to record (docs/recording.md)
 }
 // #endregion shape
 

@@ -34,6 +34,8 @@ export interface SynapseActiveCallProps extends ElementProps<SynapseActiveCall> 
   inline?: boolean | undefined;
   /** Hides the microphone and speaker pickers. */
   'no-devices'?: boolean | undefined;
+  /** Hides the record button (agents see it by default). The recording notice always shows. */
+  'no-record'?: boolean | undefined;
   /**
    * A client to use instead of the nearest `<synapse-calling>`'s or the page default.
    * (A property: pass the value itself, not a string.)
@@ -45,7 +47,7 @@ export interface SynapseActiveCallProps extends ElementProps<SynapseActiveCall> 
   'onsynapse-call-end'?: ((event: SynapseCallEndEvent) => void) | undefined;
   /** The microphone was muted or unmuted. */
   'onsynapse-mute-change'?: ((event: SynapseMuteChangeEvent) => void) | undefined;
-  /** Muting, ending, picking a device or starting audio failed. */
+  /** Muting, ending, picking a device, starting audio or recording failed (`detail.action` is `recording` for the latter). */
   'onsynapse-call-error'?: ((event: SynapseCallErrorEvent) => void) | undefined;
 }
 
@@ -88,7 +90,7 @@ export interface SynapseCallHistoryProps extends ElementProps<SynapseCallHistory
   client?: SynapseCallHistory['client'] | undefined;
   /** A page has loaded (`detail.count`, `detail.hasMore`). */
   'onsynapse-history-load'?: ((event: SynapseHistoryLoadEvent) => void) | undefined;
-  /** Loading failed (`detail.action` is `history`), or a call back failed. */
+  /** Loading failed (`detail.action` is `history`; `recording` for a recording), or a call back failed. */
   'onsynapse-call-error'?: ((event: SynapseCallErrorEvent) => void) | undefined;
   /** From a call-back button; cancelable. */
   'onsynapse-call-start'?: ((event: SynapseCallStartEvent) => void) | undefined;

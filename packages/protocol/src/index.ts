@@ -54,6 +54,8 @@ export const ERROR_CODES = [
   'busy',
   'offline',
   'internal',
+  'recording-not-allowed',
+  'too-large',
   'too-many-connections',
 ] as const;
 /** Error codes carried in a failed acknowledgement or a `connect_error`'s `data.code`. */
@@ -73,6 +75,8 @@ export const LIMITS = {
   maxSignalBytes: 16 * 1024,
   /** Longest free-text `reason` on `reject-call`. */
   maxReasonLength: 200,
+  /** Largest chunk of a browser-made (P2P) recording, one `PUT …/chunks/:seq` body. */
+  maxRecordingChunkBytes: 256 * 1024,
 } as const;
 
 /** One party of a call, as the server knows it from the verified token. */
@@ -101,6 +105,59 @@ export interface CallInfo {
   /** User id of whoever ended the call, when a party did. */
   endedBy?: string;
   metadata?: CallMetadata;
+  /** Present once someone asked to record the call: its recording, live and then in the log. */
+  recording?: CallRecording;
+}
+
+export const RECORDING_STATUSES = [
+  'consent-pending',
+  'recording',
+  'stopped',
+  'declined',
+  'failed',
+] as const;
+/**
+ * Where a call's recording stands: waiting for the other party's consent, recording, stopped (by
+ * a party or by the end of the call), declined by the party asked, or failed (the file, if any,
+ * is partial). The call goes on whatever happens to its recording.
+ */
+export type RecordingStatus = (typeof RECORDING_STATUSES)[number];
+
+/** A call's recording, as both parties and the call log see it. One per call. */
+export interface CallRecording {
+  status: RecordingStatus;
+  /** User id of whoever started it (the caller's, for automatic recording). */
+  startedBy: string;
+  /** User id of whoever stopped or declined it; absent when the call's end or a failure did. */
+  stoppedBy?: string;
+  /** While `consent-pending`: user id of the party asked to consent. */
+  consentFrom?: string;
+  /**
+   * P2P calls only: user id of the party whose browser records and uploads the audio (the
+   * server is not in the media path). Absent for LiveKit calls, which the server records.
+   */
+  uploader?: string;
+  /** When capture began (ms since the epoch). */
+  startedAt?: number;
+  /** When capture ended (ms since the epoch). */
+  stoppedAt?: number;
+  /** The stored file, once finalised (after the recording stopped). */
+  file?: RecordingFile;
+}
+
+/** A finished recording file: `GET {url}` with the same Bearer token streams it (parties only). */
+export interface RecordingFile {
+  /** Path of the download, relative to the server: `/api/calls/<id>/recording`. */
+  url: string;
+  /** `audio/ogg; codecs=opus`. */
+  mimeType: string;
+  durationMs: number;
+  /** Bytes. */
+  size: number;
+  /** Hex SHA-256 of the file. */
+  sha256: string;
+  /** True when audio is missing: the recording failed or the server restarted while it ran. */
+  partial: boolean;
 }
 
 /** What a user looks like to their subscribers. */
@@ -220,6 +277,11 @@ export interface MediaSignalPayload {
   callId: string;
   signal: MediaSignal;
 }
+/** The answer of the party asked to consent to a recording (`recording-consent`). */
+export interface RecordingConsentPayload {
+  callId: string;
+  accept: boolean;
+}
 
 export interface CallResult {
   call: CallInfo;
@@ -235,6 +297,19 @@ export interface InitiateCallResult extends CallResult {
 export interface AcceptResult {
   call: CallInfo;
   media: Media;
+}
+/** What `start-recording`, `stop-recording` and `recording-consent` return. */
+export interface RecordingResult {
+  recording: CallRecording;
+}
+/** `recording-changed`: the call's recording started, stopped, waits for consent, or failed. */
+export interface RecordingChangedPayload {
+  callId: string;
+  /** True while audio is being captured (`state.status === 'recording'`). */
+  recording: boolean;
+  /** User id of whoever caused the change (for a failure or the call's end: who started it). */
+  by: string;
+  state: CallRecording;
 }
 export interface PresenceResult {
   presence: Presence;
@@ -267,6 +342,9 @@ export interface ClientToServerEvents {
   heartbeat: (payload: HeartbeatPayload, ack: AckFn) => void;
   sync: (payload: Record<string, never>, ack: AckFn<SyncResult>) => void;
   'media-signal': (payload: MediaSignalPayload, ack: AckFn) => void;
+  'start-recording': (payload: CallIdPayload, ack: AckFn<RecordingResult>) => void;
+  'stop-recording': (payload: CallIdPayload, ack: AckFn<RecordingResult>) => void;
+  'recording-consent': (payload: RecordingConsentPayload, ack: AckFn<RecordingResult>) => void;
 }
 
 /** Events the server emits to clients. */
@@ -278,6 +356,7 @@ export interface ServerToClientEvents {
   'call-answered-elsewhere': (payload: { call: CallInfo }) => void;
   'presence-changed': (payload: { presence: Presence }) => void;
   'media-signal': (payload: { callId: string; signal: MediaSignal }) => void;
+  'recording-changed': (payload: RecordingChangedPayload) => void;
 }
 
 export type ClientEventName = keyof ClientToServerEvents;
@@ -344,6 +423,17 @@ export interface LiveKitTokenResponse {
 export interface CallListResponse {
   calls: CallInfo[];
   nextCursor: string | null;
+}
+
+/** `POST /api/calls/:id/recording/parts` → this: the part the next chunks belong to. */
+export interface RecordingPartResponse {
+  part: number;
+}
+
+/** `PUT /api/calls/:id/recording/parts/:part/chunks/:seq` → this. */
+export interface RecordingChunkResponse {
+  /** The next sequence number the server expects in this part. */
+  next: number;
 }
 
 /** `GET /api/presence?userIds=a,b` → this. */

@@ -134,6 +134,9 @@ export const eventSchemas: Schemas = {
   heartbeat: bounded(z.object({ idle: z.boolean().exactOptional() })),
   sync: bounded(z.object({}) as unknown as z.ZodType<Record<string, never>>),
   'media-signal': bounded(z.object({ callId: id, signal })),
+  'start-recording': bounded(z.object({ callId: id })),
+  'stop-recording': bounded(z.object({ callId: id })),
+  'recording-consent': bounded(z.object({ callId: id, accept: z.boolean() })),
 };
 
 /** Turns zod's issues into one short line for the error ack. */

@@ -96,6 +96,20 @@ const turnUrls = list(
     .regex(/^turns?:\S+$/i, 'SYNAPSE_TURN_URLS must be comma-separated turn: or turns: URLs'),
 );
 
+/** `*` (every tenant) or comma-separated tenant ids. */
+const tenants = z
+  .string()
+  .transform((s) =>
+    s
+      .split(',')
+      .map((t) => t.trim())
+      .filter(Boolean),
+  )
+  .optional();
+
+const tenantSetting = (list: string[] | undefined): boolean | ((tenant: string) => boolean) =>
+  !list || list.length === 0 ? false : list.includes('*') ? true : (t) => list.includes(t);
+
 const envSchema = z
   .object({
     PORT: int('PORT', 0, 65535),
@@ -179,6 +193,13 @@ const envSchema = z
       'SYNAPSE_PUSH_ALLOWED_ENDPOINTS',
       'http://127.0.0.1:4000',
     ),
+    SYNAPSE_RECORDING: z
+      .enum(['on', 'off'], { error: 'SYNAPSE_RECORDING must be on or off' })
+      .optional(),
+    SYNAPSE_RECORDING_CONSENT_TENANTS: tenants,
+    SYNAPSE_RECORDING_AUTO_TENANTS: tenants,
+    SYNAPSE_RECORDING_RETENTION_DAYS: int('SYNAPSE_RECORDING_RETENTION_DAYS', 1),
+    SYNAPSE_RECORDING_MAX_MB: int('SYNAPSE_RECORDING_MAX_MB', 1),
   })
   .superRefine((env, ctx) => {
     const issue = (path: string, message: string) =>
@@ -325,6 +346,20 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): StartSynaps
         : undefined,
       redis: e.REDIS_URL ? { url: e.REDIS_URL } : undefined,
       push: e.SYNAPSE_PUSH === 'off' ? (false as const) : pushOptions(e),
+      recording:
+        e.SYNAPSE_RECORDING === 'on'
+          ? {
+              requireConsent: tenantSetting(e.SYNAPSE_RECORDING_CONSENT_TENANTS),
+              auto: tenantSetting(e.SYNAPSE_RECORDING_AUTO_TENANTS),
+              ...defined({
+                retentionDays: e.SYNAPSE_RECORDING_RETENTION_DAYS,
+                maxBytes:
+                  e.SYNAPSE_RECORDING_MAX_MB === undefined
+                    ? undefined
+                    : e.SYNAPSE_RECORDING_MAX_MB * 1024 * 1024,
+              }),
+            }
+          : undefined,
     }),
   };
 }

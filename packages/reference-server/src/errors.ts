@@ -28,6 +28,9 @@ export const fail = {
   busy: (message = 'the callee is in another call') => new ProtocolFailure('busy', message),
   offline: (message = 'the callee is not connected') => new ProtocolFailure('offline', message),
   internal: (message = 'internal error') => new ProtocolFailure('internal', message),
+  recordingNotAllowed: (message = 'you may not record this call') =>
+    new ProtocolFailure('recording-not-allowed', message),
+  tooLarge: (message: string) => new ProtocolFailure('too-large', message),
 };
 
 /** HTTP status for each code, used by the REST routes. */
@@ -42,5 +45,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   busy: 409,
   offline: 409,
   internal: 500,
+  'recording-not-allowed': 403,
+  'too-large': 413,
   'too-many-connections': 429,
 };

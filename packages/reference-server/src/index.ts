@@ -12,19 +12,23 @@ export {
 export { configFromEnv, ConfigError } from './env-config';
 export {
   defaultCanCall,
+  defaultCanRecord,
   defaultCanWatch,
   DEFAULTS,
   type CallEvent,
   type CallEventType,
   type CanCall,
+  type CanRecord,
   type CanWatch,
   type LiveKitOptions,
   type HandshakeRateLimitOptions,
   type PolicyParty,
   type PushOptions,
   type RateLimitOptions,
+  type RecordingOptions,
   type RestRateLimitOptions,
   type SynapseServerOptions,
+  type TenantSetting,
   type UserRateLimitOptions,
   type WebhookOptions,
 } from './options';
@@ -49,6 +53,7 @@ export { createLogger } from './logger';
 export { MemoryCallRegistry } from './stores/memory-call-registry';
 export { SqlitePresenceStore } from './stores/sqlite-presence-store';
 export { SqliteCallLog } from './stores/sqlite-call-log';
+export { LocalRecordingStore } from './recording/local-store';
 // The Redis stores are in the `./redis` entry: their types need ioredis, an optional peer.
 export { SqlitePushSubscriptions } from './stores/sqlite-push-subscriptions';
 export type { PushService } from './push/push-service';
@@ -70,5 +75,9 @@ export type {
   PresenceStore,
   PushSubscriptionRecord,
   PushSubscriptionStore,
+  RecordingIndex,
+  RecordingKey,
+  RecordingRow,
+  RecordingStore,
   UserRecord,
 } from './stores/types';

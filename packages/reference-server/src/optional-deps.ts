@@ -80,3 +80,22 @@ export async function loadRedis(): Promise<{
   );
   return { Redis, createAdapter };
 }
+
+export type RtcNode = typeof import('@livekit/rtc-node');
+export type OpusScriptClass = typeof import('opusscript');
+
+/**
+ * `@livekit/rtc-node` (joins a room from Node) and `opusscript` (libopus in WebAssembly), for
+ * recording LiveKit calls (the `recording` setting with `livekit`).
+ */
+export async function loadRecorderDeps(): Promise<{ rtc: RtcNode; OpusScript: OpusScriptClass }> {
+  const rtc = await importOptional(
+    '@livekit/rtc-node',
+    'recording',
+    () => import('@livekit/rtc-node'),
+  );
+  const opus = await importOptional('opusscript', 'recording', () => import('opusscript'));
+  // A CommonJS `export =` module: its value is the default export under ESM.
+  const OpusScript = ((opus as { default?: OpusScriptClass }).default ?? opus) as OpusScriptClass;
+  return { rtc, OpusScript };
+}

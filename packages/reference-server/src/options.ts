@@ -6,7 +6,14 @@ import type { AuthOptions } from './auth';
 import type { RelayOnlyPolicy } from './media/relay-policy';
 import type { TurnOptions } from './media/turn';
 import type { RedisOptions } from './cluster/redis-cluster';
-import type { CallLog, CallRegistry, PresenceStore, PushSubscriptionStore } from './stores/types';
+import type {
+  CallLog,
+  CallRegistry,
+  PresenceStore,
+  PushSubscriptionStore,
+  RecordingIndex,
+  RecordingStore,
+} from './stores/types';
 
 /** A party as the policy hook sees it: the wire `Party` plus the tenant from the token. */
 export interface PolicyParty extends Party {
@@ -23,12 +30,59 @@ export type CanCall = (from: PolicyParty, to: PolicyParty) => boolean | Promise<
  */
 export type CanWatch = (watcher: PolicyParty, target: PolicyParty) => boolean | Promise<boolean>;
 
-export type CallEventType = 'call.ringing' | 'call.accepted' | 'call.ended';
+/**
+ * Decides whether `actor` (a party of `call`) may start or stop recording it, or ask for it
+ * with `metadata.record` when placing it. Default: agents.
+ */
+export type CanRecord = (
+  actor: PolicyParty,
+  call: CallInfo & { tenant: string },
+) => boolean | Promise<boolean>;
+
+/** A per-tenant switch: a fixed answer, or one looked up per call. */
+export type TenantSetting = boolean | ((tenant: string) => boolean | Promise<boolean>);
+
+export interface RecordingOptions {
+  /** Who may record. Default: agents (`defaultCanRecord`). */
+  canRecord?: CanRecord;
+  /**
+   * Whether recording waits for the explicit consent of the other party when that party is a
+   * customer (their UI asks; declining is logged). Default false: both parties are told.
+   */
+  requireConsent?: TenantSetting;
+  /**
+   * Record every answered call of the tenant from the start. A caller allowed by `canRecord`
+   * also turns it on for one call with `metadata: { record: true }`. Default false.
+   */
+  auto?: TenantSetting;
+  /** Where the files go. Default: a `LocalRecordingStore` in `<dataDir>/recordings`. */
+  store?: RecordingStore;
+  /**
+   * Where the metadata goes. Default: beside the call log (SQLite, or Redis with `redis`); set it
+   * with your own `stores.callLog` in another database.
+   */
+  index?: RecordingIndex;
+  /** Largest recording, in bytes; the recording fails (partial) beyond it. Default 200 MiB. */
+  maxBytes?: number;
+  /** Recordings whose capture stopped more than this many days ago are deleted. Default: kept. */
+  retentionDays?: number;
+  /**
+   * P2P calls: how long after a recording stopped the server waits for the recording browser's
+   * last chunk before it finalises the file with what it has. Default 15000.
+   */
+  uploadGraceMs?: number;
+}
+
+export type CallEventType = 'call.ringing' | 'call.accepted' | 'call.ended' | 'recording.ready';
 
 /** One call transition, handed to `onCallEvent` and POSTed to the host webhook. */
 export interface CallEvent {
   /** Unique per event; use it to de-duplicate webhook retries. */
   id: string;
+  /**
+   * The transition. `recording.ready` comes once a recording's file is finalised: `call` then
+   * carries `recording.file` (download URL, duration, size, checksum, `partial`).
+   */
   type: CallEventType;
   call: CallInfo;
   tenant: string;
@@ -250,6 +304,11 @@ export interface SynapseServerOptions {
   push?: PushOptions | false;
   /** Pino logger. Default: a pino logger at `info` that redacts tokens. */
   logger?: Logger;
+  /**
+   * Call recording, in both media modes (docs/recording.md). Unset: calls cannot be recorded.
+   * `{}` turns it on with the defaults: agents record, both parties are told, no consent step.
+   */
+  recording?: RecordingOptions;
   /** Most users one connection may subscribe to in total. Default 2000. */
   maxPresenceSubscriptions?: number;
   /**
@@ -292,6 +351,16 @@ export const defaultCanCall: CanCall = (from, to) =>
 export const defaultCanWatch: CanWatch = (watcher, target) =>
   watcher.tenant === target.tenant && (watcher.role === 'agent' || target.role === 'agent');
 
+/**
+ * The default recording policy: an agent who is a party of the call.
+ *
+ * @example
+ * // the default, plus: only on calls about a ticket
+ * const canRecord: CanRecord = (actor, call) =>
+ *   defaultCanRecord(actor, call) && typeof call.metadata?.ticketId === 'string';
+ */
+export const defaultCanRecord: CanRecord = (actor) => actor.role === 'agent';
+
 export const DEFAULTS = {
   dataDir: './data',
   ringTimeoutMs: 30_000,
@@ -311,4 +380,6 @@ export const DEFAULTS = {
   livekitTokenTtlSeconds: 600,
   livekitEmptyTimeoutSeconds: 60,
   livekitWebhookMaxAgeSec: 300,
+  recordingMaxBytes: 200 * 1024 * 1024,
+  recordingUploadGraceMs: 15_000,
 } as const;

@@ -30,6 +30,7 @@ import {
 } from './options';
 import { PresenceManager } from './presence/presence-manager';
 import { startPushService, type PushService } from './push/push-service';
+import { setupRecording, type Recordings } from './recording/setup';
 import { Visibility } from './presence/visibility';
 import { setupCallNamespace } from './socket/call-namespace';
 import { allowHandshake, refuseMainNamespace, type HandshakeDeps } from './socket/handshake';
@@ -85,6 +86,8 @@ export interface SynapseServer {
   metrics: Metrics;
   /** Web Push (its VAPID public key, the notifier); unset with `push: false`. */
   push?: PushService;
+  /** Set with the `recording` option: its state machine, and retention on demand. */
+  recordings?: Pick<Recordings, 'manager' | 'prune'>;
   /** The limits in force: your options over `DEFAULTS` (docs/security.md lists what each stops). */
   limits: Limits;
   /**
@@ -158,13 +161,15 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
   const cluster: RedisCluster | undefined = options.redis
     ? await connectRedisCluster(options.redis, logger)
     : undefined;
+  const dataDir = options.dataDir ?? DEFAULTS.dataDir;
   const {
     stores,
     presenceState,
     claims,
+    sqlite,
     maintain: maintainDatabase,
     close: closeStores,
-  } = openStores(options.stores ?? {}, cluster, options.dataDir ?? DEFAULTS.dataDir);
+  } = openStores(options.stores ?? {}, cluster, dataDir);
   const metrics = new Metrics(stores.registry);
 
   const media: MediaProvider =
@@ -249,6 +254,25 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
     logger,
     pushReachable,
   });
+  const maintenanceIntervalMs = options.maintenanceIntervalMs ?? DEFAULTS.maintenanceIntervalMs;
+  const recordings: Recordings | undefined = options.recording
+    ? await setupRecording({
+        options: options.recording,
+        dataDir,
+        livekit:
+          options.livekit && liveKitSdk ? { options: options.livekit, sdk: liveKitSdk } : undefined,
+        registry: stores.registry,
+        callLog: stores.callLog,
+        emitter,
+        onEvent,
+        logger,
+        redis: cluster
+          ? { client: cluster.clients[0], prefix: options.redis?.keyPrefix ?? 'synapse:' }
+          : undefined,
+        sqlite,
+        maintenanceIntervalMs,
+      })
+    : undefined;
   const reconnectGraceMs = options.reconnectGraceMs ?? DEFAULTS.reconnectGraceMs;
   const calls = new CallManager({
     registry: stores.registry,
@@ -266,6 +290,7 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
     reconnectGraceMs,
     pushReachable,
     claims,
+    lifecycle: recordings?.manager,
   });
   setupCallNamespace(namespace, {
     ...handshake,
@@ -273,6 +298,7 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
     presence,
     visibility,
     maxPresenceSubscriptions: limits.maxPresenceSubscriptions,
+    recordings: recordings?.manager,
   });
 
   const rooms = new RoomEvents(stores.registry, media, calls, reconnectGraceMs);
@@ -288,14 +314,16 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
     livekit: options.livekit,
     push: { calls, push },
     claims,
+    recordings,
     guards,
     metricsToken: options.metricsToken,
   });
   options.app?.use(router);
 
   await calls.recover();
+  await recordings?.start();
   const maintenance = new Maintenance({
-    intervalMs: options.maintenanceIntervalMs ?? DEFAULTS.maintenanceIntervalMs,
+    intervalMs: maintenanceIntervalMs,
     retentionDays: options.callLogRetentionDays,
     presence,
     callLog: stores.callLog,
@@ -333,6 +361,7 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
       try {
         calls.close(); // also the LiveKit room timers (shared)
         await maintenance.stop();
+        await recordings?.close();
         await presence.close();
         // `local`: with the Redis adapter a plain disconnectSockets reaches every node's clients.
         namespace.local.disconnectSockets(true);
@@ -363,6 +392,7 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
     metrics,
     ...(push ? { push } : {}),
     limits,
+    ...(recordings ? { recordings } : {}),
     ...(cluster ? { cluster: { nodeId: cluster.nodeId, clients: cluster.clients } } : {}),
     close,
   };

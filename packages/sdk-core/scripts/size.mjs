@@ -4,7 +4,8 @@
 //  2. what a page with only presence dots and call buttons downloads up front (sdk-core +
 //     socket.io-client; livekit-client is split into a lazy chunk by the dynamic import);
 //  3. that lazy livekit-client chunk, fetched when the first call connects;
-//  4. the lazy Web Push / notifications chunk, fetched only by pages that opt in.
+//  4. the lazy chunks fetched only when needed: Web Push / notifications (pages that opt in) and
+//     the P2P recorder (the browser that records a P2P call).
 // Usage: node packages/sdk-core/scripts/size.mjs   (prints a Markdown table)
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -35,14 +36,15 @@ try {
   const own = await build({
     ...common,
     entryPoints: [index],
-    outdir: join(dir, 'own'),
-    splitting: true,
     external: ['socket.io-client', 'livekit-client'],
+    // Lazy chunks stay out of the own-code figure, as they stay out of a page's first load.
+    splitting: true,
+    outfile: undefined,
+    outdir: join(dir, 'own'),
   });
   const ownFile = Object.entries(own.metafile.outputs).find(
     ([f, out]) => f.endsWith('.js') && out.entryPoint,
   )?.[0];
-  const isPush = (out) => Object.keys(out.inputs).some((i) => i.endsWith('push/push-impl.ts'));
 
   // 2 + 3. A page that only shows presence and call buttons.
   const page = join(dir, 'page.ts');
@@ -64,14 +66,14 @@ void client.connect();
   let upfront = 0;
   let lazy = 0;
   let push = 0;
+  let recorder = 0;
   for (const [file, out] of Object.entries(split.metafile.outputs)) {
     if (!file.endsWith('.js')) continue;
     const size = await gz(file);
-    const isLiveKit = Object.keys(out.inputs).some((i) =>
-      i.includes('node_modules/livekit-client/'),
-    );
-    if (isLiveKit) lazy += size;
-    else if (isPush(out)) push += size;
+    const inputs = Object.keys(out.inputs);
+    if (inputs.some((i) => i.includes('node_modules/livekit-client/'))) lazy += size;
+    else if (inputs.some((i) => i.endsWith('push/push-impl.ts'))) push += size;
+    else if (inputs.some((i) => i.includes('src/recording/p2p-recorder'))) recorder += size;
     else upfront += size;
   }
 
@@ -87,6 +89,7 @@ void client.connect();
   console.log(
     `| Web Push / notifications chunk, loaded when the page uses \`client.push\` or \`client.notifications\` | ${kb(push)} |`,
   );
+  console.log(`| P2P recorder chunk, loaded by the browser that records | ${kb(recorder)} |`);
 } finally {
   await rm(dir, { recursive: true, force: true });
 }

@@ -3,6 +3,7 @@ import { CallError, toSynapseError, type SynapseError } from './errors';
 import type {
   CallInfo,
   CallMetadata,
+  CallRecording,
   ClientEventResult,
   Media,
   MediaKind,
@@ -11,6 +12,7 @@ import type {
 } from '@synapse-calling/protocol';
 import type { CallDeps, CallOwner } from './calls';
 import type { MediaSession } from './media/session';
+import { RecorderRunner } from './recording/recorder-runner';
 import type {
   CallDirection,
   CallEndReason,
@@ -36,6 +38,11 @@ export interface CallEvents {
   /** Media lost its path and is recovering (the call goes on). */
   mediaReconnecting: () => void;
   mediaReconnected: () => void;
+  /**
+   * The call's recording changed: started, waiting for this user's consent (`consentFrom`),
+   * stopped, declined or failed. Both parties hear of it; show a notice while it records.
+   */
+  recordingChanged: (recording: CallRecording | null) => void;
   error: (err: SynapseError) => void;
 }
 
@@ -65,6 +72,7 @@ export class Call extends TypedEmitter<CallEvents> {
   private isSpeaking = false;
   private reconnecting = false;
   private cached: CallSnapshot | null = null;
+  private readonly recorder: RecorderRunner;
 
   constructor(
     private readonly deps: CallDeps,
@@ -79,6 +87,10 @@ export class Call extends TypedEmitter<CallEvents> {
     this.metadata = data.metadata;
     this.serverInfo = data;
     this.currentState = data.state === 'ringing' ? 'ringing' : 'idle';
+    this.recorder = new RecorderRunner(
+      (session, onError) => deps.startRecorder(this.id, session, onError),
+      (err) => this.emit('error', toSynapseError(err)),
+    );
   }
 
   /**
@@ -132,6 +144,10 @@ export class Call extends TypedEmitter<CallEvents> {
   }
   get mediaKind(): MediaKind | null {
     return this.kind;
+  }
+  /** The call's recording (null when nobody asked to record it); see `recordingChanged`. */
+  get recording(): CallRecording | null {
+    return this.serverInfo.recording ?? null;
   }
   /** @internal The media session (tests, advanced use). */
   get media(): MediaSession | null {
@@ -221,6 +237,47 @@ export class Call extends TypedEmitter<CallEvents> {
   }
 
   /**
+   * Starts recording the call (agents, by default). Both parties are told; when the server
+   * requires the other party's consent, the recording waits for it (`consent-pending`).
+   *
+   * @example
+   * recordButton.onclick = () => void call.startRecording();
+   * call.on('recordingChanged', (r) => (notice.hidden = r?.status !== 'recording'));
+   */
+  async startRecording(): Promise<void> {
+    await this.recordingRequest('start-recording');
+  }
+
+  /**
+   * Stops recording (the file is kept; one recording per call).
+   *
+   * @example
+   * await call.stopRecording();
+   */
+  async stopRecording(): Promise<void> {
+    await this.recordingRequest('stop-recording');
+  }
+
+  /**
+   * Answers a request to record (`recording.status === 'consent-pending'` and
+   * `recording.consentFrom` is this user): `true` lets it start, `false` declines (logged).
+   *
+   * @example
+   * call.on('recordingChanged', async (r) => {
+   *   if (r?.status === 'consent-pending' && r.consentFrom === client.user?.id) {
+   *     await call.answerRecordingConsent(confirm('Allow this call to be recorded?'));
+   *   }
+   * });
+   */
+  async answerRecordingConsent(accept: boolean): Promise<void> {
+    const { recording } = await this.deps.signaling.request('recording-consent', {
+      callId: this.id,
+      accept,
+    });
+    this.handleRecording(recording);
+  }
+
+  /**
    * Switches the microphone (`'default'` for the system default); the call stays up.
    *
    * @example
@@ -280,6 +337,7 @@ export class Call extends TypedEmitter<CallEvents> {
       speaking: this.isSpeaking,
       mediaKind: this.kind,
       mediaReconnecting: this.reconnecting,
+      recording: this.recording,
     };
     return this.cached;
   }
@@ -301,10 +359,22 @@ export class Call extends TypedEmitter<CallEvents> {
     this.pendingTrack = track;
   }
 
+  /** @internal `recording-changed`, or the answer to a recording request. */
+  handleRecording(recording: CallRecording): void {
+    if (this.currentState === 'ended') return;
+    this.handleCallInfo({ ...this.serverInfo, recording });
+  }
+
   /** @internal Any server view of this call (an ack, an event, a sync entry). */
   handleCallInfo(data: CallInfo, reason?: CallEndReason): void {
     if (this.currentState === 'ended') return;
+    const before = JSON.stringify(this.serverInfo.recording);
     this.serverInfo = data;
+    if (JSON.stringify(data.recording) !== before) {
+      this.touch();
+      this.emit('recordingChanged', this.recording);
+      this.syncRecorder();
+    }
     this.metadata = data.metadata ?? this.metadata;
     if (data.answeredAt && this.answeredAt === null) this.answeredAt = data.answeredAt;
     if (data.state === 'ended') {
@@ -362,6 +432,7 @@ export class Call extends TypedEmitter<CallEvents> {
     this.pendingTrack?.stop();
     this.pendingTrack = null;
     this.pendingSignals = [];
+    this.recorder.stop();
     this.session?.close();
     this.session = null;
     this.level = 0;
@@ -392,6 +463,7 @@ export class Call extends TypedEmitter<CallEvents> {
     session.on('connected', () => {
       this.answeredAt ??= Date.now();
       this.setState('active');
+      this.syncRecorder();
     });
     session.on('reconnecting', () => {
       this.reconnecting = true;
@@ -407,7 +479,10 @@ export class Call extends TypedEmitter<CallEvents> {
     session.on('replaced', () => this.finish('disconnected'));
     forwardEvents(session, this, ['error']);
     forwardEvents(session, this, ['qualityChanged', 'audioBlockedChanged'], () => this.touch());
-    session.on('remoteStream', () => this.touch());
+    session.on('remoteStream', (stream) => {
+      this.touch();
+      this.recorder.setRemote(stream);
+    });
     session.on('audioLevel', (level) => {
       this.level = level;
       this.emit('audioLevel', level);
@@ -424,6 +499,25 @@ export class Call extends TypedEmitter<CallEvents> {
     } catch (err) {
       this.mediaFailed(toSynapseError(err, 'media-failed'));
     }
+  }
+
+  /**
+   * A P2P call records in the browser of its `uploader` (the server is not in the media path):
+   * the recorder runs while this user is that party, the recording is on and media is up.
+   */
+  private syncRecorder(): void {
+    const r = this.recording;
+    const run =
+      r?.status === 'recording' &&
+      r.uploader === this.deps.selfId() &&
+      this.session?.kind === 'p2p' &&
+      this.currentState === 'active';
+    this.recorder.sync(run, this.session);
+  }
+
+  private async recordingRequest(event: 'start-recording' | 'stop-recording'): Promise<void> {
+    const { recording } = await this.deps.signaling.request(event, { callId: this.id });
+    this.handleRecording(recording);
   }
 
   /**

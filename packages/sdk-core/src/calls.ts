@@ -2,7 +2,15 @@ import { Call } from './call';
 import { TypedEmitter } from './emitter';
 import { CallError, toSynapseError, type SynapseError } from './errors';
 import type { CreateMediaSession } from './media/session-factory';
-import type { CallInfo, CallMetadata, Media, SyncedCall } from '@synapse-calling/protocol';
+import type { MediaSession } from './media/session';
+import type { RecorderHandle } from './recording/p2p-recorder';
+import type {
+  CallInfo,
+  CallMetadata,
+  CallRecording,
+  Media,
+  SyncedCall,
+} from '@synapse-calling/protocol';
 import type { RestClient } from './rest';
 import type { SignalingManager } from './signaling';
 import type { CallEndReason } from './types';
@@ -18,6 +26,11 @@ export interface CallManagerEvents {
   callResumed: (call: Call) => void;
   /** Any call was added, removed or changed. */
   callsChanged: () => void;
+  /**
+   * A call's recording changed, this client's calls or ended ones (its file is ready after the
+   * call ended: `recording.file`).
+   */
+  recordingChanged: (callId: string, recording: CallRecording) => void;
   error: (err: SynapseError) => void;
 }
 
@@ -34,6 +47,15 @@ export interface CallDeps {
   mediaEnabled: boolean;
   acquireMicrophone(deviceId: string | undefined): Promise<MediaStreamTrack>;
   createSession: CreateMediaSession;
+  /**
+   * Starts this browser's recorder of a P2P call (loaded on demand: only the party that
+   * records downloads it).
+   */
+  startRecorder(
+    callId: string,
+    session: MediaSession,
+    onError: (err: unknown) => void,
+  ): Promise<RecorderHandle>;
 }
 
 /** What a Call asks of the manager that holds it. */
@@ -93,6 +115,10 @@ export class CallManager extends TypedEmitter<CallManagerEvents> {
     // A background tab the browser froze runs again: its socket may have missed events, or died
     // without noticing yet, so ask for the calls at once instead of waiting for a heartbeat.
     globalThis.document?.addEventListener('resume', () => void this.resync());
+    s.onServer('recording-changed', ({ callId, state }) => {
+      this.calls.get(callId)?.handleRecording(state);
+      this.emit('recordingChanged', callId, state);
+    });
   }
 
   /** The call this client is in or placing (not a ringing incoming one), or null. */

@@ -7,7 +7,12 @@ import { mediaSessionFactory } from './media/session-factory';
 import { resolveOptions, type ClientOptions, type ResolvedOptions } from './options';
 import { PresenceManager } from './presence';
 import { NotificationController, PushController, type PushHost } from './push/push';
-import type { CallListResponse, CallMetadata, Presence } from '@synapse-calling/protocol';
+import type {
+  CallListResponse,
+  CallMetadata,
+  CallRecording,
+  Presence,
+} from '@synapse-calling/protocol';
 import { RestClient } from './rest';
 import { SignalingManager, type ProtocolMessage } from './signaling';
 import { SnapshotStore } from './store';
@@ -29,6 +34,8 @@ export interface ClientEvents {
   callResumed: (call: Call) => void;
   /** Any call was added, removed or changed. */
   callsChanged: () => void;
+  /** A call's recording changed; for an ended call, its file became ready (`recording.file`). */
+  recordingChanged: (callId: string, recording: CallRecording) => void;
   /** A watched user's presence changed. */
   presenceChanged: (presence: Presence) => void;
   /** This user's own status changed (set explicitly or by auto-away). */
@@ -115,6 +122,13 @@ export class SynapseClient {
         signaling: this.signaling,
         rest: this.rest,
       }),
+      startRecorder: async (callId, session, onError) =>
+        (await import('./recording/p2p-recorder')).startP2PRecorder({
+          callId,
+          session,
+          rest: this.rest,
+          onError,
+        }),
     });
     const pushHost: PushHost = {
       rest: this.rest,
@@ -238,6 +252,18 @@ export class SynapseClient {
   }
 
   /**
+   * Downloads a call's recording (`call.recording.file`), for the call's parties only: an Ogg
+   * Opus Blob to play in an `<audio>` element (via `URL.createObjectURL`) or to save.
+   *
+   * @example
+   * const blob = await client.fetchRecording(entry.id);
+   * audio.src = URL.createObjectURL(blob);
+   */
+  fetchRecording(callId: string): Promise<Blob> {
+    return this.rest.fetchRecording(callId);
+  }
+
+  /**
    * Subscribes to a client event; returns the unsubscribe function.
    *
    * @example
@@ -292,6 +318,7 @@ export class SynapseClient {
       'callStarted',
       'callResumed',
       'callEnded',
+      'recordingChanged',
     ]);
     forwardEvents(this.presence, this.events, ['error']);
     forwardEvents(this.calls, this.events, ['error']);

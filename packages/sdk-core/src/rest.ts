@@ -4,11 +4,17 @@ import {
   type LiveKitTokenResponse,
   type PushConfigResponse,
   type PushRegistration,
+  type RecordingChunkResponse,
+  type RecordingPartResponse,
   type RestErrorBody,
   type ServerConfigResponse,
 } from '@synapse-calling/protocol';
 import { CallError, SynapseError } from './errors';
 import type { TokenSource } from './token';
+
+type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+const recordingPath = (callId: string) => `/api/calls/${encodeURIComponent(callId)}/recording`;
 
 export interface RestClientOptions {
   /** Base URL of the Synapse server; the API paths resolve against it. */
@@ -58,6 +64,29 @@ export class RestClient {
     await this.request('DELETE', '/api/push/subscriptions', { endpoint });
   }
 
+  /** `POST /api/calls/:id/recording/parts`: a new part of a P2P recording (this browser records). */
+  recordingPart(callId: string): Promise<RecordingPartResponse> {
+    return this.request('POST', `${recordingPath(callId)}/parts`);
+  }
+
+  /** `PUT …/parts/:part/chunks/:seq`: one chunk; the same `seq` again is harmless (a retry). */
+  recordingChunk(
+    callId: string,
+    part: number,
+    seq: number,
+    data: Blob,
+    last: boolean,
+    keepalive = false,
+  ): Promise<RecordingChunkResponse> {
+    const path = `${recordingPath(callId)}/parts/${part}/chunks/${seq}${last ? '?last=1' : ''}`;
+    return this.request('PUT', path, data, keepalive);
+  }
+
+  /** `GET /api/calls/:id/recording`: the call's recording (parties only), as a Blob. */
+  async fetchRecording(callId: string): Promise<Blob> {
+    return (await this.send('GET', recordingPath(callId))).blob();
+  }
+
   /**
    * `GET /api/config`: whether the server refuses this page's origin. `origin-not-allowed` when
    * it does; null when it allows it, outside a browser, or when there is no clear answer (server
@@ -79,33 +108,47 @@ export class RestClient {
   }
 
   private async request<T>(
-    method: 'GET' | 'POST' | 'DELETE',
+    method: Method,
     path: string,
     body?: unknown,
+    keepalive?: boolean,
   ): Promise<T> {
+    const res = await this.send(method, path, body, keepalive);
+    return (await res.json().catch(() => null)) as T;
+  }
+
+  /** Sends with the Bearer token; a Blob goes as it is, anything else as JSON. */
+  private async send(
+    method: Method,
+    path: string,
+    body?: unknown,
+    keepalive = false,
+  ): Promise<Response> {
     // Looked up per request, and called unbound: browsers refuse a `fetch` called as a method of
     // another object ("Illegal invocation").
     const doFetch = this.options.fetch ?? globalThis.fetch;
     const token = await this.options.tokens.get();
+    const raw = typeof Blob !== 'undefined' && body instanceof Blob;
     let res: Response;
     try {
       res = await doFetch(new URL(path, this.options.baseUrl).toString(), {
         method,
         headers: {
           authorization: `Bearer ${token}`,
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(body === undefined || raw ? {} : { 'content-type': 'application/json' }),
         },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        ...(body === undefined ? {} : { body: raw ? body : JSON.stringify(body) }),
+        ...(keepalive ? { keepalive } : {}),
       });
     } catch (err) {
       throw new SynapseError('not-connected', `Request to ${path} failed`, { cause: err });
     }
-    const json: unknown = await res.json().catch(() => null);
     if (!res.ok) {
-      const code = (json as RestErrorBody | null)?.error?.code;
-      const message = (json as RestErrorBody | null)?.error?.message ?? `HTTP ${res.status}`;
+      const json = (await res.json().catch(() => null)) as RestErrorBody | null;
+      const code = json?.error?.code;
+      const message = json?.error?.message ?? `HTTP ${res.status}`;
       throw new SynapseError(isErrorCode(code) ? code : 'internal', message);
     }
-    return json as T;
+    return res;
   }
 }

@@ -1,5 +1,6 @@
 import type {
   CallMetadata,
+  CallRecording,
   EndReason,
   MediaKind,
   Party,
@@ -54,6 +55,8 @@ export interface CallSnapshot {
   mediaKind: MediaKind | null;
   /** True while media is reconnecting (network blip). */
   mediaReconnecting: boolean;
+  /** The call's recording, or null when nobody asked to record it. */
+  recording: CallRecording | null;
 }
 
 /** Everything a UI renders, in one immutable object (new identity only when something changed). */

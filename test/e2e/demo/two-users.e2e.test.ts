@@ -59,6 +59,14 @@ describe('the demo, as two people use it', () => {
 
     expect(await waitToHear(alice, CAROL_HZ)).toBe(true);
     expect(await waitToHear(carol, ALICE_HZ)).toBe(true);
+
+    // Alice records the call: both panels say so (the screenshot shows the notice).
+    await alice.locator('synapse-active-call button[part="record"]').click();
+    for (const page of [alice, carol]) {
+      await page
+        .locator('synapse-active-call [part="recording-notice"]')
+        .waitFor({ state: 'visible', timeout: 15_000 });
+    }
     await alice.screenshot({ path: shot('active-call') });
 
     // Alice hangs up from her active-call panel.

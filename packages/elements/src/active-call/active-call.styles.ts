@@ -157,3 +157,48 @@ export const activeCallStyles = css`
     }
   }
 `;
+
+/** The recording notice, consent request and record toggle. */
+export const recordingStyles = css`
+  [part='recording-notice'] {
+    display: flex;
+    align-items: center;
+    gap: 6px;
+    margin: 0;
+    font-weight: 600;
+    color: var(--_danger);
+  }
+  .rec-dot {
+    display: inline-block;
+    width: 0.6em;
+    height: 0.6em;
+    margin-inline-end: 4px;
+    border-radius: 50%;
+    background: var(--_danger);
+  }
+  [part='consent'] {
+    display: grid;
+    gap: 6px;
+    padding: var(--_space);
+    border: 1px solid var(--_border);
+    border-radius: min(var(--_radius), 10px);
+  }
+  [part='consent'] p {
+    margin: 0;
+  }
+  [part='consent'] button {
+    padding: calc(var(--_space) * 0.5) var(--_space);
+    border: 1px solid var(--_border);
+    background: var(--_surface);
+    color: var(--_text);
+    font-weight: 600;
+  }
+  [part='consent-allow'] {
+    background: var(--_accent) !important;
+    color: var(--_on-accent) !important;
+    border-color: transparent !important;
+  }
+  [part='record'][aria-pressed='true'] {
+    border-color: var(--_danger);
+  }
+`;

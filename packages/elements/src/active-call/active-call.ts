@@ -7,7 +7,8 @@ import { SynapseElement } from '../internal/synapse-element';
 import { hangUpIcon } from '../styles/icons';
 import { tokens } from '../styles/tokens';
 import type { Call, CallQuality } from '@synapse-calling/sdk-core';
-import { activeCallStyles } from './active-call.styles';
+import { recordToggle, recordingView } from './recording-view';
+import { activeCallStyles, recordingStyles } from './active-call.styles';
 
 const QUALITY_LEVEL: Record<CallQuality, number> = {
   excellent: 3,
@@ -29,7 +30,8 @@ const QUALITY_LEVEL: Record<CallQuality, number> = {
  * @fires synapse-call-state - The call changed state.
  * @fires synapse-call-end - The user pressed End.
  * @fires synapse-mute-change - The microphone was muted or unmuted.
- * @fires synapse-call-error - Muting, ending, picking a device or starting audio failed.
+ * @fires synapse-call-error - Muting, ending, picking a device, starting audio or recording
+ *   failed (`detail.action` is `recording` for the latter).
  *
  * @csspart base - The panel.
  * @csspart header - Peer name and timer row.
@@ -41,6 +43,12 @@ const QUALITY_LEVEL: Record<CallQuality, number> = {
  *   `unknown` the bars are drawn as empty outlines).
  * @csspart speaking - The speaking indicator.
  * @csspart reconnecting - "Reconnecting…".
+ * @csspart recording-notice - "This call is being recorded", shown to both parties while it is.
+ * @csspart recording-status - The live region announcing recording changes.
+ * @csspart record - The record / stop recording toggle (agents; hidden by `no-record`).
+ * @csspart consent - The request to allow recording, shown to the party asked.
+ * @csspart consent-allow - Allows recording.
+ * @csspart consent-decline - Declines recording.
  * @csspart audio-blocked - The autoplay-blocked notice.
  * @csspart start-audio - The button that starts blocked audio.
  * @csspart controls - The button row.
@@ -60,17 +68,20 @@ const QUALITY_LEVEL: Record<CallQuality, number> = {
  * @cssproperty --synapse-z-index - Stacking order of the panel.
  */
 export class SynapseActiveCall extends SynapseElement {
-  static override styles = [tokens, activeCallStyles];
+  static override styles = [tokens, activeCallStyles, recordingStyles];
 
   static override properties = {
     inline: { type: Boolean, reflect: true },
     noDevices: { type: Boolean, attribute: 'no-devices', reflect: true },
+    noRecord: { type: Boolean, attribute: 'no-record', reflect: true },
   };
 
   /** Renders in the document flow instead of as a floating panel in the corner. */
   declare inline: boolean;
   /** Hides the microphone and speaker pickers. */
   declare noDevices: boolean;
+  /** Hides the record button (agents see it by default). The recording notice always shows. */
+  declare noRecord: boolean;
 
   private readonly controller = new ActiveCallController(this, this.clients);
   private readonly clock = new ClockController(this, 1000);
@@ -79,6 +90,7 @@ export class SynapseActiveCall extends SynapseElement {
     super();
     this.inline = false;
     this.noDevices = false;
+    this.noRecord = false;
   }
 
   /** The call shown, if any (also the `open` attribute). */
@@ -102,6 +114,7 @@ export class SynapseActiveCall extends SynapseElement {
     this.toggleAttribute('speaking', this.controller.speaking);
     this.toggleAttribute('reconnecting', this.controller.reconnecting);
     this.toggleAttribute('muted', call?.muted ?? false);
+    this.toggleAttribute('recording', call?.recording?.status === 'recording');
     if (call) this.setAttribute('call-state', call.state);
     else this.removeAttribute('call-state');
     this.clock.run(call?.state === 'active');
@@ -148,6 +161,7 @@ export class SynapseActiveCall extends SynapseElement {
         <span part="speaking" aria-hidden=${c.speaking ? 'false' : 'true'}>${a.speaking}</span>
         <span part="reconnecting" role="status">${c.reconnecting ? a.reconnecting : ''}</span>
       </div>
+      ${recordingView(this.locale.t, call, c, this.clients.client?.user?.id)}
       ${
         call.audioBlocked
           ? html`<p part="audio-blocked">
@@ -167,6 +181,7 @@ export class SynapseActiveCall extends SynapseElement {
         >
           ${call.muted ? a.unmute : a.mute}
         </button>
+        ${this.noRecord ? nothing : recordToggle(t, call, c)}
         <button part="end" type="button" @click=${() => c.end()}>${hangUpIcon} ${a.end}</button>
       </div>
       ${this.noDevices ? nothing : this.renderDevices()}

@@ -1,5 +1,5 @@
 import { fixture, fixtureCleanup } from '@open-wc/testing-helpers';
-import type { SynapseClient } from '@synapse-calling/sdk-core';
+import type { CallInfo, CallRecording, SynapseClient } from '@synapse-calling/sdk-core';
 import { html } from 'lit';
 import { afterEach, describe, expect, it } from 'vitest';
 import '../index';
@@ -267,6 +267,48 @@ describe('<synapse-call-history>', () => {
           `${who}: reloaded`,
         ]);
       }
+    });
+
+    it('keeps a recording file that became ready while an older page was loading', async () => {
+      const now = Date.now();
+      const me = { id: 'me', name: 'Me', role: 'agent' as const };
+      const cleo = { id: 'cleo', name: 'Cleo', role: 'customer' as const };
+      const stopped: CallRecording = { status: 'stopped', startedBy: 'me', startedAt: now };
+      const call: CallInfo = {
+        ...{ id: 'c1', from: me, to: cleo, state: 'ended', createdAt: now - 9000 },
+        ...{ endedAt: now - 1000, endReason: 'completed', recording: stopped },
+      };
+      // A stand-in whose second page is held back until the file-ready event went by.
+      const listeners = new Map<string, (...args: unknown[]) => void>();
+      let release: () => void = () => undefined;
+      let pages = 0;
+      const fake = Object.assign(new FakeStaticClient({}, [call]), {
+        on: (name: string, listener: (...args: unknown[]) => void) => {
+          listeners.set(name, listener);
+          return () => undefined;
+        },
+        fetchCallHistory: async () => {
+          if (++pages > 1) await new Promise<void>((r) => (release = r));
+          return { calls: [call], nextCursor: null };
+        },
+      });
+      const el = await fixture<SynapseCallHistory>(
+        html`<synapse-call-history .client=${fake.asClient()}></synapse-call-history>`,
+      );
+      await until(() => el.entries.length === 1, { what: 'first page' });
+      listeners.get('connectionStateChanged')?.();
+      const file = { url: '/api/calls/c1/recording', mimeType: 'audio/ogg; codecs=opus' };
+      const ready = { ...stopped, file: { ...file, durationMs: 5000, size: 9, sha256: 'ab' } };
+      listeners.get('recordingChanged')?.('c1', {
+        ...ready,
+        file: { ...ready.file, partial: false },
+      });
+      await el.updateComplete;
+      expect(texts(el, 'recording-mark')).toEqual(['Recorded']);
+      release();
+      await until(() => pages === 2 && !el.hasAttribute('loading'), { what: 'second page' });
+      await el.updateComplete;
+      expect(texts(el, 'recording-mark')).toEqual(['Recorded']);
     });
 
     it('reports a refused page as synapse-call-error, retries, then says there are no calls', async () => {

@@ -91,4 +91,35 @@ export const callHistoryStyles = css`
     margin: 0;
     color: var(--_muted);
   }
+  [part='recording-mark'] {
+    display: inline-flex;
+    align-items: center;
+    gap: 4px;
+    font-size: 0.85em;
+    color: var(--_danger);
+  }
+  .rec-dot {
+    display: inline-block;
+    width: 0.55em;
+    height: 0.55em;
+    border-radius: 50%;
+    background: var(--_danger);
+  }
+  [part='play'] {
+    margin-inline-start: var(--_space);
+    padding: 2px 8px;
+    border: 1px solid var(--_border);
+    background: var(--_surface);
+    color: var(--_text);
+    font-size: 0.85em;
+  }
+  [part='player'] {
+    display: block;
+    width: 100%;
+    height: 32px;
+    margin-top: 4px;
+  }
+  [part='download'] {
+    font-size: 0.85em;
+  }
 `;

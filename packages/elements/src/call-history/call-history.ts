@@ -7,6 +7,7 @@ import type { Translation } from '../i18n/translations';
 import { SynapseElement } from '../internal/synapse-element';
 import { tokens } from '../styles/tokens';
 import { callHistoryStyles } from './call-history.styles';
+import { RecordingPlayer } from './recording-player';
 
 /**
  * The signed-in user's recent calls, newest first: direction, the other person, outcome,
@@ -19,7 +20,8 @@ import { callHistoryStyles } from './call-history.styles';
  * @tag synapse-call-history
  *
  * @fires synapse-history-load - A page has loaded (`detail.count`, `detail.hasMore`).
- * @fires synapse-call-error - Loading failed (`detail.action` is `history`), or a call back failed.
+ * @fires synapse-call-error - Loading failed (`detail.action` is `history`; `recording` for a
+ *   recording), or a call back failed.
  * @fires synapse-call-start - From a call-back button; cancelable.
  * @fires synapse-call-state - From a call-back button.
  *
@@ -33,6 +35,10 @@ import { callHistoryStyles } from './call-history.styles';
  * @csspart outcome - Completed, Missed, Declined…
  * @csspart duration - How long the call lasted.
  * @csspart time - How long ago (`<time>`).
+ * @csspart recording-mark - "Recorded" on a call with a recording.
+ * @csspart play - Loads and plays the recording (agents).
+ * @csspart player - The recording's `<audio>` element.
+ * @csspart download - The link that saves the recording.
  * @csspart call-back - The `<synapse-call-button>` host (its own parts are exported as
  *   `call-back-button`, `call-back-label`, `call-back-dot`, `call-back-hint`).
  * @csspart load-more - The "Load more" button.
@@ -60,6 +66,7 @@ export class SynapseCallHistory extends SynapseElement {
 
   private readonly history = new CallHistoryController(this, this.clients, () => this.limit);
   private readonly clock = new ClockController(this, 30_000);
+  private readonly player = new RecordingPlayer(this, () => this.clients.client);
 
   constructor() {
     super();
@@ -166,6 +173,7 @@ export class SynapseCallHistory extends SynapseElement {
               >${formatRelative(this.locale.lang, entry.at, this.clock.now)}</time
             >
           </span>
+          ${this.player.render(t, entry)}
         </div>
         <synapse-call-button
           part="call-back"

@@ -104,6 +104,30 @@ export class ActiveCallController implements ReactiveController {
     await this.run('device', () => call.setOutputDevice(deviceId));
   }
 
+  /** Whether this user may see the record button (an agent; the server has the last word). */
+  get canRecord(): boolean {
+    return this.clients.client?.user?.role === 'agent';
+  }
+
+  /** Starts recording, or stops it (or withdraws a request waiting for consent). */
+  async toggleRecording(): Promise<void> {
+    const call = this.call;
+    if (!call) return;
+    const status = call.recording?.status;
+    await this.run('recording', () =>
+      status === 'recording' || status === 'consent-pending'
+        ? call.stopRecording()
+        : call.startRecording(),
+    );
+  }
+
+  /** The answer to "may this call be recorded?". */
+  async answerConsent(accept: boolean): Promise<void> {
+    const call = this.call;
+    if (!call) return;
+    await this.run('recording', () => call.answerRecordingConsent(accept));
+  }
+
   async startAudio(): Promise<void> {
     const call = this.call;
     if (!call) return;
@@ -131,6 +155,7 @@ export class ActiveCallController implements ReactiveController {
       call.on('audioBlockedChanged', update),
       call.on('mediaReconnecting', update),
       call.on('mediaReconnected', update),
+      call.on('recordingChanged', update),
       call.on('mutedChanged', () => {
         this.host.dispatchEvent(new SynapseMuteChangeEvent({ callId: call.id, muted: call.muted }));
         update();

@@ -1,7 +1,13 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { SynapseCallErrorEvent } from '../events/call-error';
 import { SynapseHistoryLoadEvent } from '../events/history-load';
-import type { Call, CallEndReason, CallInfo, SynapseClient } from '@synapse-calling/sdk-core';
+import type {
+  Call,
+  CallEndReason,
+  CallInfo,
+  CallRecording,
+  SynapseClient,
+} from '@synapse-calling/sdk-core';
 import type { Unsubscribe } from '../types';
 import type { ClientController } from './client-controller';
 
@@ -16,6 +22,8 @@ export interface HistoryEntry {
   at: number;
   /** Seconds talked; 0 when the call was never answered. */
   duration: number;
+  /** The call's recording, when someone asked to record it. */
+  recording: CallRecording | undefined;
 }
 
 /** Turns a server call record into a row from `userId`'s point of view. */
@@ -31,6 +39,7 @@ export function toEntry(call: CallInfo, userId: string | undefined): HistoryEntr
     endReason: call.endReason,
     at: call.createdAt,
     duration,
+    recording: call.recording,
   };
 }
 
@@ -66,6 +75,11 @@ export class CallHistoryController implements ReactiveController {
   private generation = 0;
   private client: SynapseClient | undefined;
   private off: Unsubscribe[] = [];
+  /**
+   * Files that became ready while the page was open (`recordingChanged`): a page of history
+   * requested before then answers without the file and must not hide it when it arrives later.
+   */
+  private readonly ready = new Map<string, CallRecording>();
 
   constructor(
     private readonly host: ReactiveControllerHost & HTMLElement,
@@ -122,6 +136,7 @@ export class CallHistoryController implements ReactiveController {
   /** Subscribes to `client` and loads the first page once connected. */
   private attach(client: SynapseClient): Unsubscribe[] {
     this.entries = [];
+    this.ready.clear();
     this.cursor = null;
     this.status = 'initial';
     const reload = () => void this.reload();
@@ -146,6 +161,13 @@ export class CallHistoryController implements ReactiveController {
       client.on('connectionStateChanged', () => {
         if (client.connectionState === 'connected') reload();
       }),
+      // A recording's file is ready after its call ended: mark the row then.
+      client.on('recordingChanged', (callId, recording) => {
+        if (recording.file) this.ready.set(callId, recording);
+        if (!this.entries.some((e) => e.id === callId)) return;
+        this.entries = this.entries.map((e) => (e.id === callId ? { ...e, recording } : e));
+        this.host.requestUpdate();
+      }),
     ];
   }
 
@@ -158,6 +180,11 @@ export class CallHistoryController implements ReactiveController {
     this.entries =
       index < 0 ? [entry, ...this.entries] : this.entries.map((e, i) => (i === index ? entry : e));
     this.host.requestUpdate();
+  }
+
+  private withReady(entry: HistoryEntry): HistoryEntry {
+    const ready = this.ready.get(entry.id);
+    return ready && !entry.recording?.file ? { ...entry, recording: ready } : entry;
   }
 
   /** Loads the first page (`cursor` null, replaces the list) or the next one (appends). */
@@ -174,7 +201,7 @@ export class CallHistoryController implements ReactiveController {
       });
       if (generation !== this.generation) return;
       const userId = client.user?.id;
-      const rows = page.calls.map((c) => toEntry(c, userId));
+      const rows = page.calls.map((c) => this.withReady(toEntry(c, userId)));
       if (cursor) {
         const seen = new Set(this.entries.map((e) => e.id));
         this.entries = [...this.entries, ...rows.filter((r) => !seen.has(r.id))];

@@ -4,6 +4,7 @@ import type {
   PresenceStatus,
   SynapseError,
 } from '@synapse-calling/sdk-core';
+import { deRecording, enRecording, type RecordingStrings } from './recording-strings';
 
 /**
  * Every user-visible string of the elements. Functions take what the sentence needs; dates and
@@ -118,6 +119,7 @@ export interface Translation {
     callBack: string;
     callBackLabel: (name: string) => string;
   };
+  recording: RecordingStrings;
 }
 
 const en: Translation = {
@@ -233,6 +235,7 @@ const en: Translation = {
     callBack: 'Call back',
     callBackLabel: (name) => `Call ${name} back`,
   },
+  recording: enRecording,
 };
 
 const de: Translation = {
@@ -348,6 +351,7 @@ const de: Translation = {
     callBack: 'Zurückrufen',
     callBackLabel: (name) => `${name} zurückrufen`,
   },
+  recording: deRecording,
 };
 
 const tables = new Map<string, Translation>([

@@ -6,6 +6,7 @@ import type { ClaimStore } from '../stores/claim-store';
 import { userKey } from '../stores/keys';
 import type { CallRecord, CallRegistry } from '../stores/types';
 import type { CallEmitter, CallRecorder } from './call-events';
+import type { CallLifecycle } from './lifecycle';
 import { refreshParties, type PresenceRefresher } from './sides';
 import { timerKeys, type Timers } from './timers';
 
@@ -21,6 +22,7 @@ export interface CallEnderDeps {
   presence: PresenceRefresher;
   /** Remembers which caller–callee pairs were refused lately (shared by nodes with Redis). */
   claims: ClaimStore;
+  lifecycle?: CallLifecycle | undefined;
 }
 
 /** One `busy` row (and call event) per caller–callee pair per this long. */
@@ -44,16 +46,18 @@ export class CallEnder {
     endedBy?: string,
   ): Promise<CallRecord | undefined> {
     const from = record.call.state;
-    const ended = await this.deps.registry.transition(record.call.id, from, (cur) => ({
-      ...cur,
-      call: {
+    const { lifecycle } = this.deps;
+    const ended = await this.deps.registry.transition(record.call.id, from, (cur) => {
+      const endedAt = Date.now();
+      const call: CallInfo = {
         ...cur.call,
         state: 'ended',
-        endedAt: Date.now(),
+        endedAt,
         endReason: reason,
         ...(endedBy ? { endedBy } : {}),
-      },
-    }));
+      };
+      return { ...cur, call: lifecycle ? lifecycle.ending(call, endedAt) : call };
+    });
     if (!ended) return undefined;
     const { call, tenant } = ended;
     this.deps.timers.clearPrefix(timerKeys.call(call.id));
@@ -66,6 +70,7 @@ export class CallEnder {
     // `call-ended` is the only signal that the caller gave up (protocol.md, end-call).
     this.deps.emitter.toUser(tenant, call.from.id, 'call-ended', { call });
     this.deps.emitter.toUser(tenant, call.to.id, 'call-ended', { call });
+    lifecycle?.callEnded(ended);
     if (from === 'active') void this.deps.media.close(ended);
     await refreshParties(this.deps.presence, ended);
     return ended;

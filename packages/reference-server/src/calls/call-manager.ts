@@ -23,6 +23,7 @@ import type { CallLog, CallRecord, CallRegistry, PartySide, PresenceStore } from
 import type { Actor } from './actor';
 import type { CallEmitter, CallRecorder } from './call-events';
 import { CallEnder } from './call-ender';
+import type { CallLifecycle } from './lifecycle';
 import { ReconnectManager } from './reconnect-manager';
 import { otherSide, refreshParties, sideOf, type PresenceRefresher } from './sides';
 import { Timers, timerKeys } from './timers';
@@ -55,6 +56,8 @@ export interface CallManagerDeps {
    * offline user is refused `offline` unless this says yes. Default: never.
    */
   pushReachable?: ((tenant: string, userId: string) => Promise<boolean>) | undefined;
+  /** Follows calls becoming active and ending (call recording); optional. */
+  lifecycle?: CallLifecycle | undefined;
 }
 
 /**
@@ -168,6 +171,7 @@ export class CallManager {
       throw fail.invalidState('the call ended while it was being answered');
     }
     await this.deps.recorder.record(active, 'call.accepted');
+    this.deps.lifecycle?.callActive(active);
     // The caller may have reconnected during media setup: use the connection carrying it now.
     const callerSocket = current.sockets.caller;
     if (callerSocket) {

@@ -66,8 +66,13 @@ export function cors(allowed: readonly string[], onRefused: (origin: string) => 
     if (origin) {
       res.setHeader('Access-Control-Allow-Origin', origin);
       res.setHeader('Vary', 'Origin');
-      res.setHeader('Access-Control-Allow-Headers', 'authorization, content-type');
-      res.setHeader('Access-Control-Allow-Methods', 'GET, POST, DELETE, OPTIONS');
+      res.setHeader('Access-Control-Allow-Headers', 'authorization, content-type, range');
+      // Players read these to seek in a recording.
+      res.setHeader(
+        'Access-Control-Expose-Headers',
+        'content-range, content-length, accept-ranges',
+      );
+      res.setHeader('Access-Control-Allow-Methods', 'GET, POST, PUT, DELETE, OPTIONS');
       res.setHeader('Access-Control-Max-Age', '600');
     }
     if (req.method === 'OPTIONS') {

@@ -12,6 +12,7 @@ import type { RoomEvents } from '../calls/room-events';
 import type { LiveKitOptions } from '../options';
 import type { Metrics } from '../metrics';
 import type { PresenceManager } from '../presence/presence-manager';
+import type { Recordings } from '../recording/setup';
 import type { ClaimStore } from '../stores/claim-store';
 import { InvalidCursorError, type CallLog } from '../stores/types';
 import type { Guards } from '../limits/guards';
@@ -44,6 +45,8 @@ export interface RoutesDeps {
   /** The `/api/push` routes' needs (Web Push). */
   push: Omit<PushRoutesDeps, 'auth' | 'perAddress'>;
   claims: ClaimStore;
+  /** Set when recording is on: its routes, and the `recording` of each listed call. */
+  recordings?: Pick<Recordings, 'routes' | 'decorate'> | undefined;
   guards: Guards;
   /** Set: `/metrics` is served to requests bearing it. Unset: not served here. */
   metricsToken?: string | undefined;
@@ -109,8 +112,9 @@ export function createRoutes(deps: RoutesDeps): Router {
     const { tenant, userId } = identityOf(res);
     try {
       const page = await deps.callLog.listForUser(tenant, userId, query.data);
+      const calls = page.entries.map((e) => e.call);
       const body: CallListResponse = {
-        calls: page.entries.map((e) => e.call),
+        calls: deps.recordings ? await deps.recordings.decorate(calls) : calls,
         nextCursor: page.nextCursor,
       };
       res.json(body);
@@ -158,6 +162,9 @@ export function createRoutes(deps: RoutesDeps): Router {
       }),
     );
   }
+
+  // Downloads and chunk uploads count against the same per-address and per-user budgets.
+  if (deps.recordings) router.use(deps.recordings.routes(auth));
 
   router.use(errorHandler(deps.logger));
   return router;

@@ -3,6 +3,7 @@ import type { CallManager } from '../calls/call-manager';
 import { fail } from '../errors';
 import type { PresenceManager } from '../presence/presence-manager';
 import type { Visibility } from '../presence/visibility';
+import type { RecordingManager } from '../recording/recording-manager';
 import { userKey, userRoom } from '../stores/keys';
 import { attachHandlers, type Handlers } from './dispatcher';
 import { authenticateHandshake, type HandshakeDeps } from './handshake';
@@ -14,6 +15,8 @@ export interface CallNamespaceDeps extends HandshakeDeps {
   presence: PresenceManager;
   visibility: Visibility;
   maxPresenceSubscriptions: number;
+  /** Set when recording is on (the `recording` setting). */
+  recordings?: Pick<RecordingManager, 'start' | 'stop' | 'consent'> | undefined;
 }
 
 /** setTimeout cannot wait longer than this (about 24.8 days). */
@@ -27,6 +30,11 @@ export function setupCallNamespace(nsp: CallNamespace, deps: CallNamespaceDeps):
 
   nsp.use(authenticateHandshake(deps));
 
+  const recordings = () => {
+    if (!deps.recordings) throw fail.recordingNotAllowed('recording is not enabled on this server');
+    return deps.recordings;
+  };
+
   const handlers: Handlers = {
     'initiate-call': (socket, payload) => calls.initiate(actor(socket), payload),
     'accept-call': (socket, payload) => calls.accept(actor(socket), payload),
@@ -36,6 +44,9 @@ export function setupCallNamespace(nsp: CallNamespace, deps: CallNamespaceDeps):
       await calls.relaySignal(actor(socket), payload);
       return {};
     },
+    'start-recording': (socket, payload) => recordings().start(actor(socket), payload),
+    'stop-recording': (socket, payload) => recordings().stop(actor(socket), payload),
+    'recording-consent': (socket, payload) => recordings().consent(actor(socket), payload),
     'set-status': async (socket, { status }) => ({
       presence: await presence.setStatus(socket.data.identity, status),
     }),

@@ -34,6 +34,8 @@ export interface OpenedStores {
   presenceState: SharedPresenceState;
   /** De-duplication and collapsing of repeats: shared by the nodes of a cluster. */
   claims: ClaimStore;
+  /** The embedded database (opened on first use), for stores kept beside the call log. */
+  sqlite(): SqliteDatabase;
   /** Periodic upkeep of the SQLite file, if one was opened (the WAL checkpoint). */
   maintain(): void;
   /** Closes the SQLite database, if one was opened. */
@@ -68,6 +70,7 @@ export function openStores(
     stores,
     presenceState,
     claims,
+    sqlite,
     maintain: () => {
       if (db) checkpoint(db);
     },

@@ -1,5 +1,6 @@
 import type {
   CallInfo,
+  CallRecording,
   CallState,
   MediaKind,
   PresenceStatus,
@@ -219,4 +220,64 @@ export interface PushSubscriptionStore {
   forUser(tenant: string, userId: string): Promise<PushSubscriptionRecord[]>;
   /** Whether the user has any row (cheaper than `forUser`; presence asks it often). */
   hasAny(tenant: string, userId: string): Promise<boolean>;
+}
+
+/** Where a call's recording objects live: one folder (or key prefix) per call, in its tenant. */
+export interface RecordingKey {
+  tenant: string;
+  callId: string;
+}
+
+/**
+ * The files of recordings. Objects are named by the server only (`recording.ogg`, chunk names),
+ * under a call of a tenant; never by anything a client sent. The default keeps them in a local
+ * directory (`LocalRecordingStore`); an S3-compatible store implements the same methods.
+ */
+export interface RecordingStore {
+  /** Writes a whole object, replacing one of the same name (so writing twice is harmless). */
+  put(key: RecordingKey, name: string, data: Uint8Array): Promise<void>;
+  /** A writable stream for a large object written as it is made (the LiveKit recorder's file). */
+  openWrite(key: RecordingKey, name: string): Promise<NodeJS.WritableStream>;
+  /** Bytes `start`..`end` (inclusive) of an object, or all of it. */
+  read(
+    key: RecordingKey,
+    name: string,
+    range?: { start: number; end: number },
+  ): NodeJS.ReadableStream;
+  /** The object's size, or `undefined` when there is none. */
+  size(key: RecordingKey, name: string): Promise<number | undefined>;
+  /** Names of the call's objects, sorted. */
+  list(key: RecordingKey): Promise<string[]>;
+  /** Deletes one object (nothing when it is missing). */
+  remove(key: RecordingKey, name: string): Promise<void>;
+  /** Deletes every object of the call. */
+  removeAll(key: RecordingKey): Promise<void>;
+}
+
+/** A call's recording as the server keeps it: the wire view plus what access checks need. */
+export interface RecordingRow {
+  callId: string;
+  tenant: string;
+  /** The two parties' user ids: only they may download it, even after the call log row is gone. */
+  parties: [string, string];
+  media: MediaKind;
+  recording: CallRecording;
+}
+
+/**
+ * Recording metadata, in the call log's database (SQLite, or Redis with several nodes). Kept
+ * apart from the call log rows because it changes after the call ended (the file is finalised
+ * later) and outlives or predeceases them by its own retention.
+ */
+export interface RecordingIndex {
+  /** Inserts or replaces the row of `row.callId`. */
+  put(row: RecordingRow): Promise<void>;
+  get(callId: string): Promise<RecordingRow | undefined>;
+  /** The rows of those of `callIds` that have one. */
+  getMany(callIds: string[]): Promise<Map<string, RecordingRow>>;
+  /** Rows still `recording` or `consent-pending` (a restart finalises or closes them). */
+  listUnfinished(): Promise<RecordingRow[]>;
+  /** Up to `limit` finished rows that stopped before `before` (ms), oldest first: retention. */
+  listStoppedBefore(before: number, limit: number): Promise<RecordingRow[]>;
+  delete(callId: string): Promise<void>;
 }

@@ -61,13 +61,17 @@ export interface Rig {
  * webhooks point at the demo), and two Chromium processes — agents speak 440 Hz, customers
  * 880 Hz. Browsers are reused across scenarios; every scenario gets fresh contexts.
  */
-export async function startRig(mode: MediaMode): Promise<Rig> {
+export async function startRig(
+  mode: MediaMode,
+  { env: extraEnv = {} }: { env?: Record<string, string> } = {},
+): Promise<Rig> {
   const env: Record<string, string> = {
     SYNAPSE_RING_TIMEOUT_MS: String(E2E_TIMERS.ringTimeoutMs),
     SYNAPSE_RECONNECT_GRACE_MS: String(E2E_TIMERS.reconnectGraceMs),
     SYNAPSE_PRESENCE_GRACE_MS: String(E2E_TIMERS.presenceGraceMs),
     // The scenarios read the demo's webhook counts from /metrics, served only with a token.
     SYNAPSE_METRICS_TOKEN: TEST_METRICS_TOKEN,
+    ...extraEnv,
   };
   let livekit: LiveKitServer | undefined;
   let rooms: RoomServiceClient | undefined;
