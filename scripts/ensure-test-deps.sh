@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs when it is missing, and nothing when it is all there:
-# npm packages, Chromium and sox and Redis from Debian, livekit-server built with Go.
+# npm packages; Chromium, sox, Redis (with Sentinel), PostgreSQL and nginx from Debian;
+# livekit-server built with Go.
 # Idempotent; run by `npm test` and by .ci/run. Under CI=true anything missing is a failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,11 +18,18 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund
 fi
 
-# 2. Debian packages: chromium (browser tests), sox (tone files by hand), redis-server (Redis paths).
+# 2. Debian packages: chromium (browser tests), sox (tone files by hand), redis-server (Redis paths),
+# redis-sentinel (Redis failover), postgresql (the PostgreSQL call log), nginx (the cluster tests'
+# load balancer). Debian keeps PostgreSQL's server binaries off the PATH, in /usr/lib/postgresql.
+has_postgres() { compgen -G '/usr/lib/postgresql/*/bin/postgres' >/dev/null; }
+has_nginx() { command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ]; }
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v sox >/dev/null 2>&1 || missing+=(sox)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+command -v redis-sentinel >/dev/null 2>&1 || missing+=(redis-sentinel)
+has_postgres || missing+=(postgresql)
+has_nginx || missing+=(nginx)
 if [ ${#missing[@]} -gt 0 ]; then
   command -v apt-get >/dev/null 2>&1 || fail "missing ${missing[*]} and no apt-get to install them"
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
@@ -30,6 +38,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 [ -x /usr/bin/chromium ] || fail "chromium is still missing after apt-get install"
+has_postgres || fail "postgresql is still missing after apt-get install"
+has_nginx || fail "nginx is still missing after apt-get install"
 
 # 3. livekit-server, built from source through the Go module proxy (no prebuilt download here).
 if [ ! -x "$LIVEKIT_BIN" ] || ! "$LIVEKIT_BIN" --version 2>/dev/null | grep -q "${LIVEKIT_VERSION#v}"; then

@@ -38,6 +38,8 @@ describe('configFromEnv', () => {
       LIVEKIT_API_SECRET: 'secret',
       SYNAPSE_ICE_SERVERS: '[{"urls":"stun:stun.example.com:3478"}]',
       REDIS_URL: 'redis://:pw@redis.internal:6379/2',
+      SYNAPSE_DATABASE_URL: 'postgres://synapse:pw@db.internal:5432/synapse',
+      SYNAPSE_DATABASE_POOL_SIZE: '20',
       SYNAPSE_RATE_LIMIT_PER_SEC: '10',
       SYNAPSE_USER_RATE_LIMIT_PER_SEC: '30',
       SYNAPSE_MAX_CONNECTIONS_PER_USER: '5',
@@ -77,6 +79,7 @@ describe('configFromEnv', () => {
       livekit: { url: 'wss://lk.example.com', apiKey: 'key', apiSecret: 'secret' },
       iceServers: [{ urls: 'stun:stun.example.com:3478' }],
       redis: { url: 'redis://:pw@redis.internal:6379/2' },
+      database: { url: 'postgres://synapse:pw@db.internal:5432/synapse', poolSize: 20 },
     });
   });
 
@@ -95,6 +98,8 @@ describe('configFromEnv', () => {
     [{ ...base, SYNAPSE_ICE_SERVERS: '{"urls":"stun:x"}' }, /SYNAPSE_ICE_SERVERS/],
     [{ ...base, REDIS_URL: 'localhost:6379' }, /REDIS_URL must be a redis:\|rediss: URL/],
     [{ ...base, REDIS_URL: 'http://localhost:6379' }, /REDIS_URL/],
+    [{ ...base, SYNAPSE_DATABASE_URL: 'mysql://db:3306/x' }, /SYNAPSE_DATABASE_URL must be a/],
+    [{ ...base, SYNAPSE_DATABASE_POOL_SIZE: '0' }, /SYNAPSE_DATABASE_POOL_SIZE/],
     [{ ...base, SYNAPSE_METRICS_TOKEN: 'short' }, /SYNAPSE_METRICS_TOKEN must be at least 32/],
     [{ ...base, SYNAPSE_HANDSHAKE_TIMEOUT_MS: '10' }, /SYNAPSE_HANDSHAKE_TIMEOUT_MS/],
     [{ ...base, SYNAPSE_MAX_CONNECTIONS_PER_USER: '0' }, /SYNAPSE_MAX_CONNECTIONS_PER_USER/],

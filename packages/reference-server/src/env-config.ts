@@ -133,6 +133,8 @@ const envSchema = z
     LIVEKIT_API_SECRET: z.string().optional(),
     SYNAPSE_ICE_SERVERS: iceServers,
     REDIS_URL: url('REDIS_URL', /^(redis:|rediss:)$/),
+    SYNAPSE_DATABASE_URL: url('SYNAPSE_DATABASE_URL', /^(postgres:|postgresql:)$/),
+    SYNAPSE_DATABASE_POOL_SIZE: int('SYNAPSE_DATABASE_POOL_SIZE', 1, 1000),
   })
   .superRefine((env, ctx) => {
     const issue = (path: string, message: string) =>
@@ -246,6 +248,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): StartSynaps
             }
           : undefined,
       redis: e.REDIS_URL ? { url: e.REDIS_URL } : undefined,
+      database: e.SYNAPSE_DATABASE_URL
+        ? { url: e.SYNAPSE_DATABASE_URL, ...defined({ poolSize: e.SYNAPSE_DATABASE_POOL_SIZE }) }
+        : undefined,
     }),
   };
 }

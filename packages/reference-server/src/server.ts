@@ -33,6 +33,7 @@ import { boundedParser } from './socket/parser';
 import { namespaceEmitter } from './socket/emitter';
 import type { CallNamespace, CallServer } from './socket/types';
 import { openStores } from './stores/open-stores';
+import { openPostgres } from './stores/postgres/open-postgres';
 import type { CallLog, CallRegistry, PresenceStore } from './stores/types';
 import { WebhookSender } from './webhooks/webhook-sender';
 
@@ -147,13 +148,14 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
   const cluster: RedisCluster | undefined = options.redis
     ? await connectRedisCluster(options.redis, logger)
     : undefined;
+  const postgres = options.database ? await openPostgres(options.database, logger) : undefined;
   const {
     stores,
     presenceState,
     claims,
     maintain: maintainDatabase,
     close: closeStores,
-  } = openStores(options.stores ?? {}, cluster, options.dataDir ?? DEFAULTS.dataDir);
+  } = openStores(options.stores ?? {}, cluster, options.dataDir ?? DEFAULTS.dataDir, postgres);
   const metrics = new Metrics(stores.registry);
 
   const media: MediaProvider =
@@ -301,7 +303,7 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
         // Not io.close(): that would also close the host's HTTP server.
         io.engine.close();
         await webhook?.close();
-        closeStores();
+        await closeStores();
       } finally {
         // Last (presence.close() writes lastSeen through it), and even if a step above failed
         // (Redis gone), so that the heartbeat timer stops.

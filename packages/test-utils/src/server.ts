@@ -9,6 +9,7 @@ export * from './server/server';
 export * from './server/fixtures';
 export * from './server/ports';
 export * from './server/redis';
+export * from './server/postgres';
 export * from './server/livekit';
 export * from './server/bin';
 export * from './server/abuse';
