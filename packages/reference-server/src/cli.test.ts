@@ -143,7 +143,12 @@ describe('synapse-server CLI', () => {
     expect(lines[0]).toMatch(/SYNAPSE_RECONNECT_GRACE_MS must be a whole number/);
   });
 
-  it('serves and shuts down gracefully on SIGTERM', async () => {
+  // SIGTERM (a rolling restart) drains: the client's transport is closed so that it reconnects,
+  // elsewhere behind a load balancer (test/e2e/cluster). SIGINT (Ctrl-C) says goodbye at once.
+  it.each([
+    ['SIGTERM', 'transport close'],
+    ['SIGINT', 'io server disconnect'],
+  ] as const)('serves and shuts down gracefully on %s', async (signal, reason) => {
     const proc = bin.run({
       SYNAPSE_JWT_SECRET: TEST_JWT_SECRET,
       PORT: '0',
@@ -151,15 +156,15 @@ describe('synapse-server CLI', () => {
     });
     const url = await proc.listening();
     expect(await (await fetch(`${url}/healthz`)).json()).toEqual({ ok: true });
-    // A connected client is told goodbye (server-side disconnect), not left hanging.
+    // A connected client is told to go (reconnect elsewhere, or goodbye), not left hanging.
     const client = await connectClient(
       url,
       await mintTestToken({ sub: 'alice', tenant: 'acme', role: 'agent' }),
     );
     expect(await emitAck(client, 'heartbeat', {})).toEqual({ ok: true });
     const disconnected = new Promise<string>((resolve) => client.once('disconnect', resolve));
-    proc.child.kill('SIGTERM');
-    expect(await disconnected).toBe('io server disconnect');
+    proc.child.kill(signal);
+    expect(await disconnected).toBe(reason);
     expect(await proc.exited).toBe(0);
     expect(proc.out()).toContain('shutting down');
     expect(proc.out()).not.toContain(TEST_JWT_SECRET);

@@ -135,6 +135,8 @@ const envSchema = z
     REDIS_URL: url('REDIS_URL', /^(redis:|rediss:)$/),
     SYNAPSE_DATABASE_URL: url('SYNAPSE_DATABASE_URL', /^(postgres:|postgresql:)$/),
     SYNAPSE_DATABASE_POOL_SIZE: int('SYNAPSE_DATABASE_POOL_SIZE', 1, 1000),
+    SYNAPSE_DRAIN_TIMEOUT_MS: int('SYNAPSE_DRAIN_TIMEOUT_MS', 0, 600_000),
+    SYNAPSE_NODE_TTL_MS: int('SYNAPSE_NODE_TTL_MS', 1000, 600_000),
   })
   .superRefine((env, ctx) => {
     const issue = (path: string, message: string) =>
@@ -247,7 +249,10 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): StartSynaps
               ...defined({ apiUrl: e.LIVEKIT_API_URL }),
             }
           : undefined,
-      redis: e.REDIS_URL ? { url: e.REDIS_URL } : undefined,
+      drainTimeoutMs: e.SYNAPSE_DRAIN_TIMEOUT_MS,
+      redis: e.REDIS_URL
+        ? { url: e.REDIS_URL, ...defined({ nodeTtlMs: e.SYNAPSE_NODE_TTL_MS }) }
+        : undefined,
       database: e.SYNAPSE_DATABASE_URL
         ? { url: e.SYNAPSE_DATABASE_URL, ...defined({ poolSize: e.SYNAPSE_DATABASE_POOL_SIZE }) }
         : undefined,

@@ -41,6 +41,7 @@ export { SqlitePresenceStore } from './stores/sqlite-presence-store';
 export { SqliteCallLog } from './stores/sqlite-call-log';
 // The Redis stores are in the `./redis` entry: their types need ioredis, an optional peer.
 export type { RedisOptions } from './cluster/redis-cluster';
+export type { DrainOptions, DrainResult } from './cluster/drain';
 export type { DatabaseOptions } from './stores/postgres/open-postgres';
 export { MissingDependencyError } from './optional-deps';
 export { openDatabase } from './stores/sqlite';

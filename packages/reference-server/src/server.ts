@@ -5,6 +5,7 @@ import { CALL_NAMESPACE, LIMITS } from '@synapse-calling/protocol';
 import { createTokenVerifier, MIN_SECRET_LENGTH, type Identity } from './auth';
 import { CallRecorder } from './calls/call-events';
 import { CallManager } from './calls/call-manager';
+import { drainConnections, type DrainOptions, type DrainResult } from './cluster/drain';
 import { connectRedisCluster, type RedisCluster } from './cluster/redis-cluster';
 import { RoomEvents } from './calls/room-events';
 import { createRoutes } from './http/routes';
@@ -82,6 +83,22 @@ export interface SynapseServer {
    * Typed by the members callers use, so that the server's types need no ioredis without Redis.
    */
   cluster?: { nodeId: string; clients: RedisConnection[] };
+  /**
+   * Rolling restart: stops taking new connections (handshakes refused, `/healthz` 503), asks
+   * every client of this node to reconnect — elsewhere, through the load balancer — and resolves
+   * once they left and the calls they carried are carried by another node (or ended), or after
+   * `timeoutMs`. Then call `close()`. Stop your listener first, so that the load balancer sends
+   * new connections to the other nodes at once (the standalone server does both on SIGTERM).
+   *
+   * @example
+   * process.on('SIGTERM', async () => {
+   *   httpServer.close(); // no new connections; open WebSockets stay up
+   *   await synapse.drain();
+   *   await synapse.close();
+   *   process.exit(0);
+   * });
+   */
+  drain(options?: DrainOptions): Promise<DrainResult>;
   /**
    * Disconnects every client, stops timers and webhooks, closes the database. Unfinished calls
    * stay in the call log, so a new server on the same data dir resumes them. Does not close
@@ -175,6 +192,7 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
   const limits = resolveLimits(options);
   const guards = createGuards(limits, cluster, logger);
   let closing = false;
+  let draining = false;
   const handshake: HandshakeDeps = {
     verify,
     guards,
@@ -183,6 +201,7 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
     allowedOrigins,
     originRefusals,
     isClosing: () => closing,
+    isDraining: () => draining,
   };
   const io: CallServer = new Server(options.httpServer, {
     maxHttpBufferSize: LIMITS.maxFrameBytes,
@@ -254,6 +273,7 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
     claims,
     guards,
     metricsToken: options.metricsToken,
+    isDraining: () => draining || closing,
   });
   options.app?.use(router);
 
@@ -289,6 +309,16 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
       await presence.expireDueGraces();
     },
   });
+
+  const drain = async (drainOptions: DrainOptions = {}): Promise<DrainResult> => {
+    draining = true;
+    return drainConnections({
+      namespace,
+      registry: stores.registry,
+      logger,
+      timeoutMs: drainOptions.timeoutMs ?? reconnectGraceMs + 5_000,
+    });
+  };
 
   let closed: Promise<void> | undefined;
   const close = () =>
@@ -326,6 +356,7 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
     metrics,
     limits,
     ...(cluster ? { cluster: { nodeId: cluster.nodeId, clients: cluster.clients } } : {}),
+    drain,
     close,
   };
 }

@@ -10,6 +10,8 @@ export * from './server/fixtures';
 export * from './server/ports';
 export * from './server/redis';
 export * from './server/postgres';
+export * from './server/nginx';
+export * from './server/cluster';
 export * from './server/livekit';
 export * from './server/bin';
 export * from './server/abuse';
