@@ -5,6 +5,7 @@ import { CALL_NAMESPACE, LIMITS } from '@synapse-calling/protocol';
 import { createTokenVerifier, MIN_SECRET_LENGTH, type Identity } from './auth';
 import { CallRecorder } from './calls/call-events';
 import { CallManager } from './calls/call-manager';
+import { createResync } from './cluster/resync';
 import { drainConnections, type DrainOptions, type DrainResult } from './cluster/drain';
 import { connectRedisCluster, type RedisCluster } from './cluster/redis-cluster';
 import { RoomEvents } from './calls/room-events';
@@ -287,6 +288,7 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
     logger,
   });
   maintenance.start();
+  const resync = createResync(namespace, stores.registry);
   await cluster?.start({
     // A dead node's connection closes here as if it had closed on this node. Only tenant and
     // user id of the identity are read on this path; the rest is not known any more.
@@ -301,6 +303,7 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
       };
       await calls.connectionClosed({ identity, socketId });
       await presence.disconnected(identity, socketId);
+      await resync(tenant, userId);
     },
     onDeclaredDead: () => namespace.local.disconnectSockets(true),
     // A ring timer lives on the node that placed the call; if that node died, any node ends it.
