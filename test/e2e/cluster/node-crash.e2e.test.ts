@@ -6,9 +6,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  agent,
-  emitAck,
-  resumingClient,
+  placeLiveCalls,
   startCluster,
   waitFor,
   type ResumingClient,
@@ -41,19 +39,7 @@ function sweptAt(logs: string, nodeId: string): number | undefined {
 
 describe('a node crash behind nginx', () => {
   it('is noticed within 10 s; its clients take their calls over elsewhere; no call ends', async () => {
-    const calls: Array<{ id: string; caller: ResumingClient; callee: ResumingClient }> = [];
-    for (let i = 0; i < PAIRS; i++) {
-      const caller = await resumingClient(cluster.url, agent(`caller${i}`));
-      const callee = await resumingClient(cluster.url, agent(`callee${i}`));
-      clients.push(caller, callee);
-      const placed = await emitAck(caller.socket, 'initiate-call', { to: callee.userId });
-      if (!placed.ok) throw new Error(placed.error.code);
-      await waitFor(() => callee.incoming.includes(placed.call.id), { what: 'the ring' });
-      expect((await emitAck(callee.socket, 'accept-call', { callId: placed.call.id })).ok).toBe(
-        true,
-      );
-      calls.push({ id: placed.call.id, caller, callee });
-    }
+    const calls = await placeLiveCalls(cluster.url, PAIRS, clients);
 
     const victim = cluster.nodes[0]!;
     const nodeId = /"node":"([^"]+)","msg":"synapse calling server ready"/.exec(victim.logs())?.[1];

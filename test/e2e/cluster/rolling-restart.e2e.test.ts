@@ -5,9 +5,8 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  agent,
   emitAck,
-  resumingClient,
+  placeLiveCalls,
   startCluster,
   waitFor,
   type ResumingClient,
@@ -42,18 +41,7 @@ function resumed(client: ResumingClient, callId: string): boolean {
 
 describe('rolling restart behind nginx', () => {
   it('restarts the three nodes one after another during live calls: no call ends, none rings again', async () => {
-    const calls: Array<{ id: string; caller: ResumingClient; callee: ResumingClient }> = [];
-    for (let i = 0; i < PAIRS; i++) {
-      const caller = await resumingClient(cluster.url, agent(`caller${i}`));
-      const callee = await resumingClient(cluster.url, agent(`callee${i}`));
-      clients.push(caller, callee);
-      const placed = await emitAck(caller.socket, 'initiate-call', { to: callee.userId });
-      if (!placed.ok) throw new Error(placed.error.code);
-      await waitFor(() => callee.incoming.includes(placed.call.id), { what: 'the ring' });
-      const accepted = await emitAck(callee.socket, 'accept-call', { callId: placed.call.id });
-      expect(accepted.ok).toBe(true);
-      calls.push({ id: placed.call.id, caller, callee });
-    }
+    const calls = await placeLiveCalls(cluster.url, PAIRS, clients);
 
     const drains: number[] = [];
     for (const node of cluster.nodes) {

@@ -6,7 +6,7 @@ import type {
   MediaKind,
   Role,
 } from '@synapse-calling/protocol';
-import { InvalidCursorError, type CallLogEntry } from './types';
+import { InvalidCursorError, type CallLogEntry, type CallLogPage } from './types';
 
 /**
  * One call log row as the SQL call logs (SQLite, PostgreSQL) read it: the same columns in both,
@@ -107,4 +107,18 @@ export function decodeCursor(cursor: string): { at: number; seq: number } {
     // fall through: anything unparsable is simply not a cursor of ours
   }
   throw new InvalidCursorError();
+}
+
+/**
+ * A page from rows fetched with one row more than `limit` (that extra row says whether another
+ * page exists), newest first; the cursor points after the last row returned.
+ */
+export function toPage(rows: PageRow[], limit: number): CallLogPage {
+  const more = rows.length > limit;
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    entries: page.map(fromRow),
+    nextCursor: more && last ? encodeCursor(last.created_at, last.seq) : null,
+  };
 }

@@ -1,12 +1,5 @@
 import type { SqliteDatabase } from './sqlite';
-import {
-  decodeCursor,
-  encodeCursor,
-  fromRow,
-  toRow,
-  type CallRow,
-  type PageRow,
-} from './call-rows';
+import { decodeCursor, toPage, fromRow, toRow, type CallRow, type PageRow } from './call-rows';
 import type { CallLog, CallLogEntry, CallLogPage } from './types';
 
 /** The durable call log in SQLite (better-sqlite3 is synchronous; the interface is not). */
@@ -72,13 +65,7 @@ export class SqliteCallLog implements CallLog {
     } else {
       rows = this.pageFirst.all(params);
     }
-    const more = rows.length > limit;
-    const page = rows.slice(0, limit);
-    const last = page.at(-1);
-    return {
-      entries: page.map(fromRow),
-      nextCursor: more && last ? encodeCursor(last.created_at, last.seq) : null,
-    };
+    return toPage(rows, limit);
   }
 
   async listUnfinished(): Promise<CallLogEntry[]> {

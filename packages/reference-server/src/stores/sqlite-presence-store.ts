@@ -1,6 +1,7 @@
 import type { SqliteDatabase } from './sqlite';
 import { MemoryConnections } from './memory-connections';
 import type { PresenceStore, UserRecord } from './types';
+import { userFromRow, type UserRow } from './user-rows';
 
 /**
  * The user directory (name, role, lastSeen) in SQLite, so that "last seen 5 min ago" survives a
@@ -32,15 +33,7 @@ export class SqlitePresenceStore extends MemoryConnections implements PresenceSt
 
   async getUser(tenant: string, userId: string): Promise<UserRecord | undefined> {
     const row = this.selectUser.get(tenant, userId);
-    return row
-      ? {
-          tenant: row.tenant,
-          userId: row.user_id,
-          name: row.name,
-          role: row.role,
-          lastSeen: row.last_seen,
-        }
-      : undefined;
+    return row ? userFromRow(row) : undefined;
   }
 
   async saveUser(user: UserRecord): Promise<void> {
@@ -50,12 +43,4 @@ export class SqlitePresenceStore extends MemoryConnections implements PresenceSt
   async touchLastSeen(users: Array<{ tenant: string; userId: string }>, at: number): Promise<void> {
     this.touch(users, at);
   }
-}
-
-interface UserRow {
-  tenant: string;
-  user_id: string;
-  name: string;
-  role: UserRecord['role'];
-  last_seen: number | null;
 }

@@ -18,7 +18,14 @@ import { startNginx, type TestNginx } from './nginx';
 import { freePort, waitFor } from './ports';
 import { startPostgres, type TestPostgres } from './postgres';
 import { startRedis, type TestRedis } from './redis';
-import { TEST_JWT_SECRET, mintTestToken, type TestClient, type TestTokenClaims } from './server';
+import {
+  TEST_JWT_SECRET,
+  agent,
+  emitAck,
+  mintTestToken,
+  type TestClient,
+  type TestTokenClaims,
+} from './server';
 
 export interface ClusterNodeHandle {
   port: number;
@@ -173,4 +180,36 @@ export async function resumingClient(
     throw new Error(`${(err as Error).message} (connect errors: ${errors.join('; ')})`);
   });
   return client;
+}
+
+/** A call between two resuming clients. */
+export interface LiveCall {
+  id: string;
+  caller: ResumingClient;
+  callee: ResumingClient;
+}
+
+/**
+ * `pairs` answered calls between fresh clients `caller<i>` and `callee<i>`, all connected
+ * through `url` (so spread over the nodes by the load balancer). `clients` collects every client
+ * (close them after the test).
+ */
+export async function placeLiveCalls(
+  url: string,
+  pairs: number,
+  clients: ResumingClient[],
+): Promise<LiveCall[]> {
+  const calls: LiveCall[] = [];
+  for (let i = 0; i < pairs; i++) {
+    const caller = await resumingClient(url, agent(`caller${i}`));
+    const callee = await resumingClient(url, agent(`callee${i}`));
+    clients.push(caller, callee);
+    const placed = await emitAck(caller.socket, 'initiate-call', { to: callee.userId });
+    if (!placed.ok) throw new Error(`initiate-call: ${placed.error.code}`);
+    await waitFor(() => callee.incoming.includes(placed.call.id), { what: 'the ring' });
+    const accepted = await emitAck(callee.socket, 'accept-call', { callId: placed.call.id });
+    if (!accepted.ok) throw new Error(`accept-call: ${accepted.error.code}`);
+    calls.push({ id: placed.call.id, caller, callee });
+  }
+  return calls;
 }

@@ -1,12 +1,5 @@
 import type { Pool } from 'pg';
-import {
-  decodeCursor,
-  encodeCursor,
-  fromRow,
-  toRow,
-  type CallRow,
-  type PageRow,
-} from '../call-rows';
+import { decodeCursor, toPage, fromRow, toRow, type CallRow, type PageRow } from '../call-rows';
 import type { CallLog, CallLogEntry, CallLogPage } from '../types';
 
 /** The columns in `CallRow` order; `::text` keeps the metadata exactly as it was written. */
@@ -93,13 +86,7 @@ export class PostgresCallLog implements CallLog {
       after?.at ?? null,
       after?.seq ?? null,
     ]);
-    const more = rows.length > limit;
-    const page = rows.slice(0, limit);
-    const last = page.at(-1);
-    return {
-      entries: page.map(fromRow),
-      nextCursor: more && last ? encodeCursor(last.created_at, last.seq) : null,
-    };
+    return toPage(rows, limit);
   }
 
   async listUnfinished(): Promise<CallLogEntry[]> {

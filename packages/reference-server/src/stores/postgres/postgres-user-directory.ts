@@ -1,13 +1,6 @@
 import type { Pool } from 'pg';
 import type { UserDirectory, UserRecord } from '../types';
-
-interface UserRow {
-  tenant: string;
-  user_id: string;
-  name: string;
-  role: UserRecord['role'];
-  last_seen: number | null;
-}
+import { userFromRow, type UserRow } from '../user-rows';
 
 /** Name, role and lastSeen of every user in PostgreSQL (connections live elsewhere). */
 export class PostgresUserDirectory implements UserDirectory {
@@ -18,16 +11,7 @@ export class PostgresUserDirectory implements UserDirectory {
       'SELECT * FROM synapse_users WHERE tenant = $1 AND user_id = $2',
       [tenant, userId],
     );
-    const row = rows[0];
-    return row
-      ? {
-          tenant: row.tenant,
-          userId: row.user_id,
-          name: row.name,
-          role: row.role,
-          lastSeen: row.last_seen,
-        }
-      : undefined;
+    return rows[0] ? userFromRow(rows[0]) : undefined;
   }
 
   async saveUser(user: UserRecord): Promise<void> {
