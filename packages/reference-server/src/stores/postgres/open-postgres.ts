@@ -35,6 +35,8 @@ export async function openPostgres(
   const pool = new pg.Pool({
     connectionString: options.url,
     max: options.poolSize ?? 10,
+    // Per pool, not pg.types.setTypeParser: that would change how a host's own pg code in the
+    // same process reads bigints. (The cast: pg types getTypeParser as an overload set.)
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
         oid === INT8_OID ? Number : pg.types.getTypeParser(oid, format)) as never,
