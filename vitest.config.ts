@@ -22,6 +22,8 @@ const alias = [
     replacement: src('reference-server/src/index.ts'),
   },
   { find: /^@synapse-calling\/elements$/, replacement: src('elements/src/index.ts') },
+  { find: /^@synapse-calling\/elements\/react$/, replacement: src('elements/src/react.ts') },
+  { find: /^@synapse-calling\/react$/, replacement: src('react/src/index.ts') },
 ];
 
 export default defineConfig({
@@ -33,8 +35,13 @@ export default defineConfig({
         test: {
           name: 'node',
           environment: 'node',
-          include: ['packages/*/src/**/*.test.ts', 'test/**/*.test.ts'],
-          exclude: ['**/*.browser.test.ts', '**/node_modules/**', '**/dist/**'],
+          include: ['packages/*/src/**/*.test.{ts,tsx}', 'test/**/*.test.ts'],
+          exclude: [
+            '**/*.browser.test.{ts,tsx}',
+            '**/node_modules/**',
+            '**/dist/**',
+            'test/e2e/network/**',
+          ],
           benchmark: { include: ['bench/**/*.bench.ts'] },
           testTimeout: 30_000,
           hookTimeout: 60_000,
@@ -43,8 +50,22 @@ export default defineConfig({
       {
         extends: true,
         test: {
+          // Calls across network namespaces (docs/development.md, "Network tests"). They mostly
+          // wait on network timers, so two files run at once, after the rest of the suite.
+          name: 'network',
+          environment: 'node',
+          include: ['test/e2e/network/**/*.test.ts'],
+          testTimeout: 90_000,
+          hookTimeout: 120_000,
+          maxWorkers: 2,
+          sequence: { groupOrder: 1 },
+        },
+      },
+      {
+        extends: true,
+        test: {
           name: 'browser',
-          include: ['packages/*/src/**/*.browser.test.ts', 'test/**/*.browser.test.ts'],
+          include: ['packages/*/src/**/*.browser.test.{ts,tsx}', 'test/**/*.browser.test.ts'],
           // Starts the real reference server and provides its URL to the tests (inject()).
           globalSetup: ['packages/test-utils/src/server/browser-global-setup.ts'],
           testTimeout: 30_000,

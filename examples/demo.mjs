@@ -60,8 +60,14 @@ const server = await startSynapseServer({
     // The single-file bundle a portal loads with one <script> tag, and sdk-core (with the protocol
     // package it imports) for the custom UI.
     app.use('/elements', express.static(join(pkgDir('@synapse-calling/elements'), 'dist')));
+    // The service worker at the root, so that its scope is the whole site (docs/notifications.md).
+    app.get('/synapse-sw.js', (_req, res) =>
+      res.sendFile(join(pkgDir('@synapse-calling/elements'), 'dist', 'synapse-sw.js')),
+    );
     app.use('/sdk-core', express.static(join(pkgDir('@synapse-calling/sdk-core'), 'dist')));
     app.use('/protocol', express.static(join(pkgDir('@synapse-calling/protocol'), 'dist')));
+    // The React example as Vite built it (npm run build).
+    app.use('/react-crm', express.static(join(here, 'react-crm', 'dist')));
     app.get('/vendor/socket.io-client.js', (_req, res) =>
       res.sendFile(join(pkgDir('socket.io-client'), 'dist', 'socket.io.esm.min.js')),
     );
@@ -84,6 +90,7 @@ console.log(`
     Agent CRM:       ${server.url}/crm-agent/?user=alice
     Customer portal: ${server.url}/customer-portal/?user=carol
     Custom UI:       ${server.url}/custom-ui/?user=bob
+    React CRM:       ${server.url}/react-crm/?user=alice
 
   Open alice and carol in two windows and call one from the other.${
     devLogin

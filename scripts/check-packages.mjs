@@ -11,6 +11,7 @@ const packages = {
   'sdk-core': [],
   'reference-server': [],
   elements: ['--ignore-rules', 'cjs-resolves-to-esm'],
+  react: [],
 };
 
 let failed = 0;

@@ -23,6 +23,9 @@ export const CHECKS = {
   'examples/docs/sdk-core/devices.ts': TYPECHECKED,
   'examples/docs/sdk-core/types.ts': TYPECHECKED,
   'examples/docs/sdk-core/react.tsx': `run: test/e2e/docs/snippets.test.ts (rendered with react-dom/server); ${TYPECHECKED}`,
+  'examples/docs/react/app.tsx': `run: test/e2e/docs/snippets.test.ts (rendered with react-dom/server); ${TYPECHECKED}`,
+  'examples/docs/react/elements.tsx': `run: test/e2e/docs/snippets.test.ts (rendered with react-dom/server); ${TYPECHECKED}`,
+  'examples/docs/react/client-component.tsx': TYPECHECKED,
   'examples/docs/server/library-mode.mjs': TYPECHECKED,
   'examples/docs/server/standalone.sh':
     'run: test/e2e/packaging (npx synapse-server from the tarballs)',
@@ -37,7 +40,11 @@ export const CHECKS = {
   'examples/docs/deployment/nginx.conf':
     'run: test/e2e/cluster (nginx in front of three nodes: load balancing, rolling restart, a node crash)',
   'examples/docs/deployment/turn.sh':
-    'run: test/e2e/docs/snippets.test.ts (configFromEnv accepts it)',
+    'run: test/e2e/docs/snippets.test.ts (configFromEnv accepts it and mints TURN credentials)',
+  'examples/docs/deployment/turnserver.conf':
+    "run: test/e2e/network (the rig's coturn starts from it, with its own addresses, ports and secret)",
+  'examples/docs/development/network-commands.sh':
+    'checked: test/e2e/docs/snippets.test.ts (every npm script and path exists)',
   'examples/docs/development/commands.sh':
     'checked: test/e2e/docs/snippets.test.ts (every npm script and path exists)',
   'examples/docs/development/e2e-commands.sh':
@@ -50,6 +57,10 @@ export const CHECKS = {
   'examples/docs/elements/theme.css':
     'checked: test/e2e/docs/snippets.test.ts (every part and custom property exists in custom-elements.json)',
   'examples/docs/elements/translation.ts': TYPECHECKED,
+  'examples/docs/notifications/notify.html':
+    'checked: test/e2e/docs/snippets.test.ts (its attributes exist in custom-elements.json; the token URL is the one every guide uses)',
+  'examples/docs/notifications/hidden-tab.ts': TYPECHECKED,
+  'examples/docs/notifications/ring-me-switch.ts': TYPECHECKED,
 };
 
 export const docFiles = () =>

@@ -1,12 +1,21 @@
+import { writeFile } from 'node:fs/promises';
 import { defineConfig } from 'tsup';
 import { preset } from '../../tsup.preset';
 
+/** Build the bundles from sdk-core's sources, so they never carry a stale sdk-core dist. */
+const sources = {
+  '@synapse-calling/sdk-core': '../sdk-core/src/index.ts',
+  '@synapse-calling/protocol': '../protocol/src/index.ts',
+};
+
 export default defineConfig([
   {
-    // npm consumers: ESM per module, dependencies left to their bundler.
+    // npm consumers: ESM per module, dependencies left to their bundler. `./react` runs the same
+    // module as `.` (so the tags are defined once) and only adds types: the JSX of src/react.ts.
     ...preset,
     clean: false,
     entry: ['src/index.ts'],
+    dts: { ...(preset.dts as object), entry: { index: 'src/index.ts', react: 'src/react.ts' } },
     format: ['esm'],
     platform: 'browser',
   },
@@ -24,13 +33,37 @@ export default defineConfig([
     noExternal: [/.*/],
     minify: true,
     outDir: 'dist',
-    // Build from sdk-core's sources so the bundle never carries a stale sdk-core dist.
     esbuildOptions(options) {
       options.chunkNames = 'chunks/[name]-[hash]';
-      options.alias = {
-        '@synapse-calling/sdk-core': '../sdk-core/src/index.ts',
-        '@synapse-calling/protocol': '../protocol/src/index.ts',
-      };
+      options.alias = sources;
+    },
+  },
+  {
+    // The service worker: a classic script (a worker registered without `type: 'module'`, or
+    // `importScripts()`-ed into the host's own), self-contained; no source map, as for the
+    // one-file bundle.
+    ...preset,
+    entry: { 'synapse-sw': 'src/sw/synapse-sw.ts' },
+    format: ['iife'],
+    outExtension: () => ({ js: '.js' }),
+    dts: false,
+    sourcemap: false,
+    clean: false,
+    splitting: false,
+    platform: 'browser',
+    noExternal: [/.*/],
+    minify: true,
+    outDir: 'dist',
+    esbuildOptions(options) {
+      options.alias = sources;
+    },
+    // A script with no exports; its declaration lets a host's own worker, built with a bundler,
+    // `import '@synapse-calling/elements/synapse-sw.js'` with the package's types resolving.
+    async onSuccess() {
+      await writeFile(
+        'dist/synapse-sw.d.ts',
+        '/** The Synapse service worker: side effects only (docs/notifications.md). */\nexport {};\n',
+      );
     },
   },
 ]);

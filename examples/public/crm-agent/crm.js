@@ -1,6 +1,8 @@
 // The CRM's own page logic: who is signed in and which contacts to list. In a real CRM these come
 // from its backend; the demo takes them from the development sign-in. Synapse only needs the
 // token URL and a user id per button.
+import { setupRingMe } from '/shared/ring-me.js';
+
 const me = new URLSearchParams(location.search).get('user') ?? 'alice';
 const { users } = await (await fetch('/demo/users')).json();
 const self = users.find((u) => u.id === me);
@@ -19,6 +21,7 @@ document.getElementById('me-presence').setAttribute('user-id', self.id);
 const synapse = document.getElementById('synapse');
 synapse.setAttribute('token-url', `/demo/token?user=${encodeURIComponent(me)}`);
 synapse.setAttribute('server', location.origin);
+setupRingMe(synapse, document.getElementById('ring-me'));
 
 const tbody = document.getElementById('contacts');
 users

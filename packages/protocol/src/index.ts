@@ -109,6 +109,11 @@ export interface Presence {
   status: PresenceStatus;
   /** Milliseconds since the epoch; the last moment any connection of the user was alive. */
   lastSeen: number | null;
+  /**
+   * Present (and `true`) only while the user is `offline` but has browsers registered for Web
+   * Push: a call to them is not refused `offline`, it rings those devices.
+   */
+  pushReachable?: true;
 }
 
 /** An ICE server as in `RTCIceServer`. */
@@ -132,8 +137,15 @@ export interface LiveKitMedia {
  */
 export interface P2PMedia {
   kind: 'p2p';
+  /** STUN/TURN servers; TURN entries carry credentials minted for this user, short-lived. */
   iceServers: IceServer[];
   polite: boolean;
+  /**
+   * `'relay'`: gather only TURN candidates (`RTCConfiguration.iceTransportPolicy`), so the
+   * other party never learns this user's addresses (the server's privacy setting). Absent
+   * means `'all'`. Added in protocol v1 without a version bump; older servers never send it.
+   */
+  iceTransportPolicy?: 'all' | 'relay';
 }
 
 export type Media = LiveKitMedia | P2PMedia;
@@ -178,6 +190,18 @@ export interface InitiateCallPayload {
 }
 export interface CallIdPayload {
   callId: string;
+}
+export const MEDIA_END_REASONS = ['failed', 'disconnected'] as const;
+/** Why a client hangs up an active call because its media gave up (see `EndCallPayload`). */
+export type MediaEndReason = (typeof MEDIA_END_REASONS)[number];
+export interface EndCallPayload extends CallIdPayload {
+  /**
+   * Only for an active call whose media gave up: `failed` when it never connected,
+   * `disconnected` when it connected and did not come back within the client's reconnect
+   * window. The call then ends with this reason instead of `completed`. Ignored for a ringing
+   * call; older servers ignore it altogether.
+   */
+  reason?: MediaEndReason;
 }
 export interface RejectCallPayload extends CallIdPayload {
   reason?: string;
@@ -236,7 +260,7 @@ export interface ClientToServerEvents {
   'initiate-call': (payload: InitiateCallPayload, ack: AckFn<InitiateCallResult>) => void;
   'accept-call': (payload: CallIdPayload, ack: AckFn<AcceptResult>) => void;
   'reject-call': (payload: RejectCallPayload, ack: AckFn<CallResult>) => void;
-  'end-call': (payload: CallIdPayload, ack: AckFn<CallResult>) => void;
+  'end-call': (payload: EndCallPayload, ack: AckFn<CallResult>) => void;
   'set-status': (payload: SetStatusPayload, ack: AckFn<PresenceResult>) => void;
   'subscribe-presence': (payload: PresenceIdsPayload, ack: AckFn<PresenceListResult>) => void;
   'unsubscribe-presence': (payload: PresenceIdsPayload, ack: AckFn) => void;
@@ -282,6 +306,20 @@ export interface SynapseTokenClaims {
   role: Role;
   /** Expiry, seconds since the epoch. Required. */
   exp: number;
+}
+
+/** The Socket.IO handshake `auth` payload of namespace `/call`. */
+export interface HandshakeAuth {
+  token: string;
+  /** Protocol version the client speaks (`PROTOCOL_VERSION`); currently ignored. */
+  protocol?: number;
+  /**
+   * The Socket.IO id of this client's previous connection, when this one replaces it after a
+   * drop. A network change kills a connection without the server noticing for a while; `sync`
+   * on the new connection then takes over the calls the old one carried at once rather than
+   * waiting for the server to declare it dead (which also ends those calls). Added in v1.
+   */
+  replaces?: string;
 }
 
 /** `connect_error` data when the server refuses the handshake. */
@@ -331,3 +369,6 @@ export interface RestErrorBody {
 export function isErrorCode(value: unknown): value is ErrorCode {
   return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);
 }
+
+// Web Push (REST types and the push payloads), kept in their own file.
+export * from './push';

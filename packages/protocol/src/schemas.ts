@@ -5,7 +5,13 @@
  * `@synapse-calling/protocol/schemas` (needs `zod`, an optional peer dependency).
  */
 import { z } from 'zod';
-import { LIMITS, SETTABLE_STATUSES, type ClientEventName, type ClientEventPayload } from './index';
+import {
+  LIMITS,
+  MEDIA_END_REASONS,
+  SETTABLE_STATUSES,
+  type ClientEventName,
+  type ClientEventPayload,
+} from './index';
 
 const id = z.string().min(1).max(LIMITS.maxIdLength);
 
@@ -121,7 +127,7 @@ export const eventSchemas: Schemas = {
       reason: z.string().max(LIMITS.maxReasonLength).exactOptional(),
     }),
   ),
-  'end-call': bounded(z.object({ callId: id })),
+  'end-call': bounded(z.object({ callId: id, reason: z.enum(MEDIA_END_REASONS).exactOptional() })),
   'set-status': bounded(z.object({ status: z.enum(SETTABLE_STATUSES) })),
   'subscribe-presence': bounded(z.object({ userIds })),
   'unsubscribe-presence': bounded(z.object({ userIds })),

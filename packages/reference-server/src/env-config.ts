@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { LIMITS, type IceServer } from '@synapse-calling/protocol';
 import { MIN_SECRET_LENGTH, secureOrLocal } from './auth';
+import type { PushOptions } from './options';
+import { RELAY_ONLY_PRESETS, relayOnlyRule } from './media/relay-policy';
+import { hasTurn } from './media/turn';
 import type { StartSynapseServerOptions } from './standalone';
 
 /** A configuration problem, phrased as the one line the CLI prints before exiting. */
@@ -55,23 +58,43 @@ const iceServers = z
   )
   .optional();
 
-const origins = z
-  .string()
-  .transform((s) =>
-    s
-      .split(',')
-      .map((o) => o.trim())
-      .filter(Boolean),
-  )
-  .pipe(
-    z.array(
-      z.string().refine((o) => URL.canParse(o) && new URL(o).origin === o.replace(/\/$/, ''), {
-        message:
-          'SYNAPSE_ALLOWED_ORIGINS must be comma-separated origins like https://crm.example.com',
-      }),
-    ),
-  )
-  .optional();
+/** A comma-separated list of origins (`https://crm.example.com, http://localhost:5173`). */
+const originList = (name: string, example: string) =>
+  z
+    .string()
+    .transform((s) =>
+      s
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z.array(
+        z.string().refine((o) => URL.canParse(o) && new URL(o).origin === o.replace(/\/$/, ''), {
+          message: `${name} must be comma-separated origins like ${example}`,
+        }),
+      ),
+    )
+    .optional();
+
+const list = (name: string, each: z.ZodString) =>
+  z
+    .string()
+    .transform((s) =>
+      s
+        .split(',')
+        .map((v) => v.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(each).min(1, `${name} must list at least one value`))
+    .optional();
+
+const turnUrls = list(
+  'SYNAPSE_TURN_URLS',
+  z
+    .string()
+    .regex(/^turns?:\S+$/i, 'SYNAPSE_TURN_URLS must be comma-separated turn: or turns: URLs'),
+);
 
 const envSchema = z
   .object({
@@ -88,7 +111,7 @@ const envSchema = z
     SYNAPSE_JWT_ISSUER: z.string().optional(),
     SYNAPSE_JWT_AUDIENCE: z.string().optional(),
     SYNAPSE_JWT_MAX_LIFETIME_SEC: int('SYNAPSE_JWT_MAX_LIFETIME_SEC', 60),
-    SYNAPSE_ALLOWED_ORIGINS: origins,
+    SYNAPSE_ALLOWED_ORIGINS: originList('SYNAPSE_ALLOWED_ORIGINS', 'https://crm.example.com'),
     SYNAPSE_DATA_DIR: z.string().optional(),
     SYNAPSE_STATIC_DIR: z.string().optional(),
     SYNAPSE_RING_TIMEOUT_MS: int('SYNAPSE_RING_TIMEOUT_MS', 1000),
@@ -132,11 +155,34 @@ const envSchema = z
     LIVEKIT_API_KEY: z.string().optional(),
     LIVEKIT_API_SECRET: z.string().optional(),
     SYNAPSE_ICE_SERVERS: iceServers,
+    SYNAPSE_TURN_URLS: turnUrls,
+    SYNAPSE_TURN_SECRET: z
+      .string()
+      .min(16, 'SYNAPSE_TURN_SECRET must be at least 16 characters')
+      .optional(),
+    SYNAPSE_TURN_TTL_SECONDS: int('SYNAPSE_TURN_TTL_SECONDS', 60),
+    SYNAPSE_RELAY_ONLY: z
+      .enum(RELAY_ONLY_PRESETS, {
+        error: `SYNAPSE_RELAY_ONLY must be one of ${RELAY_ONLY_PRESETS.join(', ')}`,
+      })
+      .optional(),
+    SYNAPSE_RELAY_ONLY_TENANTS: list('SYNAPSE_RELAY_ONLY_TENANTS', z.string()),
     REDIS_URL: url('REDIS_URL', /^(redis:|rediss:)$/),
     SYNAPSE_DATABASE_URL: url('SYNAPSE_DATABASE_URL', /^(postgres:|postgresql:)$/),
     SYNAPSE_DATABASE_POOL_SIZE: int('SYNAPSE_DATABASE_POOL_SIZE', 1, 1000),
     SYNAPSE_DRAIN_TIMEOUT_MS: int('SYNAPSE_DRAIN_TIMEOUT_MS', 0, 600_000),
     SYNAPSE_NODE_TTL_MS: int('SYNAPSE_NODE_TTL_MS', 1000, 600_000),
+    SYNAPSE_PUSH: z.enum(['on', 'off'], { error: 'SYNAPSE_PUSH must be on or off' }).optional(),
+    SYNAPSE_VAPID_PUBLIC_KEY: z.string().optional(),
+    SYNAPSE_VAPID_PRIVATE_KEY: z.string().optional(),
+    SYNAPSE_VAPID_SUBJECT: z
+      .string()
+      .regex(/^(mailto:|https:)/, 'SYNAPSE_VAPID_SUBJECT must be a mailto: or https: URL')
+      .optional(),
+    SYNAPSE_PUSH_ALLOWED_ENDPOINTS: originList(
+      'SYNAPSE_PUSH_ALLOWED_ENDPOINTS',
+      'http://127.0.0.1:4000',
+    ),
   })
   .superRefine((env, ctx) => {
     const issue = (path: string, message: string) =>
@@ -152,6 +198,27 @@ const envSchema = z
     }
     if (Boolean(env.SYNAPSE_WEBHOOK_URL) !== Boolean(env.SYNAPSE_WEBHOOK_SECRET)) {
       issue('SYNAPSE_WEBHOOK_SECRET', 'SYNAPSE_WEBHOOK_URL and SYNAPSE_WEBHOOK_SECRET go together');
+    }
+    if (Boolean(env.SYNAPSE_VAPID_PUBLIC_KEY) !== Boolean(env.SYNAPSE_VAPID_PRIVATE_KEY)) {
+      issue(
+        'SYNAPSE_VAPID_PRIVATE_KEY',
+        'SYNAPSE_VAPID_PUBLIC_KEY and SYNAPSE_VAPID_PRIVATE_KEY go together',
+      );
+    }
+    if (Boolean(env.SYNAPSE_TURN_URLS) !== Boolean(env.SYNAPSE_TURN_SECRET)) {
+      issue('SYNAPSE_TURN_SECRET', 'SYNAPSE_TURN_URLS and SYNAPSE_TURN_SECRET go together');
+    }
+    const relayOnly = env.SYNAPSE_RELAY_ONLY ?? 'off';
+    const turn =
+      Boolean(env.SYNAPSE_TURN_URLS) || hasTurn((env.SYNAPSE_ICE_SERVERS ?? []) as IceServer[]);
+    if (relayOnly !== 'off' && !turn) {
+      issue(
+        'SYNAPSE_RELAY_ONLY',
+        'SYNAPSE_RELAY_ONLY needs a TURN server: set SYNAPSE_TURN_URLS and SYNAPSE_TURN_SECRET',
+      );
+    }
+    if (env.SYNAPSE_RELAY_ONLY_TENANTS && relayOnly === 'off') {
+      issue('SYNAPSE_RELAY_ONLY_TENANTS', 'SYNAPSE_RELAY_ONLY_TENANTS needs SYNAPSE_RELAY_ONLY');
     }
     const lk = [env.LIVEKIT_URL, env.LIVEKIT_API_KEY, env.LIVEKIT_API_SECRET];
     if (lk.some(Boolean) && !lk.every(Boolean)) {
@@ -256,8 +323,33 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): StartSynaps
       database: e.SYNAPSE_DATABASE_URL
         ? { url: e.SYNAPSE_DATABASE_URL, ...defined({ poolSize: e.SYNAPSE_DATABASE_POOL_SIZE }) }
         : undefined,
+      turn:
+        e.SYNAPSE_TURN_URLS && e.SYNAPSE_TURN_SECRET
+          ? {
+              urls: e.SYNAPSE_TURN_URLS,
+              secret: e.SYNAPSE_TURN_SECRET,
+              ...defined({ ttlSeconds: e.SYNAPSE_TURN_TTL_SECONDS }),
+            }
+          : undefined,
+      relayOnly: e.SYNAPSE_RELAY_ONLY
+        ? relayOnlyRule(e.SYNAPSE_RELAY_ONLY, defined({ tenants: e.SYNAPSE_RELAY_ONLY_TENANTS }))
+        : undefined,
+      push: e.SYNAPSE_PUSH === 'off' ? (false as const) : pushOptions(e),
     }),
   };
+}
+
+/** The push settings that are set, or undefined when none is (the server's defaults apply). */
+function pushOptions(e: z.infer<typeof envSchema>): PushOptions | undefined {
+  const options: PushOptions = defined({
+    vapid:
+      e.SYNAPSE_VAPID_PUBLIC_KEY && e.SYNAPSE_VAPID_PRIVATE_KEY
+        ? { publicKey: e.SYNAPSE_VAPID_PUBLIC_KEY, privateKey: e.SYNAPSE_VAPID_PRIVATE_KEY }
+        : undefined,
+    subject: e.SYNAPSE_VAPID_SUBJECT,
+    allowedEndpoints: e.SYNAPSE_PUSH_ALLOWED_ENDPOINTS,
+  });
+  return Object.keys(options).length > 0 ? options : undefined;
 }
 
 type Defined<T> = { [K in keyof T]?: Exclude<T[K], undefined> };

@@ -21,12 +21,22 @@ export {
   type LiveKitOptions,
   type HandshakeRateLimitOptions,
   type PolicyParty,
+  type PushOptions,
   type RateLimitOptions,
   type RestRateLimitOptions,
   type SynapseServerOptions,
   type UserRateLimitOptions,
   type WebhookOptions,
 } from './options';
+export { DEFAULT_TURN_TTL_SECONDS, turnIceServer, type TurnOptions } from './media/turn';
+export {
+  relayOnlyRule,
+  RELAY_ONLY_PRESETS,
+  type RelayOnlyPolicy,
+  type RelayOnlyPreset,
+  type RelayOnlyRule,
+} from './media/relay-policy';
+export { relayCandidatesOnly } from './media/candidate-filter';
 export type { Limits } from './limits/settings';
 export { AuthError, createTokenVerifier, type AuthOptions, type Identity } from './auth';
 export {
@@ -40,6 +50,9 @@ export { MemoryCallRegistry } from './stores/memory-call-registry';
 export { SqlitePresenceStore } from './stores/sqlite-presence-store';
 export { SqliteCallLog } from './stores/sqlite-call-log';
 // The Redis stores are in the `./redis` entry: their types need ioredis, an optional peer.
+export { SqlitePushSubscriptions } from './stores/sqlite-push-subscriptions';
+export type { PushService } from './push/push-service';
+export type { VapidKeys } from './push/vapid';
 export type { RedisOptions } from './cluster/redis-cluster';
 export type { DrainOptions, DrainResult } from './cluster/drain';
 export type { DatabaseOptions } from './stores/postgres/open-postgres';
@@ -59,5 +72,7 @@ export type {
   PartySide,
   PresenceStore,
   UserDirectory,
+  PushSubscriptionRecord,
+  PushSubscriptionStore,
   UserRecord,
 } from './stores/types';

@@ -48,6 +48,12 @@ export class Metrics {
     labelNames: ['limit'] as const,
     registers: [this.registry],
   });
+  readonly pushes = new Counter({
+    name: 'synapse_push_messages_total',
+    help: 'Web Push messages to push services, by type and outcome (sent, expired: the subscription was gone and is deleted, failed)',
+    labelNames: ['type', 'outcome'] as const,
+    registers: [this.registry],
+  });
   readonly livekitWebhooks = new Counter({
     name: 'synapse_livekit_webhooks_total',
     help: 'Verified LiveKit webhooks received, by event',

@@ -3,9 +3,11 @@ import type { Express } from 'express';
 import type { Logger } from 'pino';
 import type { CallInfo, IceServer, Party } from '@synapse-calling/protocol';
 import type { AuthOptions } from './auth';
+import type { RelayOnlyPolicy } from './media/relay-policy';
+import type { TurnOptions } from './media/turn';
 import type { RedisOptions } from './cluster/redis-cluster';
 import type { DatabaseOptions } from './stores/postgres/open-postgres';
-import type { CallLog, CallRegistry, PresenceStore } from './stores/types';
+import type { CallLog, CallRegistry, PresenceStore, PushSubscriptionStore } from './stores/types';
 
 /** A party as the policy hook sees it: the wire `Party` plus the tenant from the token. */
 export interface PolicyParty extends Party {
@@ -73,6 +75,27 @@ export interface WebhookOptions {
   maxQueue?: number;
 }
 
+export interface PushOptions {
+  /**
+   * The VAPID key pair (base64url, as `web-push generate-vapid-keys` prints it). Default: keys
+   * generated on the first start and kept in `<dataDir>/vapid-keys.json` (with `redis`: in
+   * Redis, shared by every node). Browsers subscribed with one public key only accept pushes
+   * signed with its private key: changing the keys silently ends every subscription.
+   */
+  vapid?: { publicKey: string; privateKey: string };
+  /** Contact for the push services, `mailto:` or `https:`. Default `mailto:push@example.com`. */
+  subject?: string;
+  /**
+   * Push endpoint origins allowed although they are not `https` on a public host, e.g. a push
+   * service stand-in in tests (`http://127.0.0.1:4000`). Default `[]`. Every other endpoint
+   * must be `https` and resolve to public addresses only, so that registering a subscription
+   * cannot make the server send requests into its own network.
+   */
+  allowedEndpoints?: string[];
+  /** Most browsers one user may register; registering another drops the oldest. Default 10. */
+  maxSubscriptionsPerUser?: number;
+}
+
 export interface RateLimitOptions {
   /** Sustained events per second per connection. Default 20. */
   perSecond?: number;
@@ -121,6 +144,20 @@ export interface SynapseServerOptions {
   livekit?: LiveKitOptions;
   /** ICE servers handed to P2P calls. Default `[]` (enough on one machine or LAN). */
   iceServers?: IceServer[];
+  /**
+   * A TURN server checking a shared secret (coturn `use-auth-secret`): every party of a P2P
+   * call gets its own short-lived TURN credential, added to `iceServers`. See docs/deployment.md.
+   */
+  turn?: TurnOptions;
+  /**
+   * P2P privacy: whose network addresses the other party must never learn. Such a party's
+   * client uses TURN only (`iceTransportPolicy: 'relay'`) and the server drops its host and
+   * server-reflexive candidates from what it relays. `'off'` (default), `'all'`, `'agents'`
+   * (customers never learn agents' addresses), or a rule `(party, peer) => boolean`
+   * (`relayOnlyRule` builds per-tenant ones). Needs TURN (`turn`, or a `turn:` entry in
+   * `iceServers`). LiveKit calls never expose a party's address to the other anyway.
+   */
+  relayOnly?: RelayOnlyPolicy;
   /** Directory of the SQLite database, or `':memory:'`. Default `./data`. */
   dataDir?: string;
   /**
@@ -139,7 +176,13 @@ export interface SynapseServerOptions {
    * Replace the embedded stores. Default: memory + SQLite, or the Redis ones with `redis` (where
    * replacing `callLog` with your own shared database is the usual choice).
    */
-  stores?: { presence?: PresenceStore; registry?: CallRegistry; callLog?: CallLog };
+  stores?: {
+    presence?: PresenceStore;
+    registry?: CallRegistry;
+    callLog?: CallLog;
+    /** Web Push subscriptions; replace it along with `callLog` when you bring your own database. */
+    push?: PushSubscriptionStore;
+  };
   /** How long an unanswered call rings before it ends `missed`. Default 30000. */
   ringTimeoutMs?: number;
   /** How long a party whose connection dropped may take to come back and `sync`. Default 10000. */
@@ -206,6 +249,12 @@ export interface SynapseServerOptions {
   onCallEvent?: (event: CallEvent) => void | Promise<void>;
   /** POST every call event to the host app, HMAC-signed, with retries. */
   webhook?: WebhookOptions;
+  /**
+   * Web Push: incoming calls also ring the callee's browsers that registered for push (closed
+   * tabs, other devices), see docs/notifications.md. On by default; `false` turns it off (the
+   * `/api/push` routes then answer `not-found`).
+   */
+  push?: PushOptions | false;
   /** Pino logger. Default: a pino logger at `info` that redacts tokens. */
   logger?: Logger;
   /** Most users one connection may subscribe to in total. Default 2000. */
@@ -259,6 +308,7 @@ export const DEFAULTS = {
   userRateLimit: { perSecond: 60 },
   maxConnectionsPerUser: 10,
   maxPresenceSubscriptions: 2000,
+  maxPushSubscriptionsPerUser: 10,
   maintenanceIntervalMs: 60_000,
   handshakeRateLimit: { perSecond: 20 },
   handshakeTimeoutMs: 5000,

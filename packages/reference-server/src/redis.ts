@@ -6,3 +6,4 @@
 export { RedisCallRegistry } from './stores/redis-call-registry';
 export { RedisPresenceStore } from './stores/redis-presence-store';
 export { RedisCallLog } from './stores/redis-call-log';
+export { RedisPushSubscriptions } from './stores/redis-push-subscriptions';

@@ -9,6 +9,7 @@ import { createResync } from './cluster/resync';
 import { drainConnections, type DrainOptions, type DrainResult } from './cluster/drain';
 import { connectRedisCluster, type RedisCluster } from './cluster/redis-cluster';
 import { RoomEvents } from './calls/room-events';
+import { ConfigError } from './env-config';
 import { createRoutes } from './http/routes';
 import { OriginRefusals } from './http/origin-refusals';
 import { createGuards } from './limits/guards';
@@ -18,6 +19,8 @@ import { createLogger } from './logger';
 import { Maintenance } from './maintenance';
 import { LiveKitMediaProvider } from './media/livekit';
 import { P2PMediaProvider, type MediaProvider } from './media/media-provider';
+import { toRelayOnlyRule } from './media/relay-policy';
+import { hasTurn } from './media/turn';
 import { Metrics } from './metrics';
 import { loadLiveKitSdk } from './optional-deps';
 import {
@@ -28,6 +31,7 @@ import {
   type SynapseServerOptions,
 } from './options';
 import { PresenceManager } from './presence/presence-manager';
+import { startPushService, type PushService } from './push/push-service';
 import { Visibility } from './presence/visibility';
 import { setupCallNamespace } from './socket/call-namespace';
 import { allowHandshake, refuseMainNamespace, type HandshakeDeps } from './socket/handshake';
@@ -36,7 +40,7 @@ import { namespaceEmitter } from './socket/emitter';
 import type { CallNamespace, CallServer } from './socket/types';
 import { openStores } from './stores/open-stores';
 import { openPostgres } from './stores/postgres/open-postgres';
-import type { CallLog, CallRegistry, PresenceStore } from './stores/types';
+import type { CallLog, CallRegistry, PresenceStore, PushSubscriptionStore } from './stores/types';
 import { WebhookSender } from './webhooks/webhook-sender';
 
 /** One of a node's ioredis connections (an ioredis `Redis` at run time). */
@@ -75,8 +79,15 @@ export interface SynapseServer {
   /** The server's presence of every user (for tests and advanced embedding). */
   presence: PresenceManager;
   /** The stores actually in use: yours from `options.stores`, else the Redis or embedded ones. */
-  stores: { presence: PresenceStore; registry: CallRegistry; callLog: CallLog };
+  stores: {
+    presence: PresenceStore;
+    registry: CallRegistry;
+    callLog: CallLog;
+    push: PushSubscriptionStore;
+  };
   metrics: Metrics;
+  /** Web Push (its VAPID public key, the notifier); unset with `push: false`. */
+  push?: PushService;
   /** The limits in force: your options over `DEFAULTS` (docs/security.md lists what each stops). */
   limits: Limits;
   /**
@@ -179,14 +190,29 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
   const media: MediaProvider =
     options.livekit && liveKitSdk
       ? new LiveKitMediaProvider(options.livekit, logger, liveKitSdk)
-      : new P2PMediaProvider(options.iceServers ?? []);
+      : p2pMedia(options);
 
   const webhook = options.webhook ? new WebhookSender(options.webhook, metrics, logger) : undefined;
+  const ringTimeoutMs = options.ringTimeoutMs ?? DEFAULTS.ringTimeoutMs;
+  const push =
+    options.push === false
+      ? undefined
+      : await startPushService(options.push ?? {}, {
+          store: stores.push,
+          dataDir: options.dataDir ?? DEFAULTS.dataDir,
+          redis: cluster && { client: cluster.redis, keyPrefix: cluster.keyPrefix },
+          ringTimeoutMs,
+          metrics,
+          logger,
+        });
   const onEvent =
-    options.onCallEvent || webhook
+    options.onCallEvent || webhook || push
       ? async (event: CallEvent) => {
           webhook?.send(event);
+          // Other devices ring at the same moment as the sockets, whatever the host hook does.
+          const pushed = push?.notifier.handle(event);
           await options.onCallEvent?.(event);
+          await pushed;
         }
       : undefined;
 
@@ -216,6 +242,15 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
     ...(cluster ? { adapter: cluster.adapter } : {}),
   });
 
+  if (push && options.stores?.callLog && !options.stores.push && !cluster) {
+    logger.warn(
+      { dataDir: options.dataDir ?? DEFAULTS.dataDir },
+      'push subscriptions are kept in the embedded SQLite database; pass stores.push to keep them beside your call log',
+    );
+  }
+  const pushReachable =
+    push && ((tenant: string, userId: string) => push.store.hasAny(tenant, userId));
+
   limitInboundBytes(io.engine, limits.maxInboundBytesPerSecond, metrics);
   refuseMainNamespace(io.sockets);
   const namespace: CallNamespace = io.of(CALL_NAMESPACE);
@@ -234,6 +269,7 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
     emitter,
     graceMs: options.presenceGraceMs ?? DEFAULTS.presenceGraceMs,
     logger,
+    pushReachable,
   });
   const reconnectGraceMs = options.reconnectGraceMs ?? DEFAULTS.reconnectGraceMs;
   const calls = new CallManager({
@@ -248,8 +284,9 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
     visibility,
     metrics,
     logger,
-    ringTimeoutMs: options.ringTimeoutMs ?? DEFAULTS.ringTimeoutMs,
+    ringTimeoutMs,
     reconnectGraceMs,
+    pushReachable,
     claims,
   });
   setupCallNamespace(namespace, {
@@ -271,6 +308,7 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
     allowedOrigins,
     originRefusals,
     livekit: options.livekit,
+    push: { calls, push },
     claims,
     guards,
     metricsToken: options.metricsToken,
@@ -336,6 +374,7 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
         // Not io.close(): that would also close the host's HTTP server.
         io.engine.close();
         await webhook?.close();
+        push?.close();
         await closeStores();
       } finally {
         // Last (presence.close() writes lastSeen through it), and even if a step above failed
@@ -357,9 +396,26 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
     presence,
     stores,
     metrics,
+    ...(push ? { push } : {}),
     limits,
     ...(cluster ? { cluster: { nodeId: cluster.nodeId, clients: cluster.clients } } : {}),
     drain,
     close,
   };
+}
+
+/** The P2P media provider; refuses a privacy setting that no call could ever satisfy. */
+function p2pMedia(options: SynapseServerOptions): P2PMediaProvider {
+  const iceServers = options.iceServers ?? [];
+  const relayOnly = options.relayOnly ?? 'off';
+  if (relayOnly !== 'off' && !options.turn && !hasTurn(iceServers)) {
+    throw new ConfigError(
+      'relayOnly needs a TURN server: set `turn` or a turn: URL in `iceServers`',
+    );
+  }
+  return new P2PMediaProvider({
+    iceServers,
+    turn: options.turn,
+    relayOnly: toRelayOnlyRule(relayOnly),
+  });
 }

@@ -3,7 +3,8 @@
 //  1. sdk-core's own code (socket.io-client and livekit-client left out);
 //  2. what a page with only presence dots and call buttons downloads up front (sdk-core +
 //     socket.io-client; livekit-client is split into a lazy chunk by the dynamic import);
-//  3. that lazy livekit-client chunk, fetched when the first call connects.
+//  3. that lazy livekit-client chunk, fetched when the first call connects;
+//  4. the lazy Web Push / notifications chunk, fetched only by pages that opt in.
 // Usage: node packages/sdk-core/scripts/size.mjs   (prints a Markdown table)
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -34,10 +35,14 @@ try {
   const own = await build({
     ...common,
     entryPoints: [index],
-    outfile: join(dir, 'own/index.js'),
+    outdir: join(dir, 'own'),
+    splitting: true,
     external: ['socket.io-client', 'livekit-client'],
   });
-  const ownFile = Object.keys(own.metafile.outputs).find((f) => f.endsWith('.js'));
+  const ownFile = Object.entries(own.metafile.outputs).find(
+    ([f, out]) => f.endsWith('.js') && out.entryPoint,
+  )?.[0];
+  const isPush = (out) => Object.keys(out.inputs).some((i) => i.endsWith('push/push-impl.ts'));
 
   // 2 + 3. A page that only shows presence and call buttons.
   const page = join(dir, 'page.ts');
@@ -58,6 +63,7 @@ void client.connect();
   });
   let upfront = 0;
   let lazy = 0;
+  let push = 0;
   for (const [file, out] of Object.entries(split.metafile.outputs)) {
     if (!file.endsWith('.js')) continue;
     const size = await gz(file);
@@ -65,6 +71,7 @@ void client.connect();
       i.includes('node_modules/livekit-client/'),
     );
     if (isLiveKit) lazy += size;
+    else if (isPush(out)) push += size;
     else upfront += size;
   }
 
@@ -76,6 +83,9 @@ void client.connect();
   );
   console.log(
     `| livekit-client chunk, loaded when the first LiveKit call connects | ${kb(lazy)} |`,
+  );
+  console.log(
+    `| Web Push / notifications chunk, loaded when the page uses \`client.push\` or \`client.notifications\` | ${kb(push)} |`,
   );
 } finally {
   await rm(dir, { recursive: true, force: true });

@@ -426,11 +426,19 @@ export class Call extends TypedEmitter<CallEvents> {
     }
   }
 
-  /** Media could not start or recover: say so and hang up (a call without audio is useless). */
+  /**
+   * Media could not start or recover: say so and hang up (a call without audio is useless),
+   * telling the server why, so that both sides and the call log agree: `failed` when it never
+   * connected, `disconnected` when it dropped and did not come back.
+   */
   private mediaFailed(err: SynapseError): void {
     if (this.currentState === 'ended') return;
+    const reason = this.currentState === 'active' ? 'disconnected' : 'failed';
     this.emit('error', err);
-    this.end().catch(() => this.finish('failed'));
+    this.deps.signaling
+      .request('end-call', { callId: this.id, reason })
+      .then(({ call }) => this.handleCallInfo(call))
+      .catch(() => this.finish(reason));
   }
 
   private setMuted(muted: boolean): void {

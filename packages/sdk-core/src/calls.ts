@@ -62,6 +62,8 @@ export class CallManager extends TypedEmitter<CallManagerEvents> {
   private readonly endedIds: string[] = [];
   private placing = false;
   private last: Call | null = null;
+  /** Calls being accepted because the user chose Accept on a notification: they ring no more. */
+  private readonly autoAccepting = new Set<string>();
   private readonly owner: CallOwner = {
     hasOtherActiveCall: (call) => this.placing || (!!this.active && this.active !== call),
     changed: () => this.emit('callsChanged'),
@@ -88,6 +90,9 @@ export class CallManager extends TypedEmitter<CallManagerEvents> {
     s.onServer('media-signal', ({ callId, signal }) =>
       this.calls.get(callId)?.handleSignal(signal),
     );
+    // A background tab the browser froze runs again: its socket may have missed events, or died
+    // without noticing yet, so ask for the calls at once instead of waiting for a heartbeat.
+    globalThis.document?.addEventListener('resume', () => void this.resync());
   }
 
   /** The call this client is in or placing (not a ringing incoming one), or null. */
@@ -103,7 +108,7 @@ export class CallManager extends TypedEmitter<CallManagerEvents> {
   /** Incoming calls still ringing, oldest first. */
   get incoming(): Call[] {
     return [...this.calls.values()].filter(
-      (c) => c.direction === 'incoming' && c.state === 'ringing',
+      (c) => c.direction === 'incoming' && c.state === 'ringing' && !this.autoAccepting.has(c.id),
     );
   }
 
@@ -172,8 +177,15 @@ export class CallManager extends TypedEmitter<CallManagerEvents> {
     }
   }
 
-  /** @internal After (re)connecting: adopt the server's view of this user's calls. */
-  async handleSync(synced: SyncedCall[], reconnect: boolean): Promise<void> {
+  /**
+   * @internal After (re)connecting: adopt the server's view of this user's calls. `acceptId`:
+   * a ringing call the user already accepted on a notification, accepted now without ringing.
+   */
+  async handleSync(
+    synced: SyncedCall[],
+    reconnect: boolean,
+    acceptId: string | null = null,
+  ): Promise<void> {
     const seen = new Set(synced.map((s) => s.call.id));
     const vanished = [...this.calls.values()].filter((c) => !seen.has(c.id));
     for (const { call, media } of synced) {
@@ -193,6 +205,8 @@ export class CallManager extends TypedEmitter<CallManagerEvents> {
       if (call.state === 'active') {
         c.handleAccepted(call, media, null, true);
         this.emit('callResumed', c);
+      } else if (c.direction === 'incoming' && c.id === acceptId) {
+        this.acceptFromNotification(c);
       } else if (c.direction === 'incoming') {
         this.emit('incomingCall', c);
       } else {
@@ -207,6 +221,40 @@ export class CallManager extends TypedEmitter<CallManagerEvents> {
         c.finish(data?.endReason ?? 'disconnected', data?.endedAt);
       }
     }
+  }
+
+  /** Adopts the server's view of the calls again, on the connection there is. */
+  private async resync(): Promise<void> {
+    if (!this.deps.signaling.connected) return;
+    try {
+      const { calls } = await this.deps.signaling.request('sync', {});
+      await this.handleSync(calls, true);
+    } catch {
+      // The connection is gone after all: reconnecting syncs anyway.
+    }
+  }
+
+  /**
+   * Answers a call whose notification's Accept opened this page: it joins as a resumed call
+   * does. If answering fails (the microphone is refused), it rings here after all.
+   */
+  private acceptFromNotification(call: Call): void {
+    this.autoAccepting.add(call.id);
+    const settle = () => {
+      this.autoAccepting.delete(call.id);
+      this.emit('callsChanged');
+    };
+    call.accept().then(
+      () => {
+        settle();
+        this.emit('callResumed', call);
+      },
+      (err: unknown) => {
+        settle();
+        this.emit('error', toSynapseError(err));
+        if (call.state === 'ringing') this.emit('incomingCall', call);
+      },
+    );
   }
 
   /** @internal The client is shutting down: release media; the server keeps the calls for its grace window. */

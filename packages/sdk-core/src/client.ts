@@ -6,6 +6,7 @@ import { getMicrophone, mediaSupported } from './media/devices';
 import { mediaSessionFactory } from './media/session-factory';
 import { resolveOptions, type ClientOptions, type ResolvedOptions } from './options';
 import { PresenceManager } from './presence';
+import { NotificationController, PushController, type PushHost } from './push/push';
 import type { CallListResponse, CallMetadata, Presence } from '@synapse-calling/protocol';
 import { RestClient } from './rest';
 import { SignalingManager, type ProtocolMessage } from './signaling';
@@ -46,6 +47,10 @@ export interface ClientEvents {
 export class SynapseClient {
   readonly presence: PresenceManager;
   readonly calls: CallManager;
+  /** Web Push: ring this browser when no page is open (`enable()` from a click). */
+  readonly push: PushController;
+  /** System notifications while a call rings in a hidden tab (custom UIs; opt-in). */
+  readonly notifications: NotificationController;
   private readonly options: ResolvedOptions;
   private readonly events = new TypedEmitter<ClientEvents>();
   private readonly store: SnapshotStore<ClientSnapshot>;
@@ -111,6 +116,15 @@ export class SynapseClient {
         rest: this.rest,
       }),
     });
+    const pushHost: PushHost = {
+      rest: this.rest,
+      serverUrl: this.options.url,
+      user: () => this.currentUser,
+      calls: this.calls,
+      error: (err) => this.events.emit('error', toSynapseError(err)),
+    };
+    this.push = new PushController(pushHost);
+    this.notifications = new NotificationController(pushHost);
     this.store = new SnapshotStore(() => this.buildSnapshot());
     this.wire();
   }
@@ -288,10 +302,14 @@ export class SynapseClient {
     const run = ++this.syncing;
     this.tokens.schedule();
     try {
-      const { calls, presence } = await this.signaling.request('sync', {});
+      // A page opened by a notification's Accept learns which call to answer meanwhile.
+      const [{ calls, presence }, acceptId] = await Promise.all([
+        this.signaling.request('sync', {}),
+        this.push.acceptedCall(),
+      ]);
       if (run !== this.syncing) return;
       void this.presence.handleConnected(presence);
-      await this.calls.handleSync(calls, reconnect);
+      await this.calls.handleSync(calls, reconnect, acceptId);
     } catch (err) {
       if (run !== this.syncing) return;
       this.events.emit('error', toSynapseError(err));
@@ -301,6 +319,7 @@ export class SynapseClient {
     this.setError(null);
     this.setState('connected');
     this.settle(null);
+    if (!reconnect) this.push.resume();
   }
 
   /**

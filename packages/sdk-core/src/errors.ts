@@ -11,6 +11,9 @@ export const CLIENT_ERROR_CODES = [
   'media-failed',
   'origin-not-allowed',
   'token-provider-failed',
+  'push-unsupported',
+  'notifications-denied',
+  'push-failed',
 ] as const;
 export type ClientErrorCode = (typeof CLIENT_ERROR_CODES)[number];
 

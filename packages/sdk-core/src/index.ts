@@ -6,6 +6,19 @@ export { Call, type CallEvents } from './call';
 export { CallManager, type CallManagerEvents } from './calls';
 export { PresenceManager, type PresenceEvents, type PresenceListener } from './presence';
 export {
+  PushController,
+  NotificationController,
+  pushSupported,
+  CALL_PARAM,
+  NOTIFICATION_MARK,
+  type PushStatus,
+  type PushEvents,
+  type PushEnableOptions,
+  type HiddenNotificationOptions,
+  type CallNotificationText,
+} from './push/push';
+export type * from './push/messages';
+export {
   SynapseError,
   CallError,
   isSynapseError,

@@ -43,8 +43,16 @@ export interface ClientOptions {
   media?: boolean;
   /** Microphone constraints. @default { echoCancellation: true, noiseSuppression: true, autoGainControl: true } */
   audioConstraints?: MediaTrackConstraints;
-  /** Fail a call whose media has not connected after this long. @default 30000 */
+  /**
+   * End a call whose media has not connected after this long; it ends `failed` on both sides
+   * (the UI says "Could not connect"). @default 30000
+   */
   mediaConnectTimeoutMs?: number;
+  /**
+   * End a call whose media lost its path (`mediaReconnecting`) and has not come back after this
+   * long; it ends `disconnected` on both sides. @default 20000
+   */
+  mediaReconnectTimeoutMs?: number;
   /** How often P2P quality is read from `getStats()`. @default 2000 */
   statsIntervalMs?: number;
 }
@@ -67,6 +75,7 @@ export function resolveOptions(options: ClientOptions, mediaSupported: boolean):
     media: mediaSupported,
     audioConstraints: { echoCancellation: true, noiseSuppression: true, autoGainControl: true },
     mediaConnectTimeoutMs: 30_000,
+    mediaReconnectTimeoutMs: 20_000,
     statsIntervalMs: 2_000,
     ...stripUndefined(options),
     url: options.url,

@@ -2,6 +2,8 @@ import {
   isErrorCode,
   type CallListResponse,
   type LiveKitTokenResponse,
+  type PushConfigResponse,
+  type PushRegistration,
   type RestErrorBody,
   type ServerConfigResponse,
 } from '@synapse-calling/protocol';
@@ -41,6 +43,21 @@ export class RestClient {
     return this.request<LiveKitTokenResponse>('POST', '/api/livekit/token', { callId });
   }
 
+  /** `GET /api/push/config`: the VAPID public key to subscribe with (`not-found`: push is off). */
+  pushConfig(): Promise<PushConfigResponse> {
+    return this.request<PushConfigResponse>('GET', '/api/push/config');
+  }
+
+  /** `POST /api/push/subscriptions`: this browser rings for this user. */
+  async registerPush(registration: PushRegistration): Promise<void> {
+    await this.request('POST', '/api/push/subscriptions', registration);
+  }
+
+  /** `DELETE /api/push/subscriptions`: this browser stops ringing for this user. */
+  async unregisterPush(endpoint: string): Promise<void> {
+    await this.request('DELETE', '/api/push/subscriptions', { endpoint });
+  }
+
   /**
    * `GET /api/config`: whether the server refuses this page's origin. `origin-not-allowed` when
    * it does; null when it allows it, outside a browser, or when there is no clear answer (server
@@ -61,7 +78,11 @@ export class RestClient {
     }
   }
 
-  private async request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  private async request<T>(
+    method: 'GET' | 'POST' | 'DELETE',
+    path: string,
+    body?: unknown,
+  ): Promise<T> {
     // Looked up per request, and called unbound: browsers refuse a `fetch` called as a method of
     // another object ("Illegal invocation").
     const doFetch = this.options.fetch ?? globalThis.fetch;

@@ -11,6 +11,7 @@ import {
   type ClientEventPayload,
   type ClientEventResult,
   type ClientToServerEvents,
+  type HandshakeAuth,
   type ServerEventName,
   type ServerToClientEvents,
 } from '@synapse-calling/protocol';
@@ -70,6 +71,8 @@ export interface SignalingEvents {
 export class SignalingManager extends TypedEmitter<SignalingEvents> {
   private socket: ClientSocket | null = null;
   private everConnected = false;
+  /** The id of the current or last connection, which the next one replaces. */
+  private lastSocketId: string | undefined;
   private retriedExpiredToken = false;
   /** Attempts in a row that Socket.IO does not retry by itself, so we do (with backoff). */
   private ownRetries = 0;
@@ -110,15 +113,21 @@ export class SignalingManager extends TypedEmitter<SignalingEvents> {
         const handshake = ++this.handshakes;
         const { tokens } = this.options;
         const force = this.everConnected || this.retriedExpiredToken;
+        // After a network change the server may still think the old connection is alive.
+        const handshakeAuth = (token: string): HandshakeAuth => ({
+          token,
+          protocol: PROTOCOL_VERSION,
+          ...(this.lastSocketId ? { replaces: this.lastSocketId } : {}),
+        });
         tokens.get(force && tokens.canRefresh).then(
           (token) => {
-            if (handshake === this.handshakes) cb({ token, protocol: PROTOCOL_VERSION });
+            if (handshake === this.handshakes) cb(handshakeAuth(token));
           },
           (err: unknown) => {
             if (handshake !== this.handshakes) return;
             // A token that is still valid beats none; the provider failure is reported anyway.
             const fallback = tokens.unexpired;
-            if (fallback) cb({ token: fallback, protocol: PROTOCOL_VERSION });
+            if (fallback) cb(handshakeAuth(fallback));
             else this.abandonAttempt(tokenProviderError(err));
           },
         );
@@ -127,6 +136,7 @@ export class SignalingManager extends TypedEmitter<SignalingEvents> {
     this.socket = socket;
 
     socket.on('connect', () => {
+      this.lastSocketId = socket.id;
       const reconnect = this.everConnected;
       this.everConnected = true;
       this.retriedExpiredToken = false;
@@ -187,6 +197,7 @@ export class SignalingManager extends TypedEmitter<SignalingEvents> {
     if (!socket) return;
     this.socket = null;
     this.everConnected = false;
+    this.lastSocketId = undefined;
     socket.removeAllListeners();
     socket.io.removeAllListeners();
     socket.offAny();

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { TypedEmitter } from './emitter';
 import { SynapseError, mediaError, toSynapseError } from './errors';
 import { classify } from './media/p2p';
+import { qualityBetween } from './media/p2p-quality';
 import { SnapshotStore } from './store';
 import { TokenSource, decodeTokenClaims, userFromToken } from './token';
 
@@ -112,5 +113,20 @@ describe('P2P quality buckets', () => {
     expect(classify({ rtt: 0.3, jitter: 0.005, lossRatio: 0, stalled: false })).toBe('good');
     expect(classify({ rtt: 0.05, jitter: 0.01, lossRatio: 0.1, stalled: false })).toBe('poor');
     expect(classify({ rtt: 0.02, lossRatio: 0, stalled: true })).toBe('lost');
+  });
+
+  it('counts loss over the last interval, so the bars drop at once and come back at once', () => {
+    // An hour of clean audio (50 packets/s), then 2 s with one packet in ten lost: the loss
+    // since the start is under 0.1 %, the loss of the interval 10 %.
+    const hour = { rtt: 0.05, jitter: 0.005, packetsReceived: 180_000, packetsLost: 0 };
+    const lossy = { ...hour, packetsReceived: 180_090, packetsLost: 10 };
+    expect(qualityBetween(hour, lossy)).toBe('poor');
+    // The network recovers: the next interval is clean again, whatever came before.
+    const clean = { ...lossy, packetsReceived: 180_190 };
+    expect(qualityBetween(lossy, clean)).toBe('excellent');
+    // Nothing arrived in the interval at all.
+    expect(qualityBetween(clean, clean)).toBe('lost');
+    // The first reading has nothing to compare with: its counters since the start count.
+    expect(qualityBetween(null, { ...hour, packetsReceived: 90, packetsLost: 10 })).toBe('poor');
   });
 });

@@ -52,6 +52,9 @@ describe('the demo (npm run demo)', () => {
       '/package.json',
       '/getting-started/server.mjs',
       '/public/index.html',
+      '/react-crm/src/main.tsx',
+      '/react-crm/vite.config.ts',
+      '/react-crm/dist/index.html',
       '/node_modules/express/package.json',
       '/data/synapse.sqlite',
     ]) {

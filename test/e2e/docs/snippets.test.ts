@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { createElement } from 'react';
 import { renderToString } from 'react-dom/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configFromEnv, signWebhook } from '@synapse-calling/reference-server';
+import { configFromEnv, signWebhook, turnIceServer } from '@synapse-calling/reference-server';
 import { CHECKS, problems, snippetText } from '../../../scripts/doc-snippets.mjs';
 
 // The snippets of docs/ that run in Node without a browser or the packed tarballs; the others
@@ -45,6 +45,29 @@ describe('sdk-core.md: React', () => {
     );
     expect(html).toContain('<span>disconnected</span>');
     expect(html).toContain('class="dot offline"');
+  });
+});
+
+describe('react.md', () => {
+  it('renders on the server: the provider, every hook and the elements', async () => {
+    const { Root, Availability, Ringing, CallBar, ConnectionNotice } =
+      await import('../../../examples/docs/react/app.tsx');
+    const { ContactCard } = await import('../../../examples/docs/react/elements.tsx');
+    const html = renderToString(
+      createElement(
+        Root,
+        null,
+        createElement(ConnectionNotice),
+        createElement(Availability, { userId: 'ann', name: 'Ann' }),
+        createElement(Ringing),
+        createElement(CallBar),
+        createElement(ContactCard, { userId: 'ann', name: 'Ann' }),
+      ),
+    );
+    expect(html).toContain('<p>Connecting to calls…</p>');
+    expect(html).toContain('class="dot offline"');
+    expect(html).toMatch(/<synapse-call-button user-id="ann" name="Ann"><\/synapse-call-button>/);
+    expect(html).toContain('<synapse-call-history limit="5" no-title="">');
   });
 });
 
@@ -107,21 +130,25 @@ describe('deployment.md: metrics listener', () => {
 });
 
 describe('deployment.md: TURN', () => {
-  it('is an ICE server list the standalone server accepts', () => {
-    const value = execFileSync(
+  it('is a TURN setting the standalone server accepts and mints credentials from', () => {
+    const names = ['SYNAPSE_ICE_SERVERS', 'SYNAPSE_TURN_URLS', 'SYNAPSE_TURN_SECRET'] as const;
+    const values = execFileSync(
       'bash',
       [
         '-c',
-        '. "$0" && printf %s "$SYNAPSE_ICE_SERVERS"',
+        `. "$0" && printf '%s\\0' ${names.map((n) => `"$${n}"`).join(' ')}`,
         join(root, 'examples/docs/deployment/turn.sh'),
       ],
       { encoding: 'utf8' },
-    );
-    const config = configFromEnv({
-      SYNAPSE_JWT_SECRET: 's'.repeat(32),
-      SYNAPSE_ICE_SERVERS: value,
-    });
-    expect(config.iceServers).toHaveLength(2);
+    ).split('\0');
+    const env = Object.fromEntries(names.map((name, i) => [name, values[i]]));
+    const config = configFromEnv({ SYNAPSE_JWT_SECRET: 's'.repeat(32), ...env });
+    expect(config.iceServers).toHaveLength(1);
+    expect(config.turn?.urls).toHaveLength(3);
+    expect(config.turn?.secret).toBe(env.SYNAPSE_TURN_SECRET);
+    const minted = turnIceServer(config.turn!, 'acme/agent1');
+    expect(minted).toMatchObject({ urls: config.turn?.urls, username: expect.any(String) });
+    expect(minted.credential).not.toBe(env.SYNAPSE_TURN_SECRET);
   });
 });
 
@@ -164,5 +191,21 @@ describe('elements.md: styling', () => {
     expect(used.length).toBeGreaterThan(0);
     for (const [, tag, part] of used)
       expect(parts.get(tag)?.has(part), `${tag}::part(${part})`).toBe(true);
+  });
+});
+
+describe('notifications.md: the opt-in', () => {
+  it('sets attributes <synapse-calling> has', () => {
+    const manifest = JSON.parse(read('packages/elements/custom-elements.json'));
+    const calling = manifest.modules
+      .flatMap((m: { declarations?: unknown[] }) => m.declarations ?? [])
+      .find((d: { tagName?: string }) => d.tagName === 'synapse-calling') as {
+      attributes: Array<{ name: string }>;
+    };
+    const known = new Set(calling.attributes.map((a) => a.name));
+    const tag = /<synapse-calling([^>]*)>/.exec(read('examples/docs/notifications/notify.html'));
+    const used = [...(tag?.[1] ?? '').matchAll(/([\w-]+)(?:="[^"]*")?/g)].map((m) => m[1]);
+    expect(used).toContain('notify');
+    for (const name of used) expect(known.has(name as string), name).toBe(true);
   });
 });

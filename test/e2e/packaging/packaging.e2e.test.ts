@@ -11,36 +11,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  consumerProject,
-  packPackages,
   PUBLISHED,
   WORKSPACE,
   type ConsumerProject,
 } from '@synapse-calling/test-utils/packaging/packed';
 import { spawnListening, type ListeningChild } from '@synapse-calling/test-utils/packaging/child';
+import { installConsumer, typeCheck } from './consumer-project';
 
 // What an integrator gets from npm: the packed tarballs installed into a project outside the
 // workspace, nothing resolved through the workspace's node_modules. Needs `npm run build`.
-const consumerFiles = join(import.meta.dirname, 'consumer');
-const tsc = join(WORKSPACE, 'node_modules/typescript/bin/tsc');
+// (react.e2e.test.ts runs the React consumer in the same kind of project, in parallel.)
 let project: ConsumerProject;
 
 beforeAll(async () => {
-  const packed = await packPackages();
-  project = await consumerProject(packed, {
-    dependencies: {
-      express: '^5.1.0',
-      jose: '^6.1.0',
-      '@types/node': '^20.19.0',
-      react: '^19.0.0',
-      '@types/react': '^19.0.0',
-    },
-  });
-  cpSync(consumerFiles, project.dir, { recursive: true });
-  cpSync(join(WORKSPACE, 'examples/docs'), join(project.dir, 'docs-snippets'), {
-    recursive: true,
-    filter: (src) => !src.endsWith('tsconfig.json'),
-  });
+  project = await installConsumer();
 }, 15 * 60_000);
 
 afterAll(() => project?.remove());
@@ -55,11 +39,11 @@ function filesUnder(dir: string): string[] {
 }
 
 describe('what the tarballs ship', () => {
-  it('no tests, no source maps carrying the sources, no map for the one-file bundle', () => {
+  it('no tests or test fixtures, no source maps carrying the sources, no map for the one-file bundle', () => {
     for (const name of PUBLISHED) {
       const files = filesUnder(installed(name));
       expect(
-        files.filter((f) => /\.test\.ts$/.test(f)),
+        files.filter((f) => /\.test\.tsx?$|(^|\/)testing\//.test(f)),
         name,
       ).toEqual([]);
       for (const map of files.filter((f) => f.endsWith('.map'))) {
@@ -84,18 +68,13 @@ describe('what the tarballs ship', () => {
 
 describe('TypeScript consumers, without skipLibCheck', () => {
   const checks = {
-    bundler: 'moduleResolution bundler',
-    node16: 'moduleResolution node16 (ESM and CJS files)',
+    bundler: "moduleResolution bundler (with the React consumer's TSX and the elements' JSX)",
+    node16: 'moduleResolution node16 (ESM, CJS and TSX files)',
     docs: "the docs' snippet files (bundler)",
   };
   for (const [config, what] of Object.entries(checks)) {
     it(`type-check: ${what}`, async () => {
-      const result = await project
-        .exec(process.execPath, [tsc, '-p', `tsconfig.${config}.json`])
-        .catch((err: { stdout?: string; message: string }) => ({
-          failed: err.stdout ?? err.message,
-        }));
-      expect('failed' in result ? result.failed : '').toBe('');
+      expect(await typeCheck(project, `tsconfig.${config}.json`)).toBe('');
     }, 180_000);
   }
 });

@@ -13,7 +13,9 @@ import { callingStyles } from './calling.styles';
  * Synapse element inside. The first one on the page also becomes the default client of elements
  * outside any `<synapse-calling>`. Unless `no-call-ui` is set it shows the incoming-call prompt
  * and the active-call panel itself, and, while the client cannot connect, why (the page's origin
- * is not allowed by the server, signing in failed…) above the content.
+ * is not allowed by the server, signing in failed…) above the content. With `notify`, its
+ * incoming-call prompt also notifies of calls ringing in a hidden tab (see
+ * `<synapse-incoming-call>`).
  *
  * @summary Connects to Synapse Calling and provides the client to the elements inside.
  * @tag synapse-calling
@@ -42,6 +44,7 @@ export class SynapseCalling extends LitElement {
     token: { type: String },
     tokenUrl: { type: String, attribute: 'token-url', reflect: true },
     noCallUi: { type: Boolean, attribute: 'no-call-ui', reflect: true },
+    notify: { type: Boolean, reflect: true },
     client: { attribute: false, noAccessor: true },
   };
 
@@ -56,6 +59,11 @@ export class SynapseCalling extends LitElement {
   declare tokenUrl: string;
   /** Leaves out the built-in incoming-call prompt and active-call panel. */
   declare noCallUi: boolean;
+  /**
+   * The built-in incoming-call prompt also shows a system notification for calls that ring while
+   * the tab is hidden or unfocused (`<synapse-incoming-call notify>`).
+   */
+  declare notify: boolean;
 
   private readonly locale = new LocaleController(this);
   private explicitClient: SynapseClient | undefined;
@@ -72,6 +80,7 @@ export class SynapseCalling extends LitElement {
     this.token = '';
     this.tokenUrl = '';
     this.noCallUi = false;
+    this.notify = false;
   }
 
   /**
@@ -116,8 +125,9 @@ export class SynapseCalling extends LitElement {
         this.noCallUi
           ? nothing
           : html`<synapse-incoming-call
+                ?notify=${this.notify}
                 part="incoming-call"
-                exportparts="dialog: incoming-dialog, title: incoming-title, caller: incoming-caller, role: incoming-role, accept: incoming-accept, decline: incoming-decline, mute-ringtone: incoming-mute-ringtone, notice: incoming-notice"
+                exportparts="dialog: incoming-dialog, title: incoming-title, caller: incoming-caller, role: incoming-role, accept: incoming-accept, decline: incoming-decline, mute-ringtone: incoming-mute-ringtone, notice: incoming-notice, notify-prompt: incoming-notify-prompt, notify-enable: incoming-notify-enable, notify-dismiss: incoming-notify-dismiss"
               ></synapse-incoming-call>
               <synapse-active-call
                 part="active-call"

@@ -10,7 +10,8 @@ import type { PresenceController } from './presence-controller';
 
 /**
  * What a call button can be:
- * - `idle`: the person can be called (online or away);
+ * - `idle`: the person can be called (online or away, or offline with a browser registered for
+ *   Web Push: the call rings there);
  * - `calling`: our call to them rings or connects (click cancels);
  * - `incoming`: they are calling us (click answers);
  * - `in-call`: we are talking to them (click hangs up);
@@ -106,7 +107,8 @@ export class CallButtonController implements ReactiveController {
     }
     const active = client.calls.active;
     if (active && active.state !== 'ended') return 'self-busy';
-    switch (this.presence.presence?.status) {
+    const presence = this.presence.presence;
+    switch (presence?.status) {
       case 'online':
       case 'away':
         return 'idle';
@@ -115,7 +117,7 @@ export class CallButtonController implements ReactiveController {
       case 'dnd':
         return 'unavailable';
       case 'offline':
-        return 'offline';
+        return presence?.pushReachable ? 'idle' : 'offline';
       default:
         return 'checking';
     }

@@ -71,6 +71,18 @@ export interface Translation {
     /** Shown briefly when a ringing call goes away without this tab answering it. */
     gone: Partial<Record<'answered-elsewhere' | 'cancelled' | 'missed', (name: string) => string>>;
   };
+  /**
+   * The explanation `<synapse-incoming-call notify>` shows before the browser asks for the
+   * notification permission. The shipped languages' strings are loaded with the rest of the
+   * notification code (`notify/notify-prompt.ts`), so pages that never opt in do not download
+   * them; a table registered with `notify` overrides them.
+   */
+  notify?: {
+    /** Why the page wants to show notifications, shown before the browser asks. */
+    explain: string;
+    enable: string;
+    dismiss: string;
+  };
   active: {
     title: (name: string) => string;
     calling: string;
@@ -214,7 +226,7 @@ const en: Translation = {
       rejected: 'Declined',
       busy: 'Busy',
       missed: 'Missed',
-      failed: 'Failed',
+      failed: 'Could not connect',
       disconnected: 'Disconnected',
       'answered-elsewhere': 'Answered elsewhere',
     },
@@ -329,7 +341,7 @@ const de: Translation = {
       rejected: 'Abgelehnt',
       busy: 'Besetzt',
       missed: 'Verpasst',
-      failed: 'Fehlgeschlagen',
+      failed: 'Keine Verbindung',
       disconnected: 'Getrennt',
       'answered-elsewhere': 'Anderswo angenommen',
     },

@@ -21,7 +21,8 @@ export const incomingCallStyles = css`
     font-family: var(--_font);
     font-size: var(--_font-size);
   }
-  [part='notice'] {
+  [part='notice'],
+  [part='notify-prompt'] {
     position: fixed;
     inset: auto var(--synapse-offset, 16px) var(--synapse-offset, 16px) auto;
     z-index: var(--synapse-z-index, 2147483000);
@@ -38,8 +39,23 @@ export const incomingCallStyles = css`
   [part='notice'][hidden] {
     display: none;
   }
-  :host([inline]) [part='notice'] {
+  :host([inline]) [part='notice'],
+  :host([inline]) [part='notify-prompt'] {
     position: static;
+  }
+  [part='notify-prompt'] p {
+    margin: 0 0 var(--_space);
+  }
+  [part='notify-prompt'] button {
+    margin-inline-end: var(--_space);
+    padding: calc(var(--_space) * 0.5) var(--_space);
+    border: 1px solid var(--_border);
+    background: var(--_surface);
+    color: var(--_text);
+  }
+  [part='notify-enable'] {
+    background: var(--_accent) !important;
+    color: var(--_on-accent) !important;
   }
   :host([inline]) [part='dialog'] {
     position: static;

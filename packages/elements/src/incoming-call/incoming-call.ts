@@ -1,6 +1,8 @@
-import { html, nothing, type TemplateResult } from 'lit';
+import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { IncomingCallController } from '../controllers/incoming-call-controller';
+import type { NotifyPrompt } from '../notify/notify-prompt';
 import { deepActiveElement } from '../internal/focus';
+import type { TabBadge } from '../internal/tab-badge';
 import { SynapseElement } from '../internal/synapse-element';
 import { tokens } from '../styles/tokens';
 import { incomingCallStyles } from './incoming-call.styles';
@@ -14,6 +16,13 @@ const NOTICE_VISIBLE_MS = 6_000;
  * where it was afterwards; a live region announces the call. Keyboard: Enter accepts (focus
  * starts on Accept), Escape declines, M mutes or unmutes the ringtone. Further incoming calls
  * queue behind the first. `<synapse-calling>` includes one unless it has `no-call-ui`.
+ *
+ * While a call rings the tab's title says who calls and its icon gets a red dot (`no-tab-badge`
+ * turns that off). With `notify`, a call ringing while the tab is hidden or unfocused also shows
+ * a system notification (Accept and Decline where the page has the Synapse service worker; it
+ * closes when the call stops ringing). The browser's permission is asked only when the user
+ * clicks "turn on" in a short explanation the element shows first; a refusal changes nothing
+ * else. See docs/notifications.md.
  *
  * @summary Incoming call prompt with ringtone, accept and decline.
  * @tag synapse-incoming-call
@@ -36,6 +45,9 @@ const NOTICE_VISIBLE_MS = 6_000;
  * @csspart shortcuts - The keyboard hint.
  * @csspart notice - Why a prompt went away without an answer here ("answered on another device", "hung up", "missed"), shown for a few seconds; `data-reason` holds the end reason.
  * @csspart announcer - The live region (visually hidden).
+ * @csspart notify-prompt - With `notify`: why the page wants notifications, before the browser asks.
+ * @csspart notify-enable - The button that asks the browser for the permission.
+ * @csspart notify-dismiss - "Not now" (remembered in this browser).
  *
  * @cssproperty --synapse-color-success - Accept button background.
  * @cssproperty --synapse-color-danger - Decline button background.
@@ -53,6 +65,8 @@ export class SynapseIncomingCall extends SynapseElement {
     ringtoneMuted: { type: Boolean, attribute: 'ringtone-muted', reflect: true },
     noRingtone: { type: Boolean, attribute: 'no-ringtone', reflect: true },
     inline: { type: Boolean, reflect: true },
+    notify: { type: Boolean, reflect: true },
+    noTabBadge: { type: Boolean, attribute: 'no-tab-badge', reflect: true },
   };
 
   /** Mutes the ringtone (toggled by the mute button and the M key). */
@@ -61,11 +75,23 @@ export class SynapseIncomingCall extends SynapseElement {
   declare noRingtone: boolean;
   /** Renders in the document flow instead of as a floating card in the corner. */
   declare inline: boolean;
+  /**
+   * Shows a system notification when a call rings while the tab is hidden or unfocused (after
+   * the user turned notifications on from the explanation this element shows).
+   */
+  declare notify: boolean;
+  /** Leaves the tab's title and icon alone while a call rings. */
+  declare noTabBadge: boolean;
 
   private readonly controller = new IncomingCallController(this, this.clients, () => ({
     muted: this.ringtoneMuted,
     silent: this.noRingtone,
   }));
+  /** Loaded the first time `notify` is set: pages that never opt in do not download it. */
+  private notifications: NotifyPrompt | undefined | null;
+  private badge: Promise<TabBadge> | undefined;
+  /** The tab title asked for last (null: none), so that only the latest change applies. */
+  private badgeTitle: string | null = null;
   private shownCallId: string | undefined;
   private returnFocusTo: HTMLElement | null = null;
   private notice: { reason: string; text: string } | undefined;
@@ -76,6 +102,8 @@ export class SynapseIncomingCall extends SynapseElement {
     this.ringtoneMuted = false;
     this.noRingtone = false;
     this.inline = false;
+    this.notify = false;
+    this.noTabBadge = false;
   }
 
   /** Whether the ringtone is sounding now (also the `ringing` attribute). */
@@ -98,10 +126,34 @@ export class SynapseIncomingCall extends SynapseElement {
     return this.controller.decline();
   }
 
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    super.willUpdate(changed);
+    if (!this.notify || this.notifications !== undefined) return;
+    this.notifications = null;
+    void import('../notify/notify-prompt').then(({ NotifyPrompt }) => {
+      this.notifications = new NotifyPrompt(this, this.clients, () => ({
+        enabled: this.notify,
+        text: (call) => {
+          const t = this.locale.t;
+          return {
+            title: t.incoming.title,
+            body: `${t.incoming.callerIsCalling(call.peer.name)} · ${t.role(call.peer.role)}`,
+            accept: t.incoming.accept,
+            decline: t.incoming.decline,
+          };
+        },
+      }));
+      this.requestUpdate();
+    });
+  }
+
   protected override updated(): void {
     this.toggleAttribute('ringing', this.ringing);
     const dialog = this.renderRoot.querySelector('dialog');
     const current = this.controller.current;
+    this.setTabBadge(
+      current && !this.noTabBadge ? `${this.locale.t.incoming.title} — ${current.peer.name}` : null,
+    );
     if (!dialog) return;
     if (current && current.id !== this.shownCallId) {
       if (!this.shownCallId) this.returnFocusTo = deepActiveElement();
@@ -120,8 +172,21 @@ export class SynapseIncomingCall extends SynapseElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    this.setTabBadge(null);
     this.shownCallId = undefined;
     clearTimeout(this.noticeTimer);
+  }
+
+  /** The tab's title and icon say who calls while a call rings (`title`), as the page had them else. */
+  private setTabBadge(title: string | null): void {
+    if (title === this.badgeTitle) return;
+    this.badgeTitle = title;
+    this.badge ??= import('../internal/tab-badge').then((m) => new m.TabBadge());
+    void this.badge.then((badge) => {
+      if (title !== this.badgeTitle) return;
+      if (title) badge.show(title);
+      else badge.hide();
+    });
   }
 
   /**
@@ -191,6 +256,7 @@ export class SynapseIncomingCall extends SynapseElement {
             : nothing
         }
       </dialog>
+      ${!call && this.notifications?.asking ? this.renderNotifyPrompt() : nothing}
       <p
         part="notice"
         role="status"
@@ -200,6 +266,16 @@ export class SynapseIncomingCall extends SynapseElement {
         ${this.notice?.text ?? ''}
       </p>
       <div part="announcer" class="visually-hidden" aria-live="assertive">${announcement}</div>`;
+  }
+
+  private renderNotifyPrompt(): TemplateResult {
+    const prompt = this.notifications as NotifyPrompt;
+    const n = prompt.strings(this.locale.t);
+    return html`<div part="notify-prompt" role="region" aria-labelledby="notify-text">
+      <p id="notify-text">${n.explain}</p>
+      <button part="notify-enable" type="button" @click=${prompt.enable}>${n.enable}</button>
+      <button part="notify-dismiss" type="button" @click=${prompt.dismiss}>${n.dismiss}</button>
+    </div>`;
   }
 
   private onKeydown(event: KeyboardEvent): void {

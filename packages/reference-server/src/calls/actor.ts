@@ -4,4 +4,6 @@ import type { Identity } from '../auth';
 export interface Actor {
   identity: Identity;
   socketId: string;
+  /** The connection of the same client this one replaces (it may not know it is dead yet). */
+  replaces?: string;
 }

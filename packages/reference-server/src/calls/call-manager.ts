@@ -4,6 +4,7 @@ import type {
   AcceptResult,
   CallInfo,
   CallIdPayload,
+  EndCallPayload,
   EndReason,
   InitiateCallPayload,
   Media,
@@ -49,6 +50,11 @@ export interface CallManagerDeps {
   timers?: Timers;
   /** Which refused caller–callee pairs were recorded lately. */
   claims: ClaimStore;
+  /**
+   * Whether an offline user can still be rung (browsers registered for Web Push); a call to an
+   * offline user is refused `offline` unless this says yes. Default: never.
+   */
+  pushReachable?: ((tenant: string, userId: string) => Promise<boolean>) | undefined;
 }
 
 /**
@@ -97,7 +103,7 @@ export class CallManager {
       }
       throw fail.forbidden('you may not call this user');
     }
-    if (!online) throw fail.offline();
+    if (!online && !(await this.deps.pushReachable?.(tenant, callee.id))) throw fail.offline();
 
     const id = randomUUID();
     const record: CallRecord = {
@@ -193,15 +199,25 @@ export class CallManager {
     return { call: ended.call };
   }
 
-  /** Cancel (caller, ringing), decline (callee, ringing) or hang up (either, active). */
-  async end(actor: Actor, { callId }: CallIdPayload): Promise<{ call: CallInfo }> {
+  /**
+   * Cancel (caller, ringing), decline (callee, ringing) or hang up (either, active). A client
+   * whose media gave up says so (`reason`), and the active call ends `failed`/`disconnected`.
+   */
+  async end(
+    actor: Actor,
+    { callId, reason: mediaEnd }: EndCallPayload,
+  ): Promise<{ call: CallInfo }> {
     // Re-read if the state moved between reading and the compare-and-set (e.g. the callee
     // accepted just as the caller cancelled): the caller then hangs up the active call.
     for (let attempt = 0; attempt < 3; attempt++) {
       const record = await this.partyCall(actor, callId);
       const side = sideOf(record, actor.identity.userId);
       const reason: EndReason =
-        record.call.state === 'active' ? 'completed' : side === 'caller' ? 'cancelled' : 'rejected';
+        record.call.state === 'active'
+          ? (mediaEnd ?? 'completed')
+          : side === 'caller'
+            ? 'cancelled'
+            : 'rejected';
       const ended = await this.ender.finish(record, reason, actor.identity.userId);
       if (ended) return { call: ended.call };
     }
@@ -218,7 +234,11 @@ export class CallManager {
     }
     const peer = record.sockets[otherSide(side)];
     if (!peer) throw fail.offline('the other party is reconnecting');
-    this.deps.emitter.toSocket(peer, 'media-signal', { callId, signal });
+    // The privacy setting may hold back what would reveal this party's address to the peer.
+    const out = this.deps.media.filterSignal
+      ? await this.deps.media.filterSignal(record, side, signal)
+      : signal;
+    if (out) this.deps.emitter.toSocket(peer, 'media-signal', { callId, signal: out });
   }
 
   /** See `ReconnectManager.handleSync`. */

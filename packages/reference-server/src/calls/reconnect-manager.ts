@@ -42,8 +42,10 @@ export class ReconnectManager {
       const claimable = record.call.state === 'active' || side === 'caller';
       // Another tab may be taking the call over at this moment (on any node): the takeover is a
       // compare-and-set from the owner judged gone, and the loser reads who won.
+      // The connection this one replaces is dead even while it still looks connected here.
       for (let tries = 0; tries < 3 && claimable && owner !== actor.socketId; tries++) {
-        if (owner && (await this.deps.emitter.isConnected(owner))) break;
+        if (owner && owner !== actor.replaces && (await this.deps.emitter.isConnected(owner)))
+          break;
         const claimed = await this.deps.registry.claimSocket(
           record.call.id,
           side,

@@ -7,6 +7,7 @@ import { RedisClaimStore } from '../stores/claim-store';
 import { RedisCallLog } from '../stores/redis-call-log';
 import { RedisCallRegistry } from '../stores/redis-call-registry';
 import { RedisPresenceStore, type ConnectionPointer } from '../stores/redis-presence-store';
+import { RedisPushSubscriptions } from '../stores/redis-push-subscriptions';
 import { loadRedis } from '../optional-deps';
 import { ClusterNode } from './cluster-node';
 
@@ -39,6 +40,7 @@ export interface RedisCluster {
   presence: RedisPresenceStore;
   registry: RedisCallRegistry;
   callLog: RedisCallLog;
+  push: RedisPushSubscriptions;
   claims: RedisClaimStore;
   adapter: ReturnType<typeof createAdapter>;
   /** Starts the heartbeat and the sweep of dead nodes; call once the managers are wired. */
@@ -86,6 +88,7 @@ export async function connectRedisCluster(
     presence,
     registry: new RedisCallRegistry(redis, prefix),
     callLog: new RedisCallLog(redis, prefix),
+    push: new RedisPushSubscriptions(redis, prefix),
     claims: new RedisClaimStore(redis, prefix),
     adapter: createAdapter(pub, sub, { key: `${prefix}socket.io` }),
     async start(hooks) {

@@ -27,6 +27,7 @@ import {
 } from './rest';
 import { byAddress, byUser, limitRequests, metricsRoute } from './rest-limits';
 import { liveKitWebhookRoute } from './livekit-webhook';
+import { pushRoutes, type PushRoutesDeps } from './push-routes';
 
 export interface RoutesDeps {
   verify: TokenVerifier;
@@ -40,6 +41,8 @@ export interface RoutesDeps {
   originRefusals?: OriginRefusals | undefined;
   /** Set when LiveKit is configured: enables the webhook route. */
   livekit?: LiveKitOptions | undefined;
+  /** The `/api/push` routes' needs (Web Push). */
+  push: Omit<PushRoutesDeps, 'auth' | 'perAddress'>;
   claims: ClaimStore;
   guards: Guards;
   /** Set: `/metrics` is served to requests bearing it. Unset: not served here. */
@@ -142,6 +145,8 @@ export function createRoutes(deps: RoutesDeps): Router {
     }
     res.json(await deps.rooms.token(identityOf(res), callId));
   });
+
+  router.use(pushRoutes({ ...deps.push, auth, perAddress }));
 
   if (deps.livekit) {
     router.post(

@@ -1,5 +1,8 @@
-import type { IceServer, Media, MediaKind } from '@synapse-calling/protocol';
+import type { IceServer, Media, MediaKind, MediaSignal } from '@synapse-calling/protocol';
 import type { CallRecord, PartySide } from '../stores/types';
+import { relayCandidatesOnly } from './candidate-filter';
+import type { RelayOnlyRule } from './relay-policy';
+import { turnIceServer, type TurnOptions } from './turn';
 
 /** How a call's media is set up. One provider per server: LiveKit when configured, else P2P. */
 export interface MediaProvider {
@@ -10,8 +13,26 @@ export interface MediaProvider {
   open(record: CallRecord): Promise<void>;
   /** What one party needs to join the call's media; fresh credentials each time. */
   mediaFor(record: CallRecord, side: PartySide): Promise<Media>;
+  /**
+   * A `media-signal` from `from` on its way to the other party (P2P only): what to deliver
+   * instead, or `null` to deliver nothing. Absent: delivered as sent.
+   */
+  filterSignal?(
+    record: CallRecord,
+    from: PartySide,
+    signal: MediaSignal,
+  ): Promise<MediaSignal | null>;
   /** Runs once after the call ended (LiveKit: delete the room). Must not throw. */
   close(record: CallRecord): Promise<void>;
+}
+
+export interface P2PMediaOptions {
+  /** Handed to every party as configured (STUN, or TURN with static credentials). */
+  iceServers: IceServer[];
+  /** A TURN server with a shared secret: each party gets its own short-lived credential. */
+  turn?: TurnOptions | undefined;
+  /** Whose addresses the other party must not learn (see `relayOnly` in the server options). */
+  relayOnly: RelayOnlyRule;
 }
 
 /**
@@ -21,7 +42,7 @@ export interface MediaProvider {
 export class P2PMediaProvider implements MediaProvider {
   readonly kind = 'p2p' as const;
 
-  constructor(private readonly iceServers: IceServer[]) {}
+  constructor(private readonly options: P2PMediaOptions) {}
 
   roomFor(): undefined {
     return undefined;
@@ -29,9 +50,31 @@ export class P2PMediaProvider implements MediaProvider {
 
   async open(): Promise<void> {}
 
-  async mediaFor(_record: CallRecord, side: PartySide): Promise<Media> {
-    return { kind: 'p2p', iceServers: this.iceServers, polite: side === 'callee' };
+  async mediaFor(record: CallRecord, side: PartySide): Promise<Media> {
+    const { turn } = this.options;
+    const party = side === 'caller' ? record.call.from : record.call.to;
+    const iceServers = turn
+      ? [...this.options.iceServers, turnIceServer(turn, `${record.tenant}/${party.id}`)]
+      : this.options.iceServers;
+    const media: Media = { kind: 'p2p', iceServers, polite: side === 'callee' };
+    if (await this.hidden(record, side)) media.iceTransportPolicy = 'relay';
+    return media;
+  }
+
+  async filterSignal(
+    record: CallRecord,
+    from: PartySide,
+    signal: MediaSignal,
+  ): Promise<MediaSignal | null> {
+    return (await this.hidden(record, from)) ? relayCandidatesOnly(signal) : signal;
   }
 
   async close(): Promise<void> {}
+
+  /** Whether `side`'s addresses must be kept from the other party. */
+  private async hidden(record: CallRecord, side: PartySide): Promise<boolean> {
+    const { call, tenant } = record;
+    const [party, peer] = side === 'caller' ? [call.from, call.to] : [call.to, call.from];
+    return this.options.relayOnly({ ...party, tenant }, { ...peer, tenant });
+  }
 }

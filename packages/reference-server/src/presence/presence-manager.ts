@@ -33,6 +33,8 @@ export interface PresenceManagerDeps {
   visibility: Pick<Visibility, 'sights'>;
   graceMs: number;
   logger: Logger;
+  /** Whether an offline user can still be rung through Web Push (`Presence.pushReachable`). */
+  pushReachable?: ((tenant: string, userId: string) => Promise<boolean>) | undefined;
 }
 
 /**
@@ -252,7 +254,9 @@ export class PresenceManager {
     }
     if (conns.length === 0 && !grace) {
       const user = await this.deps.store.getUser(tenant, userId);
-      return { userId, status: 'offline', lastSeen: user?.lastSeen ?? null };
+      const presence: Presence = { userId, status: 'offline', lastSeen: user?.lastSeen ?? null };
+      if (user && (await this.deps.pushReachable?.(tenant, userId))) presence.pushReachable = true;
+      return presence;
     }
     const lastSeen = conns.length > 0 ? Date.now() : (grace?.since ?? Date.now());
     if (await this.inActiveCall(tenant, userId)) return { userId, status: 'busy', lastSeen };

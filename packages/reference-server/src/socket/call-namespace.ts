@@ -129,5 +129,6 @@ export function setupCallNamespace(nsp: CallNamespace, deps: CallNamespaceDeps):
 }
 
 function actor(socket: CallSocket): Actor {
-  return { identity: socket.data.identity, socketId: socket.id };
+  const { identity, replaces } = socket.data;
+  return { identity, socketId: socket.id, ...(replaces ? { replaces } : {}) };
 }

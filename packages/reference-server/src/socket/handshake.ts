@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Logger } from 'pino';
-import type { HandshakeErrorData } from '@synapse-calling/protocol';
+import { LIMITS, type HandshakeErrorData } from '@synapse-calling/protocol';
 import { AuthError, type Identity, type TokenVerifier } from '../auth';
 import { originAllowed } from '../http/rest';
 import { clientAddress } from '../limits/client-address';
@@ -62,7 +62,11 @@ export function authenticateHandshake(deps: HandshakeDeps) {
   const refunded = new WeakSet<object>();
 
   /** Takes a connection slot for the verified user; a refusal when they have none left. */
-  async function admit(socket: CallSocket, identity: Identity): Promise<HandshakeErrorData | null> {
+  async function admit(
+    socket: CallSocket,
+    identity: Identity,
+    replaces: unknown,
+  ): Promise<HandshakeErrorData | null> {
     const key = userKey(identity.tenant, identity.userId);
     // A store failure must not lock everybody out: the connection goes without a slot.
     const taken = await slots.acquire(key, socket.id).catch((err: unknown) => {
@@ -91,6 +95,9 @@ export function authenticateHandshake(deps: HandshakeDeps) {
     }
     socket.data.identity = identity;
     socket.data.subscriptions = new Set();
+    if (typeof replaces === 'string' && replaces.length <= LIMITS.maxIdLength) {
+      socket.data.replaces = replaces;
+    }
     return null;
   }
 
@@ -98,12 +105,12 @@ export function authenticateHandshake(deps: HandshakeDeps) {
     // After close() the HTTP server (the host's) may still route handshakes to us.
     if (deps.isClosing()) return next(new Error('server shutting down'));
     const auth: unknown = socket.handshake.auth;
-    const token =
-      typeof auth === 'object' && auth ? (auth as { token?: unknown }).token : undefined;
+    const { token, replaces } =
+      typeof auth === 'object' && auth ? (auth as { token?: unknown; replaces?: unknown }) : {};
     deps
       .verify(token)
       .then(
-        (identity) => admit(socket, identity),
+        (identity) => admit(socket, identity, replaces),
         (err: unknown) => {
           const refusal = err instanceof AuthError ? err : new AuthError('unauthorized', 'refused');
           logger.info(

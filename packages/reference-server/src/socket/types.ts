@@ -9,6 +9,8 @@ export interface SocketData {
   subscriptions: Set<string>;
   /** Settles once the connection is registered in presence (on every node, with Redis). */
   registered: Promise<void>;
+  /** The previous connection of the same client, which this one replaces (handshake `replaces`). */
+  replaces?: string;
 }
 
 /** Between the nodes of a cluster (Socket.IO's `serverSideEmit`), never seen by clients. */

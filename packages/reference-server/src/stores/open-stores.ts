@@ -7,13 +7,22 @@ import { SplitPresenceStore } from './split-presence-store';
 import { checkpoint, openDatabase, type SqliteDatabase } from './sqlite';
 import { SqliteCallLog } from './sqlite-call-log';
 import { SqlitePresenceStore } from './sqlite-presence-store';
-import type { CallLog, CallRegistry, PresenceStore, SharedPresenceState } from './types';
+import { SqlitePushSubscriptions } from './sqlite-push-subscriptions';
+import type {
+  CallLog,
+  CallRegistry,
+  PresenceStore,
+  PushSubscriptionStore,
+  SharedPresenceState,
+} from './types';
 
-/** The three stores a server runs on. */
+/** The stores a server runs on. */
 export interface ServerStores {
   presence: PresenceStore;
   registry: CallRegistry;
   callLog: CallLog;
+  /** Web Push subscriptions (beside the call log: SQLite, or Redis with `redis`). */
+  push: PushSubscriptionStore;
 }
 
 /** The stores every node of a Redis cluster shares. */
@@ -57,6 +66,8 @@ export function openStores(
     presence,
     registry: given.registry ?? cluster?.registry ?? new MemoryCallRegistry(),
     callLog: given.callLog ?? postgres?.callLog ?? cluster?.callLog ?? new SqliteCallLog(sqlite()),
+    // Opens the database only when a browser first registers or a call first looks for one.
+    push: given.push ?? cluster?.push ?? new SqlitePushSubscriptions(sqlite),
   };
   // What subscribers were shown is shared only along with the connection entries it comes from.
   const presenceState = cluster && !given.presence ? cluster.presence : new MemoryPresenceState();

@@ -190,3 +190,39 @@ export class InvalidCursorError extends Error {
     this.name = 'InvalidCursorError';
   }
 }
+
+/** One browser registered for Web Push by a signed-in user: where their incoming calls ring. */
+export interface PushSubscriptionRecord {
+  tenant: string;
+  userId: string;
+  /** The push service URL; unique per browser and service worker registration. */
+  endpoint: string;
+  /** The browser's P-256 public key and auth secret (base64url), for RFC 8291 encryption. */
+  keys: { p256dh: string; auth: string };
+  /** The Synapse server's base URL as the page reached it (the worker declines calls there). */
+  serverUrl: string;
+  /** The page a notification's Accept opens; null: the worker's scope. */
+  openUrl: string | null;
+  lang: string | null;
+  /** Milliseconds since the epoch of the latest registration. */
+  createdAt: number;
+}
+
+/**
+ * Web Push subscriptions, per tenant and user. A row belongs to exactly one user: registering or
+ * removing an endpoint only ever touches the caller's own row, so one browser shared by two users
+ * holds two rows and neither user can drop the other's.
+ */
+export interface PushSubscriptionStore {
+  /**
+   * Inserts or refreshes the user's row for `record.endpoint`; beyond `maxPerUser` rows the
+   * user's oldest are dropped (old devices fade out instead of blocking a new one).
+   */
+  save(record: PushSubscriptionRecord, maxPerUser: number): Promise<void>;
+  /** Removes the user's row for `endpoint`; false when there was none. */
+  remove(tenant: string, userId: string, endpoint: string): Promise<boolean>;
+  /** The user's rows, newest first. */
+  forUser(tenant: string, userId: string): Promise<PushSubscriptionRecord[]>;
+  /** Whether the user has any row (cheaper than `forUser`; presence asks it often). */
+  hasAny(tenant: string, userId: string): Promise<boolean>;
+}

@@ -1,5 +1,5 @@
 import { TypedEmitter } from '../emitter';
-import { toSynapseError, type SynapseError } from '../errors';
+import { SynapseError, toSynapseError } from '../errors';
 import type { MediaKind, MediaSignal } from '@synapse-calling/protocol';
 import type { CallQuality } from '../types';
 import { getMicrophone, onDevicesChanged } from './devices';
@@ -12,6 +12,11 @@ export interface BaseSessionOptions {
   constraints: MediaTrackConstraints;
   muted: boolean;
   outputDeviceId?: string;
+  /**
+   * Give up (`failed`) when media has been `reconnecting` for this long; unset waits forever.
+   * The Call then ends `disconnected`, as the server would for a dropped signalling connection.
+   */
+  reconnectTimeoutMs?: number;
 }
 
 /**
@@ -26,6 +31,8 @@ export abstract class BaseSession extends TypedEmitter<MediaSessionEvents> imple
   protected readonly remote = new RemoteAudio();
   protected closed = false;
   private currentQuality: CallQuality = 'unknown';
+  private isReconnecting = false;
+  private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly cleanups: (() => void)[] = [];
   private switching: Promise<void> = Promise.resolve();
 
@@ -94,6 +101,7 @@ export abstract class BaseSession extends TypedEmitter<MediaSessionEvents> imple
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    clearTimeout(this.reconnectTimer);
     for (const cleanup of this.cleanups.splice(0)) cleanup();
     this.shutdown();
     this.track.stop();
@@ -105,6 +113,27 @@ export abstract class BaseSession extends TypedEmitter<MediaSessionEvents> imple
     if (quality === this.currentQuality) return;
     this.currentQuality = quality;
     this.emit('qualityChanged', quality);
+  }
+
+  /**
+   * Enters or leaves `reconnecting` (events `reconnecting` / `reconnected`), and runs the
+   * reconnect window: still reconnecting when it runs out, the session fails.
+   */
+  protected setReconnecting(reconnecting: boolean): void {
+    if (reconnecting === this.isReconnecting || this.closed) return;
+    this.isReconnecting = reconnecting;
+    clearTimeout(this.reconnectTimer);
+    if (!reconnecting) {
+      this.emit('reconnected');
+      return;
+    }
+    this.setQuality('lost');
+    this.emit('reconnecting');
+    const windowMs = this.base.reconnectTimeoutMs;
+    if (windowMs === undefined) return;
+    this.reconnectTimer = setTimeout(() => {
+      this.fail(new SynapseError('media-failed', `Media did not come back within ${windowMs} ms`));
+    }, windowMs);
   }
 
   protected fail(err: SynapseError): void {

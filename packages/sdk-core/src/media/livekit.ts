@@ -56,8 +56,13 @@ export class LiveKitSession extends BaseSession {
     room.on(lk.RoomEvent.ConnectionQualityChanged, (quality: string, participant: Participant) => {
       if (participant.isLocal) this.setQuality(mapQuality(quality));
     });
-    room.on(lk.RoomEvent.Reconnecting, () => this.emit('reconnecting'));
-    room.on(lk.RoomEvent.Reconnected, () => this.emit('reconnected'));
+    // LiveKit's own recovery: a "resume" (`SignalReconnecting`: a new signal connection and an
+    // ICE restart) or a full reconnect (`Reconnecting`); `Reconnected` ends either. Both count,
+    // as in LiveKit's own UI components: when the signal connection is lost the audio usually is
+    // too. The reconnect window runs from here.
+    room.on(lk.RoomEvent.SignalReconnecting, () => this.setReconnecting(true));
+    room.on(lk.RoomEvent.Reconnecting, () => this.setReconnecting(true));
+    room.on(lk.RoomEvent.Reconnected, () => this.setReconnecting(false));
     room.on(lk.RoomEvent.Disconnected, (reason?: number) => {
       if (this.closed || this.room !== room) return;
       // Another tab of this user took over the room, or the server closed it (call over):
@@ -123,7 +128,7 @@ export class LiveKitSession extends BaseSession {
         this.everConnected = true;
         this.emit('connected');
       } else {
-        this.emit('reconnected');
+        this.setReconnecting(false);
       }
     } catch (err) {
       if (this.closed) return;
@@ -135,8 +140,7 @@ export class LiveKitSession extends BaseSession {
   private async rejoin(): Promise<void> {
     if (this.rejoining) return;
     this.rejoining = true;
-    this.emit('reconnecting');
-    this.setQuality('lost');
+    this.setReconnecting(true);
     try {
       const { url, token } = await this.options.fetchToken();
       if (this.closed) return;

@@ -1,7 +1,9 @@
 import { SynapseError, isSynapseError } from '../errors';
 import type { MediaSignal, P2PMedia } from '@synapse-calling/protocol';
-import type { CallQuality } from '../types';
 import { BaseSession, type BaseSessionOptions } from './base';
+import { QualityMeter } from './p2p-quality';
+
+export { classify } from './p2p-quality';
 
 export interface P2PSessionOptions extends BaseSessionOptions {
   media: P2PMedia;
@@ -22,6 +24,14 @@ export interface P2PSessionOptions extends BaseSessionOptions {
 /** How often, and how long after the first try, a signal the server rate-limited is resent. */
 const SIGNAL_RETRIES = 5;
 const SIGNAL_RETRY_MS = 250;
+/** `disconnected` often heals by itself (a burst of loss); restart ICE only if it lasts. */
+const DISCONNECTED_GRACE_MS = 2_000;
+/**
+ * While the path is down, restart ICE again this often: a restart made while the network was
+ * still cut gathers candidates and runs checks that all fail, and nothing else would retry once
+ * the network is back. Also how long an offer may go unanswered before it is sent again.
+ */
+const RESTART_RETRY_MS = 4_000;
 
 type Description = Extract<MediaSignal, { type: 'description' }>['description'];
 
@@ -30,6 +40,12 @@ type Description = Extract<MediaSignal, { type: 'description' }>['description'];
  * pattern (the server tells each side whether it is polite), trickle ICE, and an ICE restart
  * when the path fails. A fresh offer from a peer whose DTLS fingerprint changed means the peer
  * reloaded and resumed: the old connection is replaced rather than renegotiated.
+ *
+ * Only the impolite side (the caller) restarts ICE. Both sides see the path fail at the same
+ * moment, and when both restarted, the two restart offers collided; the polite side then rolled
+ * its own offer back to answer the other, and in Chromium that left its RTP stopped on the new
+ * path (ICE connected, audio silent one way or both) in most such collisions. The polite side
+ * reports `reconnecting` and answers; the caller retries until the path is back.
  */
 export class P2PSession extends BaseSession {
   readonly kind = 'p2p' as const;
@@ -37,13 +53,13 @@ export class P2PSession extends BaseSession {
   private makingOffer = false;
   private ignoreOffer = false;
   private everConnected = false;
-  private reconnecting = false;
   /** Incoming signals are applied strictly in order; each step is async. */
   private queue: Promise<void> = Promise.resolve();
   private statsTimer: ReturnType<typeof setInterval> | undefined;
   private connectTimer: ReturnType<typeof setTimeout> | undefined;
   private restartTimer: ReturnType<typeof setTimeout> | undefined;
-  private lastPackets = -1;
+  private lastRestartAt = 0;
+  private readonly meter = new QualityMeter();
   /** Counts local descriptions set, so a description waiting to be resent can tell it is old. */
   private localVersion = 0;
   /** Candidates that arrived before any remote description (applied once one is set). */
@@ -79,14 +95,13 @@ export class P2PSession extends BaseSession {
   }
 
   override handleSignalingReconnected(): void {
-    // Signals sent while the socket was down are lost. If an offer of ours went missing, roll
-    // it back; if the path is not up, renegotiate it with an ICE restart.
+    // Signals sent while the socket was down are lost. An offer of ours that went missing is
+    // sent again (rolling it back instead could collide with the peer's restart); a caller
+    // whose path is not up restarts ICE now rather than at its next retry.
     this.queue = this.queue.then(async () => {
       if (this.closed) return;
-      if (this.pc.signalingState === 'have-local-offer') {
-        await this.pc.setLocalDescription({ type: 'rollback' }).catch(() => undefined);
-      }
-      if (this.pc.connectionState !== 'connected') this.pc.restartIce();
+      if (this.pc.signalingState === 'have-local-offer') await this.resendOffer();
+      else if (this.pc.connectionState !== 'connected') this.scheduleRestart(0);
     });
   }
 
@@ -107,7 +122,10 @@ export class P2PSession extends BaseSession {
   }
 
   private createPeerConnection(): RTCPeerConnection {
-    const pc = new RTCPeerConnection({ iceServers: this.options.media.iceServers });
+    const { iceServers, iceTransportPolicy = 'all' } = this.options.media;
+    // 'relay' (the server's privacy setting): only TURN candidates are gathered, so the peer
+    // never learns this side's addresses.
+    const pc = new RTCPeerConnection({ iceServers, iceTransportPolicy });
     pc.onnegotiationneeded = async () => {
       if (pc !== this.pc || this.closed) return;
       // In a freshly answered call the impolite caller makes the first offer. If the polite
@@ -152,29 +170,50 @@ export class P2PSession extends BaseSession {
   }
 
   private onConnectionState(state: RTCPeerConnectionState): void {
-    clearTimeout(this.restartTimer);
     if (state === 'connected') {
+      clearTimeout(this.restartTimer);
       clearTimeout(this.connectTimer);
       if (!this.everConnected) {
         this.everConnected = true;
         this.emit('connected');
-      } else if (this.reconnecting) {
-        this.reconnecting = false;
-        this.emit('reconnected');
+      } else {
+        this.setReconnecting(false);
       }
       return;
     }
     if (state !== 'disconnected' && state !== 'failed') return;
-    if (this.everConnected && !this.reconnecting) {
-      this.reconnecting = true;
-      this.setQuality('lost');
-      this.emit('reconnecting');
-    }
-    // `disconnected` often heals by itself within seconds; `failed` never does.
-    const delay = state === 'failed' ? 0 : 4_000;
+    if (this.everConnected) this.setReconnecting(true);
+    // `failed` never heals by itself; `disconnected` often does within a second or two.
+    this.scheduleRestart(state === 'failed' ? 0 : DISCONNECTED_GRACE_MS);
+  }
+
+  /**
+   * Restarts ICE after `delayMs` (at most once per RESTART_RETRY_MS: checks of a restart made
+   * while the path is still down fail within a second, which must not become a signalling
+   * storm), and again every RESTART_RETRY_MS until connected. The caller's job only.
+   */
+  private scheduleRestart(delayMs: number): void {
+    if (this.options.media.polite) return;
+    clearTimeout(this.restartTimer);
+    const wait = Math.max(delayMs, this.lastRestartAt + RESTART_RETRY_MS - Date.now());
     this.restartTimer = setTimeout(() => {
-      if (!this.closed && this.pc.connectionState !== 'connected') this.pc.restartIce();
-    }, delay);
+      this.queue = this.queue.then(() => this.restart()).catch(() => undefined);
+    }, wait);
+  }
+
+  private async restart(): Promise<void> {
+    if (this.closed || this.pc.connectionState === 'connected') return;
+    this.lastRestartAt = Date.now();
+    this.scheduleRestart(RESTART_RETRY_MS);
+    // An offer still unanswered after a retry interval was lost (the peer was reconnecting):
+    // send it again. Otherwise a fresh restart; negotiationneeded makes and sends the offer.
+    if (this.pc.signalingState === 'have-local-offer') await this.resendOffer();
+    else this.pc.restartIce();
+  }
+
+  private async resendOffer(): Promise<void> {
+    // The current local description carries every candidate gathered so far.
+    await this.send({ type: 'description', description: toDescription(this.pc) });
   }
 
   private async applySignal(signal: MediaSignal): Promise<void> {
@@ -196,6 +235,8 @@ export class P2PSession extends BaseSession {
       return;
     }
     const description = signal.description;
+    // A second answer to an offer we sent twice (see `restart`): the first one already applied.
+    if (description.type === 'answer' && this.pc.signalingState !== 'have-local-offer') return;
     if (description.type === 'offer' && this.isFromNewPeer(description))
       this.replacePeerConnection();
     const pc = this.pc;
@@ -227,12 +268,10 @@ export class P2PSession extends BaseSession {
     this.pc = this.createPeerConnection();
     this.makingOffer = false;
     this.earlyCandidates = [];
+    this.meter.reset();
     old.close();
     this.addLocalTrack(this.pc);
-    if (this.everConnected && !this.reconnecting) {
-      this.reconnecting = true;
-      this.emit('reconnecting');
-    }
+    if (this.everConnected) this.setReconnecting(true);
   }
 
   private async send(signal: MediaSignal): Promise<void> {
@@ -270,43 +309,9 @@ export class P2PSession extends BaseSession {
       if (this.everConnected) this.setQuality('lost');
       return;
     }
-    let rtt: number | undefined;
-    let jitter: number | undefined;
-    let packets = 0;
-    let lost = 0;
-    const report = await pc.getStats();
-    report.forEach((s: Record<string, unknown> & { type: string }) => {
-      if (s.type === 'remote-inbound-rtp' && typeof s.roundTripTime === 'number') {
-        rtt = s.roundTripTime;
-      } else if (s.type === 'candidate-pair' && s.nominated && rtt === undefined) {
-        if (typeof s.currentRoundTripTime === 'number') rtt = s.currentRoundTripTime;
-      } else if (s.type === 'inbound-rtp' && s.kind === 'audio') {
-        if (typeof s.jitter === 'number') jitter = s.jitter;
-        packets += typeof s.packetsReceived === 'number' ? s.packetsReceived : 0;
-        lost += typeof s.packetsLost === 'number' ? s.packetsLost : 0;
-      }
-    });
-    const lossRatio = packets + lost > 0 ? lost / (packets + lost) : 0;
-    const stalled = this.lastPackets >= 0 && packets === this.lastPackets;
-    this.lastPackets = packets;
-    this.setQuality(classify({ rtt, jitter, lossRatio, stalled }));
+    const quality = await this.meter.read(pc);
+    if (!this.closed && pc === this.pc) this.setQuality(quality);
   }
-}
-
-/** Buckets network numbers the way call UIs usually show them (bars). */
-export function classify(m: {
-  /** Seconds; undefined until the stats report one. */
-  rtt?: number | undefined;
-  jitter?: number | undefined;
-  lossRatio: number;
-  stalled: boolean;
-}): CallQuality {
-  if (m.stalled) return 'lost';
-  const rtt = m.rtt ?? 0;
-  const jitter = m.jitter ?? 0;
-  if (rtt > 0.5 || m.lossRatio > 0.08 || jitter > 0.08) return 'poor';
-  if (rtt > 0.2 || m.lossRatio > 0.02 || jitter > 0.03) return 'good';
-  return 'excellent';
 }
 
 function toDescription(pc: RTCPeerConnection): Description {

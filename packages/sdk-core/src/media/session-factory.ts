@@ -21,7 +21,10 @@ export type CreateMediaSession = (
 ) => MediaSession;
 
 export interface MediaSessionFactoryDeps {
-  options: Pick<ResolvedOptions, 'audioConstraints' | 'statsIntervalMs' | 'mediaConnectTimeoutMs'>;
+  options: Pick<
+    ResolvedOptions,
+    'audioConstraints' | 'statsIntervalMs' | 'mediaConnectTimeoutMs' | 'mediaReconnectTimeoutMs'
+  >;
   /** P2P negotiates through `media-signal`. */
   signaling: Pick<SignalingManager, 'request'>;
   /** LiveKit asks for a fresh room token when it has to rejoin. */
@@ -39,7 +42,12 @@ export function mediaSessionFactory({
   rest,
 }: MediaSessionFactoryDeps): CreateMediaSession {
   return (call, media, track, resumed) => {
-    const base = { track, constraints: options.audioConstraints, muted: call.muted };
+    const base = {
+      track,
+      constraints: options.audioConstraints,
+      muted: call.muted,
+      reconnectTimeoutMs: options.mediaReconnectTimeoutMs,
+    };
     if (media.kind === 'livekit') {
       return new LiveKitSession({ ...base, media, fetchToken: () => rest.livekitToken(call.id) });
     }

@@ -20,7 +20,7 @@ const run = promisify(execFile);
 export const WORKSPACE = resolve(import.meta.dirname, '../../../..');
 
 /** The published packages, by folder under packages/. A new published package is added here. */
-export const PUBLISHED = ['protocol', 'sdk-core', 'reference-server', 'elements'] as const;
+export const PUBLISHED = ['protocol', 'sdk-core', 'reference-server', 'elements', 'react'] as const;
 export type PublishedPackage = (typeof PUBLISHED)[number];
 
 /** Outside the workspace on purpose: nothing may resolve through the workspace's node_modules. */
