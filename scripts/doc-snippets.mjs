@@ -37,6 +37,8 @@ export const CHECKS = {
     'run: test/e2e/packaging (npx synapse-server from the tarballs)',
   'examples/docs/deployment/metrics-port.sh':
     'run: test/e2e/docs/snippets.test.ts (configFromEnv gives the metrics listener its port and host)',
+  'examples/docs/deployment/nginx.conf':
+    'run: test/e2e/cluster (nginx in front of three nodes: load balancing, rolling restart, a node crash)',
   'examples/docs/deployment/turn.sh':
     'run: test/e2e/docs/snippets.test.ts (configFromEnv accepts it and mints TURN credentials)',
   'examples/docs/deployment/turnserver.conf':

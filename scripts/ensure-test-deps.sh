@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs when it is missing, and nothing when it is all there:
-# npm packages; Chromium, sox, ffmpeg, Redis, and for the network tests iproute2, nftables and
-# coturn from Debian; livekit-server built with Go.
+# npm packages; Chromium, sox, ffmpeg, Redis (with Sentinel), PostgreSQL and nginx, and for the
+# network tests iproute2, nftables and coturn from Debian; livekit-server built with Go.
 # Idempotent; run by `npm test` and by .ci/run. Under CI=true anything missing is a failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,14 +19,21 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
 fi
 
 # 2. Debian packages: chromium (browser tests), sox (tone files by hand), redis-server (Redis paths),
-#    ffmpeg (decodes recordings in the recording tests: Ogg and WebM Opus), and what
-#    test/e2e/network builds its networks with: iproute2 (`ip netns`, veth), nftables (NAT and
-#    firewalls in the namespaces), coturn (the TURN server, started by the tests, never as a system
-#    service).
+#    ffmpeg (decodes recordings in the recording tests: Ogg and WebM Opus), redis-sentinel
+#    (Redis failover), postgresql (the PostgreSQL call log), nginx (the cluster tests' load
+#    balancer), and what test/e2e/network builds its networks with: iproute2
+#    (`ip netns`, veth), nftables (NAT and firewalls in the namespaces), coturn (the TURN server,
+#    started by the tests, never as a system service). Debian keeps PostgreSQL's server binaries
+#    off the PATH, in /usr/lib/postgresql.
+has_postgres() { compgen -G '/usr/lib/postgresql/*/bin/postgres' >/dev/null; }
+has_nginx() { command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ]; }
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v sox >/dev/null 2>&1 || missing+=(sox)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+command -v redis-sentinel >/dev/null 2>&1 || missing+=(redis-sentinel)
+has_postgres || missing+=(postgresql)
+has_nginx || missing+=(nginx)
 command -v ip >/dev/null 2>&1 || missing+=(iproute2)
 command -v nft >/dev/null 2>&1 || missing+=(nftables)
 command -v turnserver >/dev/null 2>&1 || missing+=(coturn)
@@ -39,6 +46,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 [ -x /usr/bin/chromium ] || fail "chromium is still missing after apt-get install"
+has_postgres || fail "postgresql is still missing after apt-get install"
+has_nginx || fail "nginx is still missing after apt-get install"
 for tool in ip nft turnserver; do
   command -v "$tool" >/dev/null 2>&1 || fail "$tool is still missing after apt-get install"
 done

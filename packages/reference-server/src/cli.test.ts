@@ -38,6 +38,8 @@ describe('configFromEnv', () => {
       LIVEKIT_API_SECRET: 'secret',
       SYNAPSE_ICE_SERVERS: '[{"urls":"stun:stun.example.com:3478"}]',
       REDIS_URL: 'redis://:pw@redis.internal:6379/2',
+      SYNAPSE_DATABASE_URL: 'postgres://synapse:pw@db.internal:5432/synapse',
+      SYNAPSE_DATABASE_POOL_SIZE: '20',
       SYNAPSE_RATE_LIMIT_PER_SEC: '10',
       SYNAPSE_USER_RATE_LIMIT_PER_SEC: '30',
       SYNAPSE_MAX_CONNECTIONS_PER_USER: '5',
@@ -77,6 +79,7 @@ describe('configFromEnv', () => {
       livekit: { url: 'wss://lk.example.com', apiKey: 'key', apiSecret: 'secret' },
       iceServers: [{ urls: 'stun:stun.example.com:3478' }],
       redis: { url: 'redis://:pw@redis.internal:6379/2' },
+      database: { url: 'postgres://synapse:pw@db.internal:5432/synapse', poolSize: 20 },
     });
   });
 
@@ -95,6 +98,8 @@ describe('configFromEnv', () => {
     [{ ...base, SYNAPSE_ICE_SERVERS: '{"urls":"stun:x"}' }, /SYNAPSE_ICE_SERVERS/],
     [{ ...base, REDIS_URL: 'localhost:6379' }, /REDIS_URL must be a redis:\|rediss: URL/],
     [{ ...base, REDIS_URL: 'http://localhost:6379' }, /REDIS_URL/],
+    [{ ...base, SYNAPSE_DATABASE_URL: 'mysql://db:3306/x' }, /SYNAPSE_DATABASE_URL must be a/],
+    [{ ...base, SYNAPSE_DATABASE_POOL_SIZE: '0' }, /SYNAPSE_DATABASE_POOL_SIZE/],
     [{ ...base, SYNAPSE_PUSH: 'maybe' }, /SYNAPSE_PUSH must be on or off/],
     [{ ...base, SYNAPSE_VAPID_SUBJECT: 'ops' }, /SYNAPSE_VAPID_SUBJECT must be a mailto:/],
     [{ ...base, SYNAPSE_VAPID_PUBLIC_KEY: 'BPk' }, /go together/],
@@ -142,7 +147,12 @@ describe('synapse-server CLI', () => {
     expect(lines[0]).toMatch(/SYNAPSE_RECONNECT_GRACE_MS must be a whole number/);
   });
 
-  it('serves and shuts down gracefully on SIGTERM', async () => {
+  // SIGTERM (a rolling restart) drains: the client's transport is closed so that it reconnects,
+  // elsewhere behind a load balancer (test/e2e/cluster). SIGINT (Ctrl-C) says goodbye at once.
+  it.each([
+    ['SIGTERM', 'transport close'],
+    ['SIGINT', 'io server disconnect'],
+  ] as const)('serves and shuts down gracefully on %s', async (signal, reason) => {
     const proc = bin.run({
       SYNAPSE_JWT_SECRET: TEST_JWT_SECRET,
       PORT: '0',
@@ -150,15 +160,15 @@ describe('synapse-server CLI', () => {
     });
     const url = await proc.listening();
     expect(await (await fetch(`${url}/healthz`)).json()).toEqual({ ok: true });
-    // A connected client is told goodbye (server-side disconnect), not left hanging.
+    // A connected client is told to go (reconnect elsewhere, or goodbye), not left hanging.
     const client = await connectClient(
       url,
       await mintTestToken({ sub: 'alice', tenant: 'acme', role: 'agent' }),
     );
     expect(await emitAck(client, 'heartbeat', {})).toEqual({ ok: true });
     const disconnected = new Promise<string>((resolve) => client.once('disconnect', resolve));
-    proc.child.kill('SIGTERM');
-    expect(await disconnected).toBe('io server disconnect');
+    proc.child.kill(signal);
+    expect(await disconnected).toBe(reason);
     expect(await proc.exited).toBe(0);
     expect(proc.out()).toContain('shutting down');
     expect(proc.out()).not.toContain(TEST_JWT_SECRET);

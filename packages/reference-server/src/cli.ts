@@ -20,10 +20,15 @@ async function main(): Promise<void> {
   logger.info({ url: server.url }, 'listening');
 
   let stopping = false;
-  const stop = (signal: string) => {
+  const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
+    // SIGTERM (an orchestrator's rolling restart): clients and their calls move to the other
+    // nodes first. SIGINT (Ctrl-C) stops at once. The drain has its own deadline.
+    if (signal === 'SIGTERM') {
+      await server.drain().catch((err: unknown) => logger.error({ err }, 'drain failed'));
+    }
     // A stuck shutdown must still end the process.
     setTimeout(() => process.exit(1), 10_000).unref();
     server.close().then(
@@ -34,8 +39,8 @@ async function main(): Promise<void> {
       },
     );
   };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
 }
 
 main().catch((err: unknown) => {

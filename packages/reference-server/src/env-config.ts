@@ -182,6 +182,10 @@ const envSchema = z
       .optional(),
     SYNAPSE_RELAY_ONLY_TENANTS: list('SYNAPSE_RELAY_ONLY_TENANTS', z.string()),
     REDIS_URL: url('REDIS_URL', /^(redis:|rediss:)$/),
+    SYNAPSE_DATABASE_URL: url('SYNAPSE_DATABASE_URL', /^(postgres:|postgresql:)$/),
+    SYNAPSE_DATABASE_POOL_SIZE: int('SYNAPSE_DATABASE_POOL_SIZE', 1, 1000),
+    SYNAPSE_DRAIN_TIMEOUT_MS: int('SYNAPSE_DRAIN_TIMEOUT_MS', 0, 600_000),
+    SYNAPSE_NODE_TTL_MS: int('SYNAPSE_NODE_TTL_MS', 1000, 600_000),
     SYNAPSE_PUSH: z.enum(['on', 'off'], { error: 'SYNAPSE_PUSH must be on or off' }).optional(),
     SYNAPSE_VAPID_PUBLIC_KEY: z.string().optional(),
     SYNAPSE_VAPID_PRIVATE_KEY: z.string().optional(),
@@ -333,6 +337,13 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): StartSynaps
               ...defined({ apiUrl: e.LIVEKIT_API_URL }),
             }
           : undefined,
+      drainTimeoutMs: e.SYNAPSE_DRAIN_TIMEOUT_MS,
+      redis: e.REDIS_URL
+        ? { url: e.REDIS_URL, ...defined({ nodeTtlMs: e.SYNAPSE_NODE_TTL_MS }) }
+        : undefined,
+      database: e.SYNAPSE_DATABASE_URL
+        ? { url: e.SYNAPSE_DATABASE_URL, ...defined({ poolSize: e.SYNAPSE_DATABASE_POOL_SIZE }) }
+        : undefined,
       turn:
         e.SYNAPSE_TURN_URLS && e.SYNAPSE_TURN_SECRET
           ? {
@@ -344,7 +355,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): StartSynaps
       relayOnly: e.SYNAPSE_RELAY_ONLY
         ? relayOnlyRule(e.SYNAPSE_RELAY_ONLY, defined({ tenants: e.SYNAPSE_RELAY_ONLY_TENANTS }))
         : undefined,
-      redis: e.REDIS_URL ? { url: e.REDIS_URL } : undefined,
       push: e.SYNAPSE_PUSH === 'off' ? (false as const) : pushOptions(e),
       recording:
         e.SYNAPSE_RECORDING === 'on'

@@ -59,6 +59,8 @@ export { SqlitePushSubscriptions } from './stores/sqlite-push-subscriptions';
 export type { PushService } from './push/push-service';
 export type { VapidKeys } from './push/vapid';
 export type { RedisOptions } from './cluster/redis-cluster';
+export type { DrainOptions, DrainResult } from './cluster/drain';
+export type { DatabaseOptions } from './stores/postgres/open-postgres';
 export { MissingDependencyError } from './optional-deps';
 export { openDatabase } from './stores/sqlite';
 export type {
@@ -69,10 +71,12 @@ export type {
   CallRecord,
   CallRegistry,
   ConnectionEntry,
+  ConnectionStore,
   CreateResult,
   ManualStatus,
   PartySide,
   PresenceStore,
+  UserDirectory,
   PushSubscriptionRecord,
   PushSubscriptionStore,
   RecordingIndex,

@@ -1,6 +1,7 @@
 import type * as LiveKitSdk from 'livekit-server-sdk';
 import type * as IoRedis from 'ioredis';
 import type * as RedisAdapter from '@socket.io/redis-adapter';
+import type * as Pg from 'pg';
 
 /**
  * A setting needs a package that the server lists as an optional peer dependency, and the host
@@ -98,4 +99,15 @@ export async function loadRecorderDeps(): Promise<{ rtc: RtcNode; OpusScript: Op
   // A CommonJS `export =` module: its value is the default export under ESM.
   const OpusScript = ((opus as { default?: OpusScriptClass }).default ?? opus) as OpusScriptClass;
   return { rtc, OpusScript };
+}
+
+export type PgModule = typeof Pg;
+
+/** `pg` (node-postgres), for the `database` setting (`SYNAPSE_DATABASE_URL=postgres://…`). */
+export function loadPg(): Promise<PgModule> {
+  return importOptional('pg', 'database', async () => {
+    // pg is CommonJS: its classes are on the default export under every loader.
+    const mod = (await import('pg')) as PgModule & { default?: PgModule };
+    return mod.default ?? mod;
+  });
 }

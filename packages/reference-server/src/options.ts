@@ -6,6 +6,7 @@ import type { AuthOptions } from './auth';
 import type { RelayOnlyPolicy } from './media/relay-policy';
 import type { TurnOptions } from './media/turn';
 import type { RedisOptions } from './cluster/redis-cluster';
+import type { DatabaseOptions } from './stores/postgres/open-postgres';
 import type {
   CallLog,
   CallRegistry,
@@ -219,6 +220,12 @@ export interface SynapseServerOptions {
    * offline. Default: unset (one process, memory + SQLite). See docs/deployment.md.
    */
   redis?: RedisOptions;
+  /**
+   * The call log and the user directory (name, role, lastSeen) in PostgreSQL instead of SQLite
+   * (or Redis): the schema is created and migrated on start, and every node may point at the
+   * same database. Needs the optional peer `pg`. Default: unset. See docs/deployment.md.
+   */
+  database?: DatabaseOptions;
   /**
    * Replace the embedded stores. Default: memory + SQLite, or the Redis ones with `redis` (where
    * replacing `callLog` with your own shared database is the usual choice).

@@ -5,6 +5,8 @@ import { CALL_NAMESPACE, LIMITS } from '@synapse-calling/protocol';
 import { createTokenVerifier, MIN_SECRET_LENGTH, type Identity } from './auth';
 import { CallRecorder } from './calls/call-events';
 import { CallManager } from './calls/call-manager';
+import { createResync } from './cluster/resync';
+import { drainConnections, type DrainOptions, type DrainResult } from './cluster/drain';
 import { connectRedisCluster, type RedisCluster } from './cluster/redis-cluster';
 import { RoomEvents } from './calls/room-events';
 import { ConfigError } from './env-config';
@@ -38,6 +40,7 @@ import { boundedParser } from './socket/parser';
 import { namespaceEmitter } from './socket/emitter';
 import type { CallNamespace, CallServer } from './socket/types';
 import { openStores } from './stores/open-stores';
+import { openPostgres } from './stores/postgres/open-postgres';
 import type { CallLog, CallRegistry, PresenceStore, PushSubscriptionStore } from './stores/types';
 import { WebhookSender } from './webhooks/webhook-sender';
 
@@ -95,6 +98,22 @@ export interface SynapseServer {
    * Typed by the members callers use, so that the server's types need no ioredis without Redis.
    */
   cluster?: { nodeId: string; clients: RedisConnection[] };
+  /**
+   * Rolling restart: stops taking new connections (handshakes refused, `/healthz` 503), asks
+   * every client of this node to reconnect — elsewhere, through the load balancer — and resolves
+   * once they left and the calls they carried are carried by another node (or ended), or after
+   * `timeoutMs`. Then call `close()`. Stop your listener first, so that the load balancer sends
+   * new connections to the other nodes at once (the standalone server does both on SIGTERM).
+   *
+   * @example
+   * process.on('SIGTERM', async () => {
+   *   httpServer.close(); // no new connections; open WebSockets stay up
+   *   await synapse.drain();
+   *   await synapse.close();
+   *   process.exit(0);
+   * });
+   */
+  drain(options?: DrainOptions): Promise<DrainResult>;
   /**
    * Disconnects every client, stops timers and webhooks, closes the database. Unfinished calls
    * stay in the call log, so a new server on the same data dir resumes them. Does not close
@@ -162,6 +181,7 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
     ? await connectRedisCluster(options.redis, logger)
     : undefined;
   const dataDir = options.dataDir ?? DEFAULTS.dataDir;
+  const postgres = options.database ? await openPostgres(options.database, logger) : undefined;
   const {
     stores,
     presenceState,
@@ -169,7 +189,7 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
     sqlite,
     maintain: maintainDatabase,
     close: closeStores,
-  } = openStores(options.stores ?? {}, cluster, dataDir);
+  } = openStores(options.stores ?? {}, cluster, dataDir, postgres);
   const metrics = new Metrics(stores.registry);
 
   const media: MediaProvider =
@@ -204,6 +224,7 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
   const limits = resolveLimits(options);
   const guards = createGuards(limits, cluster, logger);
   let closing = false;
+  let draining = false;
   const handshake: HandshakeDeps = {
     verify,
     guards,
@@ -212,6 +233,7 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
     allowedOrigins,
     originRefusals,
     isClosing: () => closing,
+    isDraining: () => draining,
   };
   const io: CallServer = new Server(options.httpServer, {
     maxHttpBufferSize: LIMITS.maxFrameBytes,
@@ -317,6 +339,7 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
     recordings,
     guards,
     metricsToken: options.metricsToken,
+    isDraining: () => draining || closing,
   });
   options.app?.use(router);
 
@@ -331,6 +354,7 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
     logger,
   });
   maintenance.start();
+  const resync = createResync(namespace, stores.registry);
   await cluster?.start({
     // A dead node's connection closes here as if it had closed on this node. Only tenant and
     // user id of the identity are read on this path; the rest is not known any more.
@@ -345,6 +369,7 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
       };
       await calls.connectionClosed({ identity, socketId });
       await presence.disconnected(identity, socketId);
+      await resync(tenant, userId);
     },
     onDeclaredDead: () => namespace.local.disconnectSockets(true),
     // A ring timer lives on the node that placed the call; if that node died, any node ends it.
@@ -353,6 +378,16 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
       await presence.expireDueGraces();
     },
   });
+
+  const drain = async (drainOptions: DrainOptions = {}): Promise<DrainResult> => {
+    draining = true;
+    return drainConnections({
+      namespace,
+      registry: stores.registry,
+      logger,
+      timeoutMs: drainOptions.timeoutMs ?? reconnectGraceMs + 5_000,
+    });
+  };
 
   let closed: Promise<void> | undefined;
   const close = () =>
@@ -369,7 +404,7 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
         io.engine.close();
         await webhook?.close();
         push?.close();
-        closeStores();
+        await closeStores();
       } finally {
         // Last (presence.close() writes lastSeen through it), and even if a step above failed
         // (Redis gone), so that the heartbeat timer stops.
@@ -394,6 +429,7 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
     limits,
     ...(recordings ? { recordings } : {}),
     ...(cluster ? { cluster: { nodeId: cluster.nodeId, clients: cluster.clients } } : {}),
+    drain,
     close,
   };
 }

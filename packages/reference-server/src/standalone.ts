@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import express, { type Express } from 'express';
 import { createSynapseServer, type SynapseServer } from './server';
 import type { SynapseServerOptions } from './options';
+import type { DrainResult } from './cluster/drain';
 
 export interface StartSynapseServerOptions extends Omit<
   SynapseServerOptions,
@@ -32,6 +33,8 @@ export interface StartSynapseServerOptions extends Omit<
    * `(app) => app.use(router)` is fine.
    */
   configureApp?: (app: Express) => unknown;
+  /** `drain()`'s deadline (the CLI drains on SIGTERM). Default: the reconnect grace plus 5 s. */
+  drainTimeoutMs?: number;
 }
 
 export interface RunningSynapseServer {
@@ -43,6 +46,11 @@ export interface RunningSynapseServer {
   synapse: SynapseServer;
   /** `http://host:port` of the metrics listener, when `metricsPort` was given. */
   metricsUrl?: string;
+  /**
+   * Rolling restart: closes the listener (open WebSockets stay up), so the load balancer sends
+   * new connections to the other nodes, then `synapse.drain()`. Call `close()` after it.
+   */
+  drain(): Promise<DrainResult>;
   /** Graceful stop: clients disconnected, database closed, HTTP server closed. Idempotent. */
   close(): Promise<void>;
 }
@@ -69,7 +77,16 @@ export interface RunningSynapseServer {
 export async function startSynapseServer(
   options: StartSynapseServerOptions,
 ): Promise<RunningSynapseServer> {
-  const { port = 3000, host, staticDir, configureApp, metricsPort, metricsHost, ...rest } = options;
+  const {
+    port = 3000,
+    host,
+    staticDir,
+    configureApp,
+    metricsPort,
+    metricsHost,
+    drainTimeoutMs,
+    ...rest
+  } = options;
   const app = express();
   app.disable('x-powered-by');
   const httpServer = createServer(app);
@@ -88,6 +105,12 @@ export async function startSynapseServer(
     throw err;
   }
 
+  const drain = () => {
+    // Not `stop()`: the WebSockets of this node's clients must stay open until they move.
+    httpServer.close();
+    return synapse.drain(drainTimeoutMs === undefined ? {} : { timeoutMs: drainTimeoutMs });
+  };
+
   let closed: Promise<void> | undefined;
   const close = () =>
     (closed ??= (async () => {
@@ -103,6 +126,7 @@ export async function startSynapseServer(
     httpServer,
     synapse,
     ...(metricsServer ? { metricsUrl: urlOf(metricsServer, metricsHost ?? '127.0.0.1') } : {}),
+    drain,
     close,
   };
 }

@@ -60,7 +60,7 @@ describe('what the tarballs ship', () => {
 
   it('installs on Node 20 without engine warnings, and without the optional peers', () => {
     expect(project.installOutput).not.toMatch(/EBADENGINE/);
-    for (const peer of ['ioredis', 'livekit-server-sdk', '@socket.io/redis-adapter']) {
+    for (const peer of ['ioredis', 'livekit-server-sdk', '@socket.io/redis-adapter', 'pg']) {
       expect(existsSync(join(project.dir, 'node_modules', peer)), peer).toBe(false);
     }
   });
@@ -88,6 +88,8 @@ describe('the server without its optional peers', () => {
     expect(result.redis).toMatchObject({ missing: true, packageName: 'ioredis' });
     expect(result.redis.message).toContain('npm install ioredis');
     expect(result.livekit).toMatchObject({ missing: true, packageName: 'livekit-server-sdk' });
+    expect(result.database).toMatchObject({ missing: true, packageName: 'pg' });
+    expect(result.database.message).toContain('the database setting needs the package pg');
   });
 });
 

@@ -20,8 +20,11 @@ export interface RedisOptions {
   /** This node's id; unique per process. Default `<hostname>-<pid>-<random>`. */
   nodeId?: string;
   /**
-   * Lifetime of the node heartbeat key, refreshed every third of it. A crashed node's users go
-   * offline after about this plus the presence grace. Default 15000.
+   * Lifetime of the node heartbeat key, refreshed every third of it. A crashed node is noticed
+   * by the others within this plus a third of it (10 s by default); its calls then wait the
+   * reconnect grace and its users the presence grace. Shorter notices sooner, but a node that
+   * stalls longer than this (a long GC pause, Redis unreachable) is declared dead and its clients
+   * reconnect. Default 7500.
    */
   nodeTtlMs?: number;
 }
@@ -51,7 +54,7 @@ export interface RedisCluster {
   close(): Promise<void>;
 }
 
-export const DEFAULT_NODE_TTL_MS = 15_000;
+export const DEFAULT_NODE_TTL_MS = 7_500;
 
 export async function connectRedisCluster(
   options: RedisOptions,

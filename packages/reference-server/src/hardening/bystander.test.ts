@@ -100,7 +100,7 @@ describe('a bystander while two hostile connections attack', () => {
   });
 
   it.each(ATTACKS)(
-    '%s: heartbeats stay under 50 ms p99 and a call still rings',
+    '%s: heartbeats stay under 50 ms p99 (or 3× a quiet window on a busy host) and a call still rings',
     async (attack) => {
       const quiet = await heartbeatWindow(bystanders, WINDOW_MS);
       const bound = Math.round(Math.max(P99_BOUND_MS, BASELINE_RATIO * quiet.p99));

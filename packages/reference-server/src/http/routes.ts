@@ -50,6 +50,8 @@ export interface RoutesDeps {
   guards: Guards;
   /** Set: `/metrics` is served to requests bearing it. Unset: not served here. */
   metricsToken?: string | undefined;
+  /** True while the node drains or closes: `/healthz` answers 503 so load balancers move on. */
+  isDraining?: () => boolean;
 }
 
 const listQuery = z.object({
@@ -83,6 +85,7 @@ export function createRoutes(deps: RoutesDeps): Router {
   );
 
   router.get('/healthz', (_req, res) => {
+    if (deps.isDraining?.()) return void res.status(503).json({ ok: false, draining: true });
     res.json({ ok: true });
   });
 

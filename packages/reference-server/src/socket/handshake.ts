@@ -20,6 +20,8 @@ export interface HandshakeDeps {
   originRefusals: OriginRefusals;
   /** True once shutdown began. */
   isClosing: () => boolean;
+  /** True while the node drains: new connections are refused at the transport. */
+  isDraining?: () => boolean;
 }
 
 /**
@@ -31,6 +33,8 @@ export interface HandshakeDeps {
 export function allowHandshake(deps: HandshakeDeps) {
   const { guards, metrics, allowedOrigins, originRefusals } = deps;
   return (req: IncomingMessage, callback: (err: string | null, ok: boolean) => void): void => {
+    // The client's manager retries with its backoff; the load balancer picks another node.
+    if (deps.isDraining?.()) return callback('server draining', false);
     const { origin } = req.headers;
     if (!originAllowed(origin, allowedOrigins)) {
       if (origin) originRefusals.refused(origin, 'socket');

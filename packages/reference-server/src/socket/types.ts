@@ -13,17 +13,23 @@ export interface SocketData {
   replaces?: string;
 }
 
+/** Between the nodes of a cluster (Socket.IO's `serverSideEmit`), never seen by clients. */
+export interface InterServerEvents {
+  /** Close the transports of this user's connections on your node, so that they sync again. */
+  'synapse:resync': (tenant: string, userId: string) => void;
+}
+
 export type CallNamespace = Namespace<
   ClientToServerEvents,
   ServerToClientEvents,
-  Record<string, never>,
+  InterServerEvents,
   SocketData
 >;
 
 export type CallSocket = Socket<
   ClientToServerEvents,
   ServerToClientEvents,
-  Record<string, never>,
+  InterServerEvents,
   SocketData
 >;
 
@@ -31,6 +37,6 @@ export type CallSocket = Socket<
 export type CallServer = Server<
   ClientToServerEvents,
   ServerToClientEvents,
-  Record<string, never>,
+  InterServerEvents,
   SocketData
 >;

@@ -1,6 +1,9 @@
 import { MemoryClaimStore, type ClaimStore } from './claim-store';
 import { MemoryCallRegistry } from './memory-call-registry';
 import { MemoryPresenceState } from './memory-presence-state';
+import { MemoryConnections } from './memory-connections';
+import type { PostgresStores } from './postgres/open-postgres';
+import { SplitPresenceStore } from './split-presence-store';
 import { checkpoint, openDatabase, type SqliteDatabase } from './sqlite';
 import { SqliteCallLog } from './sqlite-call-log';
 import { SqlitePresenceStore } from './sqlite-presence-store';
@@ -38,33 +41,38 @@ export interface OpenedStores {
   sqlite(): SqliteDatabase;
   /** Periodic upkeep of the SQLite file, if one was opened (the WAL checkpoint). */
   maintain(): void;
-  /** Closes the SQLite database, if one was opened. */
-  close(): void;
+  /** Closes the SQLite database or the PostgreSQL pool, if one was opened. */
+  close(): Promise<void>;
 }
 
 /**
- * Picks each store: the host's own if given, else the cluster's (with Redis), else the embedded
- * one. The SQLite database is opened only for an embedded store that needs it, so with Redis (or
+ * Picks each store: the host's own if given, else the PostgreSQL one (call log and user
+ * directory, with `database`), else the cluster's (with Redis), else the embedded one. The SQLite
+ * database is opened only for an embedded store that needs it, so with Redis or PostgreSQL (or
  * with both SQLite-backed stores replaced) no file is created.
  */
 export function openStores(
   given: Partial<ServerStores>,
   cluster: ClusterStores | undefined,
   dataDir: string,
+  postgres?: PostgresStores,
 ): OpenedStores {
   let db: SqliteDatabase | undefined;
   const sqlite = (): SqliteDatabase => (db ??= openDatabase(dataDir));
-  const presence = given.presence ?? cluster?.presence ?? new SqlitePresenceStore(sqlite());
+  const presence =
+    given.presence ??
+    (postgres
+      ? new SplitPresenceStore(cluster?.presence ?? new MemoryConnections(), postgres.users)
+      : (cluster?.presence ?? new SqlitePresenceStore(sqlite())));
   const stores: ServerStores = {
     presence,
     registry: given.registry ?? cluster?.registry ?? new MemoryCallRegistry(),
-    callLog: given.callLog ?? cluster?.callLog ?? new SqliteCallLog(sqlite()),
+    callLog: given.callLog ?? postgres?.callLog ?? cluster?.callLog ?? new SqliteCallLog(sqlite()),
     // Opens the database only when a browser first registers or a call first looks for one.
     push: given.push ?? cluster?.push ?? new SqlitePushSubscriptions(sqlite),
   };
   // What subscribers were shown is shared only along with the connection entries it comes from.
-  const presenceState =
-    cluster && presence === cluster.presence ? cluster.presence : new MemoryPresenceState();
+  const presenceState = cluster && !given.presence ? cluster.presence : new MemoryPresenceState();
   const claims = cluster?.claims ?? new MemoryClaimStore();
   return {
     stores,
@@ -74,6 +82,9 @@ export function openStores(
     maintain: () => {
       if (db) checkpoint(db);
     },
-    close: () => db?.close(),
+    close: async () => {
+      db?.close();
+      await postgres?.close();
+    },
   };
 }

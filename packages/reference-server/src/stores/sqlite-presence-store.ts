@@ -1,19 +1,19 @@
 import type { SqliteDatabase } from './sqlite';
-import { userKey } from './keys';
-import type { ConnectionEntry, ManualStatus, PresenceStore, UserRecord } from './types';
+import { MemoryConnections } from './memory-connections';
+import type { PresenceStore, UserRecord } from './types';
+import { userFromRow, type UserRow } from './user-rows';
 
 /**
  * The user directory (name, role, lastSeen) in SQLite, so that "last seen 5 min ago" survives a
  * restart; connections and chosen statuses in process memory (they die with the process anyway).
  */
-export class SqlitePresenceStore implements PresenceStore {
-  private readonly conns = new Map<string, Map<string, ConnectionEntry>>();
-  private readonly manual = new Map<string, Exclude<ManualStatus, null>>();
+export class SqlitePresenceStore extends MemoryConnections implements PresenceStore {
   private readonly selectUser;
   private readonly upsertUser;
   private readonly touch;
 
   constructor(db: SqliteDatabase) {
+    super();
     const touchOne = db.prepare<[number, string, string]>(
       'UPDATE users SET last_seen = ? WHERE tenant = ? AND user_id = ?',
     );
@@ -31,52 +31,9 @@ export class SqlitePresenceStore implements PresenceStore {
         last_seen = COALESCE(excluded.last_seen, users.last_seen)`);
   }
 
-  async addConnection(entry: ConnectionEntry): Promise<void> {
-    const key = userKey(entry.tenant, entry.userId);
-    let map = this.conns.get(key);
-    if (!map) this.conns.set(key, (map = new Map()));
-    map.set(entry.socketId, { ...entry });
-  }
-
-  async removeConnection(tenant: string, userId: string, socketId: string): Promise<number> {
-    const key = userKey(tenant, userId);
-    const map = this.conns.get(key);
-    if (!map) return 0;
-    map.delete(socketId);
-    if (map.size === 0) this.conns.delete(key);
-    return map.size;
-  }
-
-  async connections(tenant: string, userId: string): Promise<ConnectionEntry[]> {
-    return [...(this.conns.get(userKey(tenant, userId))?.values() ?? [])].map((c) => ({ ...c }));
-  }
-
-  async setIdle(tenant: string, userId: string, socketId: string, idle: boolean): Promise<void> {
-    const entry = this.conns.get(userKey(tenant, userId))?.get(socketId);
-    if (entry) entry.idle = idle;
-  }
-
-  async getManualStatus(tenant: string, userId: string): Promise<ManualStatus> {
-    return this.manual.get(userKey(tenant, userId)) ?? null;
-  }
-
-  async setManualStatus(tenant: string, userId: string, status: ManualStatus): Promise<void> {
-    const key = userKey(tenant, userId);
-    if (status) this.manual.set(key, status);
-    else this.manual.delete(key);
-  }
-
   async getUser(tenant: string, userId: string): Promise<UserRecord | undefined> {
     const row = this.selectUser.get(tenant, userId);
-    return row
-      ? {
-          tenant: row.tenant,
-          userId: row.user_id,
-          name: row.name,
-          role: row.role,
-          lastSeen: row.last_seen,
-        }
-      : undefined;
+    return row ? userFromRow(row) : undefined;
   }
 
   async saveUser(user: UserRecord): Promise<void> {
@@ -86,12 +43,4 @@ export class SqlitePresenceStore implements PresenceStore {
   async touchLastSeen(users: Array<{ tenant: string; userId: string }>, at: number): Promise<void> {
     this.touch(users, at);
   }
-}
-
-interface UserRow {
-  tenant: string;
-  user_id: string;
-  name: string;
-  role: UserRecord['role'];
-  last_seen: number | null;
 }

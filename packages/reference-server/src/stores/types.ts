@@ -121,6 +121,12 @@ export interface PresenceStore {
   touchLastSeen?(users: Array<{ tenant: string; userId: string }>, at: number): Promise<void>;
 }
 
+/** The durable half of a `PresenceStore`: who the users are and when they were last seen. */
+export type UserDirectory = Required<Pick<PresenceStore, 'getUser' | 'saveUser' | 'touchLastSeen'>>;
+
+/** The volatile half of a `PresenceStore`: live connections and chosen statuses. */
+export type ConnectionStore = Omit<PresenceStore, keyof UserDirectory>;
+
 /**
  * What every node must agree on about presence beyond the connection entries: the status each
  * user's subscribers were last shown (so a diff computed on any node is compared with what they

@@ -7,6 +7,7 @@ import { createSynapseServer, MissingDependencyError } from '@synapse-calling/re
 const auth = { jwtSecret: 'x'.repeat(32) };
 const settings = {
   redis: { redis: { url: 'redis://127.0.0.1:1' } },
+  database: { database: { url: 'postgres://127.0.0.1:1/x' } },
   livekit: { livekit: { url: 'ws://127.0.0.1:1', apiKey: 'k', apiSecret: 's'.repeat(32) } },
 };
 const result = {};

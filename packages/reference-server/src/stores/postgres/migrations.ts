@@ -1,0 +1,62 @@
+/**
+ * The PostgreSQL schema, as numbered steps applied once each, in order, on start (see
+ * `migrate.ts`). A store that needs a table adds one entry at the end of `MIGRATIONS` (never edit
+ * or reorder an entry that has shipped: databases out there already ran it).
+ *
+ * Tables are prefixed `synapse_` because the database is often the host's own (a CRM's), where
+ * `calls` or `users` may already exist.
+ */
+export interface Migration {
+  /** Strictly increasing, starting at 1. */
+  version: number;
+  /** What it does, kept in `synapse_migrations` for whoever reads the database. */
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'call log and user directory',
+    sql: `
+      CREATE TABLE synapse_calls (
+        id TEXT PRIMARY KEY,
+        -- Breaks ties between calls created in the same millisecond (history paging order).
+        seq BIGINT GENERATED ALWAYS AS IDENTITY UNIQUE,
+        tenant TEXT NOT NULL,
+        from_id TEXT NOT NULL,
+        from_name TEXT NOT NULL,
+        from_role TEXT NOT NULL,
+        to_id TEXT NOT NULL,
+        to_name TEXT NOT NULL,
+        to_role TEXT NOT NULL,
+        state TEXT NOT NULL,
+        media TEXT NOT NULL,
+        room TEXT,
+        created_at BIGINT NOT NULL,
+        answered_at BIGINT,
+        ended_at BIGINT,
+        duration_ms BIGINT,
+        end_reason TEXT,
+        ended_by TEXT,
+        -- json (not jsonb) keeps the host's metadata byte for byte, key order included.
+        metadata JSON
+      );
+      -- History of one user: one index per side, each in page order.
+      CREATE INDEX synapse_calls_from ON synapse_calls (tenant, from_id, created_at DESC, seq DESC);
+      CREATE INDEX synapse_calls_to ON synapse_calls (tenant, to_id, created_at DESC, seq DESC);
+      -- Recovery on start reads the few unfinished calls among many ended ones.
+      CREATE INDEX synapse_calls_unfinished ON synapse_calls (state) WHERE state <> 'ended';
+      -- Retention deletes ended calls by age without scanning the table.
+      CREATE INDEX synapse_calls_ended_at ON synapse_calls (ended_at) WHERE state = 'ended';
+      CREATE TABLE synapse_users (
+        tenant TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        role TEXT NOT NULL,
+        last_seen BIGINT,
+        PRIMARY KEY (tenant, user_id)
+      );
+    `,
+  },
+];
