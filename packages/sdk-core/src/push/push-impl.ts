@@ -241,7 +241,13 @@ async function synapseWorker(): Promise<ServiceWorkerRegistration | null> {
   const registration = await navigator.serviceWorker.getRegistration();
   const worker = registration?.active;
   if (!registration || !worker) return null;
-  const reply = await ask<{ synapse?: boolean }>(worker, { type: 'synapse:ping' }, 3000);
+  // Our worker under its shipped name needs no ping: a stopped worker can take seconds to start
+  // on a busy machine, and the notification would fall back to one without Accept and Decline.
+  // A host's own worker (which may import ours) answers the ping.
+  const shipped = new URL(worker.scriptURL).pathname.endsWith('/synapse-sw.js');
+  const reply = shipped
+    ? { synapse: true }
+    : await ask<{ synapse?: boolean }>(worker, { type: 'synapse:ping' }, 3000);
   if (reply?.synapse) synapseRegistration = registration;
   return synapseRegistration ?? null;
 }
