@@ -114,6 +114,7 @@ export function sizesSpec(sizes) {
   const values = sizes.bundles.flatMap((b) => [
     { bundle: b.name, what: 'gzip size', kib: b.bytes / 1024 },
     { bundle: b.name, what: 'budget', kib: b.budget / 1024 },
+    { bundle: b.name, what: 'enforced ceiling', kib: b.ceiling / 1024 },
   ]);
   return {
     title: 'Bundles, min + gzip (KiB)',
