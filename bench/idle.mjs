@@ -14,7 +14,7 @@ import { percentile, round, split, startLoad } from './lib/driver.mjs';
 
 const WATCHES = 20;
 const PER_PROCESS = 2_500;
-const SETTLE_MS = 2_000;
+const SETTLE_MS = 1_000;
 
 async function withLoads(count, body) {
   const loads = Array.from({ length: count }, () => startLoad());
@@ -129,7 +129,7 @@ async function fanoutOnce(kind, watchers, trials, smoke) {
 
 export async function benchFanout({ smoke = false } = {}) {
   const levels = smoke ? [20] : [100, 1_000, 5_000];
-  const trials = smoke ? 2 : 10;
+  const trials = smoke ? 2 : 6;
   const out = [];
   for (const watchers of levels) {
     const baseline = await fanoutOnce('bare', watchers, trials, smoke);

@@ -28,6 +28,13 @@ const table = (head, rows) =>
     ...rows.map((r) => `| ${r.join(' | ')} |`),
   ].join('\n');
 const x = (ratio) => `${ratio}×`;
+/** baseline p50 / p99, ours p50 / p99, ratio p50, ratio p99 — the latency benches' columns. */
+const latencyCells = (l) => [
+  `${l.baseline.p50} / ${l.baseline.p99}`,
+  `${l.synapse.p50} / ${l.synapse.p99}`,
+  x(l.ratio.p50),
+  x(l.ratio.p99),
+];
 
 export async function writeReport(dir) {
   mkdirSync(join(dir, 'plots'), { recursive: true });
@@ -89,10 +96,7 @@ export async function writeReport(dir) {
         signaling.levels.map((l) => [
           l.pairs,
           l.synapse.n,
-          `${l.baseline.p50} / ${l.baseline.p99}`,
-          `${l.synapse.p50} / ${l.synapse.p99}`,
-          x(l.ratio.p50),
-          x(l.ratio.p99),
+          ...latencyCells(l),
           '≤ 1.3× p50, ≤ 2× p99',
         ]),
       ),
@@ -159,14 +163,7 @@ export async function writeReport(dir) {
           'ratio p99',
           'target',
         ],
-        fanout.levels.map((l) => [
-          l.watchers,
-          `${l.baseline.p50} / ${l.baseline.p99}`,
-          `${l.synapse.p50} / ${l.synapse.p99}`,
-          x(l.ratio.p50),
-          x(l.ratio.p99),
-          '≤ 1.5× p99 at 5,000',
-        ]),
+        fanout.levels.map((l) => [l.watchers, ...latencyCells(l), '≤ 1.5× p99 at 5,000']),
       ),
       '',
       '![presence fan-out](plots/fanout.svg)',
