@@ -102,7 +102,13 @@ export function timelineSpec(cold) {
     encoding: {
       y: { field: 'mode', type: 'nominal', title: null },
       x: { field: 'ms', type: 'quantitative', stack: 'zero', title: 'ms after the click' },
-      color: { field: 'phase', type: 'nominal', sort: { field: 'order' }, title: 'phase' },
+      color: {
+        field: 'phase',
+        type: 'nominal',
+        sort: { field: 'order' },
+        title: 'phase',
+        legend: { labelLimit: 400 },
+      },
       order: { field: 'order', type: 'quantitative' },
       tooltip: [{ field: 'phase' }, { field: 'ms' }],
     },
