@@ -57,6 +57,7 @@ export const ERROR_CODES = [
   'recording-not-allowed',
   'too-large',
   'too-many-connections',
+  'line-closed',
 ] as const;
 /** Error codes carried in a failed acknowledgement or a `connect_error`'s `data.code`. */
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -107,6 +108,11 @@ export interface CallInfo {
   metadata?: CallMetadata;
   /** Present once someone asked to record the call: its recording, live and then in the log. */
   recording?: CallRecording;
+  /**
+   * Set on a call placed to a line (`initiate-call { toLine }`): the line's id. `to` is then the
+   * agent ringing now, and once answered the agent who answered. Added in v1.
+   */
+  line?: string;
 }
 
 export const RECORDING_STATUSES = [
@@ -240,11 +246,22 @@ export type Ack<T extends object = Record<never, never>> =
 // ---------------------------------------------------------------------------------------------
 // Client → server payloads and results
 
-export interface InitiateCallPayload {
+/** `initiate-call` to one user. */
+export interface DirectCallPayload {
   /** Callee user id (same tenant). */
   to: string;
   metadata?: CallMetadata;
 }
+/**
+ * `initiate-call` to a line (docs/lines.md): the server picks the agent. Added in v1; a line of
+ * another tenant answers exactly like an unknown line (`not-found`).
+ */
+export interface LineCallPayload {
+  /** Line id (same tenant). */
+  toLine: string;
+  metadata?: CallMetadata;
+}
+export type InitiateCallPayload = DirectCallPayload | LineCallPayload;
 export interface CallIdPayload {
   callId: string;
 }
@@ -383,6 +400,8 @@ export interface SynapseTokenClaims {
   tenant: string;
   name?: string;
   role: Role;
+  /** `true`: the user may manage the tenant's lines through the admin API (docs/lines.md). */
+  admin?: boolean;
   /** Expiry, seconds since the epoch. Required. */
   exp: number;
 }
@@ -462,3 +481,5 @@ export function isErrorCode(value: unknown): value is ErrorCode {
 
 // Web Push (REST types and the push payloads), kept in their own file.
 export * from './push';
+// Support lines (queues), kept in their own file.
+export * from './lines';
