@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import {
   LIMITS,
@@ -6,6 +7,7 @@ import {
   type Line,
   type LineSettings,
 } from '@synapse-calling/protocol';
+import { describeIssues } from '@synapse-calling/protocol/schemas';
 
 /** Defaults of `LineSettings` (docs/lines.md). */
 export const LINE_DEFAULTS = {
@@ -62,6 +64,16 @@ export const lineIdSchema = id;
 export type LinesConfig = Record<string, Record<string, LineSettings>>;
 
 export const linesConfigSchema = z.record(id, z.record(id, lineSettingsSchema));
+
+/**
+ * Reads the standalone server's lines file (`SYNAPSE_LINES_FILE`): JSON in the shape of
+ * `LinesConfig`. Throws an Error naming the problem (unreadable, not JSON, or invalid).
+ */
+export function readLinesFile(path: string): LinesConfig {
+  const parsed = linesConfigSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
+  if (!parsed.success) throw new Error(describeIssues(parsed.error));
+  return parsed.data;
+}
 
 /** The line with every unset setting at its default. */
 export function resolveLine(lineId: string, settings: LineSettings, base?: Line): Line {
