@@ -9,6 +9,8 @@
  * that a client bundle never pulls zod in.
  */
 
+import type { QueuePositionPayload } from './lines';
+
 /** Protocol version; sent by clients in the handshake `auth.protocol` and checked by servers. */
 export const PROTOCOL_VERSION = 1;
 
@@ -31,8 +33,9 @@ export const END_REASONS = [
   'missed',
   'failed',
   'disconnected',
+  'abandoned',
 ] as const;
-/** Why a call ended. */
+/** Why a call ended. `abandoned`: the caller hung up a line call before an agent answered. */
 export type EndReason = (typeof END_REASONS)[number];
 
 export const PRESENCE_STATUSES = ['online', 'away', 'busy', 'dnd', 'offline'] as const;
@@ -374,6 +377,8 @@ export interface ServerToClientEvents {
   'presence-changed': (payload: { presence: Presence }) => void;
   'media-signal': (payload: { callId: string; signal: MediaSignal }) => void;
   'recording-changed': (payload: RecordingChangedPayload) => void;
+  /** A line call waits for an agent: the caller's place in the line (docs/lines.md). */
+  'queue-position': (payload: QueuePositionPayload) => void;
 }
 
 export type ClientEventName = keyof ClientToServerEvents;

@@ -97,3 +97,16 @@ export interface TakingCallsBody {
 export interface MyLinesResponse {
   lines: Array<{ id: string; name: string; takingCalls: boolean }>;
 }
+
+/**
+ * `queue-position` (server → caller): the caller's line call waits for an agent; sent when it
+ * starts waiting and whenever its place changes. Added in v1; older clients ignore it.
+ */
+export interface QueuePositionPayload {
+  callId: string;
+  line: string;
+  /** 1 for the next call an agent will get. */
+  position: number;
+  /** From the line's recent answer times; null while there are none to go by. */
+  expectedWaitMs: number | null;
+}

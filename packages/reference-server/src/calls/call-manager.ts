@@ -230,7 +230,9 @@ export class CallManager {
         record.call.state === 'active'
           ? (mediaEnd ?? 'completed')
           : side === 'caller'
-            ? 'cancelled'
+            ? record.call.line
+              ? 'abandoned'
+              : 'cancelled'
             : 'rejected';
       const ended = await this.ender.finish(record, reason, actor.identity.userId);
       if (ended) return { call: ended.call };

@@ -19,6 +19,7 @@ import type { ClaimStore } from '../stores/claim-store';
 import type { CallRecord, CallRegistry } from '../stores/types';
 import type { AgentPicker } from './agent-picker';
 import { isOpen, nextOpening } from './business-hours';
+import { LineQueue, waitingParty } from './line-queue';
 import type { LineStore } from './line-store';
 
 export interface LineRouterDeps {
@@ -50,6 +51,9 @@ export interface LineCallHooks {
 }
 
 const waitKey = (callId: string) => `${timerKeys.call(callId)}line-wait`;
+/** How often each node hands waiting calls to agents who became free and ends overdue ones. */
+const SWEEP_MS = 1_000;
+const SWEEP_KEY = 'lines|sweep';
 const answerKey = (callId: string) => `line-answer:${callId}`;
 /** How long the first accept of a ring-all call holds it (longer than any accept takes). */
 const ANSWER_CLAIM_MS = 10 * 60_000;
@@ -61,8 +65,26 @@ const ANSWER_CLAIM_MS = 10 * 60_000;
  * two calls, on any number of nodes. The call log row follows the callee: it names the agent who
  * answered.
  */
-export class LineRouter implements LineCallHooks, Pick<CallLifecycle, 'callEnded'> {
-  constructor(private readonly deps: LineRouterDeps) {}
+export class LineRouter implements LineCallHooks, Pick<CallLifecycle, 'callEnded' | 'callActive'> {
+  private readonly queue: LineQueue;
+
+  constructor(private readonly deps: LineRouterDeps) {
+    this.queue = new LineQueue(deps);
+  }
+
+  /**
+   * Starts the sweep: waiting calls ring agents who became free (whatever freed them: a call's
+   * end on another node, a status change, a resumed line), and calls waiting past their line's
+   * limit end even if the node that placed them (and its timer) is gone. Stopped by clearing
+   * the shared timers (the call manager's `close()`).
+   */
+  start(): void {
+    this.deps.timers.set(SWEEP_KEY, SWEEP_MS, () => {
+      void this.sweep()
+        .catch((err: unknown) => this.deps.logger.error({ err }, 'line sweep failed'))
+        .finally(() => this.start());
+    });
+  }
 
   async initiate(actor: Actor, payload: LineCallPayload): Promise<{ call: CallInfo }> {
     const { tenant, userId, name, role } = actor.identity;
@@ -101,7 +123,113 @@ export class LineRouter implements LineCallHooks, Pick<CallLifecycle, 'callEnded
       await this.deps.presence.refresh(tenant, userId);
       return { call: record.call };
     }
-    throw fail.busy('every agent of the line is busy');
+    return this.enqueue(actor, line, id, payload);
+  }
+
+  /** Nobody is free: the call waits in the line's queue, if there is room. */
+  private async enqueue(
+    actor: Actor,
+    line: Line,
+    id: string,
+    payload: LineCallPayload,
+  ): Promise<{ call: CallInfo }> {
+    const { tenant, userId, name, role } = actor.identity;
+    if ((await this.queue.waiting(tenant, line.id)).length >= line.maxQueueLength) {
+      throw fail.busy('every agent of the line is busy and its queue is full');
+    }
+    const record: CallRecord = {
+      call: {
+        id,
+        from: { id: userId, name, role },
+        to: waitingParty(line, id),
+        state: 'ringing',
+        createdAt: Date.now(),
+        line: line.id,
+      },
+      tenant,
+      media: this.deps.media.kind,
+      room: this.deps.media.roomFor(tenant, id),
+      sockets: { caller: actor.socketId, callee: null },
+      line: { tried: [] },
+    };
+    if (payload.metadata !== undefined) record.call.metadata = payload.metadata;
+    const created = await this.deps.registry.create(record);
+    if (!created.ok) throw fail.invalidState('you are already in a call; end it first');
+    this.deps.timers.set(waitKey(id), line.maxWaitMs, () => {
+      void this.deps.endIfStill(id, 'ringing', 'missed');
+    });
+    // Logged (history, recovery) but no `call.ringing` event: nobody rings yet.
+    await this.deps.recorder.record(record);
+    await this.deps.presence.refresh(tenant, userId);
+    // After the ack: the caller's client knows the call before it hears its position.
+    setImmediate(() => void this.queue.announce(tenant, line.id).catch(() => undefined));
+    return { call: record.call };
+  }
+
+  /** Hands waiting calls to free agents, oldest first, then tells the rest their places. */
+  async dispatch(tenant: string, lineId: string): Promise<void> {
+    const line = await this.deps.store.get(tenant, lineId);
+    for (const record of await this.queue.waiting(tenant, lineId)) {
+      if (!line) {
+        await this.deps.endIfStill(record.call.id, 'ringing', 'missed');
+        continue;
+      }
+      const exclude = [record.call.from.id, ...(record.line?.tried ?? [])];
+      const offers = await this.offers(tenant, line, exclude);
+      if (offers.length === 0) continue; // a later call may still fit an agent this one tried
+      await this.offer(record, line, offers, []);
+    }
+    await this.queue.announce(tenant, lineId);
+  }
+
+  private async sweep(): Promise<void> {
+    const now = Date.now();
+    const lines = new Map<string, { tenant: string; lineId: string }>();
+    for (const record of await this.queue.linesWithWaiting()) {
+      const { tenant, call } = record;
+      const line = await this.deps.store.get(tenant, call.line as string);
+      if (!line || call.createdAt + line.maxWaitMs < now) {
+        await this.deps.endIfStill(call.id, 'ringing', 'missed');
+        continue;
+      }
+      lines.set(`${tenant}\u0000${line.id}`, { tenant, lineId: line.id });
+    }
+    for (const { tenant, lineId } of lines.values()) await this.dispatch(tenant, lineId);
+  }
+
+  /**
+   * Gives the call to the first group of `offers` whose agent is still free, by a
+   * compare-and-set of its callee; true when one rings now. `stale` agents (those it rang until
+   * now) are told it stopped ringing for them.
+   */
+  private async offer(
+    record: CallRecord,
+    line: Line,
+    offers: Party[][],
+    stale: string[],
+    why: 'missed' | 'rejected' = 'missed',
+  ): Promise<boolean | 'moved'> {
+    const { tenant, call } = record;
+    const tried = record.line?.tried ?? [];
+    for (const agents of offers) {
+      const [first] = agents as [Party, ...Party[]];
+      const moved = await this.deps.registry.reassignCallee(call.id, call.to.id, (cur) => ({
+        ...cur,
+        call: { ...cur.call, to: first },
+        line: { tried: [...tried, ...agents.map((a) => a.id)], ...offered(agents) },
+      }));
+      if (!moved.ok && moved.reason === 'moved') return 'moved';
+      if (!moved.ok) continue;
+      for (const id of stale) {
+        this.deps.emitter.toUser(tenant, id, 'call-ended', { call: endedFor(call, id, why) });
+      }
+      this.queue.forget(call.id);
+      await this.deps.recorder.record(moved.record, 'call.ringing');
+      this.ring(moved.record, line, agents);
+      await Promise.all(stale.map((id) => this.deps.presence.refresh(tenant, id)));
+      return true;
+    }
+    return false;
   }
 
   /** `GET /api/lines/:id/status`: counts only, never which agents. */
@@ -179,8 +307,21 @@ export class LineRouter implements LineCallHooks, Pick<CallLifecycle, 'callEnded
     return view;
   }
 
-  /** Ring-all: agents still offered a call that ended are told it ended. */
+  /** A line call was answered: its wait feeds the line's estimate. */
+  callActive(record: CallRecord): void {
+    this.queue.forget(record.call.id);
+    this.queue.answered(record);
+  }
+
+  /**
+   * Ring-all: agents still offered a call that ended are told it ended. Any call's end may free
+   * an agent, and an abandoned call moves the others up: the tenant's lines are dispatched.
+   */
   callEnded(record: CallRecord): void {
+    this.queue.forget(record.call.id);
+    void this.dispatchTenant(record.tenant).catch((err: unknown) => {
+      this.deps.logger.error({ err }, 'line dispatch failed');
+    });
     for (const other of record.line?.offered ?? []) {
       if (other !== record.call.to.id) {
         this.deps.emitter.toUser(record.tenant, other, 'call-ended', { call: record.call });
@@ -208,34 +349,29 @@ export class LineRouter implements LineCallHooks, Pick<CallLifecycle, 'callEnded
     const tried = record.line?.tried ?? [];
     const stale = record.line?.offered ?? [agentId];
     if (why === 'missed') for (const id of stale) this.deps.picker.coolDown(tenant, id);
-    const offers = line ? await this.offers(tenant, line, [record.call.from.id, ...tried]) : [];
-    for (const agents of offers) {
-      const [first] = agents as [Party, ...Party[]];
-      const moved = await this.deps.registry.reassignCallee(callId, agentId, (cur) => ({
-        ...cur,
-        call: { ...cur.call, to: first },
-        line: { tried: [...tried, ...agents.map((a) => a.id)], ...offered(agents) },
-      }));
-      if (!moved.ok && moved.reason === 'moved') return;
-      if (!moved.ok) continue;
-      for (const id of stale) {
-        this.deps.emitter.toUser(tenant, id, 'call-ended', {
-          call: endedFor(record.call, id, why),
-        });
-      }
-      await this.deps.recorder.record(moved.record, 'call.ringing');
-      this.ring(moved.record, line as Line, agents);
-      await this.deps.presence.refresh(tenant, agentId);
-      return;
-    }
-    await this.deps.endIfStill(callId, 'ringing', 'missed');
+    if (!line) return this.deps.endIfStill(callId, 'ringing', 'missed');
+    const offers = await this.offers(tenant, line, [record.call.from.id, ...tried]);
+    if ((await this.offer(record, line, offers, stale, why)) !== false) return;
+    // Nobody else is free: back to the queue, at its place (by when it was placed).
+    const back = await this.deps.registry.reassignCallee(callId, agentId, (cur) => ({
+      ...cur,
+      call: { ...cur.call, to: waitingParty(line, callId) },
+      line: { tried },
+    }));
+    if (!back.ok) return;
     for (const id of stale) {
-      if (id !== agentId) {
-        this.deps.emitter.toUser(tenant, id, 'call-ended', {
-          call: endedFor(record.call, id, why),
-        });
-      }
+      this.deps.emitter.toUser(tenant, id, 'call-ended', { call: endedFor(record.call, id, why) });
     }
+    await this.deps.recorder.record(back.record);
+    await Promise.all(stale.map((id) => this.deps.presence.refresh(tenant, id)));
+    await this.queue.announce(tenant, line.id);
+  }
+
+  /** Dispatches every line of the tenant that has calls waiting. */
+  async dispatchTenant(tenant: string): Promise<void> {
+    const waiting = await this.queue.linesWithWaiting();
+    const lines = new Set(waiting.filter((r) => r.tenant === tenant).map((r) => r.call.line));
+    for (const lineId of lines) if (lineId) await this.dispatch(tenant, lineId);
   }
 
   /** Ring-all: one of several offered agents declined; the others keep ringing. */

@@ -14,7 +14,7 @@ import type { LineStore } from './line-store';
 
 export interface LineRoutesDeps {
   store: LineStore;
-  router: Pick<LineRouter, 'status'>;
+  router: Pick<LineRouter, 'status' | 'dispatchTenant'>;
   /** The REST authentication and per-user limits, shared with the other `/api` routes. */
   auth: RequestHandler;
 }
@@ -134,6 +134,8 @@ export function lineRoutes(deps: LineRoutesDeps): Router {
     // Only members have the switch; to others the line might as well not exist.
     if (!line?.members.includes(userId)) return sendError(res, 'not-found', 'line not found');
     await store.setTakingCalls(tenant, lineId, userId, parsed.data.takingCalls);
+    // A resumed agent may take a waiting call at once rather than at the next sweep.
+    if (parsed.data.takingCalls) await deps.router.dispatchTenant(tenant);
     res.json({ takingCalls: parsed.data.takingCalls });
   });
 

@@ -81,7 +81,7 @@ describe('calls to a line', () => {
 
   it('moves on after the per-agent ring timeout and ends missed when nobody answers', async () => {
     await server.restart({
-      lines: support({ agentRingTimeoutMs: 1_000, members: ['alice', 'bob'] }),
+      lines: support({ agentRingTimeoutMs: 1_000, maxWaitMs: 2_500, members: ['alice', 'bob'] }),
       lineCooldownMs: 0,
     });
     const { alice, bob } = await agents();
@@ -199,11 +199,66 @@ describe('calls to a line', () => {
     const otherTenant = await emitAck(erin, 'initiate-call', { toLine: 'empty' });
     expect(unknown).toEqual({ ok: false, error: { code: 'not-found', message: 'line not found' } });
     expect(otherTenant).toEqual(unknown);
-    // Support has members, none connected.
-    expect(await emitAck(erin, 'initiate-call', { toLine: 'support' })).toMatchObject({
+    // Support has members, none connected: the call waits, first in line.
+    const position = waitForEvent(erin, 'queue-position');
+    const call = await callLine(erin);
+    expect(await position).toEqual({
+      callId: call.id,
+      line: 'support',
+      position: 1,
+      expectedWaitMs: null,
+    });
+  });
+});
+
+describe('waiting in line', () => {
+  it('waits when all agents are busy, keeps places, and logs an abandoned call', async () => {
+    await server.restart({ lines: support({ members: ['bob'], maxQueueLength: 2 }) });
+    const { bob } = await agents();
+    const [c1, c2, c3, c4] = await Promise.all(
+      ['c1', 'c2', 'c3', 'c4'].map((id) => online(server, customer(id))),
+    );
+    const first = await callLine(c1!);
+    expect(await emitAck(bob, 'accept-call', { callId: first.id })).toMatchObject({ ok: true });
+
+    const c2Place = waitForEvent(c2!, 'queue-position');
+    const second = await callLine(c2!);
+    expect(second.to.name).toBe('Support');
+    expect(await c2Place).toMatchObject({ callId: second.id, position: 1 });
+    const c3Places: number[] = [];
+    c3!.on('queue-position', ({ position }) => c3Places.push(position));
+    const third = await callLine(c3!);
+    // The queue is full: the next caller is refused.
+    expect(await emitAck(c4!, 'initiate-call', { toLine: 'support' })).toMatchObject({
       ok: false,
       error: { code: 'busy' },
     });
+
+    // The first in line hangs up: abandoned, and the next moves up.
+    const movedUp = waitForEvent(c3!, 'queue-position', { filter: (p) => p.position === 1 });
+    expect(await emitAck(c2!, 'end-call', { callId: second.id })).toMatchObject({
+      ok: true,
+      call: { endReason: 'abandoned', line: 'support' },
+    });
+    await movedUp;
+    expect(c3Places).toEqual([2, 1]);
+    expect((await server.synapse.stores.callLog.get(second.id))?.call.endReason).toBe('abandoned');
+
+    // Bob hangs up: the waiting call rings him, and he answers it.
+    const rings = waitForEvent(bob, 'incoming-call');
+    await emitAck(bob, 'end-call', { callId: first.id });
+    expect((await rings).call).toMatchObject({ id: third.id, to: { id: 'bob' } });
+    const accepted = waitForEvent(c3!, 'call-accepted');
+    expect(await emitAck(bob, 'accept-call', { callId: third.id })).toMatchObject({ ok: true });
+    expect((await accepted).call).toMatchObject({ to: { id: 'bob', name: 'BOB' } });
+  });
+
+  it('rings an agent who comes online while a call waits', async () => {
+    const erin = await online(server, customer('erin'));
+    await callLine(erin);
+    const carol = await server.connect(agent('carol'));
+    // The sweep (every second) finds her free.
+    await waitForEvent(carol, 'incoming-call', { timeoutMs: 5_000 });
   });
 });
 

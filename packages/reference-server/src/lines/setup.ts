@@ -58,6 +58,7 @@ export async function setupLines(deps: LinesSetupDeps): Promise<Lines | undefine
     store,
     picker,
   });
+  router.start();
   return { store, router, routes: (auth) => lineRoutes({ store, router, auth }) };
 }
 
@@ -68,7 +69,10 @@ export function withLines(
 ): CallLifecycle | undefined {
   if (!lines) return lifecycle;
   return {
-    callActive: (record) => lifecycle?.callActive(record),
+    callActive: (record) => {
+      lifecycle?.callActive(record);
+      lines.router.callActive(record);
+    },
     ending: (call, at) => (lifecycle ? lifecycle.ending(call, at) : call),
     callEnded: (record) => {
       lifecycle?.callEnded(record);
