@@ -73,8 +73,13 @@ export interface LineStatus {
   opensAt?: { day: Weekday; time: string };
   /** Agents who would be rung now. */
   agentsAvailable: number;
-  /** Calls ringing an agent of the line or waiting for one. */
+  /** Calls waiting for an agent (not those ringing one). */
   waiting: number;
+  /**
+   * While open with no agent available: how long a new caller would likely wait, from the
+   * line's recent answer times (null while there are none).
+   */
+  expectedWaitMs?: number | null;
 }
 
 /** `GET /api/admin/lines` → this. */

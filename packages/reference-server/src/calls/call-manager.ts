@@ -16,7 +16,7 @@ import type {
 import { fail } from '../errors';
 import type { MediaProvider } from '../media/media-provider';
 import type { Metrics } from '../metrics';
-import type { LineCallHooks } from '../lines/line-router';
+import type { LineCallHooks } from '../lines/line-call';
 import type { CanCall } from '../options';
 import type { Visibility } from '../presence/visibility';
 import type { ClaimStore } from '../stores/claim-store';

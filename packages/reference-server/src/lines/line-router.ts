@@ -18,8 +18,10 @@ import type { PresenceManager } from '../presence/presence-manager';
 import type { ClaimStore } from '../stores/claim-store';
 import type { CallRecord, CallRegistry } from '../stores/types';
 import type { AgentPicker } from './agent-picker';
-import { isOpen, nextOpening } from './business-hours';
+import { isOpen } from './business-hours';
 import { LineQueue, waitingParty } from './line-queue';
+import { endedFor, offered, offeredIds, type LineCallHooks } from './line-call';
+import { lineStatus } from './line-status';
 import type { LineStore } from './line-store';
 
 export interface LineRouterDeps {
@@ -35,19 +37,6 @@ export interface LineRouterDeps {
   /** Ends a call through the call manager (log, fan-out, presence), if still in `state`. */
   endIfStill: (callId: string, state: CallInfo['state'], reason: EndReason) => Promise<void>;
   logger: Logger;
-}
-
-/** The hooks the call manager calls for line calls (calls whose `call.line` is set). */
-export interface LineCallHooks {
-  /** Whether `userId` is offered this ringing call without being its callee (ring-all). */
-  isOffered(record: CallRecord, userId: string): boolean;
-  /**
-   * An agent accepts: makes them the callee if another offered agent was (ring-all), so the
-   * usual accept follows. Throws a `ProtocolFailure` when another agent answered first.
-   */
-  claimAnswer(record: CallRecord, actor: Actor): Promise<CallRecord>;
-  /** An agent declined: the next agent rings. Returns the call as it ended for that agent. */
-  declined(record: CallRecord, userId: string): Promise<CallInfo>;
 }
 
 const waitKey = (callId: string) => `${timerKeys.call(callId)}line-wait`;
@@ -233,27 +222,8 @@ export class LineRouter implements LineCallHooks, Pick<CallLifecycle, 'callEnded
   }
 
   /** `GET /api/lines/:id/status`: counts only, never which agents. */
-  async status(tenant: string, lineId: string): Promise<LineStatus> {
-    const line = await this.deps.store.get(tenant, lineId);
-    if (!line) throw fail.notFound('line');
-    const now = Date.now();
-    const open = isOpen(line.businessHours, now);
-    const calls = await this.deps.registry.all();
-    const status: LineStatus = {
-      id: line.id,
-      name: line.name,
-      open,
-      agentsAvailable: open ? (await this.deps.picker.available(tenant, line)).length : 0,
-      waiting: calls.filter(
-        (r) => r.tenant === tenant && r.call.line === line.id && r.call.state === 'ringing',
-      ).length,
-    };
-    if (!open) {
-      if (line.closedMessage) status.closedMessage = line.closedMessage;
-      const opensAt = line.businessHours && nextOpening(line.businessHours, now);
-      if (opensAt) status.opensAt = opensAt;
-    }
-    return status;
+  status(tenant: string, lineId: string): Promise<LineStatus> {
+    return lineStatus({ ...this.deps, queue: this.queue }, tenant, lineId);
   }
 
   isOffered(record: CallRecord, userId: string): boolean {
@@ -426,14 +396,4 @@ export class LineRouter implements LineCallHooks, Pick<CallLifecycle, 'callEnded
       });
     });
   }
-}
-
-/** `{ offered }` for ring-all (several agents at once); nothing for one agent. */
-const offeredIds = (ids: string[]) => (ids.length > 1 ? { offered: ids } : {});
-const offered = (agents: Party[]) => offeredIds(agents.map((a) => a.id));
-
-/** The call as it ended for one agent it stopped ringing for (the call itself goes on). */
-function endedFor(call: CallInfo, agentId: string, why: 'missed' | 'rejected'): CallInfo {
-  const ended: CallInfo = { ...call, state: 'ended', endedAt: Date.now(), endReason: why };
-  return why === 'rejected' ? { ...ended, endedBy: agentId } : ended;
 }
