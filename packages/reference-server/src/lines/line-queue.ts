@@ -45,9 +45,16 @@ export class LineQueue {
       .sort((a, b) => a.call.createdAt - b.call.createdAt || a.call.id.localeCompare(b.call.id));
   }
 
-  /** Every line with calls waiting, as tenant and line id. */
+  /** Every waiting call, of every line. */
   async linesWithWaiting(): Promise<CallRecord[]> {
     return (await this.deps.registry.all()).filter(isWaiting);
+  }
+
+  /** Every line call not answered yet (waiting, or ringing an agent). */
+  async unanswered(): Promise<CallRecord[]> {
+    return (await this.deps.registry.all()).filter(
+      (r) => r.call.line !== undefined && r.call.state === 'ringing',
+    );
   }
 
   /** A line call was answered: its wait feeds the line's estimate. */

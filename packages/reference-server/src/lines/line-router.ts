@@ -19,7 +19,7 @@ import type { ClaimStore } from '../stores/claim-store';
 import type { CallRecord, CallRegistry } from '../stores/types';
 import type { AgentPicker } from './agent-picker';
 import { isOpen } from './business-hours';
-import { LineQueue, waitingParty } from './line-queue';
+import { LineQueue, isWaiting, waitingParty } from './line-queue';
 import { endedFor, offered, offeredIds, type LineCallHooks } from './line-call';
 import { lineStatus } from './line-status';
 import type { LineStore } from './line-store';
@@ -174,14 +174,15 @@ export class LineRouter implements LineCallHooks, Pick<CallLifecycle, 'callEnded
   private async sweep(): Promise<void> {
     const now = Date.now();
     const lines = new Map<string, { tenant: string; lineId: string }>();
-    for (const record of await this.queue.linesWithWaiting()) {
+    // Ringing ones too: their timers lived on the node that rang them, which may be gone.
+    for (const record of await this.queue.unanswered()) {
       const { tenant, call } = record;
       const line = await this.deps.store.get(tenant, call.line as string);
       if (!line || call.createdAt + line.maxWaitMs < now) {
         await this.deps.endIfStill(call.id, 'ringing', 'missed');
         continue;
       }
-      lines.set(`${tenant}\u0000${line.id}`, { tenant, lineId: line.id });
+      if (isWaiting(record)) lines.set(`${tenant}\u0000${line.id}`, { tenant, lineId: line.id });
     }
     for (const { tenant, lineId } of lines.values()) await this.dispatch(tenant, lineId);
   }
