@@ -50,6 +50,8 @@ beforeEach(() => {
  * clean-up of its entries) and its clients lose their connections.
  */
 function crash(node: TestServer): void {
+  // The Streams adapter's readers retry a failed read at once until their adapter is closed.
+  for (const nsp of [node.synapse.namespace, node.synapse.io.sockets]) void nsp.adapter.close();
   for (const client of node.synapse.cluster?.clients ?? []) client.disconnect();
   node.httpServer.closeAllConnections();
 }
