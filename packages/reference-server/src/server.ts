@@ -378,7 +378,7 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
     // A call's timers live on one node; if that node died, any node ends the call when due.
     onTick: async () => {
       await endOverdueCalls(
-        { registry: stores.registry, endIfStill, ringTimeoutMs },
+        { registry: stores.registry, endIfStill, ringTimeoutMs, ringSlackMs: cluster.nodeTtlMs },
         overdueSlackMs,
       );
       await presence.expireDueGraces();

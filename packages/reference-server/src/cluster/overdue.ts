@@ -6,6 +6,11 @@ export interface OverdueDeps {
   registry: CallRegistry;
   endIfStill(callId: string, state: CallState, reason: EndReason, endedBy?: string): Promise<void>;
   ringTimeoutMs: number;
+  /**
+   * How long past its ring timeout a call may still ring: a full heartbeat TTL, so that a caller
+   * whose node died has time to sync from another node and hear the call end there.
+   */
+  ringSlackMs: number;
 }
 
 /** One call to end: what its timer would have done. */
@@ -30,15 +35,15 @@ export async function endOverdueCalls(
   now = Date.now(),
 ): Promise<void> {
   for (const record of await deps.registry.all()) {
-    const due = overdue(record, now - slackMs, deps.ringTimeoutMs);
+    const due = overdue(record, now - slackMs, now - deps.ringSlackMs - deps.ringTimeoutMs);
     if (!due) continue;
     await deps.endIfStill(record.call.id, due.state, due.reason, due.endedBy);
   }
 }
 
-function overdue(record: CallRecord, before: number, ringTimeoutMs: number): Overdue | undefined {
+function overdue(record: CallRecord, before: number, createdBefore: number): Overdue | undefined {
   const { call, sockets, deadlines } = record;
-  if (call.state === 'ringing' && call.createdAt + ringTimeoutMs < before) {
+  if (call.state === 'ringing' && call.createdAt < createdBefore) {
     return { state: 'ringing', reason: 'missed' };
   }
   for (const side of ['caller', 'callee'] as const) {
