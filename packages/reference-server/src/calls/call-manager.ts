@@ -282,21 +282,6 @@ export class CallManager {
     return this.ender.endIfStill(callId, state, reason, endedBy);
   }
 
-  /**
-   * Several nodes: ends calls still ringing `slackMs` after their ring timeout. Their ring timer
-   * lived on a node that died (the caller then re-synced through another node). Any node may run
-   * this; the compare-and-set makes concurrent runs harmless.
-   */
-  async endOverdueRinging(slackMs: number): Promise<void> {
-    const deadline = Date.now() - this.deps.ringTimeoutMs - slackMs;
-    for (const record of await this.deps.registry.all()) {
-      // Line calls ring agent after agent for up to their line's wait limit; the line ends them.
-      if (record.call.state === 'ringing' && !record.line && record.call.createdAt < deadline) {
-        await this.ender.endIfStill(record.call.id, 'ringing', 'missed');
-      }
-    }
-  }
-
   close(): void {
     this.timers.clearAll();
   }
