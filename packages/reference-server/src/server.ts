@@ -6,15 +6,18 @@ import { createTokenVerifier, MIN_SECRET_LENGTH, type Identity } from './auth';
 import { CallRecorder } from './calls/call-events';
 import { CallManager } from './calls/call-manager';
 import { createResync } from './cluster/resync';
+import { endOverdueCalls } from './cluster/overdue';
 import { drainConnections, type DrainOptions, type DrainResult } from './cluster/drain';
 import { connectRedisCluster, type RedisCluster } from './cluster/redis-cluster';
 import { RoomEvents } from './calls/room-events';
+import { Timers } from './calls/timers';
 import { ConfigError } from './env-config';
 import { createRoutes } from './http/routes';
 import { OriginRefusals } from './http/origin-refusals';
 import { createGuards } from './limits/guards';
 import { limitInboundBytes } from './limits/inbound-bytes';
 import { resolveLimits, type Limits } from './limits/settings';
+import { setupLines, withLines, type Lines } from './lines/setup';
 import { createLogger } from './logger';
 import { Maintenance } from './maintenance';
 import { LiveKitMediaProvider } from './media/livekit';
@@ -296,14 +299,33 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
       })
     : undefined;
   const reconnectGraceMs = options.reconnectGraceMs ?? DEFAULTS.reconnectGraceMs;
-  const calls = new CallManager({
+  const timers = new Timers();
+  const recorder = new CallRecorder(stores.callLog, onEvent, logger);
+  const lines: Lines | undefined = await setupLines({
+    config: options.lines,
+    redis: cluster && { client: cluster.redis, prefix: cluster.keyPrefix },
+    registry: stores.registry,
+    callLog: stores.callLog,
+    presence,
+    visibility,
+    media,
+    emitter,
+    recorder,
+    claims,
+    timers,
+    cooldownMs: options.lineCooldownMs ?? DEFAULTS.lineCooldownMs,
+    // Bound late: the call manager needs the lines' hooks, the lines its way of ending calls.
+    endIfStill: (callId, state, reason) => calls.endIfStill(callId, state, reason),
+    logger,
+  });
+  const calls: CallManager = new CallManager({
     registry: stores.registry,
     callLog: stores.callLog,
     presenceStore: stores.presence,
     presence,
     media,
     emitter,
-    recorder: new CallRecorder(stores.callLog, onEvent, logger),
+    recorder,
     canCall: options.canCall ?? defaultCanCall,
     visibility,
     metrics,
@@ -312,7 +334,9 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
     reconnectGraceMs,
     pushReachable,
     claims,
-    lifecycle: recordings?.manager,
+    timers,
+    lifecycle: withLines(recordings?.manager, lines),
+    lines: lines?.router,
   });
   setupCallNamespace(namespace, {
     ...handshake,
@@ -321,6 +345,7 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
     visibility,
     maxPresenceSubscriptions: limits.maxPresenceSubscriptions,
     recordings: recordings?.manager,
+    lines: lines?.router,
   });
 
   const rooms = new RoomEvents(stores.registry, media, calls, reconnectGraceMs);
@@ -337,6 +362,7 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
     push: { calls, push },
     claims,
     recordings,
+    lines,
     guards,
     metricsToken: options.metricsToken,
     isDraining: () => draining || closing,
@@ -355,6 +381,8 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
   });
   maintenance.start();
   const resync = createResync(namespace, stores.registry);
+  const endIfStill = calls.endIfStill.bind(calls);
+  const overdueSlackMs = Math.floor((cluster?.nodeTtlMs ?? 0) / 3);
   await cluster?.start({
     // A dead node's connection closes here as if it had closed on this node. Only tenant and
     // user id of the identity are read on this path; the rest is not known any more.
@@ -372,9 +400,12 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
       await resync(tenant, userId);
     },
     onDeclaredDead: () => namespace.local.disconnectSockets(true),
-    // A ring timer lives on the node that placed the call; if that node died, any node ends it.
+    // A call's timers live on one node; if that node died, any node ends the call when due.
     onTick: async () => {
-      await calls.endOverdueRinging(cluster.nodeTtlMs);
+      await endOverdueCalls(
+        { registry: stores.registry, endIfStill, ringTimeoutMs, ringSlackMs: cluster.nodeTtlMs },
+        overdueSlackMs,
+      );
       await presence.expireDueGraces();
     },
   });
