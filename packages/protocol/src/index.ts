@@ -118,6 +118,7 @@ export interface CallInfo {
    * never send it, and a call read back from the log may lack it.
    */
   mediaKind?: MediaKind;
+  /**
    * Set on a call placed to a line (`initiate-call { toLine }`): the line's id. `to` is then the
    * agent ringing now, and once answered the agent who answered. Added in v1.
    */
