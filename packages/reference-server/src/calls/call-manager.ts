@@ -113,7 +113,14 @@ export class CallManager {
 
     const id = randomUUID();
     const record: CallRecord = {
-      call: { id, from, to: callee, state: 'ringing', createdAt: Date.now() },
+      call: {
+        id,
+        from,
+        to: callee,
+        state: 'ringing',
+        createdAt: Date.now(),
+        mediaKind: this.deps.media.kind,
+      },
       tenant,
       media: this.deps.media.kind,
       room: this.deps.media.roomFor(tenant, id),
