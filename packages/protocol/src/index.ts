@@ -283,6 +283,31 @@ export interface RecordingConsentPayload {
   accept: boolean;
 }
 
+export const VIDEO_SOURCES = ['camera', 'screen'] as const;
+/** A video source a party may send in a call: its camera or a screen share. */
+export type VideoSource = (typeof VIDEO_SOURCES)[number];
+
+/**
+ * `media-changed` from a client: what this party sends in the call from now on. Sent when the
+ * camera or a screen share starts or stops (not on every mute; `audio` is the state at the time).
+ * The server refuses with `forbidden` a source its policy does not allow this party, and relays
+ * the rest to the other party. Added in protocol v1 without a version bump.
+ */
+export interface MediaChangePayload {
+  callId: string;
+  /** The microphone is sent (not muted). */
+  audio: boolean;
+  /** The camera is sent. */
+  video: boolean;
+  /** A screen share is sent. */
+  screen: boolean;
+}
+
+/** `media-changed` from the server: what `from` (user id, the other party) now sends. */
+export interface MediaChangedPayload extends MediaChangePayload {
+  from: string;
+}
+
 export interface CallResult {
   call: CallInfo;
 }
@@ -345,6 +370,7 @@ export interface ClientToServerEvents {
   'start-recording': (payload: CallIdPayload, ack: AckFn<RecordingResult>) => void;
   'stop-recording': (payload: CallIdPayload, ack: AckFn<RecordingResult>) => void;
   'recording-consent': (payload: RecordingConsentPayload, ack: AckFn<RecordingResult>) => void;
+  'media-changed': (payload: MediaChangePayload, ack: AckFn) => void;
 }
 
 /** Events the server emits to clients. */
@@ -357,6 +383,7 @@ export interface ServerToClientEvents {
   'presence-changed': (payload: { presence: Presence }) => void;
   'media-signal': (payload: { callId: string; signal: MediaSignal }) => void;
   'recording-changed': (payload: RecordingChangedPayload) => void;
+  'media-changed': (payload: MediaChangedPayload) => void;
 }
 
 export type ClientEventName = keyof ClientToServerEvents;

@@ -137,6 +137,9 @@ export const eventSchemas: Schemas = {
   'start-recording': bounded(z.object({ callId: id })),
   'stop-recording': bounded(z.object({ callId: id })),
   'recording-consent': bounded(z.object({ callId: id, accept: z.boolean() })),
+  'media-changed': bounded(
+    z.object({ callId: id, audio: z.boolean(), video: z.boolean(), screen: z.boolean() }),
+  ),
 };
 
 /** Turns zod's issues into one short line for the error ack. */

@@ -1,5 +1,6 @@
 import type { Actor } from '../calls/actor';
 import type { CallManager } from '../calls/call-manager';
+import type { MediaPolicy } from '../calls/media-policy';
 import { fail } from '../errors';
 import type { PresenceManager } from '../presence/presence-manager';
 import type { Visibility } from '../presence/visibility';
@@ -17,6 +18,7 @@ export interface CallNamespaceDeps extends HandshakeDeps {
   maxPresenceSubscriptions: number;
   /** Set when recording is on (the `recording` setting). */
   recordings?: Pick<RecordingManager, 'start' | 'stop' | 'consent'> | undefined;
+  mediaPolicy: Pick<MediaPolicy, 'changed'>;
 }
 
 /** setTimeout cannot wait longer than this (about 24.8 days). */
@@ -42,6 +44,10 @@ export function setupCallNamespace(nsp: CallNamespace, deps: CallNamespaceDeps):
     'end-call': (socket, payload) => calls.end(actor(socket), payload),
     'media-signal': async (socket, payload) => {
       await calls.relaySignal(actor(socket), payload);
+      return {};
+    },
+    'media-changed': async (socket, payload) => {
+      await deps.mediaPolicy.changed(actor(socket), payload);
       return {};
     },
     'start-recording': (socket, payload) => recordings().start(actor(socket), payload),
