@@ -110,7 +110,10 @@ describe('media-changed', () => {
       error: { code: 'not-found' },
     });
     expect(
-      await emitAck(alice, 'media-changed', { ...change, video: 'yes' } as unknown as typeof change),
+      await emitAck(alice, 'media-changed', {
+        ...change,
+        video: 'yes',
+      } as unknown as typeof change),
     ).toMatchObject({ ok: false, error: { code: 'invalid-payload' } });
   });
 });
