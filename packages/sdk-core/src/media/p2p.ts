@@ -2,6 +2,7 @@ import { SynapseError, isSynapseError } from '../errors';
 import type { MediaSignal, P2PMedia } from '@synapse-calling/protocol';
 import { BaseSession, type BaseSessionOptions } from './base';
 import { QualityMeter } from './p2p-quality';
+import { attachTrack, detachTrack } from './video/types';
 
 export { classify } from './p2p-quality';
 
@@ -64,6 +65,12 @@ export class P2PSession extends BaseSession {
   private localVersion = 0;
   /** Candidates that arrived before any remote description (applied once one is set). */
   private earlyCandidates: RTCIceCandidateInit[] = [];
+  /**
+   * The stream the microphone is sent in. A camera is sent in it too (and a screen share in a
+   * stream of its own), which is how the receiver tells a camera from a screen.
+   */
+  private micStream = new MediaStream();
+  private remoteMicStreamId: string | undefined;
 
   constructor(private readonly options: P2PSessionOptions) {
     super(options);
@@ -73,6 +80,11 @@ export class P2PSession extends BaseSession {
   /** The RTCPeerConnection in use (replaced when the peer reloads). */
   get peerConnection(): RTCPeerConnection {
     return this.pc;
+  }
+
+  /** The stream the microphone is sent in (a camera joins it; see `micStream`). */
+  get localStream(): MediaStream {
+    return this.micStream;
   }
 
   async start(): Promise<void> {
@@ -118,7 +130,8 @@ export class P2PSession extends BaseSession {
   }
 
   private addLocalTrack(pc: RTCPeerConnection): void {
-    pc.addTrack(this.track, new MediaStream([this.track]));
+    this.micStream = new MediaStream([this.track]);
+    pc.addTrack(this.track, this.micStream);
   }
 
   private createPeerConnection(): RTCPeerConnection {
@@ -158,8 +171,19 @@ export class P2PSession extends BaseSession {
       });
     };
     pc.ontrack = ({ track, streams }) => {
-      if (pc !== this.pc || track.kind !== 'audio') return;
+      if (pc !== this.pc) return;
+      if (track.kind === 'video') {
+        const camera = streams[0] !== undefined && streams[0].id === this.remoteMicStreamId;
+        this.addRemoteVideo({
+          source: camera ? 'camera' : 'screen',
+          track,
+          attach: (element) => attachTrack(track, element),
+          detach: detachTrack,
+        });
+        return;
+      }
       const stream = streams[0] ?? new MediaStream([track]);
+      this.remoteMicStreamId = stream.id;
       this.remote.attach(stream);
       this.emit('remoteStream', stream);
     };
