@@ -5,7 +5,7 @@
 //     socket.io-client; livekit-client is split into a lazy chunk by the dynamic import);
 //  3. that lazy livekit-client chunk, fetched when the first call connects;
 //  4. the lazy chunks fetched only when needed: Web Push / notifications (pages that opt in) and
-//     the P2P recorder (the browser that records a P2P call).
+//     the P2P recorder (the browser that records a P2P call), and video (camera, screen share).
 // Usage: node packages/sdk-core/scripts/size.mjs   (prints a Markdown table)
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -67,6 +67,7 @@ void client.connect();
   let lazy = 0;
   let push = 0;
   let recorder = 0;
+  let video = 0;
   for (const [file, out] of Object.entries(split.metafile.outputs)) {
     if (!file.endsWith('.js')) continue;
     const size = await gz(file);
@@ -74,6 +75,7 @@ void client.connect();
     if (inputs.some((i) => i.includes('node_modules/livekit-client/'))) lazy += size;
     else if (inputs.some((i) => i.endsWith('push/push-impl.ts'))) push += size;
     else if (inputs.some((i) => i.includes('src/recording/p2p-recorder'))) recorder += size;
+    else if (inputs.some((i) => i.includes('src/media/video/video-controller'))) video += size;
     else upfront += size;
   }
 
@@ -90,6 +92,9 @@ void client.connect();
     `| Web Push / notifications chunk, loaded when the page uses \`client.push\` or \`client.notifications\` | ${kb(push)} |`,
   );
   console.log(`| P2P recorder chunk, loaded by the browser that records | ${kb(recorder)} |`);
+  console.log(
+    `| video chunk, loaded when this user first turns on a camera or shares a screen | ${kb(video)} |`,
+  );
 } finally {
   await rm(dir, { recursive: true, force: true });
 }

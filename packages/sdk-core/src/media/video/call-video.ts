@@ -1,5 +1,7 @@
 import type { MediaChangedPayload, VideoSource } from '@synapse-calling/protocol';
 import { TypedEmitter } from '../../emitter';
+import { SynapseError, mediaError } from '../../errors';
+import { loadLiveKit } from '../livekit';
 import type { MediaSession } from '../session';
 import type { VideoController, VideoControllerDeps } from './video-controller';
 import type { CallVideoSnapshot, RemoteVideo, SentMedia } from './types';
@@ -27,7 +29,7 @@ export class CallVideo extends TypedEmitter<CallVideoEvents> {
   private loaded: VideoController | null = null;
   private cached: CallVideoSnapshot | null = null;
 
-  constructor(private readonly deps: Omit<VideoControllerDeps, 'changed'>) {
+  constructor(private readonly deps: Omit<VideoControllerDeps, 'changed' | 'lib'>) {
     super();
   }
 
@@ -72,6 +74,7 @@ export class CallVideo extends TypedEmitter<CallVideoEvents> {
     this.controller ??= import('./video-controller').then(({ VideoController }) => {
       this.loaded = new VideoController({
         ...this.deps,
+        lib: { SynapseError, mediaError, loadLiveKit },
         changed: (source, track) => {
           this.cached = null;
           this.emit('localVideoChanged', source, track);

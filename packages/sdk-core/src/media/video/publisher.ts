@@ -1,6 +1,6 @@
 import type { VideoSource } from '@synapse-calling/protocol';
 import type { LocalTrackPublication, LocalVideoTrack } from 'livekit-client';
-import { loadLiveKit, type LiveKitSession } from '../livekit';
+import type { LiveKitSession, loadLiveKit } from '../livekit';
 import type { P2PSession } from '../p2p';
 
 /** How a call's media carries this user's video: P2P transceivers or LiveKit publications. */
@@ -74,12 +74,15 @@ async function prioritiseAudio(pc: RTCPeerConnection): Promise<void> {
 export class LiveKitVideoPublisher implements VideoPublisher {
   private readonly publications = new Map<VideoSource, LocalTrackPublication>();
 
-  constructor(private readonly session: LiveKitSession) {}
+  constructor(
+    private readonly session: LiveKitSession,
+    private readonly load: typeof loadLiveKit,
+  ) {}
 
   async publish(source: VideoSource, track: MediaStreamTrack): Promise<void> {
     const room = this.session.livekitRoom;
     if (!room) throw new Error('the call has no LiveKit room');
-    const { Track } = await loadLiveKit();
+    const { Track } = await this.load();
     const publication = await room.localParticipant.publishTrack(
       track,
       source === 'camera'

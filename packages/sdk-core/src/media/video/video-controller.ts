@@ -1,6 +1,6 @@
 import type { VideoSource } from '@synapse-calling/protocol';
-import { SynapseError, mediaError } from '../../errors';
-import type { LiveKitSession } from '../livekit';
+import type { SynapseError, mediaError } from '../../errors';
+import type { LiveKitSession, loadLiveKit } from '../livekit';
 import type { P2PSession } from '../p2p';
 import type { MediaSession } from '../session';
 import { LiveKitVideoPublisher, P2PVideoPublisher, type VideoPublisher } from './publisher';
@@ -15,6 +15,17 @@ export interface VideoControllerDeps {
   announce: (sent: Record<VideoSource, boolean>) => Promise<void>;
   /** A local video started or stopped (`track` null). */
   changed: (source: VideoSource, track: MediaStreamTrack | null) => void;
+  /**
+   * What this chunk needs of the main bundle, handed over rather than imported: an import would
+   * make the bundler move those modules into a shared chunk that every page loads.
+   */
+  lib: VideoLib;
+}
+
+export interface VideoLib {
+  SynapseError: typeof SynapseError;
+  mediaError: typeof mediaError;
+  loadLiveKit: typeof loadLiveKit;
 }
 
 /** Camera constraints: enough for a face in a tile, cheap to encode. */
@@ -43,7 +54,7 @@ export class VideoController {
   }
 
   startScreenShare(): Promise<void> {
-    return this.serial(() => this.start('screen', captureScreen));
+    return this.serial(() => this.start('screen', () => captureScreen(this.deps.lib)));
   }
 
   stop(source: VideoSource): Promise<void> {
@@ -57,7 +68,7 @@ export class VideoController {
         if (deviceId) await this.switchCamera(deviceId);
         return;
       }
-      await this.start('camera', () => captureCamera(deviceId));
+      await this.start('camera', () => captureCamera(deviceId, this.deps.lib));
     });
   }
 
@@ -98,7 +109,7 @@ export class VideoController {
       track = await capture();
     } catch (err) {
       await this.deps.announce(this.sent({})).catch(() => undefined);
-      throw mediaError(err);
+      throw this.deps.lib.mediaError(err);
     }
     if (this.closed) {
       track.stop();
@@ -110,7 +121,9 @@ export class VideoController {
     } catch (err) {
       track.stop();
       await this.deps.announce(this.sent({})).catch(() => undefined);
-      throw new SynapseError('media-failed', `Could not send the ${source}`, { cause: err });
+      throw new this.deps.lib.SynapseError('media-failed', `Could not send the ${source}`, {
+        cause: err,
+      });
     }
     this.tracks[source] = track;
     // The browser's own "Stop sharing" bar (or an unplugged camera) ends the track.
@@ -133,8 +146,8 @@ export class VideoController {
   private async switchCamera(deviceId: string): Promise<void> {
     const old = this.tracks.camera;
     if (!old || !this.publisher) return;
-    const track = await captureCamera(deviceId).catch((err: unknown) => {
-      throw mediaError(err);
+    const track = await captureCamera(deviceId, this.deps.lib).catch((err: unknown) => {
+      throw this.deps.lib.mediaError(err);
     });
     track.contentHint = 'motion';
     await this.publisher.replace('camera', track);
@@ -145,18 +158,20 @@ export class VideoController {
 
   private currentPublisher(): VideoPublisher {
     const session = this.deps.session();
-    if (!session) throw new SynapseError('invalid-state', 'Video needs the call to be connected');
+    if (!session) {
+      throw new this.deps.lib.SynapseError('invalid-state', 'Video needs the call to be connected');
+    }
     if (this.publisher && this.publisherOf === session) return this.publisher;
     this.publisherOf = session;
     this.publisher =
       session.kind === 'p2p'
         ? new P2PVideoPublisher(session as P2PSession)
-        : new LiveKitVideoPublisher(session as LiveKitSession);
+        : new LiveKitVideoPublisher(session as LiveKitSession, this.deps.lib.loadLiveKit);
     return this.publisher;
   }
 }
 
-async function captureScreen(): Promise<MediaStreamTrack> {
+async function captureScreen({ SynapseError }: VideoLib): Promise<MediaStreamTrack> {
   if (typeof navigator.mediaDevices?.getDisplayMedia !== 'function') {
     throw new SynapseError('media-failed', 'This browser cannot share a screen');
   }
@@ -166,7 +181,10 @@ async function captureScreen(): Promise<MediaStreamTrack> {
   return track;
 }
 
-async function captureCamera(deviceId: string | undefined): Promise<MediaStreamTrack> {
+async function captureCamera(
+  deviceId: string | undefined,
+  { SynapseError }: VideoLib,
+): Promise<MediaStreamTrack> {
   const video: MediaTrackConstraints = { ...CAMERA };
   if (deviceId && deviceId !== 'default') video.deviceId = { exact: deviceId };
   const stream = await navigator.mediaDevices.getUserMedia({ video, audio: false });
