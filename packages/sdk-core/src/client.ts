@@ -414,7 +414,11 @@ export class SynapseClient {
  * @example
  * const client = createClient({
  *   url: 'https://calls.example.com',
- *   tokenProvider: () => fetch('/synapse-token').then((r) => r.text()),
+ *   // Your backend's token endpoint (docs/getting-started.md): JSON { token }.
+ *   tokenProvider: async () => {
+ *     const res = await fetch('/synapse/token', { credentials: 'include' });
+ *     return ((await res.json()) as { token: string }).token;
+ *   },
  * });
  */
 export function createClient(options: ClientOptions): SynapseClient {

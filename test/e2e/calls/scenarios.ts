@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AccessToken } from 'livekit-server-sdk';
 import { callButton, hears } from '@synapse-calling/test-utils/e2e/demo-pages';
 import {
@@ -31,9 +31,8 @@ import {
   E2E_TIMERS,
   median,
   recordSetupTimes,
-  startRig,
+  useRig,
   type MediaMode,
-  type Rig,
 } from '@synapse-calling/test-utils/e2e/e2e-rig';
 
 /**
@@ -51,17 +50,7 @@ const SCENARIO_MS = 180_000;
 
 export function callingScenarios(mode: MediaMode): void {
   describe(`calling end to end (${mode})`, () => {
-    let rig: Rig;
-
-    beforeAll(async () => {
-      rig = await startRig(mode);
-    }, 90_000);
-    afterEach(async () => {
-      await rig?.closeContexts();
-    });
-    afterAll(async () => {
-      await rig?.stop();
-    });
+    const rig = useRig(mode);
 
     const { callable, ring, bothActive, bothHear, connect } = callFlows(mode);
 

@@ -1,7 +1,7 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { UI, callFlows } from '@synapse-calling/test-utils/e2e/e2e-flows';
 import { activeUi } from '@synapse-calling/test-utils/e2e/e2e-pages';
-import { AGENT_HZ, CUSTOMER_HZ, startRig, type Rig } from '@synapse-calling/test-utils/e2e/e2e-rig';
+import { AGENT_HZ, CUSTOMER_HZ, useRig } from '@synapse-calling/test-utils/e2e/e2e-rig';
 import {
   downloadRecording,
   historyRecordingRow,
@@ -15,16 +15,7 @@ import { decodeAudio, findsTones } from '@synapse-calling/test-utils/media/recor
  * asks; declining records nothing and the call log says declined; accepting records.
  */
 describe('call recording with consent (P2P)', () => {
-  let rig: Rig;
-  beforeAll(async () => {
-    rig = await startRig('p2p', { env: { SYNAPSE_RECORDING_CONSENT_TENANTS: 'globex' } });
-  }, 90_000);
-  afterEach(async () => {
-    await rig?.closeContexts();
-  });
-  afterAll(async () => {
-    await rig?.stop();
-  });
+  const rig = useRig('p2p', { env: { SYNAPSE_RECORDING_CONSENT_TENANTS: 'globex' } });
   const { connect, bothHear } = callFlows('p2p');
 
   it('the customer declines: nothing is recorded and the log says declined', async () => {

@@ -1,13 +1,12 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { AUDIO, UI, callFlows } from '@synapse-calling/test-utils/e2e/e2e-flows';
 import { activeCall, activeUi, waitConnected } from '@synapse-calling/test-utils/e2e/e2e-pages';
 import {
   AGENT_HZ,
   CUSTOMER_HZ,
-  startRig,
+  useRig,
   type MediaMode,
-  type Rig,
 } from '@synapse-calling/test-utils/e2e/e2e-rig';
 import {
   downloadRecording,
@@ -59,17 +58,7 @@ async function recordedAudio(page: Page, callId: string) {
 
 export function recordingScenarios(mode: MediaMode): void {
   describe(`call recording end to end (${mode})`, () => {
-    let rig: Rig;
-
-    beforeAll(async () => {
-      rig = await startRig(mode);
-    }, 90_000);
-    afterEach(async () => {
-      await rig?.closeContexts();
-    });
-    afterAll(async () => {
-      await rig?.stop();
-    });
+    const rig = useRig(mode);
 
     const { connect, bothHear } = callFlows(mode);
 

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { Browser, BrowserContext, Page, Route } from 'playwright-core';
 import { RoomServiceClient } from 'livekit-server-sdk';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { launchChromium } from '../browser/chromium';
 import { startDemo, type RunningDemo } from './demo';
 import { collectConsole, hangUpAll, installProbes, waitConnected } from './e2e-pages';
@@ -192,6 +193,29 @@ async function serveElements(route: Route, snapshot: string): Promise<void> {
   }
   if (response) return route.fulfill({ response });
   return route.abort();
+}
+
+/**
+ * One rig per `describe`: started before its tests, each scenario's pages closed after it, stopped
+ * at the end. The returned rig may be used only inside the tests (it exists from `beforeAll` on).
+ */
+export function useRig(mode: MediaMode, options?: Parameters<typeof startRig>[1]): Rig {
+  let rig: Rig | undefined;
+  beforeAll(async () => {
+    rig = await startRig(mode, options);
+  }, 90_000);
+  afterEach(async () => {
+    await rig?.closeContexts();
+  });
+  afterAll(async () => {
+    await rig?.stop();
+  });
+  return new Proxy({} as Rig, {
+    get(_target, key) {
+      if (!rig) throw new Error('the rig starts in beforeAll: use it inside a test');
+      return Reflect.get(rig, key);
+    },
+  });
 }
 
 export const SETUP_TIMES_FILE = resolve(
