@@ -42,7 +42,6 @@ export default defineConfig({
             '**/dist/**',
             'test/e2e/network/**',
           ],
-          benchmark: { include: ['bench/**/*.bench.ts'] },
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },

@@ -31,6 +31,7 @@ export const CHECKS = {
   'examples/docs/server/standalone.sh':
     'run: test/e2e/packaging (npx synapse-server from the tarballs)',
   'examples/docs/server/standalone-from-code.mjs': TYPECHECKED,
+  'examples/docs/server/lines.mjs': TYPECHECKED,
   'examples/docs/server/call-event-shape.ts': `${TYPECHECKED}; it also asserts the shape equals the exported type`,
   'examples/docs/server/webhook-receiver.mjs':
     'run: test/e2e/docs/snippets.test.ts (signed, forged and stale deliveries); type-checked',

@@ -9,6 +9,8 @@
  * that a client bundle never pulls zod in.
  */
 
+import type { QueuePositionPayload } from './lines';
+
 /** Protocol version; sent by clients in the handshake `auth.protocol` and checked by servers. */
 export const PROTOCOL_VERSION = 1;
 
@@ -31,8 +33,9 @@ export const END_REASONS = [
   'missed',
   'failed',
   'disconnected',
+  'abandoned',
 ] as const;
-/** Why a call ended. */
+/** Why a call ended. `abandoned`: the caller hung up a line call before an agent answered. */
 export type EndReason = (typeof END_REASONS)[number];
 
 export const PRESENCE_STATUSES = ['online', 'away', 'busy', 'dnd', 'offline'] as const;
@@ -57,6 +60,7 @@ export const ERROR_CODES = [
   'recording-not-allowed',
   'too-large',
   'too-many-connections',
+  'line-closed',
 ] as const;
 /** Error codes carried in a failed acknowledgement or a `connect_error`'s `data.code`. */
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -107,6 +111,11 @@ export interface CallInfo {
   metadata?: CallMetadata;
   /** Present once someone asked to record the call: its recording, live and then in the log. */
   recording?: CallRecording;
+  /**
+   * Set on a call placed to a line (`initiate-call { toLine }`): the line's id. `to` is then the
+   * agent ringing now, and once answered the agent who answered. Added in v1.
+   */
+  line?: string;
 }
 
 export const RECORDING_STATUSES = [
@@ -240,11 +249,22 @@ export type Ack<T extends object = Record<never, never>> =
 // ---------------------------------------------------------------------------------------------
 // Client → server payloads and results
 
-export interface InitiateCallPayload {
+/** `initiate-call` to one user. */
+export interface DirectCallPayload {
   /** Callee user id (same tenant). */
   to: string;
   metadata?: CallMetadata;
 }
+/**
+ * `initiate-call` to a line (docs/lines.md): the server picks the agent. Added in v1; a line of
+ * another tenant answers exactly like an unknown line (`not-found`).
+ */
+export interface LineCallPayload {
+  /** Line id (same tenant). */
+  toLine: string;
+  metadata?: CallMetadata;
+}
+export type InitiateCallPayload = DirectCallPayload | LineCallPayload;
 export interface CallIdPayload {
   callId: string;
 }
@@ -384,6 +404,8 @@ export interface ServerToClientEvents {
   'media-signal': (payload: { callId: string; signal: MediaSignal }) => void;
   'recording-changed': (payload: RecordingChangedPayload) => void;
   'media-changed': (payload: MediaChangedPayload) => void;
+  /** A line call waits for an agent: the caller's place in the line (docs/lines.md). */
+  'queue-position': (payload: QueuePositionPayload) => void;
 }
 
 export type ClientEventName = keyof ClientToServerEvents;
@@ -410,6 +432,8 @@ export interface SynapseTokenClaims {
   tenant: string;
   name?: string;
   role: Role;
+  /** `true`: the user may manage the tenant's lines through the admin API (docs/lines.md). */
+  admin?: boolean;
   /** Expiry, seconds since the epoch. Required. */
   exp: number;
 }
@@ -489,3 +513,5 @@ export function isErrorCode(value: unknown): value is ErrorCode {
 
 // Web Push (REST types and the push payloads), kept in their own file.
 export * from './push';
+// Support lines (queues), kept in their own file.
+export * from './lines';

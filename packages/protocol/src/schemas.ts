@@ -114,12 +114,35 @@ const signal = z
     message: `signal must be at most ${LIMITS.maxSignalBytes} bytes of JSON`,
   });
 
+const directCall = z.object({ to: id, metadata: metadata.exactOptional() });
+const lineCall = z.object({ toLine: id, metadata: metadata.exactOptional() });
+
+/**
+ * A payload with a `toLine` key is a line call, any other a direct call, so that v1 clients'
+ * payloads are checked (and refused with the same messages) exactly as before lines existed.
+ */
+const initiateCall: z.ZodType<ClientEventPayload<'initiate-call'>> = z
+  .unknown()
+  .transform((value, ctx) => {
+    const toLine = typeof value === 'object' && value !== null && 'toLine' in value;
+    if (toLine && 'to' in value) {
+      ctx.addIssue({ code: 'custom', message: 'set either to or toLine, not both', input: value });
+      return z.NEVER;
+    }
+    const parsed = (toLine ? lineCall : directCall).safeParse(value);
+    if (parsed.success) return parsed.data;
+    for (const issue of parsed.error.issues) {
+      ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path, input: value });
+    }
+    return z.NEVER;
+  });
+
 type Schemas = { [E in ClientEventName]: z.ZodType<ClientEventPayload<E>> };
 
 // A missing payload (`socket.emit('heartbeat', ack)`) is treated as `{}` by the dispatcher.
 // Every schema checks the payload's shape first (`bounded`), before zod or a size check walks it.
 export const eventSchemas: Schemas = {
-  'initiate-call': bounded(z.object({ to: id, metadata: metadata.exactOptional() })),
+  'initiate-call': bounded(initiateCall),
   'accept-call': bounded(z.object({ callId: id })),
   'reject-call': bounded(
     z.object({

@@ -28,6 +28,8 @@ export interface Identity {
   tenant: string;
   name: string;
   role: Role;
+  /** Set (true) when the token carries `admin: true`: the tenant's lines may be managed. */
+  admin?: true;
   /** Expiry (`exp`) in milliseconds since the epoch. */
   expiresAt: number;
   /**
@@ -71,6 +73,7 @@ const claimsSchema = z.object({
   tenant: z.string().min(1).max(LIMITS.maxIdLength),
   role: z.enum(ROLES),
   name: z.string().max(200).optional(),
+  admin: z.boolean().optional(),
   exp: z.number(),
   iat: z.number().optional(),
 });
@@ -145,7 +148,7 @@ export function createTokenVerifier(options: AuthOptions): TokenVerifier {
     if (!claims.success) {
       throw new AuthError('unauthorized', 'the token lacks sub, tenant or role claims');
     }
-    const { sub, tenant, role, name, exp, iat } = claims.data;
+    const { sub, tenant, role, name, admin, exp, iat } = claims.data;
     // Measured from `iat` and from now: a token "issued" in the future must not escape the limit.
     const nowSec = Date.now() / 1000;
     if (maxLifetimeSec > 0 && exp - Math.min(iat ?? nowSec, nowSec) > maxLifetimeSec) {
@@ -156,6 +159,7 @@ export function createTokenVerifier(options: AuthOptions): TokenVerifier {
       tenant,
       role,
       name: name ?? sub,
+      ...(admin === true ? { admin } : {}),
       expiresAt: exp * 1000,
       validUntil: (exp + toleranceSec) * 1000,
     };

@@ -4,6 +4,7 @@ import { MIN_SECRET_LENGTH, secureOrLocal } from './auth';
 import type { PushOptions } from './options';
 import { RELAY_ONLY_PRESETS, relayOnlyRule } from './media/relay-policy';
 import { hasTurn } from './media/turn';
+import { readLinesFile } from './lines/line-config';
 import type { StartSynapseServerOptions } from './standalone';
 
 /** A configuration problem, phrased as the one line the CLI prints before exiting. */
@@ -204,6 +205,7 @@ const envSchema = z
     SYNAPSE_RECORDING_AUTO_TENANTS: tenants,
     SYNAPSE_RECORDING_RETENTION_DAYS: int('SYNAPSE_RECORDING_RETENTION_DAYS', 1),
     SYNAPSE_RECORDING_MAX_MB: int('SYNAPSE_RECORDING_MAX_MB', 1),
+    SYNAPSE_LINES_FILE: z.string().optional(),
   })
   .superRefine((env, ctx) => {
     const issue = (path: string, message: string) =>
@@ -355,6 +357,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): StartSynaps
       relayOnly: e.SYNAPSE_RELAY_ONLY
         ? relayOnlyRule(e.SYNAPSE_RELAY_ONLY, defined({ tenants: e.SYNAPSE_RELAY_ONLY_TENANTS }))
         : undefined,
+      lines: e.SYNAPSE_LINES_FILE ? linesFile(e.SYNAPSE_LINES_FILE) : undefined,
       push: e.SYNAPSE_PUSH === 'off' ? (false as const) : pushOptions(e),
       recording:
         e.SYNAPSE_RECORDING === 'on'
@@ -372,6 +375,15 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): StartSynaps
           : undefined,
     }),
   };
+}
+
+/** The lines of `SYNAPSE_LINES_FILE`; any problem with it is a configuration error. */
+function linesFile(path: string): ReturnType<typeof readLinesFile> {
+  try {
+    return readLinesFile(path);
+  } catch (err) {
+    throw new ConfigError(`SYNAPSE_LINES_FILE: ${(err as Error).message}`);
+  }
 }
 
 /** The push settings that are set, or undefined when none is (the server's defaults apply). */

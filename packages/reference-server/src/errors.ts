@@ -31,6 +31,7 @@ export const fail = {
   recordingNotAllowed: (message = 'you may not record this call') =>
     new ProtocolFailure('recording-not-allowed', message),
   tooLarge: (message: string) => new ProtocolFailure('too-large', message),
+  lineClosed: (message = 'the line is closed') => new ProtocolFailure('line-closed', message),
 };
 
 /** HTTP status for each code, used by the REST routes. */
@@ -48,4 +49,5 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   'recording-not-allowed': 403,
   'too-large': 413,
   'too-many-connections': 429,
+  'line-closed': 409,
 };

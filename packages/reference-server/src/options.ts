@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { CallInfo, IceServer, Party } from '@synapse-calling/protocol';
 import type { AuthOptions } from './auth';
 import type { CanPublish } from './calls/media-policy';
+import type { LinesConfig } from './lines/line-config';
 import type { RelayOnlyPolicy } from './media/relay-policy';
 import type { TurnOptions } from './media/turn';
 import type { RedisOptions } from './cluster/redis-cluster';
@@ -240,6 +241,13 @@ export interface SynapseServerOptions {
   };
   /** How long an unanswered call rings before it ends `missed`. Default 30000. */
   ringTimeoutMs?: number;
+  /**
+   * Support lines per tenant (docs/lines.md): `{ acme: { support: { members: [...] } } }`. Put
+   * into the line store at every start; the admin API (`/api/admin/lines`) changes them after.
+   */
+  lines?: LinesConfig;
+  /** After declining or missing a line call, an agent is skipped by the lines for this long. Default 10000. */
+  lineCooldownMs?: number;
   /** How long a party whose connection dropped may take to come back and `sync`. Default 10000. */
   reconnectGraceMs?: number;
   /** How long after a user's last connection drops before they show `offline`. Default 10000. */
@@ -395,4 +403,5 @@ export const DEFAULTS = {
   livekitWebhookMaxAgeSec: 300,
   recordingMaxBytes: 200 * 1024 * 1024,
   recordingUploadGraceMs: 15_000,
+  lineCooldownMs: 10_000,
 } as const;

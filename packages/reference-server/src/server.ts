@@ -9,12 +9,14 @@ import { createResync } from './cluster/resync';
 import { drainConnections, type DrainOptions, type DrainResult } from './cluster/drain';
 import { connectRedisCluster, type RedisCluster } from './cluster/redis-cluster';
 import { RoomEvents } from './calls/room-events';
+import { Timers } from './calls/timers';
 import { ConfigError } from './env-config';
 import { createRoutes } from './http/routes';
 import { OriginRefusals } from './http/origin-refusals';
 import { createGuards } from './limits/guards';
 import { limitInboundBytes } from './limits/inbound-bytes';
 import { resolveLimits, type Limits } from './limits/settings';
+import { setupLines, withLines, type Lines } from './lines/setup';
 import { createLogger } from './logger';
 import { Maintenance } from './maintenance';
 import { LiveKitMediaProvider } from './media/livekit';
@@ -306,14 +308,33 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
       })
     : undefined;
   const reconnectGraceMs = options.reconnectGraceMs ?? DEFAULTS.reconnectGraceMs;
-  const calls = new CallManager({
+  const timers = new Timers();
+  const recorder = new CallRecorder(stores.callLog, onEvent, logger);
+  const lines: Lines | undefined = await setupLines({
+    config: options.lines,
+    redis: cluster && { client: cluster.redis, prefix: cluster.keyPrefix },
+    registry: stores.registry,
+    callLog: stores.callLog,
+    presence,
+    visibility,
+    media,
+    emitter,
+    recorder,
+    claims,
+    timers,
+    cooldownMs: options.lineCooldownMs ?? DEFAULTS.lineCooldownMs,
+    // Bound late: the call manager needs the lines' hooks, the lines its way of ending calls.
+    endIfStill: (callId, state, reason) => calls.endIfStill(callId, state, reason),
+    logger,
+  });
+  const calls: CallManager = new CallManager({
     registry: stores.registry,
     callLog: stores.callLog,
     presenceStore: stores.presence,
     presence,
     media,
     emitter,
-    recorder: new CallRecorder(stores.callLog, onEvent, logger),
+    recorder,
     canCall: options.canCall ?? defaultCanCall,
     visibility,
     metrics,
@@ -322,7 +343,9 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
     reconnectGraceMs,
     pushReachable,
     claims,
-    lifecycle: recordings?.manager,
+    timers,
+    lifecycle: withLines(recordings?.manager, lines),
+    lines: lines?.router,
   });
   setupCallNamespace(namespace, {
     ...handshake,
@@ -332,6 +355,7 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
     maxPresenceSubscriptions: limits.maxPresenceSubscriptions,
     recordings: recordings?.manager,
     mediaPolicy,
+    lines: lines?.router,
   });
 
   const rooms = new RoomEvents(stores.registry, media, calls, reconnectGraceMs);
@@ -348,6 +372,7 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
     push: { calls, push },
     claims,
     recordings,
+    lines,
     guards,
     metricsToken: options.metricsToken,
     isDraining: () => draining || closing,

@@ -6,7 +6,8 @@
 //  3. that lazy livekit-client chunk, fetched when the first call connects;
 //  4. the lazy chunks fetched only when needed: Web Push / notifications (pages that opt in) and
 //     the P2P recorder (the browser that records a P2P call), and video (camera, screen share).
-// Usage: node packages/sdk-core/scripts/size.mjs   (prints a Markdown table)
+// Usage: node packages/sdk-core/scripts/size.mjs   (prints a Markdown table; `--json` prints the
+// byte counts instead, for the bench and the budget check)
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -79,9 +80,18 @@ void client.connect();
     else upfront += size;
   }
 
+  if (process.argv.includes('--json')) {
+    const ownSize = await gz(ownFile);
+    console.log(JSON.stringify({ own: ownSize, upfront, livekit: lazy, push, recorder, video }));
+  } else await printTable(await gz(ownFile), upfront, lazy, push, recorder, video);
+} finally {
+  await rm(dir, { recursive: true, force: true });
+}
+
+async function printTable(ownSize, upfront, lazy, push, recorder, video) {
   console.log('| what | min + gzip |');
   console.log('|---|---|');
-  console.log(`| sdk-core's own code (no dependencies) | ${kb(await gz(ownFile))} |`);
+  console.log(`| sdk-core's own code (no dependencies) | ${kb(ownSize)} |`);
   console.log(
     `| page with presence + call buttons, loaded up front (sdk-core + socket.io-client) | ${kb(upfront)} |`,
   );
@@ -95,6 +105,4 @@ void client.connect();
   console.log(
     `| video chunk, loaded when this user first turns on a camera or shares a screen | ${kb(video)} |`,
   );
-} finally {
-  await rm(dir, { recursive: true, force: true });
 }

@@ -46,6 +46,11 @@ export interface CallDeps {
   selfId(): string;
   mediaEnabled: boolean;
   acquireMicrophone(deviceId: string | undefined): Promise<MediaStreamTrack>;
+  /**
+   * Whether the page already holds microphone permission (no prompt can show). Then a call
+   * rings while the microphone opens; absent or false, the microphone opens first.
+   */
+  microphoneGranted?(): Promise<boolean>;
   createSession: CreateMediaSession;
   /**
    * Starts this browser's recorder of a P2P call (loaded on demand: only the party that
@@ -163,8 +168,10 @@ export class CallManager extends TypedEmitter<CallManagerEvents> {
   }
 
   /**
-   * Places a call (what `client.call()` does). The microphone opens first so a denied
-   * permission never rings anyone.
+   * Places a call (what `client.call()` does). Unless the page already holds microphone
+   * permission, the microphone opens first, so a denied permission never rings anyone; with
+   * permission it opens while the callee rings, and if it still fails the call is cancelled at
+   * once and `place` rejects with the microphone's error.
    *
    * @example
    * const call = await client.calls.place('ann');
@@ -174,14 +181,41 @@ export class CallManager extends TypedEmitter<CallManagerEvents> {
     if (this.placing || this.active) throw CallError.alreadyInCall();
     this.placing = true;
     let track: MediaStreamTrack | null = null;
+    // Issue 14: opening the microphone took 100–500 ms of every ring on a cold page.
+    let opening: Promise<MediaStreamTrack> | null = null;
     try {
-      if (this.deps.mediaEnabled) track = await this.deps.acquireMicrophone(undefined);
+      if (this.deps.mediaEnabled && (await this.deps.microphoneGranted?.())) {
+        opening = this.deps.acquireMicrophone(undefined);
+        // Awaited below; until then a rejection must not count as unhandled.
+        opening.catch(() => undefined);
+      } else if (this.deps.mediaEnabled) {
+        track = await this.deps.acquireMicrophone(undefined);
+      }
       // On glare (both called each other) the server answers the call that rang first and
       // returns it with media, as `accept-call` would.
-      const { call, media } = (await this.deps.signaling.request('initiate-call', {
-        to: userId,
-        ...(opts.metadata === undefined ? {} : { metadata: opts.metadata }),
-      })) as { call: CallInfo; media?: Media };
+      let answer: { call: CallInfo; media?: Media };
+      try {
+        answer = (await this.deps.signaling.request('initiate-call', {
+          to: userId,
+          ...(opts.metadata === undefined ? {} : { metadata: opts.metadata }),
+        })) as { call: CallInfo; media?: Media };
+      } catch (err) {
+        void opening?.then(
+          (t) => t.stop(),
+          () => undefined,
+        );
+        throw err;
+      }
+      const { call, media } = answer;
+      if (opening) {
+        try {
+          track = await opening;
+        } catch (err) {
+          // Already ringing: cancel before telling why, so nobody rings for a call without audio.
+          await this.deps.signaling.request('end-call', { callId: call.id }).catch(() => undefined);
+          throw err;
+        }
+      }
       const existing = this.calls.has(call.id);
       const c = this.upsert(call);
       if (!c) {
@@ -190,6 +224,8 @@ export class CallManager extends TypedEmitter<CallManagerEvents> {
           : CallError.invalidState(`The call ended before it started (${call.endReason})`);
       }
       if (c.direction === 'outgoing') {
+        // An accept that overtook the microphone already started media with its own.
+        if (c.state !== 'ringing') return c;
         c.holdMicrophone(track);
         track = null;
         if (!existing) this.emit('callStarted', c);

@@ -2,7 +2,8 @@ import type { Call } from './call';
 import { CallManager } from './calls';
 import { TypedEmitter, forwardEvents } from './emitter';
 import { CallError, SynapseError, toSynapseError } from './errors';
-import { getMicrophone, mediaSupported } from './media/devices';
+import { getMicrophone, mediaSupported, microphoneGranted } from './media/devices';
+import { preloadLiveKitIfUsed } from './media/livekit';
 import { mediaSessionFactory } from './media/session-factory';
 import { resolveOptions, type ClientOptions, type ResolvedOptions } from './options';
 import { PresenceManager } from './presence';
@@ -117,6 +118,7 @@ export class SynapseClient {
       selfId: () => this.currentUser?.id ?? '',
       mediaEnabled: this.options.media,
       acquireMicrophone: (deviceId) => getMicrophone(deviceId, this.options.audioConstraints),
+      microphoneGranted,
       createSession: mediaSessionFactory({
         options: this.options,
         signaling: this.signaling,
@@ -347,6 +349,7 @@ export class SynapseClient {
     this.setState('connected');
     this.settle(null);
     if (!reconnect) this.push.resume();
+    if (!reconnect && this.options.media) preloadLiveKitIfUsed();
   }
 
   /**

@@ -13,6 +13,8 @@ export interface TestTokenClaims {
   tenant: string;
   role: Role;
   name?: string;
+  /** Adds the `admin: true` claim (the lines admin API). */
+  admin?: boolean;
   /** jose duration (`'1h'`, `'5s'`) or seconds since the epoch. Default `'1h'`. */
   expiresIn?: string | number;
 }
@@ -22,8 +24,13 @@ export async function mintTestToken(
   claims: TestTokenClaims,
   secret: string = TEST_JWT_SECRET,
 ): Promise<string> {
-  const { sub, tenant, role, name, expiresIn = '1h' } = claims;
-  return new SignJWT({ tenant, role, ...(name === undefined ? {} : { name }) })
+  const { sub, tenant, role, name, admin, expiresIn = '1h' } = claims;
+  return new SignJWT({
+    tenant,
+    role,
+    ...(name === undefined ? {} : { name }),
+    ...(admin === undefined ? {} : { admin }),
+  })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(sub)
     .setIssuedAt()

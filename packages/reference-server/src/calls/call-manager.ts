@@ -6,7 +6,7 @@ import type {
   CallIdPayload,
   EndCallPayload,
   EndReason,
-  InitiateCallPayload,
+  DirectCallPayload,
   Media,
   MediaSignalPayload,
   Party,
@@ -16,6 +16,7 @@ import type {
 import { fail } from '../errors';
 import type { MediaProvider } from '../media/media-provider';
 import type { Metrics } from '../metrics';
+import type { LineCallHooks } from '../lines/line-call';
 import type { CanCall } from '../options';
 import type { Visibility } from '../presence/visibility';
 import type { ClaimStore } from '../stores/claim-store';
@@ -58,6 +59,8 @@ export interface CallManagerDeps {
   pushReachable?: ((tenant: string, userId: string) => Promise<boolean>) | undefined;
   /** Follows calls becoming active and ending (call recording); optional. */
   lifecycle?: CallLifecycle | undefined;
+  /** Calls to lines: their accepts and declines go through the line's router (docs/lines.md). */
+  lines?: LineCallHooks | undefined;
 }
 
 /**
@@ -83,7 +86,7 @@ export class CallManager {
 
   async initiate(
     actor: Actor,
-    payload: InitiateCallPayload,
+    payload: DirectCallPayload,
   ): Promise<{ call: CallInfo; media?: Media }> {
     const { tenant, userId, name, role } = actor.identity;
     if (payload.to === userId) throw fail.invalidPayload('you cannot call yourself');
@@ -135,7 +138,10 @@ export class CallManager {
   }
 
   async accept(actor: Actor, { callId }: CallIdPayload): Promise<AcceptResult> {
-    const record = await this.partyCall(actor, callId);
+    let record = await this.partyCall(actor, callId);
+    if (record.call.line && this.deps.lines && record.call.state === 'ringing') {
+      record = await this.deps.lines.claimAnswer(record, actor);
+    }
     if (sideOf(record, actor.identity.userId) !== 'callee') {
       throw fail.forbidden('only the callee can accept a call');
     }
@@ -193,6 +199,8 @@ export class CallManager {
 
   async reject(actor: Actor, { callId, reason }: RejectCallPayload): Promise<{ call: CallInfo }> {
     const record = await this.partyCall(actor, callId);
+    const lineDecline = this.lineDecline(record, actor);
+    if (lineDecline) return { call: await lineDecline };
     if (sideOf(record, actor.identity.userId) !== 'callee') {
       throw fail.forbidden('only the callee can reject a call; the caller ends it');
     }
@@ -215,12 +223,16 @@ export class CallManager {
     // accepted just as the caller cancelled): the caller then hangs up the active call.
     for (let attempt = 0; attempt < 3; attempt++) {
       const record = await this.partyCall(actor, callId);
+      const lineDecline = this.lineDecline(record, actor);
+      if (lineDecline) return { call: await lineDecline };
       const side = sideOf(record, actor.identity.userId);
       const reason: EndReason =
         record.call.state === 'active'
           ? (mediaEnd ?? 'completed')
           : side === 'caller'
-            ? 'cancelled'
+            ? record.call.line
+              ? 'abandoned'
+              : 'cancelled'
             : 'rejected';
       const ended = await this.ender.finish(record, reason, actor.identity.userId);
       if (ended) return { call: ended.call };
@@ -278,7 +290,8 @@ export class CallManager {
   async endOverdueRinging(slackMs: number): Promise<void> {
     const deadline = Date.now() - this.deps.ringTimeoutMs - slackMs;
     for (const record of await this.deps.registry.all()) {
-      if (record.call.state === 'ringing' && record.call.createdAt < deadline) {
+      // Line calls ring agent after agent for up to their line's wait limit; the line ends them.
+      if (record.call.state === 'ringing' && !record.line && record.call.createdAt < deadline) {
         await this.ender.endIfStill(record.call.id, 'ringing', 'missed');
       }
     }
@@ -310,11 +323,24 @@ export class CallManager {
     throw fail.busy();
   }
 
-  /** The call if the actor is a party of it; ended calls give invalid-state, others not-found. */
+  /** A ringing line call declined by its agent (or one of those it rings) goes to the next. */
+  private lineDecline(record: CallRecord, actor: Actor): Promise<CallInfo> | undefined {
+    const { userId } = actor.identity;
+    const { lines } = this.deps;
+    if (!lines || !record.call.line || record.call.state !== 'ringing') return undefined;
+    if (sideOf(record, userId) !== 'callee' && !lines.isOffered(record, userId)) return undefined;
+    return lines.declined(record, userId);
+  }
+
+  /**
+   * The call if the actor is a party of it (or is offered it, ring-all); ended calls give
+   * invalid-state, others not-found.
+   */
   private async partyCall(actor: Actor, callId: string): Promise<CallRecord> {
     const { tenant, userId } = actor.identity;
     const record = await this.deps.registry.get(callId);
-    if (record && record.tenant === tenant && sideOf(record, userId)) return record;
+    const offered = record && this.deps.lines?.isOffered(record, userId);
+    if (record && record.tenant === tenant && (sideOf(record, userId) || offered)) return record;
     if (!record) {
       const logged = await this.deps.callLog.get(callId);
       const call = logged?.tenant === tenant ? logged.call : undefined;

@@ -10,6 +10,7 @@ import {
 import type { TokenVerifier } from '../auth';
 import type { RoomEvents } from '../calls/room-events';
 import type { LiveKitOptions } from '../options';
+import type { Lines } from '../lines/setup';
 import type { Metrics } from '../metrics';
 import type { PresenceManager } from '../presence/presence-manager';
 import type { Recordings } from '../recording/setup';
@@ -45,6 +46,8 @@ export interface RoutesDeps {
   /** The `/api/push` routes' needs (Web Push). */
   push: Omit<PushRoutesDeps, 'auth' | 'perAddress'>;
   claims: ClaimStore;
+  /** Support lines: the admin API, line status and the agents' switch. */
+  lines?: Pick<Lines, 'routes'> | undefined;
   /** Set when recording is on: its routes, and the `recording` of each listed call. */
   recordings?: Pick<Recordings, 'routes' | 'decorate'> | undefined;
   guards: Guards;
@@ -165,6 +168,8 @@ export function createRoutes(deps: RoutesDeps): Router {
       }),
     );
   }
+
+  if (deps.lines) router.use(deps.lines.routes(auth));
 
   // Downloads and chunk uploads count against the same per-address and per-user budgets.
   if (deps.recordings) router.use(deps.recordings.routes(auth));

@@ -2,6 +2,7 @@ import type { Actor } from '../calls/actor';
 import type { CallManager } from '../calls/call-manager';
 import type { MediaPolicy } from '../calls/media-policy';
 import { fail } from '../errors';
+import type { LineRouter } from '../lines/line-router';
 import type { PresenceManager } from '../presence/presence-manager';
 import type { Visibility } from '../presence/visibility';
 import type { RecordingManager } from '../recording/recording-manager';
@@ -19,6 +20,8 @@ export interface CallNamespaceDeps extends HandshakeDeps {
   /** Set when recording is on (the `recording` setting). */
   recordings?: Pick<RecordingManager, 'start' | 'stop' | 'consent'> | undefined;
   mediaPolicy: Pick<MediaPolicy, 'changed'>;
+  /** Set when the server has support lines (`initiate-call { toLine }`). */
+  lines?: Pick<LineRouter, 'initiate'> | undefined;
 }
 
 /** setTimeout cannot wait longer than this (about 24.8 days). */
@@ -38,7 +41,11 @@ export function setupCallNamespace(nsp: CallNamespace, deps: CallNamespaceDeps):
   };
 
   const handlers: Handlers = {
-    'initiate-call': (socket, payload) => calls.initiate(actor(socket), payload),
+    'initiate-call': (socket, payload) => {
+      if (!('toLine' in payload)) return calls.initiate(actor(socket), payload);
+      if (!deps.lines) throw fail.notFound('line');
+      return deps.lines.initiate(actor(socket), payload);
+    },
     'accept-call': (socket, payload) => calls.accept(actor(socket), payload),
     'reject-call': (socket, payload) => calls.reject(actor(socket), payload),
     'end-call': (socket, payload) => calls.end(actor(socket), payload),

@@ -31,6 +31,8 @@ export interface CallRow {
   end_reason: EndReason | null;
   ended_by: string | null;
   metadata: string | null;
+  /** The line the call was placed to; null for a call to a user. */
+  line: string | null;
 }
 
 export interface PageRow extends CallRow {
@@ -59,6 +61,7 @@ export function toRow(entry: CallLogEntry): CallRow {
     end_reason: call.endReason ?? null,
     ended_by: call.endedBy ?? null,
     metadata: call.metadata === undefined ? null : JSON.stringify(call.metadata),
+    line: call.line ?? null,
   };
 }
 
@@ -75,6 +78,7 @@ export function fromRow(row: CallRow): CallLogEntry {
   if (row.end_reason !== null) call.endReason = row.end_reason;
   if (row.ended_by !== null) call.endedBy = row.ended_by;
   if (row.metadata !== null) call.metadata = JSON.parse(row.metadata) as CallMetadata;
+  if (row.line !== null && row.line !== undefined) call.line = row.line;
   return {
     tenant: row.tenant,
     call,

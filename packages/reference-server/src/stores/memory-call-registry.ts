@@ -1,6 +1,13 @@
 import type { CallState } from '@synapse-calling/protocol';
 import { userKey } from './keys';
-import type { CallCounts, CallRecord, CallRegistry, CreateResult, PartySide } from './types';
+import type {
+  CallCounts,
+  CallRecord,
+  CallRegistry,
+  CreateResult,
+  PartySide,
+  ReassignResult,
+} from './types';
 
 /**
  * Single-process registry. Every method body runs without an `await` between its check and its
@@ -59,6 +66,26 @@ export class MemoryCallRegistry implements CallRegistry {
     if (!current || current.sockets[side] !== expected) return undefined;
     current.sockets[side] = socketId;
     return clone(current);
+  }
+
+  async reassignCallee(
+    callId: string,
+    expectedCallee: string,
+    update: (current: CallRecord) => CallRecord,
+  ): Promise<ReassignResult> {
+    const current = this.calls.get(callId);
+    if (current?.call.state !== 'ringing' || current.call.to.id !== expectedCallee) {
+      return { ok: false, reason: 'moved' };
+    }
+    const next = clone(update(clone(current)));
+    const nextKey = userKey(next.tenant, next.call.to.id);
+    const holder = this.byUser.get(nextKey);
+    if (holder && holder !== callId && this.calls.has(holder)) return { ok: false, reason: 'busy' };
+    const oldKey = userKey(current.tenant, expectedCallee);
+    if (this.byUser.get(oldKey) === callId) this.byUser.delete(oldKey);
+    this.byUser.set(nextKey, callId);
+    this.calls.set(callId, next);
+    return { ok: true, record: clone(next) };
   }
 
   async forUser(tenant: string, userId: string): Promise<CallRecord[]> {

@@ -1,7 +1,14 @@
 import type { Redis } from 'ioredis';
 import type { CallState } from '@synapse-calling/protocol';
 import { userKey } from './keys';
-import type { CallCounts, CallRecord, CallRegistry, CreateResult, PartySide } from './types';
+import type {
+  CallCounts,
+  CallRecord,
+  CallRegistry,
+  CreateResult,
+  PartySide,
+  ReassignResult,
+} from './types';
 
 /**
  * Adds the call unless a party already has one. KEYS: call, caller's index, callee's index, set
@@ -45,9 +52,24 @@ else
 end
 return 1`;
 
+/**
+ * Gives a ringing call a new callee. KEYS: call, old callee's index, new callee's index. ARGV:
+ * JSON read, new JSON, call id, call key prefix. Returns 'ok' when written, 'moved' when the
+ * stored value had changed, 'busy' when the new callee's index points at another live call.
+ */
+const REASSIGN = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 'moved' end
+local other = redis.call('GET', KEYS[3])
+if other and other ~= ARGV[3] and redis.call('EXISTS', ARGV[4] .. other) == 1 then return 'busy' end
+if redis.call('GET', KEYS[2]) == ARGV[3] then redis.call('DEL', KEYS[2]) end
+redis.call('SET', KEYS[3], ARGV[3])
+redis.call('SET', KEYS[1], ARGV[2])
+return 'ok'`;
+
 type Scripted = Redis & {
   synapseCallCreate(...args: string[]): Promise<string | null>;
   synapseCallCas(...args: string[]): Promise<number>;
+  synapseCallReassign(...args: string[]): Promise<'ok' | 'moved' | 'busy'>;
 };
 
 /**
@@ -63,6 +85,7 @@ export class RedisCallRegistry implements CallRegistry {
   ) {
     redis.defineCommand('synapseCallCreate', { numberOfKeys: 5, lua: CREATE });
     redis.defineCommand('synapseCallCas', { numberOfKeys: 6, lua: CAS });
+    redis.defineCommand('synapseCallReassign', { numberOfKeys: 3, lua: REASSIGN });
     this.redis = redis as Scripted;
   }
 
@@ -127,6 +150,33 @@ export class RedisCallRegistry implements CallRegistry {
         ? { ...current, sockets: { ...current.sockets, [side]: socketId } }
         : undefined,
     );
+  }
+
+  async reassignCallee(
+    callId: string,
+    expectedCallee: string,
+    update: (current: CallRecord) => CallRecord,
+  ): Promise<ReassignResult> {
+    for (;;) {
+      const raw = await this.redis.get(this.callKey(callId));
+      const current = raw ? (JSON.parse(raw) as CallRecord) : undefined;
+      if (!raw || current?.call.state !== 'ringing' || current.call.to.id !== expectedCallee) {
+        return { ok: false, reason: 'moved' };
+      }
+      const next = update(structuredClone(current));
+      const result = await this.redis.synapseCallReassign(
+        this.callKey(callId),
+        this.userIndex(current.tenant, expectedCallee),
+        this.userIndex(next.tenant, next.call.to.id),
+        raw,
+        JSON.stringify(next),
+        callId,
+        `${this.prefix}call:`,
+      );
+      if (result === 'ok') return { ok: true, record: next };
+      if (result === 'busy') return { ok: false, reason: 'busy' };
+      // 'moved': another writer (a socket claim, say) got in between; read again and re-check.
+    }
   }
 
   async forUser(tenant: string, userId: string): Promise<CallRecord[]> {

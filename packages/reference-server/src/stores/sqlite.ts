@@ -94,4 +94,11 @@ function migrate(db: SqliteDatabase): void {
       PRAGMA user_version = 2;
     `);
   }
+  if (version < 3) {
+    db.exec(`
+      -- The line a call was placed to (docs/lines.md); null for calls to a user.
+      ALTER TABLE calls ADD COLUMN line TEXT;
+      PRAGMA user_version = 3;
+    `);
+  }
 }

@@ -28,7 +28,25 @@ export interface CallRecord {
    * `null` while that party is disconnected and inside the reconnect grace window.
    */
   sockets: Record<PartySide, string | null>;
+  /** A call to a line (docs/lines.md): who was rung already, so no node rings them twice. */
+  line?: LineLeg | undefined;
 }
+
+/** Server-side state of a line call while it looks for an agent. */
+export interface LineLeg {
+  /** User ids of the agents rung (or offered the call) so far, in order. */
+  tried: string[];
+  /** Ring-all: the agents offered the call now, any of whom may accept it. */
+  offered?: string[] | undefined;
+}
+
+/** What `CallRegistry.reassignCallee` did. */
+export type ReassignResult =
+  | { ok: true; record: CallRecord }
+  /** The call is gone, no longer ringing, or no longer rings `expectedCallee`. */
+  | { ok: false; reason: 'moved' }
+  /** The new callee already has an unfinished call. */
+  | { ok: false; reason: 'busy' };
 
 /** Unfinished calls by state. */
 export type CallCounts = Record<Exclude<CallState, 'ended'>, number>;
@@ -66,6 +84,17 @@ export interface CallRegistry {
     expected: string | null,
     socketId: string | null,
   ): Promise<CallRecord | undefined>;
+  /**
+   * Line calls: gives a ringing call a new callee, atomically, if it still rings
+   * `expectedCallee` and the new callee (`update(current).call.to`) has no unfinished call. The
+   * old callee's index is released in the same step, so a call never books two agents, and two
+   * calls never book one (on any number of nodes). Optional: lines need it.
+   */
+  reassignCallee?(
+    callId: string,
+    expectedCallee: string,
+    update: (current: CallRecord) => CallRecord,
+  ): Promise<ReassignResult>;
   /** Unfinished calls the user is a party of (at most one under the one-call-per-user rule). */
   forUser(tenant: string, userId: string): Promise<CallRecord[]>;
   /** Every unfinished call (shutdown, restart). */

@@ -54,6 +54,19 @@ export function outputSelectionSupported(): boolean {
 }
 
 /**
+ * Whether the page already holds microphone permission, so opening it shows no prompt. False
+ * where the Permissions API cannot tell (it cannot query `microphone` in every browser).
+ */
+export async function microphoneGranted(): Promise<boolean> {
+  try {
+    const status = await navigator.permissions.query({ name: 'microphone' as PermissionName });
+    return status.state === 'granted';
+  } catch {
+    return false;
+  }
+}
+
+/**
  * Opens the microphone. `deviceId` undefined or 'default' means the system default.
  * Failures become typed errors (NotAllowedError → `media-permission-denied`, …).
  */

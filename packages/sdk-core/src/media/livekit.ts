@@ -26,6 +26,35 @@ export function loadLiveKit(): Promise<LiveKitModule> {
   return loading;
 }
 
+const LAST_MEDIA_KEY = 'synapse:last-media';
+
+/** Notes which media this origin's last call used (localStorage; ignored where unavailable). */
+export function rememberMediaKind(kind: 'p2p' | 'livekit'): void {
+  try {
+    globalThis.localStorage?.setItem(LAST_MEDIA_KEY, kind);
+  } catch {
+    // Storage blocked (privacy settings): the next page just does not preload.
+  }
+}
+
+/**
+ * Issue 14: when this browser's last call on this origin went through LiveKit, load
+ * livekit-client while the page is idle after connecting, so a call does not wait for the chunk
+ * after accept. The media of a call is known only once it is answered, so a browser that never
+ * had a LiveKit call (and every P2P deployment) still loads it only when a call needs it.
+ */
+export function preloadLiveKitIfUsed(): void {
+  let last: string | null | undefined;
+  try {
+    last = globalThis.localStorage?.getItem(LAST_MEDIA_KEY);
+  } catch {
+    return;
+  }
+  if (last !== 'livekit') return;
+  const idle = globalThis.requestIdleCallback ?? ((run: () => void) => setTimeout(run, 0));
+  idle(() => void loadLiveKit().catch(() => undefined));
+}
+
 /** Audio through a LiveKit room (the SFU path): one published microphone, the peer subscribed. */
 export class LiveKitSession extends BaseSession {
   readonly kind = 'livekit' as const;

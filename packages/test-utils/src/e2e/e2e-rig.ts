@@ -46,8 +46,14 @@ export interface Rig {
   livekit: LiveKitServer | undefined;
   /** LiveKit's server API (LiveKit mode only). */
   rooms: RoomServiceClient | undefined;
-  /** Signs `userId` in, in a fresh browser context of the browser whose microphone matches the role. */
-  open(userId: string): Promise<Page>;
+  /**
+   * Signs `userId` in, in a fresh browser context of the browser whose microphone matches the
+   * role. `beforeLoad` runs on the new context before its page loads (e.g. more init scripts).
+   */
+  open(
+    userId: string,
+    options?: { beforeLoad?: (context: BrowserContext) => Promise<void> },
+  ): Promise<Page>;
   /** A page of the demo's origin with nobody signed in (a stranger's browser). */
   stranger(): Promise<Page>;
   /** Opens the same page again in a second tab of `page`'s context (same user, same cookies). */
@@ -120,13 +126,14 @@ export async function startRig(
     demo,
     livekit,
     rooms,
-    async open(userId) {
+    async open(userId, options) {
       const context = await browserFor(userId).newContext({
         permissions: ['microphone'],
         viewport: { width: 1280, height: 800 },
       });
       contexts.push(context);
       await installProbes(context);
+      await options?.beforeLoad?.(context);
       await context.route(`${demo.url}/elements/**`, (route) => serveElements(route, elements));
       const page = await context.newPage();
       collectConsole(page, userId);

@@ -59,4 +59,9 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'the line a call was placed to',
+    sql: `ALTER TABLE synapse_calls ADD COLUMN line TEXT;`,
+  },
 ];

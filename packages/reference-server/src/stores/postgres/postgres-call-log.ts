@@ -5,14 +5,16 @@ import type { CallLog, CallLogEntry, CallLogPage } from '../types';
 /** The columns in `CallRow` order; `::text` keeps the metadata exactly as it was written. */
 const COLUMNS = `id, tenant, from_id, from_name, from_role, to_id, to_name, to_role, state, media,
   room, created_at, answered_at, ended_at, duration_ms, end_reason, ended_by,
-  metadata::text AS metadata`;
+  metadata::text AS metadata, line`;
 
 const UPSERT = `
   INSERT INTO synapse_calls (id, tenant, from_id, from_name, from_role, to_id, to_name, to_role,
     state, media, room, created_at, answered_at, ended_at, duration_ms, end_reason, ended_by,
-    metadata)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+    metadata, line)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
+  -- The callee changes only while a line call rings agent after agent (docs/lines.md).
   ON CONFLICT (id) DO UPDATE SET state = excluded.state, room = excluded.room,
+    to_id = excluded.to_id, to_name = excluded.to_name, to_role = excluded.to_role,
     answered_at = excluded.answered_at, ended_at = excluded.ended_at,
     duration_ms = excluded.duration_ms, end_reason = excluded.end_reason,
     ended_by = excluded.ended_by
@@ -61,6 +63,7 @@ export class PostgresCallLog implements CallLog {
       row.end_reason,
       row.ended_by,
       row.metadata,
+      row.line,
     ]);
   }
 
