@@ -234,7 +234,13 @@ export type MediaSignal =
         usernameFragment?: string | null;
       } | null;
     }
-  | { type: 'hangup-media' };
+  | { type: 'hangup-media' }
+  /**
+   * P2P: the polite side asks the impolite side to make an offer (it never offers once the call
+   * is negotiated, so two offers never collide). `addVideo`: how many `recvonly` video lines to
+   * add to that offer, for the asker to send a camera or a screen on. Added in v1.
+   */
+  | { type: 'renegotiate'; addVideo?: number | undefined };
 
 /** The error half of every acknowledgement. */
 export interface ProtocolError {

@@ -109,6 +109,10 @@ const signal = z
     z.object({ type: z.literal('description'), description }),
     z.object({ type: z.literal('candidate'), candidate }),
     z.object({ type: z.literal('hangup-media') }),
+    z.object({
+      type: z.literal('renegotiate'),
+      addVideo: z.number().int().min(0).max(2).optional(),
+    }),
   ])
   .refine((value) => byteLength(value) <= LIMITS.maxSignalBytes, {
     message: `signal must be at most ${LIMITS.maxSignalBytes} bytes of JSON`,

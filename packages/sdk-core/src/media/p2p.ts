@@ -47,6 +47,12 @@ type Description = Extract<MediaSignal, { type: 'description' }>['description'];
  * its own offer back to answer the other, and in Chromium that left its RTP stopped on the new
  * path (ICE connected, audio silent one way or both) in most such collisions. The polite side
  * reports `reconnecting` and answers; the caller retries until the path is back.
+ *
+ * For the same reason the polite side never offers once the call is negotiated: when both
+ * turned a camera on at the same instant, its rolled-back offer left Chromium's audio receiver
+ * on the polite side without packets in about half the collisions. It sends `renegotiate`
+ * instead and the caller offers; video the polite side sends rides on a `recvonly` line the
+ * caller adds to that offer for it (`sendVideo`).
  */
 export class P2PSession extends BaseSession {
   readonly kind = 'p2p' as const;
@@ -71,6 +77,10 @@ export class P2PSession extends BaseSession {
    */
   private micStream = new MediaStream();
   private remoteMicStreamId: string | undefined;
+  /** Polite side: videos waiting for a line in the caller's next offer (see `sendVideo`). */
+  private pendingVideo: PendingVideo[] = [];
+  /** Caller: the lines it added for the polite side to send video on. */
+  private peerLines = new Set<RTCRtpTransceiver>();
 
   constructor(private readonly options: P2PSessionOptions) {
     super(options);
@@ -85,6 +95,22 @@ export class P2PSession extends BaseSession {
   /** The stream the microphone is sent in (a camera joins it; see `micStream`). */
   get localStream(): MediaStream {
     return this.micStream;
+  }
+
+  /** Whether this side answers rather than offers (the server decides; the callee). */
+  get polite(): boolean {
+    return this.options.media.polite;
+  }
+
+  /**
+   * Polite side: sends `track` on a video line the caller adds for it; resolves with that
+   * line's transceiver once this side answered the caller's offer carrying it.
+   */
+  sendVideo(track: MediaStreamTrack, streams: MediaStream[]): Promise<RTCRtpTransceiver> {
+    return new Promise((resolve, reject) => {
+      this.pendingVideo.push({ track, streams, resolve, reject });
+      void this.send({ type: 'renegotiate', addVideo: 1 });
+    });
   }
 
   async start(): Promise<void> {
@@ -127,6 +153,9 @@ export class P2PSession extends BaseSession {
     clearTimeout(this.connectTimer);
     clearTimeout(this.restartTimer);
     this.pc.close();
+    for (const video of this.pendingVideo.splice(0)) {
+      video.reject(new SynapseError('media-failed', 'The call ended'));
+    }
   }
 
   private addLocalTrack(pc: RTCPeerConnection): void {
@@ -148,19 +177,12 @@ export class P2PSession extends BaseSession {
       // began), and the call stays `connecting` until the connect timeout. Once the caller's
       // offer is applied and answered, the flag is re-evaluated and fires again if needed.
       if (this.options.media.polite && !this.options.resumed && !pc.remoteDescription) return;
-      try {
-        this.makingOffer = true;
-        await pc.setLocalDescription();
-        this.localVersion++;
-        await this.send({ type: 'description', description: toDescription(pc) });
-      } catch (err) {
-        this.emit(
-          'error',
-          new SynapseError('media-failed', 'Could not make an offer', { cause: err }),
-        );
-      } finally {
-        this.makingOffer = false;
+      // Once negotiated, the caller makes every offer (see the class comment).
+      if (this.options.media.polite && pc.remoteDescription) {
+        await this.send({ type: 'renegotiate' });
+        return;
       }
+      await this.makeOffer(pc);
     };
     pc.onicecandidate = ({ candidate }) => {
       if (pc !== this.pc || !candidate) return;
@@ -191,6 +213,74 @@ export class P2PSession extends BaseSession {
       if (pc === this.pc) this.onConnectionState(pc.connectionState);
     };
     return pc;
+  }
+
+  private async makeOffer(pc: RTCPeerConnection): Promise<void> {
+    try {
+      this.makingOffer = true;
+      await pc.setLocalDescription();
+      this.localVersion++;
+      await this.send({ type: 'description', description: toDescription(pc) });
+    } catch (err) {
+      this.emit(
+        'error',
+        new SynapseError('media-failed', 'Could not make an offer', { cause: err }),
+      );
+    } finally {
+      this.makingOffer = false;
+    }
+  }
+
+  /** Caller: the polite side asked for an offer (and maybe for lines to send video on). */
+  private async offerOnRequest(addVideo: number): Promise<void> {
+    if (this.options.media.polite) return;
+    // Adding a line fires negotiationneeded, which offers. Otherwise offer now if nothing is in
+    // flight; if an offer is, its answer carries the polite side's changes, and a change made
+    // after it answered fires its negotiationneeded again, which asks again.
+    for (let i = 0; i < addVideo; i++) {
+      this.peerLines.add(this.pc.addTransceiver('video', { direction: 'recvonly' }));
+    }
+    if (addVideo === 0 && this.pc.signalingState === 'stable' && !this.makingOffer) {
+      await this.makeOffer(this.pc);
+    }
+  }
+
+  /**
+   * Caller, answer applied: a line the polite side stopped sending on is answered `inactive`
+   * (an answer cannot remove a line), so the caller stops it; its next offer removes it and
+   * the video ends on both sides.
+   */
+  private stopUnusedPeerLines(): void {
+    for (const line of this.peerLines) {
+      if (line.currentDirection !== 'inactive') continue;
+      this.peerLines.delete(line);
+      line.stop();
+    }
+  }
+
+  /** Polite side, offer applied: its waiting videos take the `recvonly` lines added for them. */
+  private async claimVideoLines(offer: Description): Promise<Array<() => void>> {
+    const free = recvonlyMids(offer.sdp ?? '');
+    const lines = this.pc
+      .getTransceivers()
+      .filter(
+        (t) =>
+          t.mid !== null &&
+          free.has(t.mid) &&
+          t.currentDirection === null &&
+          t.sender.track === null &&
+          t.receiver.track.kind === 'video',
+      );
+    const claimed: Array<() => void> = [];
+    for (const line of lines) {
+      const video = this.pendingVideo.shift();
+      if (!video) break;
+      line.direction = 'sendonly';
+      line.sender.setStreams(...video.streams);
+      await line.sender.replaceTrack(video.track);
+      claimed.push(() => video.resolve(line));
+    }
+    return claimed;
   }
 
   private onConnectionState(state: RTCPeerConnectionState): void {
@@ -243,6 +333,7 @@ export class P2PSession extends BaseSession {
   private async applySignal(signal: MediaSignal): Promise<void> {
     if (this.closed) return;
     if (signal.type === 'hangup-media') return;
+    if (signal.type === 'renegotiate') return this.offerOnRequest(signal.addVideo ?? 0);
     if (signal.type === 'candidate') {
       if (!signal.candidate) return;
       if (!this.pc.remoteDescription) {
@@ -273,8 +364,12 @@ export class P2PSession extends BaseSession {
       // Best effort: a candidate of an earlier, abandoned negotiation may no longer fit.
       await pc.addIceCandidate(candidate).catch(() => undefined);
     }
+    if (description.type === 'answer') this.stopUnusedPeerLines();
     if (description.type === 'offer') {
+      const claimed = this.pendingVideo.length > 0 ? await this.claimVideoLines(description) : [];
       await pc.setLocalDescription();
+      // Their senders are negotiated now, so their parameters (bitrate cap) can be set.
+      for (const resolve of claimed) resolve();
       this.localVersion++;
       await this.send({ type: 'description', description: toDescription(pc) });
     }
@@ -292,6 +387,7 @@ export class P2PSession extends BaseSession {
     this.pc = this.createPeerConnection();
     this.makingOffer = false;
     this.earlyCandidates = [];
+    this.peerLines.clear();
     this.meter.reset();
     old.close();
     this.addLocalTrack(this.pc);
@@ -342,6 +438,23 @@ function toDescription(pc: RTCPeerConnection): Description {
   const d = pc.localDescription;
   if (!d) throw new SynapseError('media-failed', 'No local description');
   return { type: d.type, sdp: d.sdp };
+}
+
+interface PendingVideo {
+  track: MediaStreamTrack;
+  streams: MediaStream[];
+  resolve: (transceiver: RTCRtpTransceiver) => void;
+  reject: (err: SynapseError) => void;
+}
+
+/** The mids of an SDP's `recvonly` media sections. */
+function recvonlyMids(sdp: string): Set<string> {
+  const mids = new Set<string>();
+  for (const section of sdp.split(/\r?\nm=/).slice(1)) {
+    const mid = /^a=mid:(\S+)/m.exec(section)?.[1];
+    if (mid !== undefined && /^a=recvonly\s*$/m.test(section)) mids.add(mid);
+  }
+  return mids;
 }
 
 function fingerprint(sdp: string): string | undefined {

@@ -21,8 +21,8 @@ export const P2P_VIDEO_BITRATE: Record<VideoSource, number> = {
 };
 
 /**
- * P2P: each video is a `sendonly` transceiver added mid-call; the session's perfect negotiation
- * renegotiates. A camera is sent in the microphone's stream, a screen in a stream of its own, so
+ * P2P: each video is a `sendonly` transceiver added mid-call (the polite side's: a line the
+ * caller adds for it); the session renegotiates. A camera is sent in the microphone's stream, a screen in a stream of its own, so
  * the receiver tells them apart. Stopping stops the transceiver, which ends the track on both
  * sides once renegotiated.
  */
@@ -36,12 +36,13 @@ export class P2PVideoPublisher implements VideoPublisher {
     const streams = source === 'camera' ? [this.session.localStream] : [new MediaStream([track])];
     const encoding: RTCRtpEncodingParameters = { maxBitrate: P2P_VIDEO_BITRATE[source] };
     Object.assign(encoding, { priority: 'low', networkPriority: 'low' });
-    const transceiver = pc.addTransceiver(track, {
-      direction: 'sendonly',
-      streams,
-      sendEncodings: [encoding],
-    });
+    // The polite side never offers (see P2PSession): it sends on a line the caller adds for it,
+    // and caps the bitrate once that line exists.
+    const transceiver = this.session.polite
+      ? await this.session.sendVideo(track, streams)
+      : pc.addTransceiver(track, { direction: 'sendonly', streams, sendEncodings: [encoding] });
     this.transceivers.set(source, transceiver);
+    if (this.session.polite) await setFirstEncoding(transceiver.sender, encoding);
     await prioritiseAudio(pc);
   }
 
@@ -59,11 +60,15 @@ export class P2PVideoPublisher implements VideoPublisher {
 /** The microphone's packets go first when the link is congested (best effort). */
 async function prioritiseAudio(pc: RTCPeerConnection): Promise<void> {
   const sender = pc.getSenders().find((s) => s.track?.kind === 'audio');
-  if (!sender) return;
+  if (sender) await setFirstEncoding(sender, { priority: 'high', networkPriority: 'high' });
+}
+
+/** Best effort: a sender whose parameters cannot be set keeps the browser's defaults. */
+async function setFirstEncoding(sender: RTCRtpSender, values: object): Promise<void> {
   const params = sender.getParameters();
   const first = params.encodings[0];
   if (!first) return;
-  Object.assign(first, { priority: 'high', networkPriority: 'high' });
+  Object.assign(first, values);
   await sender.setParameters(params).catch(() => undefined);
 }
 
