@@ -625,9 +625,7 @@ export class Call extends TypedEmitter<CallEvents> {
 
   private requireActive(): void {
     if (this.currentState !== 'active' || !this.session) {
-      throw CallError.invalidState(
-        `Video needs an active call with media; this one is ${this.state}`,
-      );
+      throw CallError.invalidState(`Cannot turn video on in a call that is ${this.state}`);
     }
   }
 

@@ -52,7 +52,7 @@ type Description = Extract<MediaSignal, { type: 'description' }>['description'];
  * turned a camera on at the same instant, its rolled-back offer left Chromium's audio receiver
  * on the polite side without packets in about half the collisions. It sends `renegotiate`
  * instead and the caller offers; video the polite side sends rides on a `recvonly` line the
- * caller adds to that offer for it (`sendVideo`).
+ * caller adds to that offer for it (`videoLines`).
  */
 export class P2PSession extends BaseSession {
   readonly kind = 'p2p' as const;
@@ -77,8 +77,12 @@ export class P2PSession extends BaseSession {
    */
   private micStream = new MediaStream();
   private remoteMicStreamId: string | undefined;
-  /** Polite side: videos waiting for a line in the caller's next offer (see `sendVideo`). */
-  private pendingVideo: PendingVideo[] = [];
+  /**
+   * Polite side, set by the video publisher (lazy chunk) while it waits for lines to send on:
+   * runs after a remote offer is applied and before it is answered; what it returns runs once
+   * the answer is set.
+   */
+  videoLines: VideoLines | undefined;
   /** Caller: the lines it added for the polite side to send video on. */
   private peerLines = new Set<RTCRtpTransceiver>();
 
@@ -102,15 +106,9 @@ export class P2PSession extends BaseSession {
     return this.options.media.polite;
   }
 
-  /**
-   * Polite side: sends `track` on a video line the caller adds for it; resolves with that
-   * line's transceiver once this side answered the caller's offer carrying it.
-   */
-  sendVideo(track: MediaStreamTrack, streams: MediaStream[]): Promise<RTCRtpTransceiver> {
-    return new Promise((resolve, reject) => {
-      this.pendingVideo.push({ track, streams, resolve, reject });
-      void this.send({ type: 'renegotiate', addVideo: 1 });
-    });
+  /** Polite side: asks the caller for an offer, with `addVideo` new lines to send video on. */
+  requestOffer(addVideo: number): void {
+    void this.send({ type: 'renegotiate', addVideo });
   }
 
   async start(): Promise<void> {
@@ -153,9 +151,7 @@ export class P2PSession extends BaseSession {
     clearTimeout(this.connectTimer);
     clearTimeout(this.restartTimer);
     this.pc.close();
-    for (const video of this.pendingVideo.splice(0)) {
-      video.reject(new SynapseError('media-failed', 'The call ended'));
-    }
+    this.videoLines?.close();
   }
 
   private addLocalTrack(pc: RTCPeerConnection): void {
@@ -176,13 +172,10 @@ export class P2PSession extends BaseSession {
       // candidates for the polite side's answer (its own offer is rolled back before gathering
       // began), and the call stays `connecting` until the connect timeout. Once the caller's
       // offer is applied and answered, the flag is re-evaluated and fires again if needed.
-      if (this.options.media.polite && !this.options.resumed && !pc.remoteDescription) return;
-      // Once negotiated, the caller makes every offer (see the class comment).
-      if (this.options.media.polite && pc.remoteDescription) {
-        await this.send({ type: 'renegotiate' });
-        return;
-      }
-      await this.makeOffer(pc);
+      // Once negotiated, the polite side asks the caller to offer (see the class comment).
+      if (this.options.media.polite && (pc.remoteDescription || !this.options.resumed)) {
+        if (pc.remoteDescription) await this.send({ type: 'renegotiate' });
+      } else await this.makeOffer(pc);
     };
     pc.onicecandidate = ({ candidate }) => {
       if (pc !== this.pc || !candidate) return;
@@ -243,44 +236,6 @@ export class P2PSession extends BaseSession {
     if (addVideo === 0 && this.pc.signalingState === 'stable' && !this.makingOffer) {
       await this.makeOffer(this.pc);
     }
-  }
-
-  /**
-   * Caller, answer applied: a line the polite side stopped sending on is answered `inactive`
-   * (an answer cannot remove a line), so the caller stops it; its next offer removes it and
-   * the video ends on both sides.
-   */
-  private stopUnusedPeerLines(): void {
-    for (const line of this.peerLines) {
-      if (line.currentDirection !== 'inactive') continue;
-      this.peerLines.delete(line);
-      line.stop();
-    }
-  }
-
-  /** Polite side, offer applied: its waiting videos take the `recvonly` lines added for them. */
-  private async claimVideoLines(offer: Description): Promise<Array<() => void>> {
-    const free = recvonlyMids(offer.sdp ?? '');
-    const lines = this.pc
-      .getTransceivers()
-      .filter(
-        (t) =>
-          t.mid !== null &&
-          free.has(t.mid) &&
-          t.currentDirection === null &&
-          t.sender.track === null &&
-          t.receiver.track.kind === 'video',
-      );
-    const claimed: Array<() => void> = [];
-    for (const line of lines) {
-      const video = this.pendingVideo.shift();
-      if (!video) break;
-      line.direction = 'sendonly';
-      line.sender.setStreams(...video.streams);
-      await line.sender.replaceTrack(video.track);
-      claimed.push(() => video.resolve(line));
-    }
-    return claimed;
   }
 
   private onConnectionState(state: RTCPeerConnectionState): void {
@@ -364,12 +319,15 @@ export class P2PSession extends BaseSession {
       // Best effort: a candidate of an earlier, abandoned negotiation may no longer fit.
       await pc.addIceCandidate(candidate).catch(() => undefined);
     }
-    if (description.type === 'answer') this.stopUnusedPeerLines();
+    // Caller: a line the polite side stopped sending on is answered `inactive` (an answer cannot
+    // remove a line), so the caller stops it; its next offer removes it on both sides.
+    if (description.type === 'answer') {
+      for (const line of this.peerLines) if (line.currentDirection === 'inactive') line.stop();
+    }
     if (description.type === 'offer') {
-      const claimed = this.pendingVideo.length > 0 ? await this.claimVideoLines(description) : [];
+      const answered = await this.videoLines?.beforeAnswer(pc, description.sdp ?? '');
       await pc.setLocalDescription();
-      // Their senders are negotiated now, so their parameters (bitrate cap) can be set.
-      for (const resolve of claimed) resolve();
+      answered?.();
       this.localVersion++;
       await this.send({ type: 'description', description: toDescription(pc) });
     }
@@ -440,21 +398,11 @@ function toDescription(pc: RTCPeerConnection): Description {
   return { type: d.type, sdp: d.sdp };
 }
 
-interface PendingVideo {
-  track: MediaStreamTrack;
-  streams: MediaStream[];
-  resolve: (transceiver: RTCRtpTransceiver) => void;
-  reject: (err: SynapseError) => void;
-}
-
-/** The mids of an SDP's `recvonly` media sections. */
-function recvonlyMids(sdp: string): Set<string> {
-  const mids = new Set<string>();
-  for (const section of sdp.split(/\r?\nm=/).slice(1)) {
-    const mid = /^a=mid:(\S+)/m.exec(section)?.[1];
-    if (mid !== undefined && /^a=recvonly\s*$/m.test(section)) mids.add(mid);
-  }
-  return mids;
+/** See `P2PSession.videoLines`. */
+export interface VideoLines {
+  beforeAnswer(pc: RTCPeerConnection, offerSdp: string): Promise<() => void>;
+  /** The session closed: what still waits for a line never gets one. */
+  close(): void;
 }
 
 function fingerprint(sdp: string): string | undefined {

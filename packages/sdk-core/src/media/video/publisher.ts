@@ -1,7 +1,7 @@
 import type { VideoSource } from '@synapse-calling/protocol';
 import type { LocalTrackPublication, LocalVideoTrack } from 'livekit-client';
 import type { LiveKitSession, loadLiveKit } from '../livekit';
-import type { P2PSession } from '../p2p';
+import type { P2PSession, VideoLines } from '../p2p';
 
 /** How a call's media carries this user's video: P2P transceivers or LiveKit publications. */
 export interface VideoPublisher {
@@ -28,8 +28,11 @@ export const P2P_VIDEO_BITRATE: Record<VideoSource, number> = {
  */
 export class P2PVideoPublisher implements VideoPublisher {
   private readonly transceivers = new Map<VideoSource, RTCRtpTransceiver>();
+  private readonly lines: PeerLines;
 
-  constructor(private readonly session: P2PSession) {}
+  constructor(private readonly session: P2PSession) {
+    this.lines = new PeerLines(session);
+  }
 
   async publish(source: VideoSource, track: MediaStreamTrack): Promise<void> {
     const pc = this.session.peerConnection;
@@ -39,7 +42,7 @@ export class P2PVideoPublisher implements VideoPublisher {
     // The polite side never offers (see P2PSession): it sends on a line the caller adds for it,
     // and caps the bitrate once that line exists.
     const transceiver = this.session.polite
-      ? await this.session.sendVideo(track, streams)
+      ? await this.lines.send(track, streams)
       : pc.addTransceiver(track, { direction: 'sendonly', streams, sendEncodings: [encoding] });
     this.transceivers.set(source, transceiver);
     if (this.session.polite) await setFirstEncoding(transceiver.sender, encoding);
@@ -55,6 +58,70 @@ export class P2PVideoPublisher implements VideoPublisher {
     this.transceivers.delete(source);
     if (transceiver && this.session.peerConnection.signalingState !== 'closed') transceiver.stop();
   }
+}
+
+interface WaitingVideo {
+  track: MediaStreamTrack;
+  streams: MediaStream[];
+  resolve: (transceiver: RTCRtpTransceiver) => void;
+  reject: (err: Error) => void;
+}
+
+/**
+ * Polite side: each video waits for a `recvonly` line the caller adds to its next offer on
+ * request, and sends on it (see P2PSession).
+ */
+class PeerLines implements VideoLines {
+  private waiting: WaitingVideo[] = [];
+
+  constructor(private readonly session: P2PSession) {}
+
+  send(track: MediaStreamTrack, streams: MediaStream[]): Promise<RTCRtpTransceiver> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ track, streams, resolve, reject });
+      this.session.videoLines = this;
+      this.session.requestOffer(1);
+    });
+  }
+
+  async beforeAnswer(pc: RTCPeerConnection, offerSdp: string): Promise<() => void> {
+    const free = recvonlyMids(offerSdp);
+    const lines = pc
+      .getTransceivers()
+      .filter(
+        (t) =>
+          t.mid !== null &&
+          free.has(t.mid) &&
+          t.currentDirection === null &&
+          t.sender.track === null &&
+          t.receiver.track.kind === 'video',
+      );
+    const claimed: Array<() => void> = [];
+    for (const line of lines) {
+      const video = this.waiting.shift();
+      if (!video) break;
+      line.direction = 'sendonly';
+      line.sender.setStreams(...video.streams);
+      await line.sender.replaceTrack(video.track);
+      claimed.push(() => video.resolve(line));
+    }
+    // Resolved once answered: the senders are negotiated then, so their bitrate cap can be set.
+    return () => claimed.forEach((resolve) => resolve());
+  }
+
+  close(): void {
+    for (const video of this.waiting.splice(0)) video.reject(new Error('The call ended'));
+  }
+}
+
+/** The mids of an SDP's `recvonly` media sections. */
+function recvonlyMids(sdp: string): Set<string> {
+  const mids = new Set<string>();
+  for (const section of sdp.split(/\r?\nm=/).slice(1)) {
+    const mid = /^a=mid:(\S+)/m.exec(section)?.[1];
+    if (mid !== undefined && /^a=recvonly\s*$/m.test(section)) mids.add(mid);
+  }
+  return mids;
 }
 
 /** The microphone's packets go first when the link is congested (best effort). */
