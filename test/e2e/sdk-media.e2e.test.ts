@@ -1,12 +1,8 @@
-import { createServer, type Server } from 'node:http';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { extname, join, relative, resolve } from 'node:path';
-import type { AddressInfo } from 'node:net';
-import { build } from 'esbuild';
+import { resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '@synapse-calling/test-utils/browser/chromium';
+import { servePageBundle, type PageBundle } from '@synapse-calling/test-utils/media/page-bundle';
 import {
   startLiveKit,
   type LiveKitServer,
@@ -24,9 +20,8 @@ let lk: LiveKitServer;
 let server: TestServer;
 /** A second reference server without LiveKit: P2P media. */
 let p2pServer: TestServer;
-let http: Server;
+let bundle: PageBundle;
 let origin: string;
-let outdir: string;
 /** The output file(s) holding livekit-client's code. */
 let livekitChunks: string[] = [];
 const browsers: Browser[] = [];
@@ -37,54 +32,21 @@ beforeAll(async () => {
     livekit: { url: lk.wsUrl, apiKey: lk.apiKey, apiSecret: lk.apiSecret },
   });
   p2pServer = await startTestServer();
-  outdir = await mkdtemp(join(tmpdir(), 'synapse-e2e-'));
-  const result = await build({
-    entryPoints: [
-      resolve(import.meta.dirname, '../../packages/test-utils/src/media/media-e2e-page.ts'),
-    ],
-    bundle: true,
-    splitting: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    outdir,
-    metafile: true,
-    logLevel: 'silent',
-  });
-  livekitChunks = Object.entries(result.metafile.outputs)
-    .filter(([, out]) =>
-      Object.keys(out.inputs).some((i) => i.includes('node_modules/livekit-client/')),
-    )
-    .map(([file]) => `/${relative(outdir, resolve(file))}`);
-  http = createServer(async (req, res) => {
-    const path = req.url === '/' ? '/index.html' : (req.url ?? '/');
-    if (path === '/index.html') {
-      res.setHeader('content-type', 'text/html');
-      res.end(
-        '<!doctype html><title>e2e</title><script type="module" src="/media-e2e-page.js"></script>',
-      );
-      return;
-    }
-    try {
-      const body = await readFile(join(outdir, path.replace(/^\/+/, '')));
-      res.setHeader('content-type', extname(path) === '.js' ? 'text/javascript' : 'text/plain');
-      res.end(body);
-    } catch {
-      res.statusCode = 404;
-      res.end();
-    }
-  });
-  await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
-  origin = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+  bundle = await servePageBundle(
+    resolve(import.meta.dirname, '../../packages/test-utils/src/media/media-e2e-page.ts'),
+  );
+  livekitChunks = bundle.outputs
+    .filter((out) => out.inputs.some((i) => i.includes('node_modules/livekit-client/')))
+    .map((out) => out.path);
+  origin = bundle.origin;
 }, 120_000);
 
 afterAll(async () => {
   await Promise.all(browsers.map((b) => b.close()));
-  await new Promise((r) => http?.close(r));
+  await bundle?.close();
   await server?.close();
   await p2pServer?.close();
   await lk?.stop();
-  if (outdir) await rm(outdir, { recursive: true, force: true });
 });
 
 async function openPage(toneHz: number): Promise<{ page: Page; requests: string[] }> {

@@ -3,6 +3,7 @@ import type {
   CallEndReason,
   CallMetadata,
   CallRecording,
+  CallVideoSnapshot,
   CallSnapshot as ExportedCallSnapshot,
   ClientSnapshot as ExportedClientSnapshot,
   ConnectionState,
@@ -42,6 +43,7 @@ interface CallSnapshot {
   mediaKind: 'livekit' | 'p2p' | null;
   mediaReconnecting: boolean;
   recording: CallRecording | null; // null when nobody asked to record (docs/recording.md)
+  video: CallVideoSnapshot; // { camera, screen, remoteCamera, remoteScreen, remoteMedia }
 }
 // #endregion shape
 

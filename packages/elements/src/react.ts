@@ -21,6 +21,7 @@ import type {
   SynapseMuteChangeEvent,
   SynapsePresence,
   SynapseRingtoneChangeEvent,
+  SynapseVideoStage,
 } from './index';
 
 export * from './index';
@@ -173,6 +174,27 @@ export interface SynapsePresenceProps extends ElementProps<SynapsePresence> {
   client?: SynapsePresence['client'] | undefined;
 }
 
+/** `<synapse-video-stage>`: The video layout of a call. */
+export interface SynapseVideoStageProps extends ElementProps<SynapseVideoStage> {
+  /**
+   * Told when switching cameras or full screen fails (the panel fires `synapse-call-error`).
+   * (A property: pass the value itself, not a string.)
+   */
+  onError?: SynapseVideoStage['onError'] | undefined;
+  /**
+   * The call whose video is shown.
+   * (A property: pass the value itself, not a string.)
+   */
+  call?: SynapseVideoStage['call'] | undefined;
+  /**
+   * The call's video snapshot; setting a new one re-renders.
+   * (A property: pass the value itself, not a string.)
+   */
+  video?: SynapseVideoStage['video'] | undefined;
+  /** (A property: pass the value itself, not a string.) */
+  innerHTML?: SynapseVideoStage['innerHTML'] | undefined;
+}
+
 declare module 'react' {
   // eslint-disable-next-line @typescript-eslint/no-namespace -- React declares JSX as a namespace
   namespace JSX {
@@ -183,6 +205,7 @@ declare module 'react' {
       'synapse-calling': SynapseCallingProps;
       'synapse-incoming-call': SynapseIncomingCallProps;
       'synapse-presence': SynapsePresenceProps;
+      'synapse-video-stage': SynapseVideoStageProps;
     }
   }
 }

@@ -241,7 +241,13 @@ export type MediaSignal =
         usernameFragment?: string | null;
       } | null;
     }
-  | { type: 'hangup-media' };
+  | { type: 'hangup-media' }
+  /**
+   * P2P: the polite side asks the impolite side to make an offer (it never offers once the call
+   * is negotiated, so two offers never collide). `addVideo`: how many `recvonly` video lines to
+   * add to that offer, for the asker to send a camera or a screen on. Added in v1.
+   */
+  | { type: 'renegotiate'; addVideo?: number | undefined };
 
 /** The error half of every acknowledgement. */
 export interface ProtocolError {
@@ -310,6 +316,31 @@ export interface RecordingConsentPayload {
   accept: boolean;
 }
 
+export const VIDEO_SOURCES = ['camera', 'screen'] as const;
+/** A video source a party may send in a call: its camera or a screen share. */
+export type VideoSource = (typeof VIDEO_SOURCES)[number];
+
+/**
+ * `media-changed` from a client: what this party sends in the call from now on. Sent when the
+ * camera or a screen share starts or stops (not on every mute; `audio` is the state at the time).
+ * The server refuses with `forbidden` a source its policy does not allow this party, and relays
+ * the rest to the other party. Added in protocol v1 without a version bump.
+ */
+export interface MediaChangePayload {
+  callId: string;
+  /** The microphone is sent (not muted). */
+  audio: boolean;
+  /** The camera is sent. */
+  video: boolean;
+  /** A screen share is sent. */
+  screen: boolean;
+}
+
+/** `media-changed` from the server: what `from` (user id, the other party) now sends. */
+export interface MediaChangedPayload extends MediaChangePayload {
+  from: string;
+}
+
 export interface CallResult {
   call: CallInfo;
 }
@@ -372,6 +403,7 @@ export interface ClientToServerEvents {
   'start-recording': (payload: CallIdPayload, ack: AckFn<RecordingResult>) => void;
   'stop-recording': (payload: CallIdPayload, ack: AckFn<RecordingResult>) => void;
   'recording-consent': (payload: RecordingConsentPayload, ack: AckFn<RecordingResult>) => void;
+  'media-changed': (payload: MediaChangePayload, ack: AckFn) => void;
 }
 
 /** Events the server emits to clients. */
@@ -384,6 +416,7 @@ export interface ServerToClientEvents {
   'presence-changed': (payload: { presence: Presence }) => void;
   'media-signal': (payload: { callId: string; signal: MediaSignal }) => void;
   'recording-changed': (payload: RecordingChangedPayload) => void;
+  'media-changed': (payload: MediaChangedPayload) => void;
   /** A line call waits for an agent: the caller's place in the line (docs/lines.md). */
   'queue-position': (payload: QueuePositionPayload) => void;
 }

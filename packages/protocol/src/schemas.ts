@@ -109,6 +109,10 @@ const signal = z
     z.object({ type: z.literal('description'), description }),
     z.object({ type: z.literal('candidate'), candidate }),
     z.object({ type: z.literal('hangup-media') }),
+    z.object({
+      type: z.literal('renegotiate'),
+      addVideo: z.number().int().min(0).max(2).optional(),
+    }),
   ])
   .refine((value) => byteLength(value) <= LIMITS.maxSignalBytes, {
     message: `signal must be at most ${LIMITS.maxSignalBytes} bytes of JSON`,
@@ -160,6 +164,9 @@ export const eventSchemas: Schemas = {
   'start-recording': bounded(z.object({ callId: id })),
   'stop-recording': bounded(z.object({ callId: id })),
   'recording-consent': bounded(z.object({ callId: id, accept: z.boolean() })),
+  'media-changed': bounded(
+    z.object({ callId: id, audio: z.boolean(), video: z.boolean(), screen: z.boolean() }),
+  ),
 };
 
 /** Turns zod's issues into one short line for the error ack. */

@@ -32,6 +32,7 @@ export {
   type UserRateLimitOptions,
   type WebhookOptions,
 } from './options';
+export { defaultCanPublish, type CanPublish } from './calls/media-policy';
 export { DEFAULT_TURN_TTL_SECONDS, turnIceServer, type TurnOptions } from './media/turn';
 export {
   relayOnlyRule,

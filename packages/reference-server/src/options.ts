@@ -3,6 +3,7 @@ import type { Express } from 'express';
 import type { Logger } from 'pino';
 import type { CallInfo, IceServer, Party } from '@synapse-calling/protocol';
 import type { AuthOptions } from './auth';
+import type { CanPublish } from './calls/media-policy';
 import type { LinesConfig } from './lines/line-config';
 import type { RelayOnlyPolicy } from './media/relay-policy';
 import type { TurnOptions } from './media/turn';
@@ -307,6 +308,11 @@ export interface SynapseServerOptions {
    * agents watch everyone in the tenant, customers watch agents only.
    */
   canWatch?: CanWatch;
+  /**
+   * Policy hook for video: who may turn on their camera or share their screen in a call (and
+   * which sources a LiveKit token grants). Default: both parties, both sources.
+   */
+  canPublish?: CanPublish;
   /** Called after every call transition; errors are logged, never propagated. */
   onCallEvent?: (event: CallEvent) => void | Promise<void>;
   /** POST every call event to the host app, HMAC-signed, with retries. */

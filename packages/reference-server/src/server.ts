@@ -21,6 +21,7 @@ import { setupLines, withLines, type Lines } from './lines/setup';
 import { createLogger } from './logger';
 import { Maintenance } from './maintenance';
 import { LiveKitMediaProvider } from './media/livekit';
+import { MediaPolicy, defaultCanPublish } from './calls/media-policy';
 import { P2PMediaProvider, type MediaProvider } from './media/media-provider';
 import { toRelayOnlyRule } from './media/relay-policy';
 import { hasTurn } from './media/turn';
@@ -197,7 +198,10 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
 
   const media: MediaProvider =
     options.livekit && liveKitSdk
-      ? new LiveKitMediaProvider(options.livekit, logger, liveKitSdk)
+      ? new LiveKitMediaProvider(options.livekit, logger, liveKitSdk, (record, side) =>
+          // Only asked once calls run, after mediaPolicy below exists.
+          mediaPolicy.allowedSources(record, side),
+        )
       : p2pMedia(options);
 
   const webhook = options.webhook ? new WebhookSender(options.webhook, metrics, logger) : undefined;
@@ -264,6 +268,12 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
   const namespace: CallNamespace = io.of(CALL_NAMESPACE);
   // Sockets of other nodes are known only to Redis.
   const emitter = namespaceEmitter(namespace, cluster?.presence, () => closing);
+  const mediaPolicy = new MediaPolicy({
+    registry: stores.registry,
+    emitter,
+    canPublish: options.canPublish ?? defaultCanPublish,
+    logger,
+  });
   const visibility = new Visibility({
     store: stores.presence,
     canWatch: options.canWatch ?? defaultCanWatch,
@@ -345,6 +355,7 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
     visibility,
     maxPresenceSubscriptions: limits.maxPresenceSubscriptions,
     recordings: recordings?.manager,
+    mediaPolicy,
     lines: lines?.router,
   });
 

@@ -5,7 +5,7 @@
 //     socket.io-client; livekit-client is split into a lazy chunk by the dynamic import);
 //  3. that lazy livekit-client chunk, fetched when the first call connects;
 //  4. the lazy chunks fetched only when needed: Web Push / notifications (pages that opt in) and
-//     the P2P recorder (the browser that records a P2P call).
+//     the P2P recorder (the browser that records a P2P call), and video (camera, screen share).
 // Usage: node packages/sdk-core/scripts/size.mjs   (prints a Markdown table; `--json` prints the
 // byte counts instead, for the bench and the budget check)
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -68,6 +68,7 @@ void client.connect();
   let lazy = 0;
   let push = 0;
   let recorder = 0;
+  let video = 0;
   for (const [file, out] of Object.entries(split.metafile.outputs)) {
     if (!file.endsWith('.js')) continue;
     const size = await gz(file);
@@ -75,18 +76,19 @@ void client.connect();
     if (inputs.some((i) => i.includes('node_modules/livekit-client/'))) lazy += size;
     else if (inputs.some((i) => i.endsWith('push/push-impl.ts'))) push += size;
     else if (inputs.some((i) => i.includes('src/recording/p2p-recorder'))) recorder += size;
+    else if (inputs.some((i) => i.includes('src/media/video/video-controller'))) video += size;
     else upfront += size;
   }
 
   if (process.argv.includes('--json')) {
     const ownSize = await gz(ownFile);
-    console.log(JSON.stringify({ own: ownSize, upfront, livekit: lazy, push, recorder }));
-  } else await printTable(await gz(ownFile), upfront, lazy, push, recorder);
+    console.log(JSON.stringify({ own: ownSize, upfront, livekit: lazy, push, recorder, video }));
+  } else await printTable(await gz(ownFile), upfront, lazy, push, recorder, video);
 } finally {
   await rm(dir, { recursive: true, force: true });
 }
 
-async function printTable(ownSize, upfront, lazy, push, recorder) {
+async function printTable(ownSize, upfront, lazy, push, recorder, video) {
   console.log('| what | min + gzip |');
   console.log('|---|---|');
   console.log(`| sdk-core's own code (no dependencies) | ${kb(ownSize)} |`);
@@ -100,4 +102,7 @@ async function printTable(ownSize, upfront, lazy, push, recorder) {
     `| Web Push / notifications chunk, loaded when the page uses \`client.push\` or \`client.notifications\` | ${kb(push)} |`,
   );
   console.log(`| P2P recorder chunk, loaded by the browser that records | ${kb(recorder)} |`);
+  console.log(
+    `| video chunk, loaded when this user first turns on a camera or shares a screen | ${kb(video)} |`,
+  );
 }

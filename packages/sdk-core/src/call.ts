@@ -8,11 +8,15 @@ import type {
   Media,
   MediaKind,
   MediaSignal,
+  MediaChangedPayload,
   Party,
+  VideoSource,
 } from '@synapse-calling/protocol';
 import type { CallDeps, CallOwner } from './calls';
 import type { MediaSession } from './media/session';
 import { RecorderRunner } from './recording/recorder-runner';
+import { CallVideo, type CallVideoEvents } from './media/video/call-video';
+import { attachTrack, type RemoteVideo } from './media/video/types';
 import type {
   CallDirection,
   CallEndReason,
@@ -24,7 +28,7 @@ import type {
 /** Remote level above which the peer counts as speaking (`CallSnapshot.speaking`). */
 const SPEAKING_THRESHOLD = 0.04;
 
-export interface CallEvents {
+export interface CallEvents extends CallVideoEvents {
   /** The state changed (`ringing` → `connecting` → `active` → `ended`). */
   stateChanged: (state: ClientCallState, previous: ClientCallState) => void;
   /** The call ended; `endReason` says why. */
@@ -73,6 +77,7 @@ export class Call extends TypedEmitter<CallEvents> {
   private reconnecting = false;
   private cached: CallSnapshot | null = null;
   private readonly recorder: RecorderRunner;
+  private readonly video: CallVideo;
 
   constructor(
     private readonly deps: CallDeps,
@@ -91,6 +96,15 @@ export class Call extends TypedEmitter<CallEvents> {
       (session, onError) => deps.startRecorder(this.id, session, onError),
       (err) => this.emit('error', toSynapseError(err)),
     );
+    this.video = new CallVideo({
+      session: () => this.session,
+      announce: async ({ camera, screen }) => {
+        const sent = { audio: !this.isMuted, video: camera, screen };
+        await deps.signaling.request('media-changed', { callId: this.id, ...sent });
+      },
+    });
+    const videoEvents = ['remoteVideoAdded', 'remoteVideoRemoved', 'localVideoChanged'] as const;
+    forwardEvents(this.video, this, [...videoEvents, 'remoteMediaChanged'], () => this.touch());
   }
 
   /**
@@ -149,6 +163,72 @@ export class Call extends TypedEmitter<CallEvents> {
   get recording(): CallRecording | null {
     return this.serverInfo.recording ?? null;
   }
+  /** The other party's videos being received (camera, screen share); see `remoteVideoAdded`. */
+  get remoteVideos(): readonly RemoteVideo[] {
+    return this.video.remoteVideos;
+  }
+
+  /**
+   * This user's camera or screen track being sent, or null (for a self-view).
+   *
+   * @example
+   * call.on('localVideoChanged', () => {
+   *   const camera = call.localVideo('camera');
+   *   if (camera) call.attachVideo(camera, selfView);
+   * });
+   */
+  localVideo(source: VideoSource): MediaStreamTrack | null {
+    return this.video.localTrack(source);
+  }
+
+  /**
+   * Shares a screen (the browser shows its picker): the server's policy may refuse
+   * (`forbidden`); closing the picker rejects `media-permission-denied`. The browser's own
+   * "Stop sharing" bar stops it like `stopScreenShare()`. Video code loads on first use.
+   *
+   * @example
+   * shareButton.onclick = () =>
+   *   void (call.localVideo('screen') ? call.stopScreenShare() : call.startScreenShare());
+   */
+  async startScreenShare(): Promise<void> {
+    this.requireActive();
+    await (await this.video.load()).startScreenShare();
+  }
+
+  /**
+   * Stops sharing the screen (the other party's video ends).
+   *
+   * @example
+   * await call.stopScreenShare();
+   */
+  async stopScreenShare(): Promise<void> {
+    await (await this.video.load()).stop('screen');
+  }
+
+  /**
+   * Turns the camera on (optionally a given one, see `listCameras()`) or off. The server's
+   * policy may refuse (`forbidden`). With the camera on, a `deviceId` switches cameras.
+   *
+   * @example
+   * cameraButton.onclick = () => void call.setCamera(!call.localVideo('camera'));
+   */
+  async setCamera(on: boolean, deviceId?: string): Promise<void> {
+    if (on) this.requireActive();
+    await (await this.video.load()).setCamera(on, deviceId);
+  }
+
+  /**
+   * Shows a video in a `<video>` element: a received `RemoteVideo` (in LiveKit calls this also
+   * lets the SFU send it at the size shown), or a local track for a self-view.
+   *
+   * @example
+   * call.on('remoteVideoAdded', (video) => call.attachVideo(video, stage));
+   */
+  attachVideo(video: RemoteVideo | MediaStreamTrack, element: HTMLVideoElement): void {
+    if ('attach' in video) video.attach(element);
+    else attachTrack(video, element);
+  }
+
   /** @internal The media session (tests, advanced use). */
   get media(): MediaSession | null {
     return this.session;
@@ -338,6 +418,7 @@ export class Call extends TypedEmitter<CallEvents> {
       mediaKind: this.kind,
       mediaReconnecting: this.reconnecting,
       recording: this.recording,
+      video: this.video.snapshot(),
     };
     return this.cached;
   }
@@ -413,6 +494,11 @@ export class Call extends TypedEmitter<CallEvents> {
     this.pendingTrack = null;
   }
 
+  /** @internal `media-changed`: what the other party now sends. */
+  handleMediaChanged(payload: MediaChangedPayload): void {
+    if (this.currentState !== 'ended') this.video.handleMediaChanged(payload);
+  }
+
   /** @internal */
   handleSignal(signal: MediaSignal): void {
     if (this.session) this.session.handleSignal(signal);
@@ -433,6 +519,7 @@ export class Call extends TypedEmitter<CallEvents> {
     this.pendingTrack = null;
     this.pendingSignals = [];
     this.recorder.stop();
+    this.video.close();
     this.session?.close();
     this.session = null;
     this.level = 0;
@@ -476,6 +563,7 @@ export class Call extends TypedEmitter<CallEvents> {
       this.emit('mediaReconnected');
     });
     session.on('failed', (err) => this.mediaFailed(err));
+    this.video.watch(session);
     session.on('replaced', () => this.finish('disconnected'));
     forwardEvents(session, this, ['error']);
     forwardEvents(session, this, ['qualityChanged', 'audioBlockedChanged'], () => this.touch());
@@ -533,6 +621,12 @@ export class Call extends TypedEmitter<CallEvents> {
       .request('end-call', { callId: this.id, reason })
       .then(({ call }) => this.handleCallInfo(call))
       .catch(() => this.finish(reason));
+  }
+
+  private requireActive(): void {
+    if (this.currentState !== 'active' || !this.session) {
+      throw CallError.invalidState(`Cannot turn video on in a call that is ${this.state}`);
+    }
   }
 
   private setMuted(muted: boolean): void {

@@ -115,6 +115,9 @@ export class CallManager extends TypedEmitter<CallManagerEvents> {
     s.onServer('call-answered-elsewhere', ({ call }) =>
       this.upsert(call)?.finish('answered-elsewhere', call.answeredAt),
     );
+    s.onServer('media-changed', (payload) =>
+      this.calls.get(payload.callId)?.handleMediaChanged(payload),
+    );
     s.onServer('media-signal', ({ callId, signal }) =>
       this.calls.get(callId)?.handleSignal(signal),
     );

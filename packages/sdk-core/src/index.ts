@@ -34,10 +34,14 @@ export {
   onDevicesChanged,
   outputSelectionSupported,
   mediaSupported,
+  screenShareSupported,
+  listCameras,
   type AudioDevice,
   type AudioDevices,
 } from './media/devices';
 export type { MediaSession, MediaSessionEvents } from './media/session';
+export type { CallVideoEvents } from './media/video/call-video';
+export type { RemoteVideo, SentMedia, CallVideoSnapshot } from './media/video/types';
 export type {
   CallDirection,
   CallEndReason,

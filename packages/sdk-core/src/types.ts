@@ -10,6 +10,7 @@ import type {
 } from '@synapse-calling/protocol';
 import type { SynapseError } from './errors';
 import type { SynapseUser } from './token';
+import type { CallVideoSnapshot } from './media/video/types';
 
 /** The client's link to the server. `reconnecting` means it was connected and is trying again. */
 export type ConnectionState = 'disconnected' | 'connecting' | 'connected' | 'reconnecting';
@@ -57,6 +58,8 @@ export interface CallSnapshot {
   mediaReconnecting: boolean;
   /** The call's recording, or null when nobody asked to record it. */
   recording: CallRecording | null;
+  /** The call's video: what this user sends and what is received. */
+  video: CallVideoSnapshot;
 }
 
 /** Everything a UI renders, in one immutable object (new identity only when something changed). */

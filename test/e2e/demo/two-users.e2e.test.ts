@@ -69,6 +69,25 @@ describe('the demo, as two people use it', () => {
     }
     await alice.screenshot({ path: shot('active-call') });
 
+    // Alice shares her screen from the panel's button: Carol's panel grows into the video
+    // layout, shows it and announces it; stopping brings back the compact audio panel.
+    const share = alice.locator('synapse-active-call button[part="share-screen"]');
+    await share.click();
+    await expect.poll(() => share.getAttribute('aria-pressed'), { timeout: 10_000 }).toBe('true');
+    const carolPanel = carol.locator('synapse-active-call');
+    const screen = carolPanel.locator('synapse-video-stage video[part="screen"]');
+    await expect
+      .poll(() => screen.evaluate((v) => (v as HTMLVideoElement).videoWidth), { timeout: 15_000 })
+      .toBeGreaterThan(0);
+    await expect(carolPanel.locator('[part="video-status"]').textContent()).resolves.toBe(
+      'Alice Adams is sharing their screen',
+    );
+    await carol.screenshot({ path: shot('screen-share') });
+    await share.click();
+    await expect
+      .poll(() => carolPanel.evaluate((el) => el.hasAttribute('video')), { timeout: 15_000 })
+      .toBe(false);
+
     // Alice hangs up from her active-call panel.
     await alice.locator('synapse-active-call button[part="end"]').click();
     await expect.poll(() => toCarol.state(), { timeout: 10_000 }).not.toBe('in-call');

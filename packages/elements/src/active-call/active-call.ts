@@ -8,7 +8,8 @@ import { hangUpIcon } from '../styles/icons';
 import { tokens } from '../styles/tokens';
 import type { Call, CallQuality } from '@synapse-calling/sdk-core';
 import { recordToggle, recordingView } from './recording-view';
-import { activeCallStyles, recordingStyles } from './active-call.styles';
+import { hasVideo, videoToggles, videoView } from './video-controls';
+import { activeCallStyles, recordingStyles, videoStyles } from './active-call.styles';
 
 const QUALITY_LEVEL: Record<CallQuality, number> = {
   excellent: 3,
@@ -19,7 +20,8 @@ const QUALITY_LEVEL: Record<CallQuality, number> = {
 };
 
 /**
- * The panel of the call in progress: who, for how long, mute, microphone and speaker pickers,
+ * The panel of the call in progress: who, for how long, mute, screen share and camera toggles
+ * (the panel grows into a video layout while there is video), microphone and speaker pickers,
  * connection quality, a speaking indicator and End. Shows "Reconnecting…" during a network blip,
  * and a "Play audio" button when the browser blocked autoplay. Hidden while there is no call.
  * `<synapse-calling>` includes one unless it has `no-call-ui`.
@@ -53,6 +55,11 @@ const QUALITY_LEVEL: Record<CallQuality, number> = {
  * @csspart start-audio - The button that starts blocked audio.
  * @csspart controls - The button row.
  * @csspart mute - The mute toggle.
+ * @csspart share-screen - The screen share toggle (where the browser can share a screen).
+ * @csspart camera - The camera toggle.
+ * @csspart stage - The `<synapse-video-stage>` shown while the call has video (the panel grows
+ *   into a video layout, attribute `video`); style inside it through its own parts.
+ * @csspart video-status - The live region announcing the other party's screen share.
  * @csspart end - The End button.
  * @csspart devices - The device pickers.
  * @csspart microphone - The microphone `<select>`.
@@ -68,7 +75,7 @@ const QUALITY_LEVEL: Record<CallQuality, number> = {
  * @cssproperty --synapse-z-index - Stacking order of the panel.
  */
 export class SynapseActiveCall extends SynapseElement {
-  static override styles = [tokens, activeCallStyles, recordingStyles];
+  static override styles = [tokens, activeCallStyles, recordingStyles, videoStyles];
 
   static override properties = {
     inline: { type: Boolean, reflect: true },
@@ -115,6 +122,7 @@ export class SynapseActiveCall extends SynapseElement {
     this.toggleAttribute('reconnecting', this.controller.reconnecting);
     this.toggleAttribute('muted', call?.muted ?? false);
     this.toggleAttribute('recording', call?.recording?.status === 'recording');
+    this.toggleAttribute('video', hasVideo(this.controller.video));
     if (call) this.setAttribute('call-state', call.state);
     else this.removeAttribute('call-state');
     this.clock.run(call?.state === 'active');
@@ -130,6 +138,7 @@ export class SynapseActiveCall extends SynapseElement {
       active && call.startedAt ? (this.clock.now - call.startedAt) / 1000 : call.duration;
     const quality = a.quality(a.qualityLevel[call.quality]);
     const c = this.controller;
+    const video = c.video;
     return html`<section part="base" aria-label=${a.title(call.peer.name)}>
       <div part="header">
         <p part="peer">${call.peer.name}</p>
@@ -162,6 +171,7 @@ export class SynapseActiveCall extends SynapseElement {
         <span part="reconnecting" role="status">${c.reconnecting ? a.reconnecting : ''}</span>
       </div>
       ${recordingView(this.locale.t, call, c, this.clients.client?.user?.id)}
+      ${video ? videoView(t, this.locale.lang, call, video, c) : nothing}
       ${
         call.audioBlocked
           ? html`<p part="audio-blocked">
@@ -181,6 +191,7 @@ export class SynapseActiveCall extends SynapseElement {
         >
           ${call.muted ? a.unmute : a.mute}
         </button>
+        ${video ? videoToggles(t, call, video, c) : nothing}
         ${this.noRecord ? nothing : recordToggle(t, call, c)}
         <button part="end" type="button" @click=${() => c.end()}>${hangUpIcon} ${a.end}</button>
       </div>

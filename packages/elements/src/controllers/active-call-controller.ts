@@ -128,6 +128,31 @@ export class ActiveCallController implements ReactiveController {
     await this.run('recording', () => call.answerRecordingConsent(accept));
   }
 
+  /** The call's video snapshot (what is sent and received). */
+  get video() {
+    return this.snapshot()?.video;
+  }
+
+  /** Shares the screen, or stops sharing it. */
+  async toggleScreenShare(): Promise<void> {
+    const call = this.call;
+    if (!call) return;
+    const on = call.localVideo('screen') !== null;
+    await this.run('video', () => (on ? call.stopScreenShare() : call.startScreenShare()));
+  }
+
+  /** A failure inside the video stage (switching cameras, full screen). */
+  readonly videoError = (error: unknown): void => {
+    this.host.dispatchEvent(SynapseCallErrorEvent.from(error, 'video'));
+  };
+
+  /** Turns the camera on or off. */
+  async toggleCamera(): Promise<void> {
+    const call = this.call;
+    if (!call) return;
+    await this.run('video', () => call.setCamera(call.localVideo('camera') === null));
+  }
+
   async startAudio(): Promise<void> {
     const call = this.call;
     if (!call) return;
@@ -156,6 +181,9 @@ export class ActiveCallController implements ReactiveController {
       call.on('mediaReconnecting', update),
       call.on('mediaReconnected', update),
       call.on('recordingChanged', update),
+      call.on('remoteVideoAdded', update),
+      call.on('remoteVideoRemoved', update),
+      call.on('localVideoChanged', update),
       call.on('mutedChanged', () => {
         this.host.dispatchEvent(new SynapseMuteChangeEvent({ callId: call.id, muted: call.muted }));
         update();

@@ -5,6 +5,7 @@ import type {
   SynapseError,
 } from '@synapse-calling/sdk-core';
 import { deRecording, enRecording, type RecordingStrings } from './recording-strings';
+import { deVideo, enVideo, type VideoStrings } from './video-strings';
 
 /**
  * Every user-visible string of the elements. Functions take what the sentence needs; dates and
@@ -120,6 +121,7 @@ export interface Translation {
     callBackLabel: (name: string) => string;
   };
   recording: RecordingStrings;
+  video: VideoStrings;
 }
 
 const en: Translation = {
@@ -237,6 +239,7 @@ const en: Translation = {
     callBackLabel: (name) => `Call ${name} back`,
   },
   recording: enRecording,
+  video: enVideo,
 };
 
 const de: Translation = {
@@ -354,6 +357,7 @@ const de: Translation = {
     callBackLabel: (name) => `${name} zurückrufen`,
   },
   recording: deRecording,
+  video: deVideo,
 };
 
 const tables = new Map<string, Translation>([

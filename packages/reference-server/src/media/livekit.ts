@@ -1,10 +1,13 @@
 import type { RoomServiceClient } from 'livekit-server-sdk';
 import type { Logger } from 'pino';
-import type { LiveKitMedia } from '@synapse-calling/protocol';
+import type { LiveKitMedia, VideoSource } from '@synapse-calling/protocol';
 import { DEFAULTS, type LiveKitOptions } from '../options';
 import type { CallRecord, PartySide } from '../stores/types';
 import type { LiveKitServerSdk } from '../optional-deps';
 import type { MediaProvider } from './media-provider';
+
+/** The video sources one party of a call may publish (the `canPublish` policy). */
+export type PublishSources = (record: CallRecord, side: PartySide) => Promise<VideoSource[]>;
 
 /**
  * Media through a LiveKit SFU. The server alone names rooms (tenant-prefixed), creates them for
@@ -21,6 +24,8 @@ export class LiveKitMediaProvider implements MediaProvider {
     private readonly logger: Logger,
     /** `livekit-server-sdk`, an optional peer loaded by the server only when LiveKit is set. */
     private readonly sdk: LiveKitServerSdk,
+    /** Unset: every source may be published. */
+    private readonly sources?: PublishSources,
   ) {
     const apiUrl = options.apiUrl ?? options.url.replace(/^ws(s?):\/\//, 'http$1://');
     this.rooms = new sdk.RoomServiceClient(apiUrl, options.apiKey, options.apiSecret);
@@ -50,10 +55,18 @@ export class LiveKitMediaProvider implements MediaProvider {
       name: party.name,
       ttl: this.ttl,
     });
+    const { TrackSource } = this.sdk;
+    const video = (await this.sources?.(record, side)) ?? ['camera', 'screen'];
     token.addGrant({
       room,
       roomJoin: true,
       canPublish: true,
+      // The SFU refuses any other source, whatever a modified client tries.
+      canPublishSources: [
+        TrackSource.MICROPHONE,
+        ...(video.includes('camera') ? [TrackSource.CAMERA] : []),
+        ...(video.includes('screen') ? [TrackSource.SCREEN_SHARE] : []),
+      ],
       canSubscribe: true,
       canPublishData: true,
     });

@@ -1,5 +1,6 @@
 import type { Actor } from '../calls/actor';
 import type { CallManager } from '../calls/call-manager';
+import type { MediaPolicy } from '../calls/media-policy';
 import { fail } from '../errors';
 import type { LineRouter } from '../lines/line-router';
 import type { PresenceManager } from '../presence/presence-manager';
@@ -18,6 +19,7 @@ export interface CallNamespaceDeps extends HandshakeDeps {
   maxPresenceSubscriptions: number;
   /** Set when recording is on (the `recording` setting). */
   recordings?: Pick<RecordingManager, 'start' | 'stop' | 'consent'> | undefined;
+  mediaPolicy: Pick<MediaPolicy, 'changed'>;
   /** Set when the server has support lines (`initiate-call { toLine }`). */
   lines?: Pick<LineRouter, 'initiate'> | undefined;
 }
@@ -49,6 +51,10 @@ export function setupCallNamespace(nsp: CallNamespace, deps: CallNamespaceDeps):
     'end-call': (socket, payload) => calls.end(actor(socket), payload),
     'media-signal': async (socket, payload) => {
       await calls.relaySignal(actor(socket), payload);
+      return {};
+    },
+    'media-changed': async (socket, payload) => {
+      await deps.mediaPolicy.changed(actor(socket), payload);
       return {};
     },
     'start-recording': (socket, payload) => recordings().start(actor(socket), payload),

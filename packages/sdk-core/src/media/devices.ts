@@ -88,3 +88,19 @@ export async function getMicrophone(
     throw mediaError(err);
   }
 }
+
+/**
+ * Whether this browser can share a screen (`getDisplayMedia`; missing on most phones). Show a
+ * "Share screen" button only where this is true.
+ */
+export function screenShareSupported(): boolean {
+  return mediaSupported() && typeof navigator.mediaDevices.getDisplayMedia === 'function';
+}
+
+/** Lists cameras. Labels are empty until the page has had camera access. */
+export async function listCameras(): Promise<AudioDevice[]> {
+  if (typeof navigator === 'undefined' || !navigator.mediaDevices?.enumerateDevices) return [];
+  return (await navigator.mediaDevices.enumerateDevices())
+    .filter((d) => d.kind === 'videoinput')
+    .map((d) => ({ deviceId: d.deviceId, label: d.label, groupId: d.groupId }));
+}

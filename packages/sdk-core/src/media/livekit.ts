@@ -3,6 +3,7 @@ import { SynapseError, toSynapseError } from '../errors';
 import type { LiveKitMedia, LiveKitTokenResponse } from '@synapse-calling/protocol';
 import type { CallQuality } from '../types';
 import { BaseSession, type BaseSessionOptions } from './base';
+import type { RemoteVideo } from './video/types';
 
 export interface LiveKitSessionOptions extends BaseSessionOptions {
   media: LiveKitMedia;
@@ -59,9 +60,28 @@ export class LiveKitSession extends BaseSession {
   async start(): Promise<void> {
     const lk = await loadLiveKit();
     if (this.closed) return;
-    const room = new lk.Room({ adaptiveStream: false, dynacast: false, webAudioMix: false });
+    // Adaptive stream and dynacast only act on video: the SFU sends a video only as large as it
+    // is shown (none while hidden), and a publisher stops encoding layers nobody watches.
+    const room = new lk.Room({ adaptiveStream: true, dynacast: true, webAudioMix: false });
     this.room = room;
+    const videos = new Map<RemoteTrack, RemoteVideo>();
+    room.on(lk.RoomEvent.TrackUnsubscribed, (track: RemoteTrack) => {
+      const video = videos.get(track);
+      videos.delete(track);
+      if (video) this.emit('remoteVideoEnded', video);
+    });
     room.on(lk.RoomEvent.TrackSubscribed, (track: RemoteTrack) => {
+      if (track.kind === lk.Track.Kind.Video) {
+        const video: RemoteVideo = {
+          source: track.source === lk.Track.Source.ScreenShare ? 'screen' : 'camera',
+          track: track.mediaStreamTrack,
+          attach: (element) => void track.attach(element),
+          detach: (element) => void track.detach(element),
+        };
+        videos.set(track, video);
+        this.addRemoteVideo(video);
+        return;
+      }
       if (track.kind !== lk.Track.Kind.Audio) return;
       const stream = new MediaStream([track.mediaStreamTrack]);
       this.remote.attach(stream);

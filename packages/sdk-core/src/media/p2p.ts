@@ -2,6 +2,7 @@ import { SynapseError, isSynapseError } from '../errors';
 import type { MediaSignal, P2PMedia } from '@synapse-calling/protocol';
 import { BaseSession, type BaseSessionOptions } from './base';
 import { QualityMeter } from './p2p-quality';
+import { attachTrack, detachTrack } from './video/types';
 
 export { classify } from './p2p-quality';
 
@@ -46,6 +47,12 @@ type Description = Extract<MediaSignal, { type: 'description' }>['description'];
  * its own offer back to answer the other, and in Chromium that left its RTP stopped on the new
  * path (ICE connected, audio silent one way or both) in most such collisions. The polite side
  * reports `reconnecting` and answers; the caller retries until the path is back.
+ *
+ * For the same reason the polite side never offers once the call is negotiated: when both
+ * turned a camera on at the same instant, its rolled-back offer left Chromium's audio receiver
+ * on the polite side without packets in about half the collisions. It sends `renegotiate`
+ * instead and the caller offers; video the polite side sends rides on a `recvonly` line the
+ * caller adds to that offer for it (`videoLines`).
  */
 export class P2PSession extends BaseSession {
   readonly kind = 'p2p' as const;
@@ -64,6 +71,20 @@ export class P2PSession extends BaseSession {
   private localVersion = 0;
   /** Candidates that arrived before any remote description (applied once one is set). */
   private earlyCandidates: RTCIceCandidateInit[] = [];
+  /**
+   * The stream the microphone is sent in. A camera is sent in it too (and a screen share in a
+   * stream of its own), which is how the receiver tells a camera from a screen.
+   */
+  private micStream = new MediaStream();
+  private remoteMicStreamId: string | undefined;
+  /**
+   * Polite side, set by the video publisher (lazy chunk) while it waits for lines to send on:
+   * runs after a remote offer is applied and before it is answered; what it returns runs once
+   * the answer is set.
+   */
+  videoLines: VideoLines | undefined;
+  /** Caller: the lines it added for the polite side to send video on. */
+  private peerLines = new Set<RTCRtpTransceiver>();
 
   constructor(private readonly options: P2PSessionOptions) {
     super(options);
@@ -73,6 +94,21 @@ export class P2PSession extends BaseSession {
   /** The RTCPeerConnection in use (replaced when the peer reloads). */
   get peerConnection(): RTCPeerConnection {
     return this.pc;
+  }
+
+  /** The stream the microphone is sent in (a camera joins it; see `micStream`). */
+  get localStream(): MediaStream {
+    return this.micStream;
+  }
+
+  /** Whether this side answers rather than offers (the server decides; the callee). */
+  get polite(): boolean {
+    return this.options.media.polite;
+  }
+
+  /** Polite side: asks the caller for an offer, with `addVideo` new lines to send video on. */
+  requestOffer(addVideo: number): void {
+    void this.send({ type: 'renegotiate', addVideo });
   }
 
   async start(): Promise<void> {
@@ -115,10 +151,12 @@ export class P2PSession extends BaseSession {
     clearTimeout(this.connectTimer);
     clearTimeout(this.restartTimer);
     this.pc.close();
+    this.videoLines?.close();
   }
 
   private addLocalTrack(pc: RTCPeerConnection): void {
-    pc.addTrack(this.track, new MediaStream([this.track]));
+    this.micStream = new MediaStream([this.track]);
+    pc.addTrack(this.track, this.micStream);
   }
 
   private createPeerConnection(): RTCPeerConnection {
@@ -134,20 +172,10 @@ export class P2PSession extends BaseSession {
       // candidates for the polite side's answer (its own offer is rolled back before gathering
       // began), and the call stays `connecting` until the connect timeout. Once the caller's
       // offer is applied and answered, the flag is re-evaluated and fires again if needed.
-      if (this.options.media.polite && !this.options.resumed && !pc.remoteDescription) return;
-      try {
-        this.makingOffer = true;
-        await pc.setLocalDescription();
-        this.localVersion++;
-        await this.send({ type: 'description', description: toDescription(pc) });
-      } catch (err) {
-        this.emit(
-          'error',
-          new SynapseError('media-failed', 'Could not make an offer', { cause: err }),
-        );
-      } finally {
-        this.makingOffer = false;
-      }
+      // Once negotiated, the polite side asks the caller to offer (see the class comment).
+      if (this.options.media.polite && (pc.remoteDescription || !this.options.resumed)) {
+        if (pc.remoteDescription) await this.send({ type: 'renegotiate' });
+      } else await this.makeOffer(pc);
     };
     pc.onicecandidate = ({ candidate }) => {
       if (pc !== this.pc || !candidate) return;
@@ -158,8 +186,19 @@ export class P2PSession extends BaseSession {
       });
     };
     pc.ontrack = ({ track, streams }) => {
-      if (pc !== this.pc || track.kind !== 'audio') return;
+      if (pc !== this.pc) return;
+      if (track.kind === 'video') {
+        const camera = streams[0] !== undefined && streams[0].id === this.remoteMicStreamId;
+        this.addRemoteVideo({
+          source: camera ? 'camera' : 'screen',
+          track,
+          attach: (element) => attachTrack(track, element),
+          detach: detachTrack,
+        });
+        return;
+      }
       const stream = streams[0] ?? new MediaStream([track]);
+      this.remoteMicStreamId = stream.id;
       this.remote.attach(stream);
       this.emit('remoteStream', stream);
     };
@@ -167,6 +206,36 @@ export class P2PSession extends BaseSession {
       if (pc === this.pc) this.onConnectionState(pc.connectionState);
     };
     return pc;
+  }
+
+  private async makeOffer(pc: RTCPeerConnection): Promise<void> {
+    try {
+      this.makingOffer = true;
+      await pc.setLocalDescription();
+      this.localVersion++;
+      await this.send({ type: 'description', description: toDescription(pc) });
+    } catch (err) {
+      this.emit(
+        'error',
+        new SynapseError('media-failed', 'Could not make an offer', { cause: err }),
+      );
+    } finally {
+      this.makingOffer = false;
+    }
+  }
+
+  /** Caller: the polite side asked for an offer (and maybe for lines to send video on). */
+  private async offerOnRequest(addVideo: number): Promise<void> {
+    if (this.options.media.polite) return;
+    // Adding a line fires negotiationneeded, which offers. Otherwise offer now if nothing is in
+    // flight; if an offer is, its answer carries the polite side's changes, and a change made
+    // after it answered fires its negotiationneeded again, which asks again.
+    for (let i = 0; i < addVideo; i++) {
+      this.peerLines.add(this.pc.addTransceiver('video', { direction: 'recvonly' }));
+    }
+    if (addVideo === 0 && this.pc.signalingState === 'stable' && !this.makingOffer) {
+      await this.makeOffer(this.pc);
+    }
   }
 
   private onConnectionState(state: RTCPeerConnectionState): void {
@@ -219,6 +288,7 @@ export class P2PSession extends BaseSession {
   private async applySignal(signal: MediaSignal): Promise<void> {
     if (this.closed) return;
     if (signal.type === 'hangup-media') return;
+    if (signal.type === 'renegotiate') return this.offerOnRequest(signal.addVideo ?? 0);
     if (signal.type === 'candidate') {
       if (!signal.candidate) return;
       if (!this.pc.remoteDescription) {
@@ -249,8 +319,15 @@ export class P2PSession extends BaseSession {
       // Best effort: a candidate of an earlier, abandoned negotiation may no longer fit.
       await pc.addIceCandidate(candidate).catch(() => undefined);
     }
+    // Caller: a line the polite side stopped sending on is answered `inactive` (an answer cannot
+    // remove a line), so the caller stops it; its next offer removes it on both sides.
+    if (description.type === 'answer') {
+      for (const line of this.peerLines) if (line.currentDirection === 'inactive') line.stop();
+    }
     if (description.type === 'offer') {
+      const answered = await this.videoLines?.beforeAnswer(pc, description.sdp ?? '');
       await pc.setLocalDescription();
+      answered?.();
       this.localVersion++;
       await this.send({ type: 'description', description: toDescription(pc) });
     }
@@ -268,6 +345,7 @@ export class P2PSession extends BaseSession {
     this.pc = this.createPeerConnection();
     this.makingOffer = false;
     this.earlyCandidates = [];
+    this.peerLines.clear();
     this.meter.reset();
     old.close();
     this.addLocalTrack(this.pc);
@@ -318,6 +396,13 @@ function toDescription(pc: RTCPeerConnection): Description {
   const d = pc.localDescription;
   if (!d) throw new SynapseError('media-failed', 'No local description');
   return { type: d.type, sdp: d.sdp };
+}
+
+/** See `P2PSession.videoLines`. */
+export interface VideoLines {
+  beforeAnswer(pc: RTCPeerConnection, offerSdp: string): Promise<() => void>;
+  /** The session closed: what still waits for a line never gets one. */
+  close(): void;
 }
 
 function fingerprint(sdp: string): string | undefined {

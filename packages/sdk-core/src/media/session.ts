@@ -2,6 +2,7 @@ import type { SynapseError } from '../errors';
 import type { MediaKind, MediaSignal } from '@synapse-calling/protocol';
 import type { CallQuality } from '../types';
 import type { TypedEmitter } from '../emitter';
+import type { RemoteVideo } from './video/types';
 
 export interface MediaSessionEvents {
   /** Media is up: audio can flow (fires again after a reconnection). */
@@ -20,6 +21,10 @@ export interface MediaSessionEvents {
   audioLevel: (level: number) => void;
   /** A new remote stream is available (`remoteStream` changed). */
   remoteStream: (stream: MediaStream) => void;
+  /** The other party's camera or screen share started arriving. */
+  remoteVideo: (video: RemoteVideo) => void;
+  /** That video stopped (the track ended, or the party stopped publishing it). */
+  remoteVideoEnded: (video: RemoteVideo) => void;
   /** A non-fatal problem (device switch failed, …). */
   error: (err: SynapseError) => void;
 }

@@ -14,7 +14,8 @@ SynapseClient.prototype.connect = function (this: SynapseClient, ...args) {
   return connect.apply(this, args);
 };
 
-function current(): Call | null {
+/** The page's current call (the one a client of this page is in), or null. */
+export function current(): Call | null {
   for (const client of clients) {
     const call = client.calls.active;
     if (call) return call;
