@@ -42,6 +42,7 @@ export type {
   CallDirection,
   CallEndReason,
   CallQuality,
+  CallQueue,
   CallSnapshot,
   ClientCallState,
   ClientSnapshot,
