@@ -7,6 +7,7 @@ import { SynapseElement } from '../internal/synapse-element';
 import { hangUpIcon } from '../styles/icons';
 import { tokens } from '../styles/tokens';
 import type { Call, CallQuality } from '@synapse-calling/sdk-core';
+import { queueView } from './queue-view';
 import { recordToggle, recordingView } from './recording-view';
 import { activeCallStyles, recordingStyles } from './active-call.styles';
 
@@ -43,6 +44,7 @@ const QUALITY_LEVEL: Record<CallQuality, number> = {
  *   `unknown` the bars are drawn as empty outlines).
  * @csspart speaking - The speaking indicator.
  * @csspart reconnecting - "Reconnecting…".
+ * @csspart queue - "You are number 2 in line", while a call to a support line waits for an agent.
  * @csspart recording-notice - "This call is being recorded", shown to both parties while it is.
  * @csspart recording-status - The live region announcing recording changes.
  * @csspart record - The record / stop recording toggle (agents; hidden by `no-record`).
@@ -161,7 +163,7 @@ export class SynapseActiveCall extends SynapseElement {
         <span part="speaking" aria-hidden=${c.speaking ? 'false' : 'true'}>${a.speaking}</span>
         <span part="reconnecting" role="status">${c.reconnecting ? a.reconnecting : ''}</span>
       </div>
-      ${recordingView(this.locale.t, call, c, this.clients.client?.user?.id)}
+      ${queueView(t, call)} ${recordingView(this.locale.t, call, c, this.clients.client?.user?.id)}
       ${
         call.audioBlocked
           ? html`<p part="audio-blocked">

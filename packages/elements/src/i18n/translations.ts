@@ -4,6 +4,7 @@ import type {
   PresenceStatus,
   SynapseError,
 } from '@synapse-calling/sdk-core';
+import { deLine, enLine, type LineStrings } from './line-strings';
 import { deRecording, enRecording, type RecordingStrings } from './recording-strings';
 
 /**
@@ -120,6 +121,7 @@ export interface Translation {
     callBackLabel: (name: string) => string;
   };
   recording: RecordingStrings;
+  line: LineStrings;
 }
 
 const en: Translation = {
@@ -237,6 +239,7 @@ const en: Translation = {
     callBackLabel: (name) => `Call ${name} back`,
   },
   recording: enRecording,
+  line: enLine,
 };
 
 const de: Translation = {
@@ -354,6 +357,7 @@ const de: Translation = {
     callBackLabel: (name) => `${name} zurückrufen`,
   },
   recording: deRecording,
+  line: deLine,
 };
 
 const tables = new Map<string, Translation>([
