@@ -8,5 +8,5 @@ import type { Call } from '@synapse-calling/sdk-core';
  */
 export function queueView(t: Translation, call: Call): TemplateResult | typeof nothing {
   if (!call.queue) return nothing;
-  return html`<p part="queue" role="status">${t.line.position(call.queue.position)}</p>`;
+  return html`<p part="queue" role="status">${t.active.queuePosition(call.queue.position)}</p>`;
 }

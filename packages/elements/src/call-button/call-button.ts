@@ -1,6 +1,6 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { CallButtonController, type CallButtonState } from '../controllers/call-button-controller';
-import { LineStatusController } from '../controllers/line-status-controller';
+import type { LineStatusController } from '../controllers/line-status-controller';
 import { PresenceController } from '../controllers/presence-controller';
 import type { SynapseCallStateDetail } from '../events/call-state';
 import { describeConnectionError, type Translation } from '../i18n/translations';
@@ -9,7 +9,9 @@ import { hangUpIcon, phoneIcon } from '../styles/icons';
 import { tokens } from '../styles/tokens';
 import type { CallEndReason, SynapseError } from '@synapse-calling/sdk-core';
 import { callButtonStyles } from './call-button.styles';
-import { lineButtonView, lineStatusText, type ButtonView } from './line-view';
+import type { ButtonView } from './line-view';
+
+type LineView = typeof import('./line-view');
 
 let nextId = 0;
 
@@ -77,7 +79,6 @@ export class SynapseCallButton extends SynapseElement {
   private readonly presenceWatch = new PresenceController(this, this.clients, () =>
     this.line ? '' : this.userId,
   );
-  private readonly lineWatch = new LineStatusController(this, this.clients, () => this.line);
   private readonly controller = new CallButtonController(this, this.clients, this.presenceWatch, {
     target: () => ({
       userId: this.line ? '' : this.userId,
@@ -87,8 +88,16 @@ export class SynapseCallButton extends SynapseElement {
     }),
     stateChanged: (detail) => this.onCallState(detail),
     failed: () => this.announce(this.locale.t.button.failed(this.displayName)),
-    lineStatus: () => this.lineWatch.status,
+    lineStatus: () => this.lineWatch?.status,
   });
+  /**
+   * The line button's view and words, loaded on first use: pages without a line button (most)
+   * keep the initial bundle small (docs/performance.md).
+   */
+  private lineView: LineView | undefined;
+  /** Fetches the line's status; created with the lazily loaded line view. */
+  private lineWatch: LineStatusController | undefined;
+  private lineViewLoading = false;
   private readonly hintId = `synapse-call-button-hint-${nextId++}`;
 
   constructor() {
@@ -124,7 +133,7 @@ export class SynapseCallButton extends SynapseElement {
   }
 
   private get displayName(): string {
-    if (this.line) return this.name || this.lineWatch.status?.name || this.line;
+    if (this.line) return this.name || this.lineWatch?.status?.name || this.line;
     return this.name || this.controller.call?.peer.name || this.userId;
   }
 
@@ -136,11 +145,12 @@ export class SynapseCallButton extends SynapseElement {
     const t = this.locale.t;
     const state = this.state;
     const error = this.clients.client?.connectionError ?? null;
-    const line = this.line ? this.lineWatch.status : undefined;
+    const line = this.line ? this.lineWatch?.status : undefined;
+    const lv = this.line ? this.loadLineView() : undefined;
     let view = buttonView(t, state, this.displayName, error);
-    if (this.line) view = lineButtonView(t, state, this.displayName, line, view);
+    if (lv) view = lv.lineButtonView(t, state, this.displayName, line, view);
     // Closed: the hint says so already.
-    const lineText = line?.open && !this.controller.call ? lineStatusText(t, line) : '';
+    const lineText = lv && line?.open && !this.controller.call ? lv.lineStatusText(t, line) : '';
     const status = this.presenceWatch.presence?.status ?? 'unknown';
     return html`<button
         part="button"
@@ -166,12 +176,24 @@ export class SynapseCallButton extends SynapseElement {
       <span class="visually-hidden" role="status" aria-live="polite">${this.announcement}</span>`;
   }
 
+  private loadLineView(): LineView | undefined {
+    if (!this.lineView && !this.lineViewLoading) {
+      this.lineViewLoading = true;
+      void import('./line-view').then((m) => {
+        this.lineView = m;
+        this.lineWatch = new m.LineStatusController(this, this.clients, () => this.line);
+        this.requestUpdate();
+      });
+    }
+    return this.lineView;
+  }
+
   private onClick(): void {
     void this.controller.activate();
   }
 
   private onCallState(detail: SynapseCallStateDetail): void {
-    if (detail.state === 'ended') this.lineWatch.refresh();
+    if (detail.state === 'ended') this.lineWatch?.refresh();
     this.showOutcome(detail.state === 'ended' ? detail.endReason : undefined);
     this.announce(this.describeCallState(detail.state));
   }

@@ -1,9 +1,17 @@
-import { WEEKDAYS, type LineStatus, type Weekday } from '@synapse-calling/sdk-core';
+import type { LineStatus, Weekday } from '@synapse-calling/sdk-core';
 import type { CallButtonState } from '../controllers/call-button-controller';
+import { lineStrings } from '../i18n/line-strings';
+
+export { LineStatusController } from '../controllers/line-status-controller';
 import type { Translation } from '../i18n/translations';
 
 /** A Sunday: the weekday names are formatted from the week starting there. */
 const SUNDAY = Date.UTC(2026, 0, 4);
+/**
+ * The protocol's `WEEKDAYS`, in its order; not imported, so that this lazy chunk shares no code
+ * with the initial bundle (a shared chunk would be one more request at start).
+ */
+const DAYS: readonly Weekday[] = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
 
 export interface ButtonView {
   text: string;
@@ -25,7 +33,11 @@ export function lineButtonView(
   if (state !== 'idle' && state !== 'checking' && state !== 'closed') return base;
   const closed = state === 'closed' && status;
   const hint = closed ? [lineStatusText(t, status), status.closedMessage].filter(Boolean) : [];
-  return { text: t.line.call(name), rest: '', hint: hint.length ? hint.join('. ') : undefined };
+  return {
+    text: lineStrings(t).call(name),
+    rest: '',
+    hint: hint.length ? hint.join('. ') : undefined,
+  };
 }
 
 /**
@@ -34,7 +46,7 @@ export function lineButtonView(
  * status itself.
  */
 export function lineStatusText(t: Translation, status: LineStatus): string {
-  const l = t.line;
+  const l = lineStrings(t);
   if (!status.open) {
     const at = status.opensAt;
     return l.closed(at ? `${weekdayName(t.lang, at.day)} ${at.time.replace(/^0/, '')}` : null);
@@ -47,6 +59,6 @@ export function lineStatusText(t: Translation, status: LineStatus): string {
 }
 
 function weekdayName(lang: string, day: Weekday): string {
-  const date = SUNDAY + WEEKDAYS.indexOf(day) * 24 * 3600_000;
+  const date = SUNDAY + DAYS.indexOf(day) * 24 * 3600_000;
   return new Intl.DateTimeFormat(lang, { weekday: 'short', timeZone: 'UTC' }).format(date);
 }

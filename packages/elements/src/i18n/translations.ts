@@ -4,7 +4,7 @@ import type {
   PresenceStatus,
   SynapseError,
 } from '@synapse-calling/sdk-core';
-import { deLine, enLine, type LineStrings } from './line-strings';
+import type { LineStrings } from './line-strings';
 import { deRecording, enRecording, type RecordingStrings } from './recording-strings';
 
 /**
@@ -90,6 +90,8 @@ export interface Translation {
     calling: string;
     connecting: string;
     reconnecting: string;
+    /** While a call to a support line waits for an agent: the caller's place. */
+    queuePosition: (position: number) => string;
     mute: string;
     unmute: string;
     muted: string;
@@ -121,7 +123,12 @@ export interface Translation {
     callBackLabel: (name: string) => string;
   };
   recording: RecordingStrings;
-  line: LineStrings;
+  /**
+   * `<synapse-call-button line>`'s words. The shipped languages' strings load with the line
+   * button's view (`i18n/line-strings.ts`), so pages without one do not download them; a table
+   * registered with `line` overrides them.
+   */
+  line?: LineStrings;
 }
 
 const en: Translation = {
@@ -192,6 +199,7 @@ const en: Translation = {
     calling: 'Calling…',
     connecting: 'Connecting…',
     reconnecting: 'Reconnecting…',
+    queuePosition: (position) => `You are number ${position} in line`,
     mute: 'Mute',
     unmute: 'Unmute',
     muted: 'Microphone muted',
@@ -239,7 +247,6 @@ const en: Translation = {
     callBackLabel: (name) => `Call ${name} back`,
   },
   recording: enRecording,
-  line: enLine,
 };
 
 const de: Translation = {
@@ -310,6 +317,7 @@ const de: Translation = {
     calling: 'Ruft an…',
     connecting: 'Verbinde…',
     reconnecting: 'Verbindung wird wiederhergestellt…',
+    queuePosition: (position) => `Sie sind Nummer ${position} in der Warteschlange`,
     mute: 'Stumm',
     unmute: 'Stumm aus',
     muted: 'Mikrofon stumm',
@@ -357,7 +365,6 @@ const de: Translation = {
     callBackLabel: (name) => `${name} zurückrufen`,
   },
   recording: deRecording,
-  line: deLine,
 };
 
 const tables = new Map<string, Translation>([
