@@ -12,6 +12,7 @@ import {
   type LiveKitServer,
   startTestServer,
   type TestServer,
+  waitFor,
 } from '@synapse-calling/test-utils/server';
 import type {} from '@synapse-calling/test-utils/media/media-e2e-page';
 
@@ -117,7 +118,7 @@ async function waitForLevel(page: Page, side: 'above' | 'below', threshold: numb
 const loadedLiveKit = (requests: string[]) => requests.some((r) => livekitChunks.includes(r));
 
 describe('LiveKit calls between two Chromiums', () => {
-  it('carries each side’s tone to the other, mutes, and loads livekit-client only once a call connects', async () => {
+  it('carries each side’s tone to the other, mutes, and loads livekit-client only once a call rings', async () => {
     expect(livekitChunks.length).toBeGreaterThan(0); // the bundler split it out
     const a = await openPage(440);
     const b = await openPage(880);
@@ -132,10 +133,13 @@ describe('LiveKit calls between two Chromiums', () => {
     expect(loadedLiveKit(a.requests)).toBe(false);
     expect(loadedLiveKit(b.requests)).toBe(false);
 
-    await Promise.all([
-      a.page.evaluate(() => window.harness.call('bob')),
-      b.page.evaluate(() => window.harness.accept()),
-    ]);
+    const placing = a.page.evaluate(() => window.harness.call('bob'));
+    // The ring says the call goes through LiveKit (`mediaKind`): both pages fetch the chunk
+    // while it rings, so accept does not wait for it.
+    await waitFor(() => loadedLiveKit(a.requests) && loadedLiveKit(b.requests), {
+      what: 'livekit-client fetched while ringing',
+    });
+    await Promise.all([placing, b.page.evaluate(() => window.harness.accept())]);
     expect(await a.page.evaluate(() => window.harness.mediaKind())).toBe('livekit');
     expect(loadedLiveKit(a.requests)).toBe(true);
     expect(loadedLiveKit(b.requests)).toBe(true);

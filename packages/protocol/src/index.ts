@@ -112,6 +112,13 @@ export interface CallInfo {
   /** Present once someone asked to record the call: its recording, live and then in the log. */
   recording?: CallRecording;
   /**
+   * How the call's media will flow, decided when the call is created, so a client can prepare
+   * (load livekit-client) while it rings instead of after accept. The `media` of accept still
+   * carries the connection details. Added in protocol v1 without a version bump; older servers
+   * never send it, and a call read back from the log may lack it.
+   */
+  mediaKind?: MediaKind;
+  /**
    * Set on a call placed to a line (`initiate-call { toLine }`): the line's id. `to` is then the
    * agent ringing now, and once answered the agent who answered. Added in v1.
    */

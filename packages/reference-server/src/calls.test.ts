@@ -55,6 +55,22 @@ describe('call flows', () => {
     expect((await endedForAlice).call.endReason).toBe('completed');
   });
 
+  it('says the media kind (p2p) on the ack, the ring and sync, and keeps it to the end', async () => {
+    const alice = await server.connect(namedAgent('alice'));
+    const bob = await server.connect(namedAgent('bob'));
+    const incoming = waitForEvent(bob, 'incoming-call');
+    const ack = await emitAck(alice, 'initiate-call', { to: 'bob' });
+    if (!ack.ok) throw new Error(ack.error.code);
+    expect(ack.call.mediaKind).toBe('p2p');
+    expect((await incoming).call.mediaKind).toBe('p2p');
+    const sync = await emitAck(bob, 'sync', {});
+    if (!sync.ok) throw new Error(sync.error.code);
+    expect(sync.calls.map((c) => c.call)).toMatchObject([{ id: ack.call.id, mediaKind: 'p2p' }]);
+    const ended = waitForEvent(bob, 'call-ended');
+    await emitAck(alice, 'end-call', { callId: ack.call.id });
+    expect((await ended).call).toMatchObject({ endReason: 'cancelled', mediaKind: 'p2p' });
+  });
+
   it('rejected by the callee: caller gets call-rejected', async () => {
     const alice = await server.connect(namedAgent('alice'));
     const bob = await server.connect(customer('bob'));

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { LIMITS, type IceServer } from '@synapse-calling/protocol';
 import { MIN_SECRET_LENGTH, secureOrLocal } from './auth';
+import type { RedisOptions } from './cluster/redis-cluster';
 import type { PushOptions } from './options';
 import { RELAY_ONLY_PRESETS, relayOnlyRule } from './media/relay-policy';
 import { hasTurn } from './media/turn';
@@ -183,6 +184,13 @@ const envSchema = z
       .optional(),
     SYNAPSE_RELAY_ONLY_TENANTS: list('SYNAPSE_RELAY_ONLY_TENANTS', z.string()),
     REDIS_URL: url('REDIS_URL', /^(redis:|rediss:)$/),
+    SYNAPSE_REDIS_SENTINELS: list(
+      'SYNAPSE_REDIS_SENTINELS',
+      z.string().regex(/^[^\s:]+:\d{1,5}$/, 'SYNAPSE_REDIS_SENTINELS lists host:port pairs'),
+    ),
+    SYNAPSE_REDIS_SENTINEL_NAME: z.string().optional(),
+    SYNAPSE_REDIS_PASSWORD: z.string().optional(),
+    SYNAPSE_REDIS_SENTINEL_PASSWORD: z.string().optional(),
     SYNAPSE_DATABASE_URL: url('SYNAPSE_DATABASE_URL', /^(postgres:|postgresql:)$/),
     SYNAPSE_DATABASE_POOL_SIZE: int('SYNAPSE_DATABASE_POOL_SIZE', 1, 1000),
     SYNAPSE_DRAIN_TIMEOUT_MS: int('SYNAPSE_DRAIN_TIMEOUT_MS', 0, 600_000),
@@ -210,6 +218,9 @@ const envSchema = z
   .superRefine((env, ctx) => {
     const issue = (path: string, message: string) =>
       ctx.addIssue({ code: 'custom', path: [path], message });
+    if (env.REDIS_URL && env.SYNAPSE_REDIS_SENTINELS) {
+      issue('SYNAPSE_REDIS_SENTINELS', 'set REDIS_URL or SYNAPSE_REDIS_SENTINELS, not both');
+    }
     if (!env.SYNAPSE_JWT_SECRET && !env.SYNAPSE_JWKS_URL) {
       issue(
         'SYNAPSE_JWT_SECRET',
@@ -340,9 +351,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): StartSynaps
             }
           : undefined,
       drainTimeoutMs: e.SYNAPSE_DRAIN_TIMEOUT_MS,
-      redis: e.REDIS_URL
-        ? { url: e.REDIS_URL, ...defined({ nodeTtlMs: e.SYNAPSE_NODE_TTL_MS }) }
-        : undefined,
+      redis: redisSetting(e),
       database: e.SYNAPSE_DATABASE_URL
         ? { url: e.SYNAPSE_DATABASE_URL, ...defined({ poolSize: e.SYNAPSE_DATABASE_POOL_SIZE }) }
         : undefined,
@@ -387,6 +396,26 @@ function linesFile(path: string): ReturnType<typeof readLinesFile> {
 }
 
 /** The push settings that are set, or undefined when none is (the server's defaults apply). */
+/** `REDIS_URL`, or the sentinels of a Redis that fails over. */
+function redisSetting(e: z.infer<typeof envSchema>): RedisOptions | undefined {
+  const ttl = defined({ nodeTtlMs: e.SYNAPSE_NODE_TTL_MS });
+  if (e.REDIS_URL) return { url: e.REDIS_URL, ...ttl };
+  if (!e.SYNAPSE_REDIS_SENTINELS) return undefined;
+  const sentinels = e.SYNAPSE_REDIS_SENTINELS.map((pair) => {
+    const at = pair.lastIndexOf(':');
+    return { host: pair.slice(0, at), port: Number(pair.slice(at + 1)) };
+  });
+  const sentinel = {
+    sentinels,
+    ...defined({
+      name: e.SYNAPSE_REDIS_SENTINEL_NAME,
+      password: e.SYNAPSE_REDIS_PASSWORD,
+      sentinelPassword: e.SYNAPSE_REDIS_SENTINEL_PASSWORD,
+    }),
+  };
+  return { sentinel, ...ttl };
+}
+
 function pushOptions(e: z.infer<typeof envSchema>): PushOptions | undefined {
   const options: PushOptions = defined({
     vapid:

@@ -59,6 +59,7 @@ export { SqlitePushSubscriptions } from './stores/sqlite-push-subscriptions';
 export type { PushService } from './push/push-service';
 export type { VapidKeys } from './push/vapid';
 export type { RedisOptions } from './cluster/redis-cluster';
+export type { RedisSentinelOptions } from './cluster/redis-connection';
 export type { DrainOptions, DrainResult } from './cluster/drain';
 export type { DatabaseOptions } from './stores/postgres/open-postgres';
 export { MissingDependencyError } from './optional-deps';

@@ -89,6 +89,23 @@ async function signedWebhook(body: string, secret = lk.apiSecret): Promise<Respo
 }
 
 describe('LiveKit media', () => {
+  it('says the media kind (livekit) on the ack, the ring and sync, before anyone accepts', async () => {
+    const caller = await server.connect(agent('mk-alice'));
+    const callee = await server.connect(agent('mk-bob'));
+    const incoming = waitForEvent(callee, 'incoming-call');
+    const ack = await emitAck(caller, 'initiate-call', { to: 'mk-bob' });
+    if (!ack.ok) throw new Error(ack.error.code);
+    // The kind alone: connection details (a room token) still come only with accept.
+    expect(ack).not.toHaveProperty('media');
+    expect(ack.call.mediaKind).toBe('livekit');
+    expect((await incoming).call.mediaKind).toBe('livekit');
+    const sync = await emitAck(callee, 'sync', {});
+    if (!sync.ok) throw new Error(sync.error.code);
+    expect(sync.calls).toMatchObject([{ call: { id: ack.call.id, mediaKind: 'livekit' } }]);
+    expect(sync.calls[0]).not.toHaveProperty('media');
+    await emitAck(caller, 'end-call', { callId: ack.call.id });
+  });
+
   it('creates a two-person, tenant-prefixed room and mints room-scoped short-lived tokens', async () => {
     const { call, media, callerMedia } = await activeCall('alice', 'bob');
     expect(media).toMatchObject({ kind: 'livekit', url: lk.wsUrl, room: `acme-${call.id}` });

@@ -1,6 +1,7 @@
 import type * as LiveKitSdk from 'livekit-server-sdk';
 import type * as IoRedis from 'ioredis';
 import type * as RedisAdapter from '@socket.io/redis-adapter';
+import type * as RedisStreamsAdapter from '@socket.io/redis-streams-adapter';
 import type * as Pg from 'pg';
 
 /**
@@ -68,18 +69,39 @@ export function loadLiveKitSdk(): Promise<LiveKitServerSdk> {
   ));
 }
 
-/** `ioredis` and the Socket.IO Redis adapter, for the `redis` setting. */
+/** The Socket.IO adapter package found: Redis Streams (preferred) or Redis pub/sub. */
+export type RedisAdapterModule =
+  | { kind: 'streams'; module: typeof RedisStreamsAdapter }
+  | { kind: 'pubsub'; module: typeof RedisAdapter };
+
+/**
+ * `ioredis` and a Socket.IO Redis adapter, for the `redis` setting: the Streams adapter
+ * (`@socket.io/redis-streams-adapter`, which does not lose broadcasts while Redis reconnects or
+ * fails over) when installed, else the pub/sub one (`@socket.io/redis-adapter`).
+ */
 export async function loadRedis(): Promise<{
   Redis: typeof IoRedis.Redis;
-  createAdapter: typeof RedisAdapter.createAdapter;
+  adapter: RedisAdapterModule;
 }> {
   const { Redis } = await importOptional('ioredis', 'redis', () => import('ioredis'));
-  const { createAdapter } = await importOptional(
-    '@socket.io/redis-adapter',
-    'redis',
-    () => import('@socket.io/redis-adapter'),
-  );
-  return { Redis, createAdapter };
+  const streamsName = '@socket.io/redis-streams-adapter';
+  try {
+    return {
+      Redis,
+      adapter: { kind: 'streams', module: await import('@socket.io/redis-streams-adapter') },
+    };
+  } catch (err) {
+    if (!isNotFound(err, streamsName)) throw err;
+  }
+  try {
+    return { Redis, adapter: { kind: 'pubsub', module: await import('@socket.io/redis-adapter') } };
+  } catch (err) {
+    // Neither is installed: name the one to install.
+    if (isNotFound(err, '@socket.io/redis-adapter')) {
+      throw new MissingDependencyError(streamsName, 'redis', { cause: err });
+    }
+    throw err;
+  }
 }
 
 export type RtcNode = typeof import('@livekit/rtc-node');

@@ -9,6 +9,8 @@ import {
   emitAck,
   startTestServer,
   waitForEvent,
+  postLiveKitWebhook,
+  startLiveKit,
   type TestServer,
   type TestServerOptions,
 } from '@synapse-calling/test-utils/server';
@@ -48,6 +50,8 @@ beforeEach(() => {
  * clean-up of its entries) and its clients lose their connections.
  */
 function crash(node: TestServer): void {
+  // The Streams adapter's readers retry a failed read at once until their adapter is closed.
+  for (const nsp of [node.synapse.namespace, node.synapse.io.sockets]) void nsp.adapter.close();
   for (const client of node.synapse.cluster?.clients ?? []) client.disconnect();
   node.httpServer.closeAllConnections();
 }
@@ -134,4 +138,78 @@ it('a node that closes gracefully leaves no ghosts: open grace windows end on an
   expect((await offline).presence.userId).toBe('bob');
   // The watcher, connected to the other node, was not disconnected by that shutdown.
   expect(watcher.connected).toBe(true);
+});
+
+it('a call whose reconnect-grace timer died with its node ends on time on another node', async () => {
+  const graceMs = 1_500;
+  const doomed = await startNode({ reconnectGraceMs: graceMs });
+  const survivor = await startNode({ reconnectGraceMs: graceMs });
+  const alice = await connectRegistered(survivor, agent('alice'));
+  const bob = await connectRegistered(doomed, agent('bob'));
+  const incoming = waitForEvent(bob, 'incoming-call');
+  const placed = await emitAck(alice, 'initiate-call', { to: 'bob' });
+  if (!placed.ok) throw new Error(placed.error.code);
+  await incoming;
+  expect(await emitAck(bob, 'accept-call', { callId: placed.call.id })).toMatchObject({ ok: true });
+
+  // bob's tab goes away; the doomed node starts his grace timer, then dies before it fires.
+  const registry = survivor.synapse.stores.registry;
+  const closedAt = Date.now();
+  bob.close();
+  await waitFor(async () => (await registry.get(placed.call.id))?.sockets.callee === null, {
+    what: "bob's call to be released",
+  });
+  const record = await registry.get(placed.call.id);
+  expect(record?.deadlines?.grace?.callee).toBeGreaterThanOrEqual(closedAt + graceMs);
+  const ended = waitForEvent(alice, 'call-ended');
+  crash(doomed);
+
+  const { call } = await ended;
+  expect(call).toMatchObject({ id: placed.call.id, endReason: 'disconnected', endedBy: 'bob' });
+  // The deadline plus the slack (a third of the TTL) plus one heartbeat, with room for a busy
+  // machine; without the stored deadline nobody would end it.
+  expect(Date.now() - closedAt).toBeLessThan(graceMs + 400 + 3_000);
+  const history = await survivor.synapse.stores.callLog.get(placed.call.id);
+  expect(history?.call).toMatchObject({ state: 'ended', endReason: 'disconnected' });
+});
+
+it('a call whose LiveKit room timer died with its node ends on time on another node', async () => {
+  const lk = await startLiveKit();
+  try {
+    const graceMs = 1_500;
+    const livekit = {
+      url: lk.wsUrl,
+      apiUrl: lk.httpUrl,
+      apiKey: lk.apiKey,
+      apiSecret: lk.apiSecret,
+    };
+    const doomed = await startNode({ reconnectGraceMs: graceMs, livekit });
+    const survivor = await startNode({ reconnectGraceMs: graceMs, livekit });
+    const alice = await connectRegistered(survivor, agent('alice'));
+    const bob = await connectRegistered(doomed, agent('bob'));
+    const incoming = waitForEvent(bob, 'incoming-call');
+    const placed = await emitAck(alice, 'initiate-call', { to: 'bob' });
+    if (!placed.ok) throw new Error(placed.error.code);
+    await incoming;
+    const accepted = await emitAck(bob, 'accept-call', { callId: placed.call.id });
+    if (!accepted.ok || accepted.media?.kind !== 'livekit') throw new Error('no LiveKit call');
+
+    // LiveKit tells the doomed node that bob left the room; it starts the room timer and dies.
+    const leftAt = Date.now();
+    const res = await postLiveKitWebhook(doomed.url, lk, {
+      event: 'participant_left',
+      room: { name: accepted.media.room },
+      participant: { identity: 'bob' },
+    });
+    expect(res.status).toBe(200);
+    const stored = await survivor.synapse.stores.registry.get(placed.call.id);
+    expect(stored?.deadlines?.room?.callee).toBeGreaterThanOrEqual(leftAt + graceMs);
+    const ended = waitForEvent(alice, 'call-ended');
+    crash(doomed);
+
+    expect((await ended).call).toMatchObject({ endReason: 'disconnected', endedBy: 'bob' });
+    expect(Date.now() - leftAt).toBeLessThan(graceMs + 400 + 3_000);
+  } finally {
+    await lk.stop();
+  }
 });

@@ -6,6 +6,7 @@ import { createTokenVerifier, MIN_SECRET_LENGTH, type Identity } from './auth';
 import { CallRecorder } from './calls/call-events';
 import { CallManager } from './calls/call-manager';
 import { createResync } from './cluster/resync';
+import { endOverdueCalls } from './cluster/overdue';
 import { drainConnections, type DrainOptions, type DrainResult } from './cluster/drain';
 import { connectRedisCluster, type RedisCluster } from './cluster/redis-cluster';
 import { RoomEvents } from './calls/room-events';
@@ -380,6 +381,8 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
   });
   maintenance.start();
   const resync = createResync(namespace, stores.registry);
+  const endIfStill = calls.endIfStill.bind(calls);
+  const overdueSlackMs = Math.floor((cluster?.nodeTtlMs ?? 0) / 3);
   await cluster?.start({
     // A dead node's connection closes here as if it had closed on this node. Only tenant and
     // user id of the identity are read on this path; the rest is not known any more.
@@ -397,9 +400,12 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
       await resync(tenant, userId);
     },
     onDeclaredDead: () => namespace.local.disconnectSockets(true),
-    // A ring timer lives on the node that placed the call; if that node died, any node ends it.
+    // A call's timers live on one node; if that node died, any node ends the call when due.
     onTick: async () => {
-      await calls.endOverdueRinging(cluster.nodeTtlMs);
+      await endOverdueCalls(
+        { registry: stores.registry, endIfStill, ringTimeoutMs, ringSlackMs: cluster.nodeTtlMs },
+        overdueSlackMs,
+      );
       await presence.expireDueGraces();
     },
   });

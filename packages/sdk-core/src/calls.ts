@@ -1,6 +1,7 @@
 import { Call } from './call';
 import { TypedEmitter } from './emitter';
 import { CallError, toSynapseError, type SynapseError } from './errors';
+import { preloadLiveKit } from './media/livekit';
 import type { CreateMediaSession } from './media/session-factory';
 import type { MediaSession } from './media/session';
 import type { RecorderHandle } from './recording/p2p-recorder';
@@ -225,6 +226,7 @@ export class CallManager extends TypedEmitter<CallManagerEvents> {
         throw err;
       }
       const { call, media } = answer;
+      this.prepareMedia(call);
       if (opening) {
         try {
           track = await opening;
@@ -357,6 +359,7 @@ export class CallManager extends TypedEmitter<CallManagerEvents> {
       return null;
     }
     this.calls.set(call.id, call);
+    this.prepareMedia(data);
     call.on('ended', () => {
       this.calls.delete(call.id);
       this.rememberEnded(call);
@@ -369,6 +372,17 @@ export class CallManager extends TypedEmitter<CallManagerEvents> {
     if (queue) call.handleQueuePosition(queue);
     this.emit('callsChanged');
     return call;
+  }
+
+  /**
+   * Issue 14: a ringing call the server says goes through LiveKit loads livekit-client now, so
+   * accept does not wait ~130 ms for the chunk. A P2P call (or one from a server that does not
+   * say) never loads it here.
+   */
+  private prepareMedia(call: CallInfo): void {
+    if (this.deps.mediaEnabled && call.state === 'ringing' && call.mediaKind === 'livekit') {
+      preloadLiveKit();
+    }
   }
 
   /** How the calls `ids` ended, as far as the recent history knows. */

@@ -3,7 +3,6 @@ import { CallManager } from './calls';
 import { TypedEmitter, forwardEvents } from './emitter';
 import { CallError, SynapseError, toSynapseError } from './errors';
 import { getMicrophone, mediaSupported, microphoneGranted } from './media/devices';
-import { preloadLiveKitIfUsed } from './media/livekit';
 import { mediaSessionFactory } from './media/session-factory';
 import { resolveOptions, type ClientOptions, type ResolvedOptions } from './options';
 import { PresenceManager } from './presence';
@@ -372,7 +371,6 @@ export class SynapseClient {
     this.setState('connected');
     this.settle(null);
     if (!reconnect) this.push.resume();
-    if (!reconnect && this.options.media) preloadLiveKitIfUsed();
   }
 
   /**

@@ -9,6 +9,7 @@ export * from './server/server';
 export * from './server/fixtures';
 export * from './server/ports';
 export * from './server/redis';
+export * from './server/sentinel';
 export * from './server/postgres';
 export * from './server/nginx';
 export * from './server/cluster';

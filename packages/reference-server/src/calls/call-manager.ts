@@ -113,7 +113,14 @@ export class CallManager {
 
     const id = randomUUID();
     const record: CallRecord = {
-      call: { id, from, to: callee, state: 'ringing', createdAt: Date.now() },
+      call: {
+        id,
+        from,
+        to: callee,
+        state: 'ringing',
+        createdAt: Date.now(),
+        mediaKind: this.deps.media.kind,
+      },
       tenant,
       media: this.deps.media.kind,
       room: this.deps.media.roomFor(tenant, id),
@@ -280,21 +287,6 @@ export class CallManager {
     endedBy?: string,
   ): Promise<void> {
     return this.ender.endIfStill(callId, state, reason, endedBy);
-  }
-
-  /**
-   * Several nodes: ends calls still ringing `slackMs` after their ring timeout. Their ring timer
-   * lived on a node that died (the caller then re-synced through another node). Any node may run
-   * this; the compare-and-set makes concurrent runs harmless.
-   */
-  async endOverdueRinging(slackMs: number): Promise<void> {
-    const deadline = Date.now() - this.deps.ringTimeoutMs - slackMs;
-    for (const record of await this.deps.registry.all()) {
-      // Line calls ring agent after agent for up to their line's wait limit; the line ends them.
-      if (record.call.state === 'ringing' && !record.line && record.call.createdAt < deadline) {
-        await this.ender.endIfStill(record.call.id, 'ringing', 'missed');
-      }
-    }
   }
 
   close(): void {

@@ -79,7 +79,11 @@ export class ReconnectManager {
       const side = sideOf(record, userId) as PartySide;
       if (record.sockets[side] !== actor.socketId) continue;
       // Only if still ours: a tab that took the call over meanwhile keeps it, and no grace runs.
-      if (await this.deps.registry.claimSocket(record.call.id, side, actor.socketId, null)) {
+      // The deadline goes with the release, so another node ends the call if this one dies.
+      const graceUntil = Date.now() + this.deps.reconnectGraceMs;
+      if (
+        await this.deps.registry.claimSocket(record.call.id, side, actor.socketId, null, graceUntil)
+      ) {
         this.startGrace(record.call.id, userId);
       }
     }
@@ -94,12 +98,14 @@ export class ReconnectManager {
     for (const entry of await this.deps.callLog.listUnfinished()) {
       // With a shared registry (several nodes) the call lives on, carried by another node.
       if (await this.deps.registry.get(entry.call.id)) continue;
+      const graceUntil = Date.now() + this.deps.reconnectGraceMs;
       const record: CallRecord = {
         call: entry.call,
         tenant: entry.tenant,
         media: entry.media,
         room: entry.room,
         sockets: { caller: null, callee: null },
+        deadlines: { grace: { caller: graceUntil, callee: graceUntil } },
       };
       const restored = entry.call.state === 'active' && (await this.deps.registry.create(record));
       if (restored && restored.ok) {

@@ -2,7 +2,8 @@ import type { LiveKitTokenResponse } from '@synapse-calling/protocol';
 import type { Identity } from '../auth';
 import { fail } from '../errors';
 import type { MediaProvider } from '../media/media-provider';
-import type { CallRecord, CallRegistry } from '../stores/types';
+import { withDeadline } from '../stores/deadlines';
+import type { CallRecord, CallRegistry, PartySide } from '../stores/types';
 import type { CallManager } from './call-manager';
 import { sideOf } from './sides';
 import { timerKeys, type Timers } from './timers';
@@ -27,16 +28,28 @@ export class RoomEvents {
 
   async participantLeft(room: string, userId: string): Promise<void> {
     const record = await this.byRoom(room);
-    if (!record || record.call.state !== 'active' || !sideOf(record, userId)) return;
+    const side = record && sideOf(record, userId);
+    if (!record || record.call.state !== 'active' || !side) return;
     const callId = record.call.id;
+    // Stored with the call: if this node dies before its timer fires, another node ends the call.
+    const at = Date.now() + this.graceMs;
+    await this.registry.transition(callId, 'active', (cur) => withDeadline(cur, 'room', side, at));
     this.timers.set(timerKeys.room(callId, userId), this.graceMs, () => {
-      void this.calls.endIfStill(callId, 'active', 'disconnected', userId);
+      void this.roomGraceExpired(callId, side, userId);
     });
   }
 
   async participantJoined(room: string, userId: string): Promise<void> {
     const record = await this.byRoom(room);
-    if (record) this.timers.clear(timerKeys.room(record.call.id, userId));
+    const side = record && sideOf(record, userId);
+    if (!record || !side) return;
+    this.timers.clear(timerKeys.room(record.call.id, userId));
+    // The join may reach another node than the leave did: that node's timer reads this.
+    if (record.deadlines?.room?.[side] !== undefined) {
+      await this.registry.transition(record.call.id, 'active', (cur) =>
+        withDeadline(cur, 'room', side, undefined),
+      );
+    }
   }
 
   /**
@@ -52,6 +65,14 @@ export class RoomEvents {
     const media = await this.media.mediaFor(record, side);
     if (media.kind !== 'livekit') throw fail.invalidState('the call uses peer-to-peer media');
     return { url: media.url, token: media.token, room: media.room };
+  }
+
+  private async roomGraceExpired(callId: string, side: PartySide, userId: string): Promise<void> {
+    // Unreadable (Redis down): do nothing; a later recovery pass ends the call if it is due.
+    const record = await this.registry.get(callId).catch(() => undefined);
+    // Rejoined (the join was handled on another node): the deadline is gone.
+    if (record?.deadlines?.room?.[side] === undefined) return;
+    await this.calls.endIfStill(callId, 'active', 'disconnected', userId);
   }
 
   private async byRoom(room: string): Promise<CallRecord | undefined> {

@@ -22,8 +22,9 @@ export interface ClusterNodeDeps {
  * stops refreshing it (crash, partition, graceful close deleting it), its connection entries stop
  * counting at once (RedisPresenceStore ignores them) and the first live node to notice sweeps
  * them: each goes through the normal closed-connection path (call reconnect grace, presence
- * grace, then `offline` published to every node). Removing the dead id from the `nodes` set is
- * the claim, so exactly one node sweeps.
+ * grace, then `offline` published to every node). A lease key names the node sweeping; each
+ * connection leaves the sweep's set once handled, so a sweep that dies half-way is resumed by the
+ * next node and nothing it had not handled goes unannounced.
  */
 export class ClusterNode {
   private timer: NodeJS.Timeout | undefined;
@@ -80,21 +81,36 @@ export class ClusterNode {
   }
 
   private async sweep(): Promise<void> {
-    const { redis, store, nodeId, logger } = this.deps;
+    const { redis, store, nodeId, ttlMs } = this.deps;
     for (const other of await redis.smembers(this.nodesKey)) {
       if (other === nodeId || (await redis.exists(store.nodeKey(other))) === 1) continue;
-      if ((await redis.srem(this.nodesKey, other)) !== 1) continue; // another node sweeps it
-      const lost = await store.connectionsOfNode(other);
-      logger.warn(
-        { node: other, connections: lost.length },
-        'node is gone; sweeping its connections',
-      );
-      for (const pointer of lost) {
-        await this.deps.onConnectionLost(pointer).catch((err: unknown) => {
-          logger.error({ err, node: other }, 'sweeping a lost connection failed');
-        });
-      }
-      await redis.del(store.nodeConnectionsKey(other));
+      // A lease, renewed while sweeping: if this node dies mid-sweep, the lease runs out and the
+      // next node to notice resumes with the connections not yet swept.
+      const leased = await redis.set(store.sweepLeaseKey(other), nodeId, 'PX', ttlMs, 'NX');
+      if (leased !== 'OK') continue; // another node sweeps it
+      await this.sweepNode(other);
     }
+  }
+
+  private async sweepNode(other: string): Promise<void> {
+    const { redis, store, ttlMs, logger } = this.deps;
+    const lost = await store.connectionsToSweep(other);
+    logger.warn(
+      { node: other, connections: lost.length },
+      'node is gone; sweeping its connections',
+    );
+    let failed = 0;
+    for (const pointer of lost) {
+      try {
+        await this.deps.onConnectionLost(pointer);
+        await store.swept(other, pointer);
+      } catch (err) {
+        failed++; // left in the set: the next sweep tries it again
+        logger.error({ err, node: other }, 'sweeping a lost connection failed');
+      }
+      await redis.pexpire(store.sweepLeaseKey(other), ttlMs);
+    }
+    if (failed === 0) await store.sweepDone(other);
+    else await redis.del(store.sweepLeaseKey(other));
   }
 }

@@ -1,6 +1,5 @@
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
-import type { createAdapter } from '@socket.io/redis-adapter';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { RedisClaimStore } from '../stores/claim-store';
@@ -10,11 +9,19 @@ import { RedisPresenceStore, type ConnectionPointer } from '../stores/redis-pres
 import { RedisPushSubscriptions } from '../stores/redis-push-subscriptions';
 import { loadRedis } from '../optional-deps';
 import { ClusterNode } from './cluster-node';
+import {
+  createClusterAdapter,
+  createRedisClient,
+  type ClusterAdapter,
+  type RedisSentinelOptions,
+} from './redis-connection';
 
 /** `createSynapseServer({ redis })`: several nodes sharing one Redis act as one server. */
 export interface RedisOptions {
-  /** `redis://[:password@]host:port[/db]` (or `rediss://`). */
-  url: string;
+  /** `redis://[:password@]host:port[/db]` (or `rediss://`). This or `sentinel`. */
+  url?: string;
+  /** Redis behind Sentinel (failover): the sentinels and the master group's name. */
+  sentinel?: RedisSentinelOptions;
   /** Prefix of every key and pub/sub channel, to share one Redis between deployments. Default `synapse:`. */
   keyPrefix?: string;
   /** This node's id; unique per process. Default `<hostname>-<pid>-<random>`. */
@@ -35,14 +42,16 @@ export interface RedisCluster {
   keyPrefix: string;
   /** The command connection (also `clients[0]`). */
   redis: Redis;
-  /** Command, pub and sub connections (closed by `close`). */
+  /** Every connection to Redis: commands, broadcasts (closed by `close`). */
   clients: Redis[];
   presence: RedisPresenceStore;
   registry: RedisCallRegistry;
   callLog: RedisCallLog;
   push: RedisPushSubscriptions;
   claims: RedisClaimStore;
-  adapter: ReturnType<typeof createAdapter>;
+  /** The Socket.IO adapter (Redis Streams, or pub/sub when only that package is installed). */
+  adapter: ClusterAdapter['factory'];
+  adapterKind: ClusterAdapter['kind'];
   /** Starts the heartbeat and the sweep of dead nodes; call once the managers are wired. */
   start(hooks: {
     onConnectionLost: (pointer: ConnectionPointer) => Promise<void>;
@@ -63,20 +72,20 @@ export async function connectRedisCluster(
   const prefix = options.keyPrefix ?? 'synapse:';
   const nodeTtlMs = options.nodeTtlMs ?? DEFAULT_NODE_TTL_MS;
   const nodeId = options.nodeId ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
+  if (!options.url === !options.sentinel) throw new Error('redis needs either url or sentinel');
   // Optional peers: a single node never loads them.
-  const { Redis, createAdapter } = await loadRedis();
-  const redis = new Redis(options.url, { lazyConnect: true, maxRetriesPerRequest: 3 });
+  const { Redis, adapter: adapterModule } = await loadRedis();
+  const redis = createRedisClient(Redis, options);
   redis.on('error', (err: unknown) => logger.error({ err }, 'redis error'));
-  // Fail fast at start instead of queueing commands forever against a wrong URL.
+  // Fail fast at start instead of queueing commands forever against a wrong address.
   await redis.connect();
   const pub = redis.duplicate();
-  const sub = redis.duplicate();
-  for (const client of [pub, sub]) {
-    client.on('error', (err: unknown) => logger.error({ err }, 'redis pub/sub error'));
-  }
+  pub.on('error', (err: unknown) => logger.error({ err }, 'redis broadcast error'));
   // Connected before the adapter subscribes: a lazy client closed while still connecting would
   // reject the adapter's (unawaited) subscribe calls.
-  await Promise.all([pub.connect(), sub.connect()]);
+  await pub.connect();
+  const clients: Redis[] = [redis, pub];
+  const adapter = createClusterAdapter(adapterModule, pub, prefix, logger, (c) => clients.push(c));
   const presence = new RedisPresenceStore(redis, nodeId, prefix);
   let node: ClusterNode | undefined;
   return {
@@ -84,13 +93,14 @@ export async function connectRedisCluster(
     nodeTtlMs,
     keyPrefix: prefix,
     redis,
-    clients: [redis, pub, sub],
+    clients,
     presence,
     registry: new RedisCallRegistry(redis, prefix),
     callLog: new RedisCallLog(redis, prefix),
     push: new RedisPushSubscriptions(redis, prefix),
     claims: new RedisClaimStore(redis, prefix),
-    adapter: createAdapter(pub, sub, { key: `${prefix}socket.io` }),
+    adapter: adapter.factory,
+    adapterKind: adapter.kind,
     async start(hooks) {
       node = new ClusterNode({
         redis,
@@ -106,9 +116,10 @@ export async function connectRedisCluster(
       await node?.stop().catch((err: unknown) => logger.warn({ err }, 'heartbeat stop failed'));
       // Commands first: work still in flight then fails on its next command (and is caught
       // there) instead of reaching a publish on a closed connection.
-      for (const client of [redis, sub, pub]) {
-        await client.quit().catch(() => client.disconnect());
-      }
+      adapter.close();
+      // The adapter's readers block in XREAD: a QUIT would wait for it to time out.
+      for (const client of clients.slice(2)) client.disconnect();
+      for (const client of [redis, pub]) await client.quit().catch(() => client.disconnect());
     },
   };
 }

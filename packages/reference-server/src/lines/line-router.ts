@@ -88,7 +88,15 @@ export class LineRouter implements LineCallHooks, Pick<CallLifecycle, 'callEnded
     for (const agents of await this.offers(tenant, line, [userId])) {
       const [first] = agents as [Party, ...Party[]];
       const record: CallRecord = {
-        call: { id, from, to: first, state: 'ringing', createdAt: Date.now(), line: line.id },
+        call: {
+          id,
+          from,
+          to: first,
+          state: 'ringing',
+          createdAt: Date.now(),
+          line: line.id,
+          mediaKind: this.deps.media.kind,
+        },
         tenant,
         media: this.deps.media.kind,
         room: this.deps.media.roomFor(tenant, id),
@@ -134,6 +142,7 @@ export class LineRouter implements LineCallHooks, Pick<CallLifecycle, 'callEnded
         state: 'ringing',
         createdAt: Date.now(),
         line: line.id,
+        mediaKind: this.deps.media.kind,
       },
       tenant,
       media: this.deps.media.kind,

@@ -72,6 +72,7 @@ export function fromRow(row: CallRow): CallLogEntry {
     to: { id: row.to_id, name: row.to_name, role: row.to_role },
     state: row.state,
     createdAt: row.created_at,
+    mediaKind: row.media,
   };
   if (row.answered_at !== null) call.answeredAt = row.answered_at;
   if (row.ended_at !== null) call.endedAt = row.ended_at;

@@ -1,4 +1,5 @@
 import type { CallState } from '@synapse-calling/protocol';
+import { withSocket } from './deadlines';
 import { userKey } from './keys';
 import type {
   CallCounts,
@@ -61,11 +62,13 @@ export class MemoryCallRegistry implements CallRegistry {
     side: PartySide,
     expected: string | null,
     socketId: string | null,
+    graceUntil?: number,
   ): Promise<CallRecord | undefined> {
     const current = this.calls.get(callId);
     if (!current || current.sockets[side] !== expected) return undefined;
-    current.sockets[side] = socketId;
-    return clone(current);
+    const next = clone(withSocket(current, side, socketId, graceUntil));
+    this.calls.set(callId, next);
+    return clone(next);
   }
 
   async reassignCallee(

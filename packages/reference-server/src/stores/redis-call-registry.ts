@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { CallState } from '@synapse-calling/protocol';
+import { withSocket } from './deadlines';
 import { userKey } from './keys';
 import type {
   CallCounts,
@@ -143,11 +144,12 @@ export class RedisCallRegistry implements CallRegistry {
     side: PartySide,
     expected: string | null,
     socketId: string | null,
+    graceUntil?: number,
   ): Promise<CallRecord | undefined> {
     // The CAS script compares the whole record, so the check on the socket and the write are one.
     return this.update(callId, (current) =>
       current.sockets[side] === expected
-        ? { ...current, sockets: { ...current.sockets, [side]: socketId } }
+        ? withSocket(current, side, socketId, graceUntil)
         : undefined,
     );
   }

@@ -41,10 +41,25 @@ local old = redis.call('GET', KEYS[1])
 if ARGV[1] == 'offline' then redis.call('DEL', KEYS[1]) else redis.call('SET', KEYS[1], ARGV[1]) end
 return old`;
 
+/**
+ * Leases a due grace window: pushes its due time `ARGV[3]` ms ahead if it is still due at
+ * `ARGV[2]`. Returns 1 when leased. The caller removes it when done; if the caller dies first,
+ * the window falls due again and another node ends it.
+ */
+const LEASE_DUE = `
+local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if not score or tonumber(score) > tonumber(ARGV[2]) then return 0 end
+redis.call('ZADD', KEYS[1], tonumber(ARGV[2]) + tonumber(ARGV[3]), ARGV[1])
+return 1`;
+
+/** How long a node has to end a grace window it leased before another node may take it. */
+const GRACE_LEASE_MS = 10_000;
+
 type Scripted = Redis & {
   synapseSetIdle(key: string, socketId: string, idle: string): Promise<number>;
   synapseSaveUser(key: string, name: string, role: string, lastSeen: string): Promise<number>;
   synapseSwapShown(key: string, status: string): Promise<string | null>;
+  synapseLeaseDue(key: string, member: string, now: string, leaseMs: string): Promise<number>;
 };
 
 /**
@@ -64,6 +79,7 @@ export class RedisPresenceStore implements PresenceStore, SharedPresenceState {
     redis.defineCommand('synapseSetIdle', { numberOfKeys: 1, lua: SET_IF_PRESENT });
     redis.defineCommand('synapseSaveUser', { numberOfKeys: 1, lua: SAVE_USER });
     redis.defineCommand('synapseSwapShown', { numberOfKeys: 1, lua: SWAP_SHOWN });
+    redis.defineCommand('synapseLeaseDue', { numberOfKeys: 1, lua: LEASE_DUE });
     this.redis = redis as Scripted;
   }
 
@@ -197,8 +213,15 @@ export class RedisPresenceStore implements PresenceStore, SharedPresenceState {
   async claimDueGraces(now: number): Promise<Array<{ tenant: string; userId: string }>> {
     const claimed: Array<{ tenant: string; userId: string }> = [];
     for (const member of await this.redis.zrangebyscore(this.graceDueKey, '-inf', now)) {
-      // ZREM succeeds for one node only: that node ends the grace.
-      if ((await this.redis.zrem(this.graceDueKey, member)) !== 1) continue;
+      // A lease, not a removal: one node at a time ends the grace, and if it dies before
+      // `clearGrace`, the window falls due again for another node.
+      const leased = await this.redis.synapseLeaseDue(
+        this.graceDueKey,
+        member,
+        String(now),
+        String(GRACE_LEASE_MS),
+      );
+      if (leased !== 1) continue;
       const [tenant, userId] = JSON.parse(member) as [string, string];
       claimed.push({ tenant, userId });
     }
@@ -214,10 +237,37 @@ export class RedisPresenceStore implements PresenceStore, SharedPresenceState {
     return raw === null ? null : Number(raw);
   }
 
-  /** The connections a (dead) node held; the sweep removes them. */
-  async connectionsOfNode(nodeId: string): Promise<ConnectionPointer[]> {
-    const raws = await this.redis.smembers(this.nodeConnectionsKey(nodeId));
+  /** Lease of the node sweeping a dead node (its id), renewed while it sweeps. */
+  sweepLeaseKey = (nodeId: string) => `${this.prefix}sweep:${nodeId}`;
+  /** The dead node's connections not yet swept (moved out of `node-conns`). */
+  private sweepingKey = (nodeId: string) => `${this.prefix}sweeping:${nodeId}`;
+
+  /**
+   * The connections a dead node held and no sweep has finished, first moving what it still lists
+   * into a set of their own (closing a connection removes it from `node-conns`, and the sweep
+   * closes them, so that set cannot record progress). Idempotent: a sweep that died is resumed.
+   */
+  async connectionsToSweep(nodeId: string): Promise<ConnectionPointer[]> {
+    const pending = this.sweepingKey(nodeId);
+    const listed = this.nodeConnectionsKey(nodeId);
+    await this.redis.multi().sunionstore(pending, pending, listed).del(listed).exec();
+    const raws = await this.redis.smembers(pending);
     return raws.map((raw) => JSON.parse(raw) as ConnectionPointer);
+  }
+
+  /** One connection of a dead node is swept: a resumed sweep skips it. */
+  async swept(nodeId: string, pointer: ConnectionPointer): Promise<void> {
+    await this.redis.srem(this.sweepingKey(nodeId), JSON.stringify(pointer));
+  }
+
+  /** The whole dead node is swept: it leaves the node set and its lease ends. */
+  async sweepDone(nodeId: string): Promise<void> {
+    await this.redis
+      .multi()
+      .del(this.sweepingKey(nodeId))
+      .srem(this.nodesKey, nodeId)
+      .del(this.sweepLeaseKey(nodeId))
+      .exec();
   }
 
   private async aliveNodes(nodes: string[]): Promise<Set<string>> {

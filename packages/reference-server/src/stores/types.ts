@@ -30,6 +30,20 @@ export interface CallRecord {
   sockets: Record<PartySide, string | null>;
   /** A call to a line (docs/lines.md): who was rung already, so no node rings them twice. */
   line?: LineLeg | undefined;
+  /**
+   * When the timers running for this call on some node are due (epoch ms), so that any node can
+   * act on them if that node dies first. The ring deadline needs no entry: it is the call's
+   * `createdAt` plus the ring timeout every node shares.
+   */
+  deadlines?: CallDeadlines | undefined;
+}
+
+/** Due times of a call's per-party timers (see `CallRecord.deadlines`). */
+export interface CallDeadlines {
+  /** The reconnect grace of a party whose connection dropped (`sockets[side]` is null). */
+  grace?: Partial<Record<PartySide, number>>;
+  /** The grace of a party that left the LiveKit room and has not rejoined. */
+  room?: Partial<Record<PartySide, number>>;
 }
 
 /** Server-side state of a line call while it looks for an agent. */
@@ -77,12 +91,15 @@ export interface CallRegistry {
    * is reconnecting): sets it to `socketId` only if it is still `expected`. Returns the stored
    * record when it was set, `undefined` when another writer got there first (or the call is
    * gone). Of two connections taking a call over at once, on any nodes, exactly one succeeds.
+   * Releasing (`socketId` null) with `graceUntil` stores that deadline in `deadlines.grace` in the
+   * same write; setting a connection removes it.
    */
   claimSocket(
     callId: string,
     side: PartySide,
     expected: string | null,
     socketId: string | null,
+    graceUntil?: number,
   ): Promise<CallRecord | undefined>;
   /**
    * Line calls: gives a ringing call a new callee, atomically, if it still rings
@@ -172,8 +189,9 @@ export interface SharedPresenceState {
   clearGrace(tenant: string, userId: string): Promise<void>;
   graceSince(tenant: string, userId: string): Promise<number | null>;
   /**
-   * Grace windows that have run out, each claimed by exactly one caller. They are normally ended
-   * by a timer on the node that saw the disconnect; this catches those whose node stopped.
+   * Grace windows that have run out, each leased to one caller at a time (until `clearGrace`,
+   * or until the lease runs out if that caller dies first). They are normally ended by a timer on
+   * the node that saw the disconnect; this catches those whose node stopped.
    */
   claimDueGraces(now: number): Promise<Array<{ tenant: string; userId: string }>>;
 }

@@ -25,33 +25,18 @@ export function loadLiveKit(): Promise<LiveKitModule> {
   return loading;
 }
 
-const LAST_MEDIA_KEY = 'synapse:last-media';
-
-/** Notes which media this origin's last call used (localStorage; ignored where unavailable). */
-export function rememberMediaKind(kind: 'p2p' | 'livekit'): void {
-  try {
-    globalThis.localStorage?.setItem(LAST_MEDIA_KEY, kind);
-  } catch {
-    // Storage blocked (privacy settings): the next page just does not preload.
-  }
-}
-
 /**
- * Issue 14: when this browser's last call on this origin went through LiveKit, load
- * livekit-client while the page is idle after connecting, so a call does not wait for the chunk
- * after accept. The media of a call is known only once it is answered, so a browser that never
- * had a LiveKit call (and every P2P deployment) still loads it only when a call needs it.
+ * Starts loading livekit-client and does not wait: a call the server said goes through LiveKit
+ * (`mediaKind`) loads it while it rings, so accept does not wait for the chunk. It starts once
+ * the page is idle (at most 100 ms later), as evaluating the chunk would otherwise hold up
+ * showing the ring. A failure here is dropped; `loadLiveKit()` tries again, and reports it,
+ * when the call's media starts.
  */
-export function preloadLiveKitIfUsed(): void {
-  let last: string | null | undefined;
-  try {
-    last = globalThis.localStorage?.getItem(LAST_MEDIA_KEY);
-  } catch {
-    return;
-  }
-  if (last !== 'livekit') return;
-  const idle = globalThis.requestIdleCallback ?? ((run: () => void) => setTimeout(run, 0));
-  idle(() => void loadLiveKit().catch(() => undefined));
+export function preloadLiveKit(): void {
+  if (loading) return;
+  const load = () => void loadLiveKit().catch(() => undefined);
+  if (globalThis.requestIdleCallback) globalThis.requestIdleCallback(load, { timeout: 100 });
+  else setTimeout(load, 0);
 }
 
 /** Audio through a LiveKit room (the SFU path): one published microphone, the peer subscribed. */

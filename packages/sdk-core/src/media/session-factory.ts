@@ -2,7 +2,7 @@ import type { Media } from '@synapse-calling/protocol';
 import type { ResolvedOptions } from '../options';
 import type { RestClient } from '../rest';
 import type { SignalingManager } from '../signaling';
-import { LiveKitSession, rememberMediaKind } from './livekit';
+import { LiveKitSession } from './livekit';
 import { P2PSession } from './p2p';
 import type { MediaSession } from './session';
 
@@ -48,7 +48,6 @@ export function mediaSessionFactory({
       muted: call.muted,
       reconnectTimeoutMs: options.mediaReconnectTimeoutMs,
     };
-    rememberMediaKind(media.kind === 'livekit' ? 'livekit' : 'p2p');
     if (media.kind === 'livekit') {
       return new LiveKitSession({ ...base, media, fetchToken: () => rest.livekitToken(call.id) });
     }

@@ -18,6 +18,7 @@ import { startNginx, type TestNginx } from './nginx';
 import { freePort, waitFor } from './ports';
 import { startPostgres, type TestPostgres } from './postgres';
 import { startRedis, type TestRedis } from './redis';
+import { startSentinelRedis, type TestSentinelRedis } from './sentinel';
 import {
   TEST_JWT_SECRET,
   agent,
@@ -47,7 +48,8 @@ export interface TestCluster {
   /** nginx: the only address clients use. */
   url: string;
   nodes: ClusterNodeHandle[];
-  redis: TestRedis;
+  /** The plain Redis, or (with `sentinel`) a master, a replica and a sentinel. */
+  redis: TestRedis | TestSentinelRedis;
   postgres: TestPostgres;
   databaseUrl: string;
   nginx: TestNginx;
@@ -58,16 +60,22 @@ export interface ClusterOptions {
   nodes?: number;
   /** Extra environment for every node (e.g. `SYNAPSE_RECONNECT_GRACE_MS`). */
   env?: Record<string, string>;
+  /** Redis behind Sentinel (`startSentinelRedis`) instead of one plain Redis. */
+  sentinel?: boolean;
 }
 
 export async function startCluster(options: ClusterOptions = {}): Promise<TestCluster> {
-  const [postgres, redis] = await Promise.all([startPostgres(), startRedis()]);
+  const [postgres, redis] = await Promise.all([
+    startPostgres(),
+    options.sentinel ? startSentinelRedis() : startRedis(),
+  ]);
+  const redisEnv = 'url' in redis ? { REDIS_URL: redis.url } : redis.env;
   const databaseUrl = await postgres.createDatabase();
   const ports = await Promise.all(Array.from({ length: options.nodes ?? 3 }, () => freePort()));
   const env = (port: number): Record<string, string> => ({
     PORT: String(port),
     SYNAPSE_JWT_SECRET: TEST_JWT_SECRET,
-    REDIS_URL: redis.url,
+    ...redisEnv,
     SYNAPSE_DATABASE_URL: databaseUrl,
     // nginx is the one proxy: the per-address limits see the client, not nginx.
     SYNAPSE_TRUST_PROXY: '1',

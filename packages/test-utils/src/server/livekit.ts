@@ -1,6 +1,8 @@
+import { createHash, randomUUID } from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { AccessToken } from 'livekit-server-sdk';
 import { freePort, waitFor } from './ports';
 
 export const LIVEKIT_BIN =
@@ -99,4 +101,24 @@ export async function startLiveKit(options: StartLiveKitOptions = {}): Promise<L
         child.kill('SIGTERM');
       }),
   };
+}
+
+/**
+ * POSTs a webhook event to a Synapse server signed the way livekit-server signs it (a JWT whose
+ * sha256 claim hashes the body), for tests that need an event LiveKit itself would send later
+ * or never (a participant that leaves a room it never joined).
+ */
+export async function postLiveKitWebhook(
+  serverUrl: string,
+  lk: Pick<LiveKitServer, 'apiKey' | 'apiSecret'>,
+  event: Record<string, unknown>,
+): Promise<Response> {
+  const body = JSON.stringify({ id: `EV_${randomUUID()}`, ...event });
+  const token = new AccessToken(lk.apiKey, lk.apiSecret);
+  token.sha256 = createHash('sha256').update(body).digest('base64');
+  return fetch(`${serverUrl}/api/livekit/webhook`, {
+    method: 'POST',
+    headers: { authorization: await token.toJwt(), 'content-type': 'application/webhook+json' },
+    body,
+  });
 }
