@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
 import { ConfigError, configFromEnv, startSynapseServer } from '@synapse-calling/reference-server';
+import { DEMO_LINES } from './demo-users.mjs';
 import { createDevLogin } from './dev-login.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -43,6 +44,9 @@ try {
   }
   throw err;
 }
+
+// The demo's support line, unless SYNAPSE_LINES_FILE names the lines.
+config.lines ??= DEMO_LINES;
 
 let devLogin;
 if (devLoginSetting === '1') {

@@ -1,6 +1,6 @@
 import express from 'express';
 import { SignJWT } from 'jose';
-import { DEMO_USERS, findDemoUser } from './demo-users.mjs';
+import { DEMO_LINES, DEMO_USERS, findDemoUser } from './demo-users.mjs';
 
 /**
  * Development sign-in: mints a token for any seeded demo user, no password. It exists so that a
@@ -16,8 +16,12 @@ export function createDevLogin({ jwtSecret, tokenTtlSeconds = 15 * 60 }) {
   const key = new TextEncoder().encode(jwtSecret);
   const router = express.Router();
 
+  // `lines`: the line ids of each tenant, so a portal offers "Call support" only where it exists.
   router.get('/demo/users', (_req, res) => {
-    res.json({ users: DEMO_USERS });
+    const lines = Object.fromEntries(
+      Object.entries(DEMO_LINES).map(([tenant, byId]) => [tenant, Object.keys(byId)]),
+    );
+    res.json({ users: DEMO_USERS, lines });
   });
 
   // GET for <synapse-calling token-url>, POST for scripts; both answer { token, user }.

@@ -23,6 +23,7 @@ export const CHECKS = {
   'examples/docs/sdk-core/devices.ts': TYPECHECKED,
   'examples/docs/sdk-core/video.ts': TYPECHECKED,
   'examples/docs/sdk-core/types.ts': TYPECHECKED,
+  'examples/docs/sdk-core/lines.ts': TYPECHECKED,
   'examples/docs/sdk-core/react.tsx': `run: test/e2e/docs/snippets.test.ts (rendered with react-dom/server); ${TYPECHECKED}`,
   'examples/docs/react/app.tsx': `run: test/e2e/docs/snippets.test.ts (rendered with react-dom/server); ${TYPECHECKED}`,
   'examples/docs/react/elements.tsx': `run: test/e2e/docs/snippets.test.ts (rendered with react-dom/server); ${TYPECHECKED}`,

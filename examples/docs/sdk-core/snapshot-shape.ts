@@ -29,7 +29,9 @@ interface CallSnapshot {
   id: string;
   state: 'idle' | 'ringing' | 'connecting' | 'active' | 'ended';
   direction: 'outgoing' | 'incoming';
-  peer: Party; // { id, name, role }
+  peer: Party; // { id, name, role }; on a line call the agent, or the line's stand-in while waiting
+  line: string | null; // the line's id on a call to a line (docs/lines.md)
+  queue: { position: number; expectedWaitMs: number | null } | null; // while waiting in line
   metadata: CallMetadata | undefined;
   createdAt: number;
   startedAt: number | null; // answered at (ms)

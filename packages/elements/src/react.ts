@@ -56,7 +56,9 @@ export interface SynapseActiveCallProps extends ElementProps<SynapseActiveCall> 
 export interface SynapseCallButtonProps extends ElementProps<SynapseCallButton> {
   /** Id of the person to call. */
   'user-id'?: string | undefined;
-  /** Their display name, used in labels ("Call Alex"); defaults to the user id. */
+  /** Id of a support line to call instead of a person (docs/lines.md); the server picks the agent. */
+  line?: string | undefined;
+  /** Their display name, used in labels ("Call Alex"); defaults to the user id (a line: its name). */
   name?: string | undefined;
   /**
    * JSON metadata sent with the call (a CRM record id, a subject).

@@ -21,6 +21,7 @@ import type {
   CallDirection,
   CallEndReason,
   CallQuality,
+  CallQueue,
   CallSnapshot,
   ClientCallState,
 } from './types';
@@ -47,6 +48,11 @@ export interface CallEvents extends CallVideoEvents {
    * stopped, declined or failed. Both parties hear of it; show a notice while it records.
    */
   recordingChanged: (recording: CallRecording | null) => void;
+  /**
+   * A call to a line waits for an agent and its place changed (`queue`), or it stopped waiting
+   * (null: an agent rings, or the call ended).
+   */
+  queueChanged: (queue: CallQueue | null) => void;
   error: (err: SynapseError) => void;
 }
 
@@ -57,7 +63,8 @@ export interface CallEvents extends CallVideoEvents {
 export class Call extends TypedEmitter<CallEvents> {
   readonly id: string;
   readonly direction: CallDirection;
-  readonly peer: Party;
+  /** The line's id on a call to a line (`client.callLine`), else null. */
+  readonly line: string | null;
   readonly createdAt: number;
   metadata: CallMetadata | undefined;
   private serverInfo: CallInfo;
@@ -76,6 +83,8 @@ export class Call extends TypedEmitter<CallEvents> {
   private isSpeaking = false;
   private reconnecting = false;
   private cached: CallSnapshot | null = null;
+  private party: Party;
+  private waiting: CallQueue | null = null;
   private readonly recorder: RecorderRunner;
   private readonly video: CallVideo;
 
@@ -87,7 +96,8 @@ export class Call extends TypedEmitter<CallEvents> {
     super();
     this.id = data.id;
     this.direction = data.from.id === deps.selfId() ? 'outgoing' : 'incoming';
-    this.peer = this.direction === 'outgoing' ? data.to : data.from;
+    this.party = this.direction === 'outgoing' ? data.to : data.from;
+    this.line = data.line ?? null;
     this.createdAt = data.createdAt;
     this.metadata = data.metadata;
     this.serverInfo = data;
@@ -123,6 +133,18 @@ export class Call extends TypedEmitter<CallEvents> {
 
   get state(): ClientCallState {
     return this.currentState;
+  }
+  /**
+   * The other party. On a call to a line it follows the server: the line's stand-in
+   * (`{ id: 'line:support#…', name: 'Support' }`) while waiting, then the agent ringing or
+   * answering.
+   */
+  get peer(): Party {
+    return this.party;
+  }
+  /** While a call to a line waits for an agent: its place in line; else null. */
+  get queue(): CallQueue | null {
+    return this.waiting;
   }
   /** When the call was answered (ms since the epoch), or null. */
   get startedAt(): number | null {
@@ -404,7 +426,9 @@ export class Call extends TypedEmitter<CallEvents> {
       id: this.id,
       state: this.currentState,
       direction: this.direction,
-      peer: this.peer,
+      peer: this.party,
+      line: this.line,
+      queue: this.waiting,
       metadata: this.metadata,
       createdAt: this.createdAt,
       startedAt: this.answeredAt,
@@ -446,11 +470,25 @@ export class Call extends TypedEmitter<CallEvents> {
     this.handleCallInfo({ ...this.serverInfo, recording });
   }
 
+  /** @internal `queue-position`: this call to a line waits, at `queue.position`. */
+  handleQueuePosition(queue: CallQueue): void {
+    if (this.currentState !== 'ringing' && this.currentState !== 'idle') return;
+    this.setQueue(queue);
+  }
+
   /** @internal Any server view of this call (an ack, an event, a sync entry). */
   handleCallInfo(data: CallInfo, reason?: CallEndReason): void {
     if (this.currentState === 'ended') return;
     const before = JSON.stringify(this.serverInfo.recording);
     this.serverInfo = data;
+    const party = this.direction === 'outgoing' ? data.to : data.from;
+    if (party.id !== this.party.id || party.name !== this.party.name) {
+      this.party = party;
+      this.touch();
+    }
+    // Only the line's stand-in party waits; any agent as `to` means the wait is over.
+    if (data.state !== 'ringing' || party.id !== `line:${this.line}#${this.id}`)
+      this.setQueue(null);
     if (JSON.stringify(data.recording) !== before) {
       this.touch();
       this.emit('recordingChanged', this.recording);
@@ -524,6 +562,7 @@ export class Call extends TypedEmitter<CallEvents> {
     this.session = null;
     this.level = 0;
     this.isSpeaking = false;
+    this.setQueue(null);
     this.setState('ended');
     this.emit('ended', reason);
   }
@@ -643,6 +682,16 @@ export class Call extends TypedEmitter<CallEvents> {
     this.currentState = state;
     this.touch();
     this.emit('stateChanged', state, previous);
+  }
+
+  private setQueue(queue: CallQueue | null): void {
+    const same =
+      queue?.position === this.waiting?.position &&
+      queue?.expectedWaitMs === this.waiting?.expectedWaitMs;
+    if (same) return;
+    this.waiting = queue;
+    this.touch();
+    this.emit('queueChanged', queue);
   }
 
   private touch(): void {

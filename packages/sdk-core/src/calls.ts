@@ -14,7 +14,7 @@ import type {
 } from '@synapse-calling/protocol';
 import type { RestClient } from './rest';
 import type { SignalingManager } from './signaling';
-import type { CallEndReason } from './types';
+import type { CallEndReason, CallQueue } from './types';
 
 export interface CallManagerEvents {
   /** Someone is calling this user. */
@@ -92,6 +92,11 @@ export class CallManager extends TypedEmitter<CallManagerEvents> {
   private last: Call | null = null;
   /** Calls being accepted because the user chose Accept on a notification: they ring no more. */
   private readonly autoAccepting = new Set<string>();
+  /**
+   * `queue-position` of calls not known yet: the server announces right after its ack, which
+   * may overtake `place` while it still waits for the microphone.
+   */
+  private readonly earlyQueue = new Map<string, CallQueue>();
   private readonly owner: CallOwner = {
     hasOtherActiveCall: (call) => this.placing || (!!this.active && this.active !== call),
     changed: () => this.emit('callsChanged'),
@@ -118,6 +123,16 @@ export class CallManager extends TypedEmitter<CallManagerEvents> {
     s.onServer('media-changed', (payload) =>
       this.calls.get(payload.callId)?.handleMediaChanged(payload),
     );
+    s.onServer('queue-position', ({ callId, position, expectedWaitMs }) => {
+      const queue = { position, expectedWaitMs };
+      const call = this.calls.get(callId);
+      if (call) return call.handleQueuePosition(queue);
+      if (this.endedIds.includes(callId)) return;
+      this.earlyQueue.set(callId, queue);
+      if (this.earlyQueue.size > REMEMBER_ENDED) {
+        this.earlyQueue.delete(this.earlyQueue.keys().next().value as string);
+      }
+    });
     s.onServer('media-signal', ({ callId, signal }) =>
       this.calls.get(callId)?.handleSignal(signal),
     );
@@ -174,10 +189,16 @@ export class CallManager extends TypedEmitter<CallManagerEvents> {
    * permission it opens while the callee rings, and if it still fails the call is cancelled at
    * once and `place` rejects with the microphone's error.
    *
+   * `to` is a user id, or `{ line }` for a call to a support line (the server picks the agent).
+   *
    * @example
    * const call = await client.calls.place('ann');
+   * const support = await client.calls.place({ line: 'support' });
    */
-  async place(userId: string, opts: { metadata?: CallMetadata | undefined } = {}): Promise<Call> {
+  async place(
+    to: string | { line: string },
+    opts: { metadata?: CallMetadata | undefined } = {},
+  ): Promise<Call> {
     if (!this.deps.signaling.connected) throw CallError.notConnected();
     if (this.placing || this.active) throw CallError.alreadyInCall();
     this.placing = true;
@@ -197,7 +218,7 @@ export class CallManager extends TypedEmitter<CallManagerEvents> {
       let answer: { call: CallInfo; media?: Media };
       try {
         answer = (await this.deps.signaling.request('initiate-call', {
-          to: userId,
+          ...(typeof to === 'string' ? { to } : { toLine: to.line }),
           ...(opts.metadata === undefined ? {} : { metadata: opts.metadata }),
         })) as { call: CallInfo; media?: Media };
       } catch (err) {
@@ -349,6 +370,9 @@ export class CallManager extends TypedEmitter<CallManagerEvents> {
       this.emit('callEnded', call);
     });
     call.handleCallInfo(data);
+    const queue = this.earlyQueue.get(call.id);
+    this.earlyQueue.delete(call.id);
+    if (queue) call.handleQueuePosition(queue);
     this.emit('callsChanged');
     return call;
   }

@@ -11,6 +11,7 @@ import type {
   CallListResponse,
   CallMetadata,
   CallRecording,
+  LineStatus,
   Presence,
 } from '@synapse-calling/protocol';
 import { RestClient } from './rest';
@@ -58,6 +59,13 @@ export class SynapseClient {
   readonly push: PushController;
   /** System notifications while a call rings in a hidden tab (custom UIs; opt-in). */
   readonly notifications: NotificationController;
+  /**
+   * Support lines (docs/lines.md): what a caller may know of a line before calling it.
+   *
+   * @example
+   * const { open, agentsAvailable } = await client.lines.status('support');
+   */
+  readonly lines: { status(lineId: string): Promise<LineStatus> };
   private readonly options: ResolvedOptions;
   private readonly events = new TypedEmitter<ClientEvents>();
   private readonly store: SnapshotStore<ClientSnapshot>;
@@ -99,6 +107,7 @@ export class SynapseClient {
       tokens: this.tokens,
       fetch: this.options.fetch,
     });
+    this.lines = { status: (lineId) => this.rest.lineStatus(lineId) };
     this.signaling = new SignalingManager({
       url: this.options.url,
       path: this.options.path,
@@ -237,6 +246,20 @@ export class SynapseClient {
    */
   call(userId: string, opts: { metadata?: CallMetadata | undefined } = {}): Promise<Call> {
     return this.calls.place(userId, opts);
+  }
+
+  /**
+   * Calls the support line `lineId`: the server rings an available agent, or the call waits in
+   * line (`call.queue`, the `queueChanged` event) while `call.peer` is the line's stand-in.
+   * Resolves with the ringing Call; rejects like `call()`, and with `line-closed` outside the
+   * line's business hours (the line's closed message is the error's message).
+   *
+   * @example
+   * const call = await client.callLine('support');
+   * call.on('queueChanged', (queue) => console.log(queue?.position));
+   */
+  callLine(lineId: string, opts: { metadata?: CallMetadata | undefined } = {}): Promise<Call> {
+    return this.calls.place({ line: lineId }, opts);
   }
 
   /**

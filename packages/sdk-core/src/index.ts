@@ -46,6 +46,7 @@ export type {
   CallDirection,
   CallEndReason,
   CallQuality,
+  CallQueue,
   CallSnapshot,
   ClientCallState,
   ClientSnapshot,

@@ -1,6 +1,8 @@
 import {
   isErrorCode,
   type CallListResponse,
+  type LineStatus,
+  type LineStatusResponse,
   type LiveKitTokenResponse,
   type PushConfigResponse,
   type PushRegistration,
@@ -42,6 +44,12 @@ export class RestClient {
     if (opts.cursor) query.set('cursor', opts.cursor);
     const qs = query.toString();
     return this.request<CallListResponse>('GET', `/api/calls${qs ? `?${qs}` : ''}`);
+  }
+
+  /** `GET /api/lines/:id/status`: counts of a line of this user's tenant (docs/lines.md). */
+  async lineStatus(lineId: string): Promise<LineStatus> {
+    const path = `/api/lines/${encodeURIComponent(lineId)}/status`;
+    return (await this.request<LineStatusResponse>('GET', path)).status;
   }
 
   /** `POST /api/livekit/token`: a fresh room token, for a party of an active LiveKit call only. */

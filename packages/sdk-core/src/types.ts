@@ -32,12 +32,26 @@ export type CallQuality = 'excellent' | 'good' | 'poor' | 'lost' | 'unknown';
 /** This user's own status: what they chose, or `away` while idle/hidden (auto-away). */
 export type OwnStatus = 'online' | 'away' | 'dnd';
 
+/**
+ * A call to a line waiting for an agent: its place (1 = the next call an agent gets) and the
+ * server's estimate of the wait (null while the line has no recent answers to go by).
+ */
+export interface CallQueue {
+  position: number;
+  expectedWaitMs: number | null;
+}
+
 /** A plain, serialisable picture of a call; what the snapshot store holds. */
 export interface CallSnapshot {
   id: string;
   state: ClientCallState;
   direction: CallDirection;
+  /** On a call to a line: the agent, or the line's stand-in while waiting (`Call.peer`). */
   peer: Party;
+  /** The line's id on a call to a line, else null. */
+  line: string | null;
+  /** While a call to a line waits for an agent: its place in line; else null. */
+  queue: CallQueue | null;
   metadata: CallMetadata | undefined;
   /** When the server created the call (ms since the epoch). */
   createdAt: number;

@@ -44,7 +44,13 @@ describe('examples/customer-portal', () => {
     const agents = await carol
       .locator('#agents li')
       .evaluateAll((lis) => lis.map((li) => (li as HTMLElement).dataset.userId));
-    expect(agents).toEqual(['alice', 'bob']);
+    expect(agents).toEqual(['alice', 'bob', 'gus']);
+    // Her tenant has a support line (examples/demo-users.mjs): the portal offers to call it.
+    await expect
+      .poll(() => carol.locator('#support synapse-call-button').getAttribute('state'), {
+        timeout: 15_000,
+      })
+      .toBe('idle');
     const aliceStatus = carol.locator('synapse-presence[user-id="alice"]');
     expect(await aliceStatus.getAttribute('status')).toBe('offline');
     const toAlice = await callButton(carol, 'alice');

@@ -7,6 +7,7 @@ import { SynapseElement } from '../internal/synapse-element';
 import { hangUpIcon } from '../styles/icons';
 import { tokens } from '../styles/tokens';
 import type { Call, CallQuality } from '@synapse-calling/sdk-core';
+import { queueView } from './queue-view';
 import { recordToggle, recordingView } from './recording-view';
 import { hasVideo, videoToggles, videoView } from './video-controls';
 import { activeCallStyles, recordingStyles, videoStyles } from './active-call.styles';
@@ -45,6 +46,7 @@ const QUALITY_LEVEL: Record<CallQuality, number> = {
  *   `unknown` the bars are drawn as empty outlines).
  * @csspart speaking - The speaking indicator.
  * @csspart reconnecting - "Reconnecting…".
+ * @csspart queue - "You are number 2 in line", while a call to a support line waits for an agent.
  * @csspart recording-notice - "This call is being recorded", shown to both parties while it is.
  * @csspart recording-status - The live region announcing recording changes.
  * @csspart record - The record / stop recording toggle (agents; hidden by `no-record`).
@@ -170,7 +172,7 @@ export class SynapseActiveCall extends SynapseElement {
         <span part="speaking" aria-hidden=${c.speaking ? 'false' : 'true'}>${a.speaking}</span>
         <span part="reconnecting" role="status">${c.reconnecting ? a.reconnecting : ''}</span>
       </div>
-      ${recordingView(this.locale.t, call, c, this.clients.client?.user?.id)}
+      ${queueView(t, call)} ${recordingView(this.locale.t, call, c, this.clients.client?.user?.id)}
       ${video ? videoView(t, this.locale.lang, call, video, c) : nothing}
       ${
         call.audioBlocked

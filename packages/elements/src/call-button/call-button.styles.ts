@@ -65,7 +65,12 @@ export const callButtonStyles = css`
   :host([state='in-call']) [part='dot'] {
     display: none;
   }
-  [part='hint'] {
+  /* A line has no presence of its own: its status is the text under the button. */
+  :host([line]:not([line=''])) [part='dot'] {
+    display: none;
+  }
+  [part='hint'],
+  [part='line-status'] {
     color: var(--_muted);
     font-size: 0.85em;
   }
@@ -76,7 +81,8 @@ export const callButtonStyles = css`
     color: var(--_text);
   }
   [part='outcome'][hidden],
-  [part='hint'][hidden] {
+  [part='hint'][hidden],
+  [part='line-status'][hidden] {
     display: none;
   }
   @keyframes synapse-wiggle {

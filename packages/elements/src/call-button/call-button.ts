@@ -1,5 +1,6 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { CallButtonController, type CallButtonState } from '../controllers/call-button-controller';
+import type { LineStatusController } from '../controllers/line-status-controller';
 import { PresenceController } from '../controllers/presence-controller';
 import type { SynapseCallStateDetail } from '../events/call-state';
 import { describeConnectionError, type Translation } from '../i18n/translations';
@@ -8,6 +9,9 @@ import { hangUpIcon, phoneIcon } from '../styles/icons';
 import { tokens } from '../styles/tokens';
 import type { CallEndReason, SynapseError } from '@synapse-calling/sdk-core';
 import { callButtonStyles } from './call-button.styles';
+import type { ButtonView } from './line-view';
+
+type LineView = typeof import('./line-view');
 
 let nextId = 0;
 
@@ -18,6 +22,8 @@ const OUTCOME_VISIBLE_MS = 8_000;
  * A button that calls one person. It shows their presence, is disabled with a visible
  * explanation while they cannot be called (offline, in another call, do not disturb), and
  * follows the call: click to call, click again to cancel while it rings, click to hang up.
+ * With `line` instead of `user-id` it calls a support line ("Call Support") and shows the
+ * line's status under it (agents available, all busy with the expected wait, closed).
  *
  * @summary Call one person; shows their presence and the call's progress.
  * @tag synapse-call-button
@@ -35,6 +41,7 @@ const OUTCOME_VISIBLE_MS = 8_000;
  * @csspart label - The button's text.
  * @csspart outcome - How the last call ended ("Declined", "Missed", "Busy"…), shown for a few seconds after it ends; `data-reason` holds the end reason.
  * @csspart hint - The visible explanation shown while the button is disabled.
+ * @csspart line-status - With `line`: the line's status ("Agents available", "All agents busy — expected wait ~2 min").
  *
  * @cssproperty --synapse-color-accent - Button background when a call can be placed.
  * @cssproperty --synapse-color-on-accent - Button text colour.
@@ -50,13 +57,16 @@ export class SynapseCallButton extends SynapseElement {
 
   static override properties = {
     userId: { type: String, attribute: 'user-id', reflect: true },
+    line: { type: String, reflect: true },
     name: { type: String, reflect: true },
     metadata: { attribute: false },
   };
 
   /** Id of the person to call. */
   declare userId: string;
-  /** Their display name, used in labels ("Call Alex"); defaults to the user id. */
+  /** Id of a support line to call instead of a person (docs/lines.md); the server picks the agent. */
+  declare line: string;
+  /** Their display name, used in labels ("Call Alex"); defaults to the user id (a line: its name). */
   declare name: string;
   /** JSON metadata sent with the call (a CRM record id, a subject). */
   declare metadata: Record<string, unknown> | undefined;
@@ -66,25 +76,42 @@ export class SynapseCallButton extends SynapseElement {
   private outcome: { reason: string; text: string } | undefined;
   private outcomeTimer: ReturnType<typeof setTimeout> | undefined;
 
-  private readonly presenceWatch = new PresenceController(this, this.clients, () => this.userId);
+  private readonly presenceWatch = new PresenceController(this, this.clients, () =>
+    this.line ? '' : this.userId,
+  );
   private readonly controller = new CallButtonController(this, this.clients, this.presenceWatch, {
-    target: () => ({ userId: this.userId, name: this.displayName, metadata: this.metadata }),
+    target: () => ({
+      userId: this.line ? '' : this.userId,
+      line: this.line || undefined,
+      name: this.displayName,
+      metadata: this.metadata,
+    }),
     stateChanged: (detail) => this.onCallState(detail),
     failed: () => this.announce(this.locale.t.button.failed(this.displayName)),
+    lineStatus: () => this.lineWatch?.status,
   });
+  /**
+   * The line button's view and words, loaded on first use: pages without a line button (most)
+   * keep the initial bundle small (docs/performance.md).
+   */
+  private lineView: LineView | undefined;
+  /** Fetches the line's status; created with the lazily loaded line view. */
+  private lineWatch: LineStatusController | undefined;
+  private lineViewLoading = false;
   private readonly hintId = `synapse-call-button-hint-${nextId++}`;
 
   constructor() {
     super();
     this.userId = '';
+    this.line = '';
     this.name = '';
   }
 
   /**
    * What the button currently does or why it is disabled: `idle`, `calling`, `incoming`,
    * `in-call`, `busy`, `unavailable`, `offline`, `self-busy`, `self`, `connecting`,
-   * `connection-failed` (the hint says why) or `checking`. Also reflected as the `state`
-   * attribute.
+   * `connection-failed` (the hint says why), `checking` or, for a line, `closed`. Also reflected
+   * as the `state` attribute.
    */
   get state(): CallButtonState {
     return this.controller.state;
@@ -106,6 +133,7 @@ export class SynapseCallButton extends SynapseElement {
   }
 
   private get displayName(): string {
+    if (this.line) return this.name || this.lineWatch?.status?.name || this.line;
     return this.name || this.controller.call?.peer.name || this.userId;
   }
 
@@ -117,7 +145,12 @@ export class SynapseCallButton extends SynapseElement {
     const t = this.locale.t;
     const state = this.state;
     const error = this.clients.client?.connectionError ?? null;
-    const view = buttonView(t, state, this.displayName, error);
+    const line = this.line ? this.lineWatch?.status : undefined;
+    const lv = this.line ? this.loadLineView() : undefined;
+    let view = buttonView(t, state, this.displayName, error);
+    if (lv) view = lv.lineButtonView(t, state, this.displayName, line, view);
+    // Closed: the hint says so already.
+    const lineText = lv && line?.open && !this.controller.call ? lv.lineStatusText(t, line) : '';
     const status = this.presenceWatch.presence?.status ?? 'unknown';
     return html`<button
         part="button"
@@ -136,10 +169,23 @@ export class SynapseCallButton extends SynapseElement {
         <span part="label">${view.text}</span><span class="visually-hidden">${view.rest}</span>
       </button>
       <span part="hint" id=${this.hintId} ?hidden=${!view.hint}>${view.hint ?? ''}</span>
+      <span part="line-status" ?hidden=${!lineText}>${lineText}</span>
       <span part="outcome" data-reason=${this.outcome?.reason ?? nothing} ?hidden=${!this.outcome}
         >${this.outcome?.text ?? ''}</span
       >
       <span class="visually-hidden" role="status" aria-live="polite">${this.announcement}</span>`;
+  }
+
+  private loadLineView(): LineView | undefined {
+    if (!this.lineView && !this.lineViewLoading) {
+      this.lineViewLoading = true;
+      void import('./line-view').then((m) => {
+        this.lineView = m;
+        this.lineWatch = new m.LineStatusController(this, this.clients, () => this.line);
+        this.requestUpdate();
+      });
+    }
+    return this.lineView;
   }
 
   private onClick(): void {
@@ -147,6 +193,7 @@ export class SynapseCallButton extends SynapseElement {
   }
 
   private onCallState(detail: SynapseCallStateDetail): void {
+    if (detail.state === 'ended') this.lineWatch?.refresh();
     this.showOutcome(detail.state === 'ended' ? detail.endReason : undefined);
     this.announce(this.describeCallState(detail.state));
   }
@@ -201,7 +248,7 @@ function buttonView(
   state: CallButtonState,
   name: string,
   error: SynapseError | null,
-): { text: string; rest: string; hint?: string | undefined } {
+): ButtonView {
   const b = t.button;
   const disabled = (text: string, hint?: string) => ({ text, rest: b.disabledName(name), hint });
   switch (state) {
@@ -226,6 +273,8 @@ function buttonView(
       return disabled(b.call, b.selfHint);
     case 'connecting':
       return disabled(b.connecting, b.noClientHint);
+    case 'closed':
+      return disabled(b.call);
     case 'connection-failed':
       return disabled(
         t.connection.disconnected,

@@ -4,7 +4,7 @@ import { SynapseCallErrorEvent } from '../events/call-error';
 import { SynapseCallStartEvent } from '../events/call-start';
 import type { SynapseCallStateDetail } from '../events/call-state';
 import { CallTracker } from '../internal/call-tracker';
-import type { Call, SynapseClient } from '@synapse-calling/sdk-core';
+import type { Call, LineStatus, SynapseClient } from '@synapse-calling/sdk-core';
 import type { ClientController } from './client-controller';
 import type { PresenceController } from './presence-controller';
 
@@ -20,7 +20,8 @@ import type { PresenceController } from './presence-controller';
  * - `self`: the button points at the signed-in user; `connecting`: no client or not connected;
  * - `connection-failed`: not connected, and the client says why (`client.connectionError`:
  *   the page's origin is not allowed, signing in failed…);
- * - `checking`: connected, but their presence is not known yet.
+ * - `checking`: connected, but their presence (or the line's status) is not known yet;
+ * - `closed`: the button calls a support line, and it is outside its business hours.
  */
 export type CallButtonState =
   | 'idle'
@@ -34,7 +35,8 @@ export type CallButtonState =
   | 'self'
   | 'connecting'
   | 'connection-failed'
-  | 'checking';
+  | 'checking'
+  | 'closed';
 
 /** States in which a click does something. */
 const ACTIONABLE: ReadonlySet<CallButtonState> = new Set([
@@ -46,6 +48,8 @@ const ACTIONABLE: ReadonlySet<CallButtonState> = new Set([
 
 export interface CallButtonTarget {
   userId: string;
+  /** A support line to call instead of `userId` (the server picks the agent). */
+  line?: string | undefined;
   name: string;
   metadata: Record<string, unknown> | undefined;
 }
@@ -61,6 +65,8 @@ export interface CallButtonOptions {
   stateChanged: (detail: SynapseCallStateDetail) => void;
   /** Placing, answering or ending the call failed; called just before `synapse-call-error`. */
   failed: (action: string, error: unknown) => void;
+  /** For a line button: the line's last known status (undefined while unknown). */
+  lineStatus?: () => LineStatus | undefined;
 }
 
 /**
@@ -93,12 +99,12 @@ export class CallButtonController implements ReactiveController {
 
   get state(): CallButtonState {
     const client = this.clients.client;
-    const { userId } = this.options.target();
+    const { userId, line } = this.options.target();
     if (client && client.connectionState !== 'connected' && client.connectionError) {
       return 'connection-failed';
     }
-    if (!client || client.connectionState !== 'connected' || !userId) return 'connecting';
-    if (client.user?.id === userId) return 'self';
+    if (!client || client.connectionState !== 'connected' || !(userId || line)) return 'connecting';
+    if (!line && client.user?.id === userId) return 'self';
     const call = this.call;
     if (this.placing) return 'calling';
     if (call) {
@@ -107,6 +113,12 @@ export class CallButtonController implements ReactiveController {
     }
     const active = client.calls.active;
     if (active && active.state !== 'ended') return 'self-busy';
+    if (line) {
+      // Open with every agent busy is still `idle`: the caller waits in line.
+      const status = this.options.lineStatus?.();
+      if (!status) return 'checking';
+      return status.open ? 'idle' : 'closed';
+    }
     const presence = this.presence.presence;
     switch (presence?.status) {
       case 'online':
@@ -135,7 +147,7 @@ export class CallButtonController implements ReactiveController {
     if (found) this.tracker.track(found);
     // A button re-pointed at someone else (a reused list row) must let go of the old call, or
     // a click would answer or hang up another person's call.
-    else if (this.tracker.call && this.tracker.call.peer.id !== this.options.target().userId) {
+    else if (this.tracker.call && !this.isOurs(this.tracker.call)) {
       this.tracker.track(undefined);
     }
   }
@@ -167,15 +179,16 @@ export class CallButtonController implements ReactiveController {
   }
 
   private async place(client: SynapseClient): Promise<void> {
-    const { userId, name, metadata } = this.options.target();
-    const start = new SynapseCallStartEvent({ userId, name, metadata });
+    const { userId, line, name, metadata } = this.options.target();
+    const start = new SynapseCallStartEvent({ userId, name, metadata, ...(line ? { line } : {}) });
     this.host.dispatchEvent(start);
     if (start.defaultPrevented) return;
     this.placing = true;
     this.cancelWhenPlaced = false;
     this.host.requestUpdate();
     try {
-      const call = await client.call(userId, metadata ? { metadata } : undefined);
+      const opts = metadata ? { metadata } : undefined;
+      const call = await (line ? client.callLine(line, opts) : client.call(userId, opts));
       this.tracker.track(call);
       if (this.cancelWhenPlaced) {
         this.host.dispatchEvent(
@@ -206,9 +219,15 @@ export class CallButtonController implements ReactiveController {
   }
 
   private findCall(client: SynapseClient | undefined): Call | undefined {
-    const { userId } = this.options.target();
-    if (!client || !userId) return undefined;
-    const calls = client.calls.all.filter((c) => c.peer.id === userId && c.state !== 'ended');
-    return calls.at(-1);
+    const { userId, line } = this.options.target();
+    if (!client || !(userId || line)) return undefined;
+    return client.calls.all.filter((c) => this.isOurs(c) && c.state !== 'ended').at(-1);
+  }
+
+  /** Whether `call` is this button's: to its line (whoever answers), else with its person. */
+  private isOurs(call: Call): boolean {
+    const { userId, line } = this.options.target();
+    if (line) return call.line === line && call.direction === 'outgoing';
+    return call.peer.id === userId;
   }
 }

@@ -1,8 +1,10 @@
 import { SynapseEvent } from './base';
 
 export interface SynapseCallStartDetail {
-  /** Whom the call goes to. */
+  /** Whom the call goes to (empty for a call to a line). */
   userId: string;
+  /** The support line called (`<synapse-call-button line>`), if it is a call to a line. */
+  line?: string;
   /** Display name shown for them, if known. */
   name?: string;
   /** Metadata that will travel with the call. */

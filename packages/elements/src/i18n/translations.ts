@@ -4,6 +4,7 @@ import type {
   PresenceStatus,
   SynapseError,
 } from '@synapse-calling/sdk-core';
+import type { LineStrings } from './line-strings';
 import { deRecording, enRecording, type RecordingStrings } from './recording-strings';
 import { deVideo, enVideo, type VideoStrings } from './video-strings';
 
@@ -90,6 +91,8 @@ export interface Translation {
     calling: string;
     connecting: string;
     reconnecting: string;
+    /** While a call to a support line waits for an agent: the caller's place. */
+    queuePosition: (position: number) => string;
     mute: string;
     unmute: string;
     muted: string;
@@ -122,6 +125,12 @@ export interface Translation {
   };
   recording: RecordingStrings;
   video: VideoStrings;
+  /**
+   * `<synapse-call-button line>`'s words. The shipped languages' strings load with the line
+   * button's view (`i18n/line-strings.ts`), so pages without one do not download them; a table
+   * registered with `line` overrides them.
+   */
+  line?: LineStrings;
 }
 
 const en: Translation = {
@@ -192,6 +201,7 @@ const en: Translation = {
     calling: 'Calling…',
     connecting: 'Connecting…',
     reconnecting: 'Reconnecting…',
+    queuePosition: (position) => `You are number ${position} in line`,
     mute: 'Mute',
     unmute: 'Unmute',
     muted: 'Microphone muted',
@@ -310,6 +320,7 @@ const de: Translation = {
     calling: 'Ruft an…',
     connecting: 'Verbinde…',
     reconnecting: 'Verbindung wird wiederhergestellt…',
+    queuePosition: (position) => `Sie sind Nummer ${position} in der Warteschlange`,
     mute: 'Stumm',
     unmute: 'Stumm aus',
     muted: 'Mikrofon stumm',

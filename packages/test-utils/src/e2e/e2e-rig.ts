@@ -27,7 +27,7 @@ export const AGENT_HZ = 440;
 export const CUSTOMER_HZ = 880;
 
 /** The demo's users (examples/demo-users.mjs) and which browser (tone) each one sits at. */
-const AGENTS = new Set(['alice', 'bob', 'erin']);
+const AGENTS = new Set(['alice', 'bob', 'gus', 'erin']);
 
 /**
  * Shortened server timers, so the missed/disconnected scenarios take seconds, not minutes.
