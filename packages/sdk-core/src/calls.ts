@@ -222,14 +222,22 @@ export class CallManager extends TypedEmitter<CallManagerEvents> {
           ...(opts.metadata === undefined ? {} : { metadata: opts.metadata }),
         })) as { call: CallInfo; media?: Media };
       } catch (err) {
-        void opening?.then(
-          (t) => t.stop(),
-          () => undefined,
-        );
+        releaseWhenOpen(opening);
         throw err;
       }
       const { call, media } = answer;
       this.prepareMedia(call);
+      const existing = this.calls.has(call.id);
+      const c = this.upsert(call);
+      if (!c) {
+        releaseWhenOpen(opening);
+        throw call.endReason === 'busy'
+          ? CallError.busy()
+          : CallError.invalidState(`The call ended before it started (${call.endReason})`);
+      }
+      // Known before the microphone is open, so that a decline, cancel or accept arriving
+      // meanwhile lands on this call (and on the UI following it) rather than on an unknown id.
+      if (c.direction === 'outgoing' && !existing) this.emit('callStarted', c);
       if (opening) {
         try {
           track = await opening;
@@ -239,19 +247,12 @@ export class CallManager extends TypedEmitter<CallManagerEvents> {
           throw err;
         }
       }
-      const existing = this.calls.has(call.id);
-      const c = this.upsert(call);
-      if (!c) {
-        throw call.endReason === 'busy'
-          ? CallError.busy()
-          : CallError.invalidState(`The call ended before it started (${call.endReason})`);
-      }
       if (c.direction === 'outgoing') {
-        // An accept that overtook the microphone already started media with its own.
+        // An accept that overtook the microphone already started media with its own; a call
+        // declined or cancelled meanwhile needs none (the track is stopped below).
         if (c.state !== 'ringing') return c;
         c.holdMicrophone(track);
         track = null;
-        if (!existing) this.emit('callStarted', c);
       } else if (media) {
         c.handleAccepted(call, media, track);
         track = null;
@@ -399,4 +400,12 @@ export class CallManager extends TypedEmitter<CallManagerEvents> {
     this.endedIds.push(call.id);
     if (this.endedIds.length > REMEMBER_ENDED) this.endedIds.shift();
   }
+}
+
+/** Stops a microphone that is still opening once it opens (its call will not use it). */
+function releaseWhenOpen(opening: Promise<MediaStreamTrack> | null): void {
+  void opening?.then(
+    (track) => track.stop(),
+    () => undefined,
+  );
 }
