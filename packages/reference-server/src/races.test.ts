@@ -165,6 +165,8 @@ describe('call log', () => {
       to: { id: 'bob', name: 'Bob', role: 'agent' },
       state: 'ringing',
       createdAt: 1_000,
+      // As the server writes every call since the protocol gained it (the log derives it from media).
+      mediaKind: 'p2p',
     };
     const entry = { tenant: 'acme', media: 'p2p' as const, durationMs: null };
     await log.write({ ...entry, call });
