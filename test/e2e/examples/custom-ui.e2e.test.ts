@@ -56,11 +56,11 @@ describe('examples/custom-ui (sdk-core only)', () => {
     const bob = await openExample(bobBrowser, demo.url, '/custom-ui/?user=bob');
     const ui = customUi(bob);
 
-    // His tenant's people, nobody from globex; alice online, carol (not signed in) offline.
+    // His tenant's people (gus is the demo's third support agent), nobody from globex; alice online, carol (not signed in) offline.
     const listed = await bob
       .locator('#people li')
       .evaluateAll((lis) => lis.map((li) => (li as HTMLElement).dataset.userId));
-    expect(listed).toEqual(['alice', 'carol', 'dave']);
+    expect(listed).toEqual(['alice', 'gus', 'carol', 'dave']);
     await expect.poll(() => ui.status('alice'), poll).toBe('online');
     expect(await ui.status('carol')).toBe('offline');
     expect(await ui.callButton('carol').isDisabled()).toBe(true);
