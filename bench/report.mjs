@@ -113,13 +113,21 @@ export async function writeReport(dir) {
       when(profile),
       '',
     );
+    const rows = (list) => list.map((t) => [`\`${t.name}\``, t.ms, t.pct]);
     md.push(
-      `Top self time, of ${profile.totalMs} ms sampled:`,
+      `Busy ${profile.busyMs} ms of ${profile.totalMs} ms sampled (the rest idle). Shares are of the busy time.`,
       '',
-      table(
-        ['function', 'self ms', '%'],
-        profile.top.map((t) => [`\`${t.fn}\``, t.ms, t.pct]),
-      ),
+      'Inclusive time by library (`synapse` is the server itself):',
+      '',
+      table(['library', 'ms', '% of busy'], rows(profile.areas)),
+      '',
+      "Inclusive time of the server's own functions:",
+      '',
+      table(['function', 'ms', '% of busy'], rows(profile.synapse)),
+      '',
+      'Self time:',
+      '',
+      table(['function', 'self ms', '% of busy'], rows(profile.topSelf)),
       '',
     );
   }

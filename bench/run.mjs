@@ -18,7 +18,7 @@ import { parseArgs } from 'node:util';
 import { benchSignaling } from './signaling.mjs';
 import { benchFanout, benchMemory } from './idle.mjs';
 import { measureSizes } from './lib/sizes.mjs';
-import { topSelfTime } from './lib/profile.mjs';
+import { profileSummary } from './lib/profile.mjs';
 import { writeReport } from './report.mjs';
 
 const ALL = ['sizes', 'signaling', 'memory', 'fanout', 'cold-call'];
@@ -69,7 +69,7 @@ for (const name of only) {
     const data = await benchSignaling({ smoke, cpuProfDir: profDir });
     if (profDir) {
       const file = readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'));
-      if (file) save('signaling-profile', topSelfTime(join(profDir, file)));
+      if (file) save('signaling-profile', profileSummary(join(profDir, file)));
       rmSync(profDir, { recursive: true, force: true });
     }
     save('signaling', data);
