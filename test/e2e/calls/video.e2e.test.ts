@@ -156,6 +156,43 @@ describe.each(['p2p', 'livekit'] as const)('video in %s calls', (mode) => {
     await close(agent, customer);
   });
 
+  it('after the customer reloads, the agent’s camera comes back and the customer is told their screen share stopped', async () => {
+    const { agent, customer } = await answered(mode);
+    expect(await agent.evaluate(() => window.video.setCamera(true))).toBe('ok');
+    expect(await customer.evaluate(() => window.video.startScreenShare())).toBe('ok');
+    expect((await customer.evaluate(() => window.video.decodes('camera'))).width).toBeGreaterThan(
+      0,
+    );
+    expect((await agent.evaluate(() => window.video.decodes('screen'))).width).toBeGreaterThan(0);
+
+    // The customer's page reloads and picks the call up again (sync, resumed media).
+    const server = servers[mode];
+    const sub = String(await customer.evaluate(() => window.harness.userId()));
+    await customer.reload();
+    await customer.waitForFunction(() => typeof window.video === 'object');
+    const token = await server.mintToken({ sub, tenant: 'acme', role: 'customer', name: sub });
+    await customer.evaluate(([u, t]) => window.harness.connect(u, t), [server.url, token] as const);
+    await customer.waitForFunction(() => window.harness.state() === 'active');
+
+    // The agent's camera arrives again, and the customer's page knows it is on (sync).
+    expect((await customer.evaluate(() => window.video.decodes('camera'))).width).toBeGreaterThan(
+      0,
+    );
+    expect(await customer.evaluate(() => window.video.snapshot().remoteMedia)).toEqual({
+      audio: true,
+      video: true,
+      screen: false,
+    });
+    // The customer's screen share went with the old page: their page says so, the agent's
+    // page shows it stopped.
+    expect(await customer.evaluate(() => window.video.snapshot().stopped)).toEqual(['screen']);
+    await agent.waitForFunction(() => window.video.snapshot().remoteMedia?.screen === false);
+    await agent.waitForFunction(() => !window.video.snapshot().remoteScreen);
+    expect(await agent.evaluate(() => window.video.local('camera'))).toBe('live');
+    await expectTones(agent, customer);
+    await close(agent, customer);
+  });
+
   it('a customer whose tenant forbids the camera is refused, and may still share the screen', async () => {
     const { agent, customer } = await answered(mode, RESTRICTED);
     expect(await customer.evaluate(() => window.video.setCamera(true))).toBe('forbidden');

@@ -62,6 +62,9 @@ const QUALITY_LEVEL: Record<CallQuality, number> = {
  * @csspart stage - The `<synapse-video-stage>` shown while the call has video (the panel grows
  *   into a video layout, attribute `video`); style inside it through its own parts.
  * @csspart video-status - The live region announcing the other party's screen share.
+ * @csspart video-stopped - The notice that this user's camera or screen share stopped when the
+ *   call moved to this page (a reload); the other party no longer sees it.
+ * @csspart dismiss-video-stopped - Its Dismiss button.
  * @csspart end - The End button.
  * @csspart devices - The device pickers.
  * @csspart microphone - The microphone `<select>`.

@@ -8,7 +8,10 @@ import {
   type CallVideoSnapshot,
 } from '@synapse-calling/sdk-core';
 
-type Controls = Pick<ActiveCallController, 'toggleScreenShare' | 'toggleCamera' | 'videoError'>;
+type Controls = Pick<
+  ActiveCallController,
+  'toggleScreenShare' | 'toggleCamera' | 'videoError' | 'stoppedShown' | 'dismissStopped'
+>;
 
 /** Whether the call has any video, sent or received: the panel then shows the stage. */
 export const hasVideo = (v: CallVideoSnapshot | undefined): boolean =>
@@ -74,5 +77,14 @@ export function videoView(
         : nothing
     }<span part="video-status" class="visually-hidden" role="status"
       >${video.remoteScreen ? t.video.sharing(call.peer.name) : ''}</span
-    >`;
+    >${
+      c.stoppedShown
+        ? html`<p part="video-stopped" role="status">
+            ${t.video.stopped(video.stopped.includes('camera'), video.stopped.includes('screen'))}
+            <button part="dismiss-video-stopped" type="button" @click=${() => c.dismissStopped()}>
+              ${t.video.dismiss}
+            </button>
+          </p>`
+        : nothing
+    }`;
 }

@@ -9,7 +9,7 @@ import {
   outputSelectionSupported,
   type Devices,
 } from '../internal/devices';
-import type { Call } from '@synapse-calling/sdk-core';
+import type { Call, VideoSource } from '@synapse-calling/sdk-core';
 import type { Unsubscribe } from '../types';
 import type { ClientController } from './client-controller';
 
@@ -24,6 +24,8 @@ export class ActiveCallController implements ReactiveController {
   private offCall: Unsubscribe[] = [];
   private offDevices: Unsubscribe | undefined;
   private followed: Call | undefined;
+  /** The `stopped` list whose notice the user dismissed. */
+  private dismissed: readonly VideoSource[] | undefined;
   /** Microphones and speakers; filled once a call is active (labels need mic permission). */
   devices: Devices = { inputs: [], outputs: [] };
   inputId = '';
@@ -131,6 +133,21 @@ export class ActiveCallController implements ReactiveController {
   /** The call's video snapshot (what is sent and received). */
   get video() {
     return this.snapshot()?.video;
+  }
+
+  /**
+   * Whether to tell the user that their camera or screen share stopped when the call moved to
+   * this page (until they turn it on again or dismiss the notice).
+   */
+  get stoppedShown(): boolean {
+    const stopped = this.video?.stopped;
+    return !!stopped?.length && stopped !== this.dismissed;
+  }
+
+  /** Hides that notice. */
+  dismissStopped(): void {
+    this.dismissed = this.video?.stopped;
+    this.host.requestUpdate();
   }
 
   /** Shares the screen, or stops sharing it. */

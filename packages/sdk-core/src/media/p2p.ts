@@ -307,8 +307,8 @@ export class P2PSession extends BaseSession {
     const description = signal.description;
     // A second answer to an offer we sent twice (see `restart`): the first one already applied.
     if (description.type === 'answer' && this.pc.signalingState !== 'have-local-offer') return;
-    if (description.type === 'offer' && this.isFromNewPeer(description))
-      this.replacePeerConnection();
+    const replaced = description.type === 'offer' && this.isFromNewPeer(description);
+    if (replaced) this.replacePeerConnection();
     const pc = this.pc;
     const collision =
       description.type === 'offer' && (this.makingOffer || pc.signalingState !== 'stable');
@@ -331,6 +331,7 @@ export class P2PSession extends BaseSession {
       this.localVersion++;
       await this.send({ type: 'description', description: toDescription(pc) });
     }
+    if (replaced) this.emit('restarted');
   }
 
   private isFromNewPeer(offer: Description): boolean {
