@@ -9,7 +9,7 @@ import {
   outputSelectionSupported,
   type Devices,
 } from '../internal/devices';
-import type { Call, VideoSource } from '@synapse-calling/sdk-core';
+import type { Call } from '@synapse-calling/sdk-core';
 import type { Unsubscribe } from '../types';
 import type { ClientController } from './client-controller';
 
@@ -24,8 +24,6 @@ export class ActiveCallController implements ReactiveController {
   private offCall: Unsubscribe[] = [];
   private offDevices: Unsubscribe | undefined;
   private followed: Call | undefined;
-  /** The `stopped` list whose notice the user dismissed. */
-  private dismissed: readonly VideoSource[] | undefined;
   /** Microphones and speakers; filled once a call is active (labels need mic permission). */
   devices: Devices = { inputs: [], outputs: [] };
   inputId = '';
@@ -135,40 +133,10 @@ export class ActiveCallController implements ReactiveController {
     return this.snapshot()?.video;
   }
 
-  /**
-   * Whether to tell the user that their camera or screen share stopped when the call moved to
-   * this page (until they turn it on again or dismiss the notice).
-   */
-  get stoppedShown(): boolean {
-    const stopped = this.video?.stopped;
-    return !!stopped?.length && stopped !== this.dismissed;
-  }
-
-  /** Hides that notice. */
-  dismissStopped(): void {
-    this.dismissed = this.video?.stopped;
-    this.host.requestUpdate();
-  }
-
-  /** Shares the screen, or stops sharing it. */
-  async toggleScreenShare(): Promise<void> {
-    const call = this.call;
-    if (!call) return;
-    const on = call.localVideo('screen') !== null;
-    await this.run('video', () => (on ? call.stopScreenShare() : call.startScreenShare()));
-  }
-
   /** A failure inside the video stage (switching cameras, full screen). */
   readonly videoError = (error: unknown): void => {
     this.host.dispatchEvent(SynapseCallErrorEvent.from(error, 'video'));
   };
-
-  /** Turns the camera on or off. */
-  async toggleCamera(): Promise<void> {
-    const call = this.call;
-    if (!call) return;
-    await this.run('video', () => call.setCamera(call.localVideo('camera') === null));
-  }
 
   async startAudio(): Promise<void> {
     const call = this.call;
@@ -222,7 +190,11 @@ export class ActiveCallController implements ReactiveController {
     this.host.requestUpdate();
   }
 
-  private async run(action: string, fn: () => Promise<void> | void): Promise<void> {
+  /**
+   * Runs a user's action: a failure becomes `synapse-call-error` (with `action`), and the panel
+   * renders again either way. Public for the lazily loaded video controls.
+   */
+  async run(action: string, fn: () => Promise<void> | void): Promise<void> {
     try {
       await fn();
     } catch (error) {

@@ -73,7 +73,8 @@ afterEach(async () => {
 describe('<synapse-active-call> video', () => {
   it('shows named toggles with their state, and a mirrored self-view while the camera is on', async () => {
     const { el } = await videoCall();
-    const camera = part(el, 'camera')!;
+    // The video controls load once the call is active.
+    const camera = await until(() => part(el, 'camera'), { what: 'the Camera toggle' });
     expect(camera.tagName).toBe('BUTTON');
     expect(camera.textContent?.trim()).toBe('Camera');
     expect(camera.getAttribute('aria-pressed')).toBe('false');
