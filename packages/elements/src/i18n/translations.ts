@@ -6,6 +6,7 @@ import type {
 } from '@synapse-calling/sdk-core';
 import type { LineStrings } from './line-strings';
 import { deRecording, enRecording, type RecordingStrings } from './recording-strings';
+import type { LineStatusStrings } from './line-status-strings';
 import type { VideoStrings } from './video-strings';
 
 /**
@@ -124,6 +125,11 @@ export interface Translation {
     callBackLabel: (name: string) => string;
   };
   recording: RecordingStrings;
+  /**
+   * `<synapse-line-status>`'s words. The shipped languages' strings load with its view
+   * (`i18n/line-status-strings.ts`); a table registered with `lineStatus` overrides them.
+   */
+  lineStatus?: LineStatusStrings;
   /**
    * The call panel's video words. The shipped languages' strings load with the panel's video
    * controls (`i18n/video-strings.ts`), once a call is active; a table registered with `video`
