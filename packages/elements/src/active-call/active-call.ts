@@ -16,7 +16,7 @@ import {
 import { queueView } from './queue-view';
 import { recordToggle, recordingView } from './recording-view';
 import type { Kit } from './video-controls';
-import { activeCallStyles, recordingStyles, videoStyles } from './active-call.styles';
+import { activeCallStyles, recordingStyles } from './active-call.styles';
 
 /** What the lazily loaded video controls need of this bundle (see `video-controls.ts`). */
 const KIT: Kit = { html, nothing, mediaSupported, screenShareSupported };
@@ -95,7 +95,7 @@ const QUALITY_LEVEL: Record<CallQuality, number> = {
  * @cssproperty --synapse-z-index - Stacking order of the panel.
  */
 export class SynapseActiveCall extends SynapseElement {
-  static override styles = [tokens, activeCallStyles, recordingStyles, videoStyles];
+  static override styles = [tokens, activeCallStyles, recordingStyles];
 
   static override properties = {
     inline: { type: Boolean, reflect: true },

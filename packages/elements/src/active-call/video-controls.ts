@@ -81,7 +81,18 @@ export function videoView(
 ): TemplateResult {
   if (show) stageLoading ??= import('../video-stage/video-stage');
   const v = videoStrings(t);
-  return html`${
+  // The video layout's styles travel with this chunk: wider while the call has video (the
+  // `video` attribute), back to the compact panel without; pressed toggles outlined.
+  return html`<style>
+      :host([video]) [part='base'] {
+        max-width: min(720px, calc(100vw - 32px));
+        width: min(720px, calc(100vw - 32px));
+      }
+      [part='share-screen'][aria-pressed='true'],
+      [part='camera'][aria-pressed='true'] {
+        outline: 2px solid var(--synapse-color-success, #16a34a);
+      }</style
+    >${
       show
         ? html`<synapse-video-stage
             part="stage"

@@ -81,12 +81,15 @@ describe('<synapse-active-call> video', () => {
     expect(part(el, 'share-screen')?.getAttribute('aria-pressed')).toBe('false');
     expect(el.hasAttribute('video')).toBe(false);
     expect(stage(el)).toBe(null);
+    const compact = part(el, 'base')!.getBoundingClientRect().width;
 
     await userEvent.click(camera);
     await until(() => part(el, 'camera')?.getAttribute('aria-pressed') === 'true', {
       what: 'camera on',
     });
     expect(el.hasAttribute('video')).toBe(true);
+    // The panel grows into the video layout (its styles come with the video controls).
+    expect(part(el, 'base')!.getBoundingClientRect().width).toBeGreaterThan(compact);
     const self = await until(
       () => {
         const video = part(stage(el), 'self-view') as HTMLVideoElement | null;
