@@ -45,7 +45,7 @@ interface CallSnapshot {
   mediaKind: 'livekit' | 'p2p' | null;
   mediaReconnecting: boolean;
   recording: CallRecording | null; // null when nobody asked to record (docs/recording.md)
-  video: CallVideoSnapshot; // { camera, screen, remoteCamera, remoteScreen, remoteMedia }
+  video: CallVideoSnapshot; // { camera, screen, remoteCamera, remoteScreen, remoteMedia, stopped }
 }
 // #endregion shape
 

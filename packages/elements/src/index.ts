@@ -7,6 +7,7 @@ import { SynapseCallButton } from './call-button/call-button';
 import { SynapseCallHistory } from './call-history/call-history';
 import { SynapseCalling } from './calling/calling';
 import { SynapseIncomingCall } from './incoming-call/incoming-call';
+import { SynapseLineStatus } from './line-status/line-status';
 import { SynapsePresence } from './presence/presence';
 
 export {
@@ -15,6 +16,7 @@ export {
   SynapseCallHistory,
   SynapseCalling,
   SynapseIncomingCall,
+  SynapseLineStatus,
   SynapsePresence,
 };
 // Its code is a lazy chunk that <synapse-active-call> loads when a call first has video.
@@ -37,6 +39,7 @@ export const TAGS = {
   'synapse-incoming-call': SynapseIncomingCall,
   'synapse-active-call': SynapseActiveCall,
   'synapse-call-history': SynapseCallHistory,
+  'synapse-line-status': SynapseLineStatus,
 } as const;
 
 /** Defines every tag that is not defined yet. Called on import; safe to call again. */

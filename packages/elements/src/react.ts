@@ -18,6 +18,7 @@ import type {
   SynapseConnectionChangeEvent,
   SynapseHistoryLoadEvent,
   SynapseIncomingCall,
+  SynapseLineStatus,
   SynapseMuteChangeEvent,
   SynapsePresence,
   SynapseRingtoneChangeEvent,
@@ -163,6 +164,21 @@ export interface SynapseIncomingCallProps extends ElementProps<SynapseIncomingCa
   'onsynapse-ringtone-change'?: ((event: SynapseRingtoneChangeEvent) => void) | undefined;
 }
 
+/** `<synapse-line-status>`: A support line's queue and the agent's "taking calls" switch. */
+export interface SynapseLineStatusProps extends ElementProps<SynapseLineStatus> {
+  /** Id of the line (`support`). */
+  line?: string | undefined;
+  /** (A property: pass the value itself, not a string.) */
+  hidden?: SynapseLineStatus['hidden'] | undefined;
+  /**
+   * A client to use instead of the nearest `<synapse-calling>`'s or the page default.
+   * (A property: pass the value itself, not a string.)
+   */
+  client?: SynapseLineStatus['client'] | undefined;
+  /** The switch could not be flipped (`action: 'taking-calls'`). */
+  'onsynapse-call-error'?: ((event: SynapseCallErrorEvent) => void) | undefined;
+}
+
 /** `<synapse-presence>`: Presence dot and label for one user. */
 export interface SynapsePresenceProps extends ElementProps<SynapsePresence> {
   /** Id of the user whose presence to show. */
@@ -206,6 +222,7 @@ declare module 'react' {
       'synapse-call-history': SynapseCallHistoryProps;
       'synapse-calling': SynapseCallingProps;
       'synapse-incoming-call': SynapseIncomingCallProps;
+      'synapse-line-status': SynapseLineStatusProps;
       'synapse-presence': SynapsePresenceProps;
       'synapse-video-stage': SynapseVideoStageProps;
     }

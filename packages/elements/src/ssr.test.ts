@@ -11,6 +11,7 @@ describe('@synapse-calling/elements in Node (SSR)', () => {
       'synapse-incoming-call',
       'synapse-active-call',
       'synapse-call-history',
+      'synapse-line-status',
     ]);
     expect(elements.translationFor('de-AT').incoming.accept).toBe('Annehmen');
     expect(elements.translationFor('xx').incoming.accept).toBe('Accept');

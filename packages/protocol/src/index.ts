@@ -384,6 +384,27 @@ export interface SyncedCall {
   call: CallInfo;
   /** Present for an active call this user is a party of, so the client can rejoin media. */
   media?: Media;
+  /**
+   * What the other party last said it sends (its last `media-changed`), so a client that
+   * reloaded or synced shows its screen share or camera; absent before it said anything.
+   * Added in protocol v1 without a version bump.
+   */
+  peerMedia?: PartyMedia;
+  /**
+   * What this user last said it sends in the call: a page that reloaded (and so lost its
+   * camera or screen share) learns that it was sending video. Added in protocol v1.
+   */
+  ownMedia?: PartyMedia;
+}
+
+/** What a party sends in a call, as its last `media-changed` said. */
+export interface PartyMedia {
+  /** The microphone is sent (not muted). */
+  audio: boolean;
+  /** The camera is sent. */
+  video: boolean;
+  /** A screen share is sent. */
+  screen: boolean;
 }
 
 type AckFn<T extends object = Record<never, never>> = (ack: Ack<T>) => void;

@@ -82,6 +82,32 @@ export interface LineStatus {
   expectedWaitMs?: number | null;
 }
 
+/** A call waiting in a line's queue, as the line's agents see it. */
+export interface WaitingLineCall {
+  callId: string;
+  /** The caller, as the agent who answers sees them when it rings. */
+  from: { id: string; name: string };
+  /** When the caller called (epoch ms): how long they have waited. */
+  since: number;
+}
+
+/**
+ * `GET /api/lines/:id/agent-status`: what a member agent sees of their line — the status anyone
+ * of the tenant sees, their own "taking calls" switch, and the calls waiting. Members only (to
+ * anyone else the line does not exist), so customers never learn who waits. Added in v1.
+ */
+export interface AgentLineStatus extends LineStatus {
+  /** This agent takes the line's calls (`PUT /api/lines/:id/taking-calls`). */
+  takingCalls: boolean;
+  /** The calls waiting for an agent, first in line first (`waiting` counts them). */
+  calls: WaitingLineCall[];
+}
+
+/** `GET /api/lines/:id/agent-status` → this. */
+export interface AgentLineStatusResponse {
+  status: AgentLineStatus;
+}
+
 /** `GET /api/admin/lines` → this. */
 export interface LineListResponse {
   lines: Line[];

@@ -8,10 +8,12 @@ import {
   recordEvents,
   ringCall,
   startLiveKit,
+  startRedis,
   useTestServers,
   waitForEvent,
   type LiveKitServer,
   type TestClient,
+  type TestRedis,
 } from '@synapse-calling/test-utils/server';
 import type { CanPublish } from './calls/media-policy';
 import type { PolicyParty } from './options';
@@ -115,6 +117,66 @@ describe('media-changed', () => {
         video: 'yes',
       } as unknown as typeof change),
     ).toMatchObject({ ok: false, error: { code: 'invalid-payload' } });
+  });
+});
+
+describe('what each party sends, kept with the call', () => {
+  let redis: TestRedis;
+  beforeAll(async () => {
+    redis = await startRedis();
+  });
+  afterAll(async () => {
+    await redis?.stop();
+  });
+
+  // The memory registry and the Redis one (two nodes: the reload lands on the other node).
+  for (const mode of ['memory', 'redis'] as const) {
+    it(`is given back on sync after a reload (${mode})`, async () => {
+      const options =
+        mode === 'redis' ? { redis: { url: redis.url, keyPrefix: `mc${mode}:` } } : {};
+      const server = await start(options);
+      const other = mode === 'redis' ? await start(options) : server;
+      const { alice, carol, callId } = await answered(server);
+      const relayed = waitForEvent(alice, 'media-changed');
+      expect(
+        await emitAck(carol, 'media-changed', { callId, audio: true, video: false, screen: true }),
+      ).toEqual({ ok: true });
+      await relayed;
+      expect(
+        await emitAck(alice, 'media-changed', { callId, audio: false, video: true, screen: false }),
+      ).toEqual({ ok: true });
+
+      // Alice reloads: her new page, on whichever node, learns that Carol shares her screen and
+      // that she herself was sending her camera.
+      alice.disconnect();
+      const reloaded = await other.connect({ ...agent('alice'), name: 'Alice' });
+      const ack = await emitAck(reloaded, 'sync', {});
+      if (!ack.ok) throw new Error(ack.error.code);
+      expect(ack.calls).toMatchObject([
+        {
+          call: { id: callId, state: 'active' },
+          peerMedia: { audio: true, video: false, screen: true },
+          ownMedia: { audio: false, video: true, screen: false },
+        },
+      ]);
+
+      // Carol's own view: what Alice said, and her own screen share.
+      const carolSync = await emitAck(carol, 'sync', {});
+      if (!carolSync.ok) throw new Error(carolSync.error.code);
+      expect(carolSync.calls[0]).toMatchObject({
+        peerMedia: { video: true, screen: false },
+        ownMedia: { screen: true },
+      });
+    });
+  }
+
+  it('says nothing before a party said what it sends', async () => {
+    const server = await start({});
+    const { carol } = await answered(server);
+    const ack = await emitAck(carol, 'sync', {});
+    if (!ack.ok) throw new Error(ack.error.code);
+    expect(ack.calls[0]).not.toHaveProperty('peerMedia');
+    expect(ack.calls[0]).not.toHaveProperty('ownMedia');
   });
 });
 

@@ -76,7 +76,8 @@ void client.connect();
     if (inputs.some((i) => i.includes('node_modules/livekit-client/'))) lazy += size;
     else if (inputs.some((i) => i.endsWith('push/push-impl.ts'))) push += size;
     else if (inputs.some((i) => i.includes('src/recording/p2p-recorder'))) recorder += size;
-    else if (inputs.some((i) => i.includes('src/media/video/video-controller'))) video += size;
+    else if (inputs.some((i) => /src\/media\/video\/(video-controller|caller-lines)/.test(i)))
+      video += size;
     else upfront += size;
   }
 

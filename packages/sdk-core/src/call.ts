@@ -10,12 +10,13 @@ import type {
   MediaSignal,
   MediaChangedPayload,
   Party,
+  SyncedCall,
   VideoSource,
 } from '@synapse-calling/protocol';
 import type { CallDeps, CallOwner } from './calls';
 import type { MediaSession } from './media/session';
 import { RecorderRunner } from './recording/recorder-runner';
-import { CallVideo, type CallVideoEvents } from './media/video/call-video';
+import { VideoLink, type CallVideoEvents } from './media/video/video-link';
 import { attachTrack, type RemoteVideo } from './media/video/types';
 import type {
   CallDirection,
@@ -86,7 +87,7 @@ export class Call extends TypedEmitter<CallEvents> {
   private party: Party;
   private waiting: CallQueue | null = null;
   private readonly recorder: RecorderRunner;
-  private readonly video: CallVideo;
+  private readonly video: VideoLink;
 
   constructor(
     private readonly deps: CallDeps,
@@ -106,15 +107,17 @@ export class Call extends TypedEmitter<CallEvents> {
       (session, onError) => deps.startRecorder(this.id, session, onError),
       (err) => this.emit('error', toSynapseError(err)),
     );
-    this.video = new CallVideo({
+    this.video = new VideoLink({
       session: () => this.session,
       announce: async ({ camera, screen }) => {
         const sent = { audio: !this.isMuted, video: camera, screen };
         await deps.signaling.request('media-changed', { callId: this.id, ...sent });
       },
+      emit: (event, ...args) => {
+        this.touch();
+        (this.emit as (e: typeof event, ...a: typeof args) => void).call(this, event, ...args);
+      },
     });
-    const videoEvents = ['remoteVideoAdded', 'remoteVideoRemoved', 'localVideoChanged'] as const;
-    forwardEvents(this.video, this, [...videoEvents, 'remoteMediaChanged'], () => this.touch());
   }
 
   /**
@@ -187,7 +190,7 @@ export class Call extends TypedEmitter<CallEvents> {
   }
   /** The other party's videos being received (camera, screen share); see `remoteVideoAdded`. */
   get remoteVideos(): readonly RemoteVideo[] {
-    return this.video.remoteVideos;
+    return this.video.current?.remoteVideos ?? [];
   }
 
   /**
@@ -200,7 +203,7 @@ export class Call extends TypedEmitter<CallEvents> {
    * });
    */
   localVideo(source: VideoSource): MediaStreamTrack | null {
-    return this.video.localTrack(source);
+    return this.video.current?.localTrack(source) ?? null;
   }
 
   /**
@@ -214,7 +217,7 @@ export class Call extends TypedEmitter<CallEvents> {
    */
   async startScreenShare(): Promise<void> {
     this.requireActive();
-    await (await this.video.load()).startScreenShare();
+    await (await this.video.load()).controller.startScreenShare();
   }
 
   /**
@@ -224,7 +227,7 @@ export class Call extends TypedEmitter<CallEvents> {
    * await call.stopScreenShare();
    */
   async stopScreenShare(): Promise<void> {
-    await (await this.video.load()).stop('screen');
+    await (await this.video.load()).controller.stop('screen');
   }
 
   /**
@@ -236,7 +239,7 @@ export class Call extends TypedEmitter<CallEvents> {
    */
   async setCamera(on: boolean, deviceId?: string): Promise<void> {
     if (on) this.requireActive();
-    await (await this.video.load()).setCamera(on, deviceId);
+    await (await this.video.load()).controller.setCamera(on, deviceId);
   }
 
   /**
@@ -530,6 +533,16 @@ export class Call extends TypedEmitter<CallEvents> {
     this.setState('connecting');
     void this.startMedia(media, track ?? this.pendingTrack, resumed);
     this.pendingTrack = null;
+  }
+
+  /**
+   * @internal What `sync` says each party sends: the other party's video, and (`tookOver`: the
+   * call just moved to this page) this user's video that stopped with the page it ran in.
+   */
+  handleSyncedMedia({ peerMedia, ownMedia }: SyncedCall, tookOver: boolean): void {
+    if (this.currentState === 'ended') return;
+    if (peerMedia) this.handleMediaChanged({ callId: this.id, from: this.party.id, ...peerMedia });
+    if (ownMedia && tookOver) this.video.handleResumed(ownMedia);
   }
 
   /** @internal `media-changed`: what the other party now sends. */

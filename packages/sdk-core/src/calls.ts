@@ -277,7 +277,8 @@ export class CallManager extends TypedEmitter<CallManagerEvents> {
   ): Promise<void> {
     const seen = new Set(synced.map((s) => s.call.id));
     const vanished = [...this.calls.values()].filter((c) => !seen.has(c.id));
-    for (const { call, media } of synced) {
+    for (const entry of synced) {
+      const { call, media } = entry;
       const known = this.calls.get(call.id);
       // An active call without media is carried by another tab or device of this user.
       if (!known && call.state === 'active' && !media) continue;
@@ -286,6 +287,7 @@ export class CallManager extends TypedEmitter<CallManagerEvents> {
       if (known) {
         c.handleCallInfo(call);
         if (c.state === 'ended') continue;
+        c.handleSyncedMedia(entry, false);
         // Still ours: media usually survived the signalling blip; let it check itself.
         if (call.state === 'active' && !c.media) c.handleAccepted(call, media, null, true);
         else c.handleSignalingReconnected();
@@ -293,6 +295,7 @@ export class CallManager extends TypedEmitter<CallManagerEvents> {
       }
       if (call.state === 'active') {
         c.handleAccepted(call, media, null, true);
+        c.handleSyncedMedia(entry, true);
         this.emit('callResumed', c);
       } else if (c.direction === 'incoming' && c.id === acceptId) {
         this.acceptFromNotification(c);

@@ -11,6 +11,7 @@ import type {
   CallListResponse,
   CallMetadata,
   CallRecording,
+  AgentLineStatus,
   LineStatus,
   Presence,
 } from '@synapse-calling/protocol';
@@ -60,12 +61,20 @@ export class SynapseClient {
   /** System notifications while a call rings in a hidden tab (custom UIs; opt-in). */
   readonly notifications: NotificationController;
   /**
-   * Support lines (docs/lines.md): what a caller may know of a line before calling it.
+   * Support lines (docs/lines.md): what a caller may know of a line before calling it; for the
+   * line's member agents, who waits (`agentStatus`, `not-found` for anyone else) and their
+   * "taking calls" switch (`setTakingCalls`).
    *
    * @example
    * const { open, agentsAvailable } = await client.lines.status('support');
+   * const { calls, takingCalls } = await client.lines.agentStatus('support');
+   * await client.lines.setTakingCalls('support', !takingCalls);
    */
-  readonly lines: { status(lineId: string): Promise<LineStatus> };
+  readonly lines: {
+    status(lineId: string): Promise<LineStatus>;
+    agentStatus(lineId: string): Promise<AgentLineStatus>;
+    setTakingCalls(lineId: string, takingCalls: boolean): Promise<void>;
+  };
   private readonly options: ResolvedOptions;
   private readonly events = new TypedEmitter<ClientEvents>();
   private readonly store: SnapshotStore<ClientSnapshot>;
@@ -107,7 +116,11 @@ export class SynapseClient {
       tokens: this.tokens,
       fetch: this.options.fetch,
     });
-    this.lines = { status: (lineId) => this.rest.lineStatus(lineId) };
+    this.lines = {
+      status: (lineId) => this.rest.lineStatus(lineId),
+      agentStatus: (lineId) => this.rest.agentLineStatus(lineId),
+      setTakingCalls: (lineId, on) => this.rest.setTakingCalls(lineId, on),
+    };
     this.signaling = new SignalingManager({
       url: this.options.url,
       path: this.options.path,

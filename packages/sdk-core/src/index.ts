@@ -40,7 +40,7 @@ export {
   type AudioDevices,
 } from './media/devices';
 export type { MediaSession, MediaSessionEvents } from './media/session';
-export type { CallVideoEvents } from './media/video/call-video';
+export type { CallVideoEvents } from './media/video/video-link';
 export type { RemoteVideo, SentMedia, CallVideoSnapshot } from './media/video/types';
 export type {
   CallDirection,

@@ -1,5 +1,7 @@
 import {
   isErrorCode,
+  type AgentLineStatus,
+  type AgentLineStatusResponse,
   type CallListResponse,
   type LineStatus,
   type LineStatusResponse,
@@ -50,6 +52,18 @@ export class RestClient {
   async lineStatus(lineId: string): Promise<LineStatus> {
     const path = `/api/lines/${encodeURIComponent(lineId)}/status`;
     return (await this.request<LineStatusResponse>('GET', path)).status;
+  }
+
+  /** `GET /api/lines/:id/agent-status`: a member agent's view of their line (docs/lines.md). */
+  async agentLineStatus(lineId: string): Promise<AgentLineStatus> {
+    const path = `/api/lines/${encodeURIComponent(lineId)}/agent-status`;
+    return (await this.request<AgentLineStatusResponse>('GET', path)).status;
+  }
+
+  /** `PUT /api/lines/:id/taking-calls`: a member agent pauses or resumes taking its calls. */
+  async setTakingCalls(lineId: string, takingCalls: boolean): Promise<void> {
+    const path = `/api/lines/${encodeURIComponent(lineId)}/taking-calls`;
+    await this.request('PUT', path, { takingCalls });
   }
 
   /** `POST /api/livekit/token`: a fresh room token, for a party of an active LiveKit call only. */

@@ -94,6 +94,17 @@ async function expectTones(agent: Page, customer: Page) {
   expect(await customer.evaluate(() => window.harness.hears(440))).toBe(true);
 }
 
+/** The page reloads and its user picks the call up again (sync, resumed media). */
+async function reload(page: Page, mode: 'p2p' | 'livekit', role: 'agent' | 'customer') {
+  const server = servers[mode];
+  const sub = String(await page.evaluate(() => window.harness.userId()));
+  await page.reload();
+  await page.waitForFunction(() => typeof window.video === 'object');
+  const token = await server.mintToken({ sub, tenant: 'acme', role, name: sub });
+  await page.evaluate(([u, t]) => window.harness.connect(u, t), [server.url, token] as const);
+  await page.waitForFunction(() => window.harness.state() === 'active');
+}
+
 async function close(...pages: Page[]) {
   for (const page of pages) {
     await page.evaluate(() => window.harness.disconnect()).catch(() => undefined);
@@ -152,6 +163,52 @@ describe.each(['p2p', 'livekit'] as const)('video in %s calls', (mode) => {
     expect(await customer.evaluate(() => window.video.setCamera(false))).toBe('ok');
     await agent.waitForFunction((gone) => window.video.remote('camera') === gone, stopped);
     expect(await customer.evaluate(() => window.video.remote('camera'))).toBe('live');
+    await expectTones(agent, customer);
+    await close(agent, customer);
+  });
+
+  it('after the customer reloads, the agent’s camera comes back and the customer is told their screen share stopped', async () => {
+    const { agent, customer } = await answered(mode);
+    expect(await agent.evaluate(() => window.video.setCamera(true))).toBe('ok');
+    expect(await customer.evaluate(() => window.video.startScreenShare())).toBe('ok');
+    expect((await customer.evaluate(() => window.video.decodes('camera'))).width).toBeGreaterThan(
+      0,
+    );
+    expect((await agent.evaluate(() => window.video.decodes('screen'))).width).toBeGreaterThan(0);
+
+    // The customer's page reloads and picks the call up again (sync, resumed media).
+    await reload(customer, mode, 'customer');
+
+    // The agent's camera arrives again, and the customer's page knows it is on (sync).
+    expect((await customer.evaluate(() => window.video.decodes('camera'))).width).toBeGreaterThan(
+      0,
+    );
+    expect(await customer.evaluate(() => window.video.snapshot().remoteMedia)).toEqual({
+      audio: true,
+      video: true,
+      screen: false,
+    });
+    // The customer's screen share went with the old page: their page says so, the agent's
+    // page shows it stopped.
+    expect(await customer.evaluate(() => window.video.snapshot().stopped)).toEqual(['screen']);
+    await agent.waitForFunction(() => window.video.snapshot().remoteMedia?.screen === false);
+    await agent.waitForFunction(() => !window.video.snapshot().remoteScreen);
+    expect(await agent.evaluate(() => window.video.local('camera'))).toBe('live');
+    await expectTones(agent, customer);
+    await close(agent, customer);
+  });
+
+  it('after the agent (the caller) reloads, the customer’s camera comes back to them', async () => {
+    const { agent, customer } = await answered(mode);
+    expect(await customer.evaluate(() => window.video.setCamera(true))).toBe('ok');
+    expect((await agent.evaluate(() => window.video.decodes('camera'))).width).toBeGreaterThan(0);
+
+    // In P2P the customer (the polite side) sends it again on a line the reloaded caller adds.
+    await reload(agent, mode, 'agent');
+    expect((await agent.evaluate(() => window.video.decodes('camera'))).width).toBeGreaterThan(0);
+    expect(await agent.evaluate(() => window.video.snapshot().remoteMedia?.video)).toBe(true);
+    expect(await agent.evaluate(() => window.video.snapshot().stopped)).toEqual([]);
+    expect(await customer.evaluate(() => window.video.local('camera'))).toBe('live');
     await expectTones(agent, customer);
     await close(agent, customer);
   });

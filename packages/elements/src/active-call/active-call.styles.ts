@@ -202,15 +202,3 @@ export const recordingStyles = css`
     border-color: var(--_danger);
   }
 `;
-
-/** The video layout: wider while the call has video, back to the compact panel without. */
-export const videoStyles = css`
-  :host([video]) [part='base'] {
-    max-width: min(720px, calc(100vw - 32px));
-    width: min(720px, calc(100vw - 32px));
-  }
-  [part='share-screen'][aria-pressed='true'],
-  [part='camera'][aria-pressed='true'] {
-    outline: 2px solid var(--synapse-color-success, #16a34a);
-  }
-`;

@@ -6,11 +6,26 @@ import type { Device } from '../internal/devices';
 import { SynapseElement } from '../internal/synapse-element';
 import { hangUpIcon } from '../styles/icons';
 import { tokens } from '../styles/tokens';
-import type { Call, CallQuality } from '@synapse-calling/sdk-core';
+import {
+  mediaSupported,
+  screenShareSupported,
+  type Call,
+  type CallQuality,
+  type CallVideoSnapshot,
+} from '@synapse-calling/sdk-core';
 import { queueView } from './queue-view';
 import { recordToggle, recordingView } from './recording-view';
-import { hasVideo, videoToggles, videoView } from './video-controls';
-import { activeCallStyles, recordingStyles, videoStyles } from './active-call.styles';
+import type { Kit } from './video-controls';
+import { activeCallStyles, recordingStyles } from './active-call.styles';
+
+/** What the lazily loaded video controls need of this bundle (see `video-controls.ts`). */
+const KIT: Kit = { html, nothing, mediaSupported, screenShareSupported };
+let videoControls: typeof import('./video-controls') | undefined;
+let videoControlsLoading: Promise<unknown> | undefined;
+
+/** Whether the call has any video, sent or received: the panel then shows the stage. */
+const hasVideo = (v: CallVideoSnapshot | undefined): boolean =>
+  !!v && (v.camera || v.screen || v.remoteCamera || v.remoteScreen);
 
 const QUALITY_LEVEL: Record<CallQuality, number> = {
   excellent: 3,
@@ -62,6 +77,9 @@ const QUALITY_LEVEL: Record<CallQuality, number> = {
  * @csspart stage - The `<synapse-video-stage>` shown while the call has video (the panel grows
  *   into a video layout, attribute `video`); style inside it through its own parts.
  * @csspart video-status - The live region announcing the other party's screen share.
+ * @csspart video-stopped - The notice that this user's camera or screen share stopped when the
+ *   call moved to this page (a reload); the other party no longer sees it.
+ * @csspart dismiss-video-stopped - Its Dismiss button.
  * @csspart end - The End button.
  * @csspart devices - The device pickers.
  * @csspart microphone - The microphone `<select>`.
@@ -77,7 +95,7 @@ const QUALITY_LEVEL: Record<CallQuality, number> = {
  * @cssproperty --synapse-z-index - Stacking order of the panel.
  */
 export class SynapseActiveCall extends SynapseElement {
-  static override styles = [tokens, activeCallStyles, recordingStyles, videoStyles];
+  static override styles = [tokens, activeCallStyles, recordingStyles];
 
   static override properties = {
     inline: { type: Boolean, reflect: true },
@@ -141,6 +159,7 @@ export class SynapseActiveCall extends SynapseElement {
     const quality = a.quality(a.qualityLevel[call.quality]);
     const c = this.controller;
     const video = c.video;
+    const ui = active ? this.videoControls() : undefined;
     return html`<section part="base" aria-label=${a.title(call.peer.name)}>
       <div part="header">
         <p part="peer">${call.peer.name}</p>
@@ -173,7 +192,7 @@ export class SynapseActiveCall extends SynapseElement {
         <span part="reconnecting" role="status">${c.reconnecting ? a.reconnecting : ''}</span>
       </div>
       ${queueView(t, call)} ${recordingView(this.locale.t, call, c, this.clients.client?.user?.id)}
-      ${video ? videoView(t, this.locale.lang, call, video, c) : nothing}
+      ${ui && video ? ui.videoView(KIT, t, call, video, c, hasVideo(video)) : nothing}
       ${
         call.audioBlocked
           ? html`<p part="audio-blocked">
@@ -193,12 +212,24 @@ export class SynapseActiveCall extends SynapseElement {
         >
           ${call.muted ? a.unmute : a.mute}
         </button>
-        ${video ? videoToggles(t, call, video, c) : nothing}
+        ${ui && video ? ui.videoToggles(KIT, t, call, video, c) : nothing}
         ${this.noRecord ? nothing : recordToggle(t, call, c)}
         <button part="end" type="button" @click=${() => c.end()}>${hangUpIcon} ${a.end}</button>
       </div>
       ${this.noDevices ? nothing : this.renderDevices()}
     </section>`;
+  }
+
+  /**
+   * The video controls, fetched once the first call is active (audio-only pages that never
+   * connect a call do not download them); renders again when they arrive.
+   */
+  private videoControls(): typeof videoControls {
+    videoControlsLoading ??= import('./video-controls').then((m) => {
+      videoControls = m;
+    });
+    if (!videoControls) void videoControlsLoading.then(() => this.requestUpdate());
+    return videoControls;
   }
 
   private renderDevices(): TemplateResult {

@@ -1,38 +1,55 @@
-import { html, nothing, type TemplateResult } from 'lit';
+import type { html as litHtml, nothing as litNothing, TemplateResult } from 'lit';
 import type { ActiveCallController } from '../controllers/active-call-controller';
 import type { Translation } from '../i18n/translations';
-import {
+import { videoStrings } from '../i18n/video-strings';
+import type {
+  Call,
+  CallVideoSnapshot,
+  VideoSource,
   mediaSupported,
   screenShareSupported,
-  type Call,
-  type CallVideoSnapshot,
 } from '@synapse-calling/sdk-core';
 
-type Controls = Pick<ActiveCallController, 'toggleScreenShare' | 'toggleCamera' | 'videoError'>;
+// A lazy chunk, loaded by <synapse-active-call> once a call is active: what it needs of lit and
+// sdk-core comes in `Kit`, because a runtime import of either would make the bundler move that
+// code into a chunk every page loads.
 
-/** Whether the call has any video, sent or received: the panel then shows the stage. */
-export const hasVideo = (v: CallVideoSnapshot | undefined): boolean =>
-  !!v && (v.camera || v.screen || v.remoteCamera || v.remoteScreen);
+/** What this chunk needs of the main bundle. */
+export interface Kit {
+  html: typeof litHtml;
+  nothing: typeof litNothing;
+  mediaSupported: typeof mediaSupported;
+  screenShareSupported: typeof screenShareSupported;
+}
+
+type Controls = Pick<ActiveCallController, 'run' | 'videoError'>;
+
+/** The `stopped` list whose notice the user dismissed, per call. */
+const dismissed = new WeakMap<Call, readonly VideoSource[]>();
 
 /**
  * "Share screen" and "Camera" toggles of the controls row, while the call is active, each only
  * where the browser can do it (phones have no `getDisplayMedia`).
  */
 export function videoToggles(
+  { html, nothing, mediaSupported, screenShareSupported }: Kit,
   t: Translation,
   call: Call,
   video: CallVideoSnapshot,
   c: Controls,
 ): TemplateResult | typeof nothing {
   if (call.state !== 'active' || !mediaSupported()) return nothing;
-  const v = t.video;
+  const v = videoStrings(t);
   return html`${
       screenShareSupported()
         ? html`<button
             part="share-screen"
             type="button"
             aria-pressed=${video.screen ? 'true' : 'false'}
-            @click=${() => c.toggleScreenShare()}
+            @click=${() =>
+              c.run('video', () =>
+                call.localVideo('screen') ? call.stopScreenShare() : call.startScreenShare(),
+              )}
           >
             ${v.shareScreen}
           </button>`
@@ -41,7 +58,7 @@ export function videoToggles(
       part="camera"
       type="button"
       aria-pressed=${video.camera ? 'true' : 'false'}
-      @click=${() => c.toggleCamera()}
+      @click=${() => c.run('video', () => call.setCamera(!call.localVideo('camera')))}
     >
       ${v.camera}
     </button>`;
@@ -50,29 +67,56 @@ export function videoToggles(
 let stageLoading: Promise<unknown> | undefined;
 
 /**
- * The stage, while the call has video (its code is fetched the first time), and a live region
- * that tells screen readers when the other party shares their screen.
+ * The stage, while the call has video (its code is fetched the first time), a live region that
+ * tells screen readers when the other party shares their screen, and the notice that this
+ * user's video stopped when the call moved to this page.
  */
 export function videoView(
+  { html, nothing }: Kit,
   t: Translation,
-  lang: string,
   call: Call,
   video: CallVideoSnapshot,
   c: Controls,
+  show: boolean,
 ): TemplateResult {
-  const show = hasVideo(video);
   if (show) stageLoading ??= import('../video-stage/video-stage');
-  return html`${
+  const v = videoStrings(t);
+  // The video layout's styles travel with this chunk: wider while the call has video (the
+  // `video` attribute), back to the compact panel without; pressed toggles outlined.
+  return html`<style>
+      :host([video]) [part='base'] {
+        max-width: min(720px, calc(100vw - 32px));
+        width: min(720px, calc(100vw - 32px));
+      }
+      [part='share-screen'][aria-pressed='true'],
+      [part='camera'][aria-pressed='true'] {
+        outline: 2px solid var(--synapse-color-success, #16a34a);
+      }</style
+    >${
       show
         ? html`<synapse-video-stage
             part="stage"
-            lang=${lang}
+            lang=${t.lang}
             .call=${call}
             .video=${video}
             .onError=${c.videoError}
           ></synapse-video-stage>`
         : nothing
     }<span part="video-status" class="visually-hidden" role="status"
-      >${video.remoteScreen ? t.video.sharing(call.peer.name) : ''}</span
-    >`;
+      >${video.remoteScreen ? v.sharing(call.peer.name) : ''}</span
+    >${
+      // Until the user turns it on again (a new, empty list) or dismisses the notice.
+      video.stopped.length && dismissed.get(call) !== video.stopped
+        ? html`<p part="video-stopped" role="status">
+            ${v.stopped(video.stopped.includes('camera'), video.stopped.includes('screen'))}
+            <button
+              part="dismiss-video-stopped"
+              type="button"
+              @click=${() => c.run('video', () => void dismissed.set(call, video.stopped))}
+            >
+              ${v.dismiss}
+            </button>
+          </p>`
+        : nothing
+    }`;
 }

@@ -133,25 +133,10 @@ export class ActiveCallController implements ReactiveController {
     return this.snapshot()?.video;
   }
 
-  /** Shares the screen, or stops sharing it. */
-  async toggleScreenShare(): Promise<void> {
-    const call = this.call;
-    if (!call) return;
-    const on = call.localVideo('screen') !== null;
-    await this.run('video', () => (on ? call.stopScreenShare() : call.startScreenShare()));
-  }
-
   /** A failure inside the video stage (switching cameras, full screen). */
   readonly videoError = (error: unknown): void => {
     this.host.dispatchEvent(SynapseCallErrorEvent.from(error, 'video'));
   };
-
-  /** Turns the camera on or off. */
-  async toggleCamera(): Promise<void> {
-    const call = this.call;
-    if (!call) return;
-    await this.run('video', () => call.setCamera(call.localVideo('camera') === null));
-  }
 
   async startAudio(): Promise<void> {
     const call = this.call;
@@ -205,7 +190,11 @@ export class ActiveCallController implements ReactiveController {
     this.host.requestUpdate();
   }
 
-  private async run(action: string, fn: () => Promise<void> | void): Promise<void> {
+  /**
+   * Runs a user's action: a failure becomes `synapse-call-error` (with `action`), and the panel
+   * renders again either way. Public for the lazily loaded video controls.
+   */
+  async run(action: string, fn: () => Promise<void> | void): Promise<void> {
     try {
       await fn();
     } catch (error) {

@@ -6,7 +6,8 @@ import type {
 } from '@synapse-calling/sdk-core';
 import type { LineStrings } from './line-strings';
 import { deRecording, enRecording, type RecordingStrings } from './recording-strings';
-import { deVideo, enVideo, type VideoStrings } from './video-strings';
+import type { LineStatusStrings } from './line-status-strings';
+import type { VideoStrings } from './video-strings';
 
 /**
  * Every user-visible string of the elements. Functions take what the sentence needs; dates and
@@ -124,7 +125,17 @@ export interface Translation {
     callBackLabel: (name: string) => string;
   };
   recording: RecordingStrings;
-  video: VideoStrings;
+  /**
+   * `<synapse-line-status>`'s words. The shipped languages' strings load with its view
+   * (`i18n/line-status-strings.ts`); a table registered with `lineStatus` overrides them.
+   */
+  lineStatus?: LineStatusStrings;
+  /**
+   * The call panel's video words. The shipped languages' strings load with the panel's video
+   * controls (`i18n/video-strings.ts`), once a call is active; a table registered with `video`
+   * overrides them.
+   */
+  video?: VideoStrings;
   /**
    * `<synapse-call-button line>`'s words. The shipped languages' strings load with the line
    * button's view (`i18n/line-strings.ts`), so pages without one do not download them; a table
@@ -249,7 +260,6 @@ const en: Translation = {
     callBackLabel: (name) => `Call ${name} back`,
   },
   recording: enRecording,
-  video: enVideo,
 };
 
 const de: Translation = {
@@ -368,7 +378,6 @@ const de: Translation = {
     callBackLabel: (name) => `${name} zurückrufen`,
   },
   recording: deRecording,
-  video: deVideo,
 };
 
 const tables = new Map<string, Translation>([

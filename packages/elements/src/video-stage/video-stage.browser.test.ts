@@ -1,5 +1,5 @@
 import { fixture, fixtureCleanup } from '@open-wc/testing-helpers';
-import type { Call } from '@synapse-calling/sdk-core';
+import type { Call, SynapseClient } from '@synapse-calling/sdk-core';
 import { html } from 'lit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { userEvent } from 'vitest/browser';
@@ -11,6 +11,7 @@ import {
   freshUsers,
   nextEvent,
   until,
+  type TestUser,
 } from '@synapse-calling/test-utils/elements';
 import type { SynapseActiveCall } from '../active-call/active-call';
 
@@ -22,7 +23,13 @@ const stage = (el: SynapseActiveCall) => part(el, 'stage');
  * Ada's panel in an answered call with Carl; a plain button on the page lets the test start
  * Carl's screen share from a real click (browsers share a screen only after a user gesture).
  */
-async function videoCall(): Promise<{ el: SynapseActiveCall; theirs: Call; share: HTMLElement }> {
+async function videoCall(): Promise<{
+  el: SynapseActiveCall;
+  theirs: Call;
+  share: HTMLElement;
+  caller: SynapseClient;
+  agent: TestUser;
+}> {
   const { agent, customer } = freshUsers();
   const caller = await connectUser(agent);
   const callee = await connectUser(customer);
@@ -49,7 +56,8 @@ async function videoCall(): Promise<{ el: SynapseActiveCall; theirs: Call; share
   await theirs.mute();
   await active;
   await el.updateComplete;
-  return { el, theirs, share: wrapper.querySelector('#carl-shares') as HTMLElement };
+  const share = wrapper.querySelector('#carl-shares') as HTMLElement;
+  return { el, theirs, share, caller, agent };
 }
 
 async function accessible(el: SynapseActiveCall): Promise<void> {
@@ -65,19 +73,23 @@ afterEach(async () => {
 describe('<synapse-active-call> video', () => {
   it('shows named toggles with their state, and a mirrored self-view while the camera is on', async () => {
     const { el } = await videoCall();
-    const camera = part(el, 'camera')!;
+    // The video controls load once the call is active.
+    const camera = await until(() => part(el, 'camera'), { what: 'the Camera toggle' });
     expect(camera.tagName).toBe('BUTTON');
     expect(camera.textContent?.trim()).toBe('Camera');
     expect(camera.getAttribute('aria-pressed')).toBe('false');
     expect(part(el, 'share-screen')?.getAttribute('aria-pressed')).toBe('false');
     expect(el.hasAttribute('video')).toBe(false);
     expect(stage(el)).toBe(null);
+    const compact = part(el, 'base')!.getBoundingClientRect().width;
 
     await userEvent.click(camera);
     await until(() => part(el, 'camera')?.getAttribute('aria-pressed') === 'true', {
       what: 'camera on',
     });
     expect(el.hasAttribute('video')).toBe(true);
+    // The panel grows into the video layout (its styles come with the video controls).
+    expect(part(el, 'base')!.getBoundingClientRect().width).toBeGreaterThan(compact);
     const self = await until(
       () => {
         const video = part(stage(el), 'self-view') as HTMLVideoElement | null;
@@ -114,5 +126,39 @@ describe('<synapse-active-call> video', () => {
     await until(() => !el.hasAttribute('video'), { what: 'back to the audio panel' });
     expect(stage(el)).toBe(null);
     expect(part(el, 'video-status')?.textContent).toBe('');
+  });
+
+  it('tells Ada, once the call moved to her new page, that her camera stopped; Dismiss hides it', async () => {
+    const { el, theirs, caller, agent } = await videoCall();
+    await userEvent.click(part(el, 'camera')!);
+    await until(() => theirs.snapshot().video.remoteCamera, {
+      what: 'Carl receives the camera',
+      timeoutMs: 10_000,
+    });
+    // Ada's page goes away without hanging up (as a reload does); her next page picks the call up.
+    await caller.disconnect();
+    const again = await connectUser(agent);
+    const panel = await fixture<SynapseActiveCall>(
+      html`<synapse-active-call inline .client=${again}></synapse-active-call>`,
+    );
+    const notice = await until(() => part(panel, 'video-stopped'), {
+      what: 'the notice',
+      timeoutMs: 20_000,
+    });
+    expect(notice.getAttribute('role')).toBe('status');
+    expect(notice.textContent).toContain(
+      'Your camera stopped when the call moved to this page: the other party no longer sees it.',
+    );
+    const camera = await until(() => part(panel, 'camera'), { what: 'the call active again' });
+    expect(camera.getAttribute('aria-pressed')).toBe('false');
+    // Carl is told the camera is off (it no longer arrives either).
+    await until(() => theirs.snapshot().video.remoteMedia?.video === false, {
+      what: 'Carl told the camera is off',
+    });
+    await until(() => !theirs.snapshot().video.remoteCamera, { what: 'Carl’s tile gone' });
+    await accessible(panel);
+
+    await userEvent.click(part(panel, 'dismiss-video-stopped')!);
+    await until(() => !part(panel, 'video-stopped'), { what: 'notice dismissed' });
   });
 });

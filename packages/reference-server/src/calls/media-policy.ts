@@ -35,7 +35,7 @@ export type CanPublish = (
 export const defaultCanPublish: CanPublish = () => true;
 
 export interface MediaPolicyDeps {
-  registry: Pick<CallRegistry, 'get'>;
+  registry: Pick<CallRegistry, 'get' | 'transition'>;
   emitter: Pick<CallEmitter, 'toSocket'>;
   canPublish: CanPublish;
   logger: Logger;
@@ -74,10 +74,16 @@ export class MediaPolicy {
         );
       }
     }
-    const peer = record.sockets[otherSide(side)];
-    // A peer that is reconnecting learns the state from the next change; its media restarts anyway.
-    if (!peer) return;
     const { callId, audio, video, screen } = payload;
+    // Kept with the call for `sync`: a client that reloads learns what each party sends.
+    const stored = await this.deps.registry.transition(callId, 'active', (current) => ({
+      ...current,
+      sent: { ...current.sent, [side]: { audio, video, screen } },
+    }));
+    if (!stored) throw fail.invalidState('the call is not active');
+    const peer = stored.sockets[otherSide(side)];
+    // A peer that is reconnecting learns the state on its `sync`.
+    if (!peer) return;
     this.deps.emitter.toSocket(peer, 'media-changed', {
       callId,
       from: userId,

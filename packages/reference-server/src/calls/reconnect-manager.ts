@@ -5,7 +5,7 @@ import type { CallLog, CallRecord, CallRegistry, PartySide } from '../stores/typ
 import type { Actor } from './actor';
 import type { CallEmitter } from './call-events';
 import type { CallEnder } from './call-ender';
-import { sideOf } from './sides';
+import { otherSide, sideOf } from './sides';
 import { timerKeys, type Timers } from './timers';
 
 export interface ReconnectManagerDeps {
@@ -64,6 +64,10 @@ export class ReconnectManager {
         owner = current.sockets[side];
       }
       const synced: SyncedCall = { call: record.call };
+      const peerMedia = record.sent?.[otherSide(side)];
+      const ownMedia = record.sent?.[side];
+      if (peerMedia) synced.peerMedia = peerMedia;
+      if (ownMedia) synced.ownMedia = ownMedia;
       if (record.call.state === 'active' && owner === actor.socketId) {
         synced.media = await this.deps.media.mediaFor(record, side);
       }

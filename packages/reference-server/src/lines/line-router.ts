@@ -5,6 +5,7 @@ import type {
   EndReason,
   Line,
   LineCallPayload,
+  AgentLineStatus,
   LineStatus,
   Party,
 } from '@synapse-calling/protocol';
@@ -21,7 +22,7 @@ import type { AgentPicker } from './agent-picker';
 import { isOpen } from './business-hours';
 import { LineQueue, isWaiting, waitingParty } from './line-queue';
 import { endedFor, offered, offeredIds, type LineCallHooks } from './line-call';
-import { lineStatus } from './line-status';
+import { agentLineStatus, lineStatus } from './line-status';
 import type { LineStore } from './line-store';
 
 export interface LineRouterDeps {
@@ -234,6 +235,11 @@ export class LineRouter implements LineCallHooks, Pick<CallLifecycle, 'callEnded
   /** `GET /api/lines/:id/status`: counts only, never which agents. */
   status(tenant: string, lineId: string): Promise<LineStatus> {
     return lineStatus({ ...this.deps, queue: this.queue }, tenant, lineId);
+  }
+
+  /** `GET /api/lines/:id/agent-status`: a member agent's view (see `agentLineStatus`). */
+  agentStatus(tenant: string, lineId: string, userId: string): Promise<AgentLineStatus> {
+    return agentLineStatus({ ...this.deps, queue: this.queue }, tenant, lineId, userId);
   }
 
   isOffered(record: CallRecord, userId: string): boolean {

@@ -1,6 +1,7 @@
 import express, { type RequestHandler, type Response, type Router } from 'express';
 import { z } from 'zod';
 import type {
+  AgentLineStatusResponse,
   LineListResponse,
   LineResponse,
   LineStatusResponse,
@@ -14,7 +15,7 @@ import type { LineStore } from './line-store';
 
 export interface LineRoutesDeps {
   store: LineStore;
-  router: Pick<LineRouter, 'status' | 'dispatchTenant'>;
+  router: Pick<LineRouter, 'status' | 'agentStatus' | 'dispatchTenant'>;
   /** The REST authentication and per-user limits, shared with the other `/api` routes. */
   auth: RequestHandler;
 }
@@ -120,6 +121,19 @@ export function lineRoutes(deps: LineRoutesDeps): Router {
     if (lineId === undefined) return;
     const body: LineStatusResponse = {
       status: await deps.router.status(identityOf(res).tenant, lineId),
+    };
+    res.json(body);
+  });
+
+  router.get('/api/lines/:lineId/agent-status', auth, async (req, res) => {
+    const lineId = lineIdOf(req.params.lineId, res);
+    if (lineId === undefined) return;
+    const { tenant, userId } = identityOf(res);
+    const line = await store.get(tenant, lineId);
+    // Members only: to anyone else (customers above all) the line might as well not exist.
+    if (!line?.members.includes(userId)) return sendError(res, 'not-found', 'line not found');
+    const body: AgentLineStatusResponse = {
+      status: await deps.router.agentStatus(tenant, lineId, userId),
     };
     res.json(body);
   });

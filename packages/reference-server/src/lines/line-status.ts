@@ -1,4 +1,4 @@
-import type { LineStatus } from '@synapse-calling/protocol';
+import type { AgentLineStatus, LineStatus } from '@synapse-calling/protocol';
 import { fail } from '../errors';
 import type { AgentPicker } from './agent-picker';
 import { isOpen, nextOpening } from './business-hours';
@@ -37,4 +37,30 @@ export async function lineStatus(
     if (opensAt) status.opensAt = opensAt;
   }
   return status;
+}
+
+/**
+ * What a member agent sees of the line (`GET /api/lines/:id/agent-status`): the status, their
+ * own switch and the waiting calls with who called and since when. The caller checks membership.
+ */
+export async function agentLineStatus(
+  deps: LineStatusDeps,
+  tenant: string,
+  lineId: string,
+  userId: string,
+): Promise<AgentLineStatus> {
+  const [status, waiting, paused] = await Promise.all([
+    lineStatus(deps, tenant, lineId),
+    deps.queue.waiting(tenant, lineId),
+    deps.store.paused(tenant, lineId),
+  ]);
+  return {
+    ...status,
+    takingCalls: !paused.has(userId),
+    calls: waiting.map(({ call }) => ({
+      callId: call.id,
+      from: { id: call.from.id, name: call.from.name },
+      since: call.createdAt,
+    })),
+  };
 }

@@ -211,6 +211,67 @@ describe('calls to a line', () => {
   });
 });
 
+describe('agent status', () => {
+  it('shows a member agent the waiting callers, their switch and the counts; others get not-found', async () => {
+    // Nobody connected: callers wait.
+    const erin = await online(server, customer('erin', 'acme', 'Erin Ellis'));
+    const frank = await online(server, customer('frank', 'acme', 'Frank Fox'));
+    const erinWaits = waitForEvent(erin, 'queue-position');
+    const first = await callLine(erin);
+    await erinWaits;
+    const frankWaits = waitForEvent(frank, 'queue-position');
+    const second = await callLine(frank);
+    await frankWaits;
+
+    const get = async (claims: Parameters<typeof server.mintToken>[0], line = 'support') => {
+      const token = await server.mintToken(claims);
+      const res = await fetch(`${server.url}/api/lines/${line}/agent-status`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      return { code: res.status, body: (await res.json()) as Record<string, unknown> };
+    };
+    const seen = await get(agent('alice'));
+    expect(seen.code).toBe(200);
+    expect(seen.body).toEqual({
+      status: {
+        id: 'support',
+        name: 'Support',
+        open: true,
+        agentsAvailable: 0,
+        waiting: 2,
+        expectedWaitMs: null,
+        takingCalls: true,
+        calls: [
+          { callId: first.id, from: { id: 'erin', name: 'Erin Ellis' }, since: first.createdAt },
+          { callId: second.id, from: { id: 'frank', name: 'Frank Fox' }, since: second.createdAt },
+        ],
+      },
+    });
+
+    // The switch shows as the agent set it.
+    const token = await server.mintToken(agent('bob'));
+    await fetch(`${server.url}/api/lines/support/taking-calls`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ takingCalls: false }),
+    });
+    expect((await get(agent('bob'))).body).toMatchObject({ status: { takingCalls: false } });
+
+    // A customer, an agent who is not a member, and an unknown line: the same not-found.
+    const refusals = await Promise.all([
+      get(customer('erin')),
+      get(agent('dave')),
+      get(agent('alice'), 'nope'),
+    ]);
+    for (const refused of refusals) {
+      expect(refused).toEqual({
+        code: 404,
+        body: { error: { code: 'not-found', message: 'line not found' } },
+      });
+    }
+  });
+});
+
 describe('waiting in line', () => {
   it('waits when all agents are busy, keeps places, and logs an abandoned call', async () => {
     await server.restart({ lines: support({ members: ['bob'], maxQueueLength: 2 }) });

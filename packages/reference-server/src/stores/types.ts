@@ -3,6 +3,7 @@ import type {
   CallRecording,
   CallState,
   MediaKind,
+  PartyMedia,
   PresenceStatus,
   Role,
 } from '@synapse-calling/protocol';
@@ -36,6 +37,11 @@ export interface CallRecord {
    * `createdAt` plus the ring timeout every node shares.
    */
   deadlines?: CallDeadlines | undefined;
+  /**
+   * What each party last said it sends (`media-changed`), given back on `sync` so a client that
+   * reloads knows the other party shares a screen, and that its own video stopped.
+   */
+  sent?: Partial<Record<PartySide, PartyMedia>> | undefined;
 }
 
 /** Due times of a call's per-party timers (see `CallRecord.deadlines`). */

@@ -1,7 +1,9 @@
-import { SynapseError, isSynapseError } from '../errors';
+import { SynapseError } from '../errors';
 import type { MediaSignal, P2PMedia } from '@synapse-calling/protocol';
 import { BaseSession, type BaseSessionOptions } from './base';
 import { QualityMeter } from './p2p-quality';
+import { fingerprint, sendSignal, toDescription, type Description } from './p2p-signals';
+import type { CallerLines } from './video/caller-lines';
 import { attachTrack, detachTrack } from './video/types';
 
 export { classify } from './p2p-quality';
@@ -22,9 +24,6 @@ export interface P2PSessionOptions extends BaseSessionOptions {
   resumed?: boolean;
 }
 
-/** How often, and how long after the first try, a signal the server rate-limited is resent. */
-const SIGNAL_RETRIES = 5;
-const SIGNAL_RETRY_MS = 250;
 /** `disconnected` often heals by itself (a burst of loss); restart ICE only if it lasts. */
 const DISCONNECTED_GRACE_MS = 2_000;
 /**
@@ -33,8 +32,6 @@ const DISCONNECTED_GRACE_MS = 2_000;
  * the network is back. Also how long an offer may go unanswered before it is sent again.
  */
 const RESTART_RETRY_MS = 4_000;
-
-type Description = Extract<MediaSignal, { type: 'description' }>['description'];
 
 /**
  * Direct WebRTC audio between the two parties, negotiated with the "perfect negotiation"
@@ -52,7 +49,7 @@ type Description = Extract<MediaSignal, { type: 'description' }>['description'];
  * turned a camera on at the same instant, its rolled-back offer left Chromium's audio receiver
  * on the polite side without packets in about half the collisions. It sends `renegotiate`
  * instead and the caller offers; video the polite side sends rides on a `recvonly` line the
- * caller adds to that offer for it (`videoLines`).
+ * caller adds to that offer for it (`CallerLines`; the polite side's `videoLines`).
  */
 export class P2PSession extends BaseSession {
   readonly kind = 'p2p' as const;
@@ -83,8 +80,8 @@ export class P2PSession extends BaseSession {
    * the answer is set.
    */
   videoLines: VideoLines | undefined;
-  /** Caller: the lines it added for the polite side to send video on. */
-  private peerLines = new Set<RTCRtpTransceiver>();
+  /** Caller: the lines it adds for the polite side to send video on (video chunk, on demand). */
+  private callerLines: CallerLines | undefined;
 
   constructor(private readonly options: P2PSessionOptions) {
     super(options);
@@ -227,15 +224,12 @@ export class P2PSession extends BaseSession {
   /** Caller: the polite side asked for an offer (and maybe for lines to send video on). */
   private async offerOnRequest(addVideo: number): Promise<void> {
     if (this.options.media.polite) return;
-    // Adding a line fires negotiationneeded, which offers. Otherwise offer now if nothing is in
-    // flight; if an offer is, its answer carries the polite side's changes, and a change made
-    // after it answered fires its negotiationneeded again, which asks again.
-    for (let i = 0; i < addVideo; i++) {
-      this.peerLines.add(this.pc.addTransceiver('video', { direction: 'recvonly' }));
-    }
-    if (addVideo === 0 && this.pc.signalingState === 'stable' && !this.makingOffer) {
-      await this.makeOffer(this.pc);
-    }
+    this.callerLines ??= new (await import('./video/caller-lines')).CallerLines();
+    if (this.closed) return;
+    const pc = this.pc;
+    await this.callerLines.request(pc, addVideo, () =>
+      pc.signalingState === 'stable' && !this.makingOffer ? this.makeOffer(pc) : undefined,
+    );
   }
 
   private onConnectionState(state: RTCPeerConnectionState): void {
@@ -307,8 +301,8 @@ export class P2PSession extends BaseSession {
     const description = signal.description;
     // A second answer to an offer we sent twice (see `restart`): the first one already applied.
     if (description.type === 'answer' && this.pc.signalingState !== 'have-local-offer') return;
-    if (description.type === 'offer' && this.isFromNewPeer(description))
-      this.replacePeerConnection();
+    const replaced = description.type === 'offer' && this.isFromNewPeer(description);
+    if (replaced) this.replacePeerConnection();
     const pc = this.pc;
     const collision =
       description.type === 'offer' && (this.makingOffer || pc.signalingState !== 'stable');
@@ -319,11 +313,7 @@ export class P2PSession extends BaseSession {
       // Best effort: a candidate of an earlier, abandoned negotiation may no longer fit.
       await pc.addIceCandidate(candidate).catch(() => undefined);
     }
-    // Caller: a line the polite side stopped sending on is answered `inactive` (an answer cannot
-    // remove a line), so the caller stops it; its next offer removes it on both sides.
-    if (description.type === 'answer') {
-      for (const line of this.peerLines) if (line.currentDirection === 'inactive') line.stop();
-    }
+    if (description.type === 'answer') this.callerLines?.answered();
     if (description.type === 'offer') {
       const answered = await this.videoLines?.beforeAnswer(pc, description.sdp ?? '');
       await pc.setLocalDescription();
@@ -331,6 +321,7 @@ export class P2PSession extends BaseSession {
       this.localVersion++;
       await this.send({ type: 'description', description: toDescription(pc) });
     }
+    if (replaced) this.emit('restarted');
   }
 
   private isFromNewPeer(offer: Description): boolean {
@@ -345,32 +336,19 @@ export class P2PSession extends BaseSession {
     this.pc = this.createPeerConnection();
     this.makingOffer = false;
     this.earlyCandidates = [];
-    this.peerLines.clear();
+    this.callerLines?.clear();
     this.meter.reset();
     old.close();
     this.addLocalTrack(this.pc);
     if (this.everConnected) this.setReconnecting(true);
   }
 
-  private async send(signal: MediaSignal): Promise<void> {
+  private send(signal: MediaSignal): Promise<void> {
     const pc = this.pc;
     const version = this.localVersion;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await this.options.sendSignal(signal);
-        return;
-      } catch (err) {
-        // Lost while signalling is down: handleSignalingReconnected renegotiates. Refused by
-        // the server's rate limit (several calls in quick succession on one connection): the
-        // refusal lifts by itself, and a lost offer, answer or candidate would leave the call
-        // `connecting` for good, so send it again shortly.
-        if (!isSynapseError(err) || err.code !== 'rate-limited' || attempt >= SIGNAL_RETRIES) {
-          return;
-        }
-      }
-      await new Promise((resolve) => setTimeout(resolve, SIGNAL_RETRY_MS * 2 ** attempt));
-      if (this.closed || pc !== this.pc || this.isStale(signal, version)) return;
-    }
+    return sendSignal(this.options.sendSignal, signal, () => {
+      return !this.closed && pc === this.pc && !this.isStale(signal, version);
+    });
   }
 
   /** A description that is no longer ours (negotiation moved on while it waited to be resent). */
@@ -392,19 +370,9 @@ export class P2PSession extends BaseSession {
   }
 }
 
-function toDescription(pc: RTCPeerConnection): Description {
-  const d = pc.localDescription;
-  if (!d) throw new SynapseError('media-failed', 'No local description');
-  return { type: d.type, sdp: d.sdp };
-}
-
 /** See `P2PSession.videoLines`. */
 export interface VideoLines {
   beforeAnswer(pc: RTCPeerConnection, offerSdp: string): Promise<() => void>;
   /** The session closed: what still waits for a line never gets one. */
   close(): void;
-}
-
-function fingerprint(sdp: string): string | undefined {
-  return /^a=fingerprint:(.+)$/m.exec(sdp)?.[1]?.trim();
 }

@@ -15,6 +15,11 @@ export interface MediaSessionEvents {
   failed: (err: SynapseError) => void;
   /** Another client of this user took the media over (a newer tab joined the room). */
   replaced: () => void;
+  /**
+   * The media connection was set up anew (the peer reloaded and resumed): video this side sent
+   * on the old one is not sent any more until published again.
+   */
+  restarted: () => void;
   qualityChanged: (quality: CallQuality) => void;
   audioBlockedChanged: (blocked: boolean) => void;
   /** Remote level 0..1, about ten times a second. */

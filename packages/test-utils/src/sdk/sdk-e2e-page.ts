@@ -41,6 +41,10 @@ const harness = {
       },
     });
     client.on('incomingCall', (c) => incoming.push(c));
+    // A reloaded page picks its call up again (sync).
+    client.calls.on('callResumed', (c) => {
+      call = c;
+    });
     await client.connect();
   },
   /** Watches presence like a page of call buttons would. */
@@ -64,6 +68,8 @@ const harness = {
     await call.accept();
     await active(call);
   },
+  /** The user this page connected as. */
+  userId: () => client?.user?.id ?? null,
   mediaKind: () => call?.mediaKind ?? null,
   state: () => call?.state ?? null,
   async hears(hz: number, expected = true, attempts = 12): Promise<boolean> {

@@ -1,36 +1,40 @@
-import type { MediaChangedPayload, VideoSource } from '@synapse-calling/protocol';
-import { TypedEmitter } from '../../emitter';
-import { SynapseError, mediaError } from '../../errors';
-import { loadLiveKit } from '../livekit';
-import type { MediaSession } from '../session';
-import type { VideoController, VideoControllerDeps } from './video-controller';
+import type { MediaChangedPayload, PartyMedia, VideoSource } from '@synapse-calling/protocol';
+import type { CallVideoEvents } from './video-link';
+import { VideoController, type VideoControllerDeps } from './video-controller';
 import type { CallVideoSnapshot, RemoteVideo, SentMedia } from './types';
 
-export interface CallVideoEvents {
-  /** The other party's camera or screen share started arriving; show it with `attach()`. */
-  remoteVideoAdded: (video: RemoteVideo) => void;
-  /** That video stopped: remove it from the page. */
-  remoteVideoRemoved: (video: RemoteVideo) => void;
-  /** This user's camera or screen share started (`track`) or stopped (`null`). */
-  localVideoChanged: (source: VideoSource, track: MediaStreamTrack | null) => void;
-  /** The other party said what it now sends (`media-changed`). */
-  remoteMediaChanged: (media: SentMedia) => void;
+type Emit = <K extends keyof CallVideoEvents>(
+  event: K,
+  ...args: Parameters<CallVideoEvents[K]>
+) => void;
+
+export interface CallVideoDeps extends Omit<VideoControllerDeps, 'changed'> {
+  /** Reports a change to the call (its snapshot changed too). */
+  emit: Emit;
 }
 
 /**
- * The part of a call's video that every page carries: the remote videos the session reports and
- * what the other party says it sends. What opens cameras and publishes (`VideoController`) is
- * imported only when this user first turns video on, so audio-only pages never download it.
+ * A call's video once video is used (this chunk is imported then; see `VideoLink`): the remote
+ * videos the session reports, what the other party says it sends, and this user's camera and
+ * screen share (`VideoController`).
  */
-export class CallVideo extends TypedEmitter<CallVideoEvents> {
+export class CallVideo {
   private remote: RemoteVideo[] = [];
   private remoteMedia: SentMedia | null = null;
-  private controller: Promise<VideoController> | null = null;
-  private loaded: VideoController | null = null;
+  private stopped: VideoSource[] = [];
   private cached: CallVideoSnapshot | null = null;
+  readonly controller: VideoController;
 
-  constructor(private readonly deps: Omit<VideoControllerDeps, 'changed' | 'lib'>) {
-    super();
+  constructor(private readonly deps: CallVideoDeps) {
+    this.controller = new VideoController({
+      ...deps,
+      changed: (source, track) => {
+        // Turned on again: the notice that it had stopped is over.
+        if (track) this.stopped = this.stopped.filter((s) => s !== source);
+        this.cached = null;
+        deps.emit('localVideoChanged', source, track);
+      },
+    });
   }
 
   get remoteVideos(): readonly RemoteVideo[] {
@@ -39,7 +43,7 @@ export class CallVideo extends TypedEmitter<CallVideoEvents> {
 
   /** This user's camera or screen track being sent, or null. */
   localTrack(source: VideoSource): MediaStreamTrack | null {
-    return this.loaded?.track(source) ?? null;
+    return this.controller.track(source);
   }
 
   snapshot(): CallVideoSnapshot {
@@ -49,52 +53,52 @@ export class CallVideo extends TypedEmitter<CallVideoEvents> {
       remoteCamera: this.remote.some((v) => v.source === 'camera'),
       remoteScreen: this.remote.some((v) => v.source === 'screen'),
       remoteMedia: this.remoteMedia,
+      stopped: this.stopped,
     };
     return this.cached;
   }
 
-  /** Follows a new media session's remote videos. */
-  watch(session: MediaSession): void {
-    session.on('remoteVideo', (video) => {
-      this.remote = [...this.remote.filter((v) => v.source !== video.source), video];
-      this.cached = null;
-      this.emit('remoteVideoAdded', video);
-    });
-    session.on('remoteVideoEnded', (video) => this.removeRemote(video));
+  addRemote(video: RemoteVideo): void {
+    this.remote = [...this.remote.filter((v) => v.source !== video.source), video];
+    this.cached = null;
+    this.deps.emit('remoteVideoAdded', video);
+  }
+
+  removeRemote(video: RemoteVideo): void {
+    if (!this.remote.includes(video)) return;
+    this.remote = this.remote.filter((v) => v !== video);
+    this.cached = null;
+    this.deps.emit('remoteVideoRemoved', video);
+  }
+
+  /**
+   * This page took over a call in which this user sent video (it reloaded, or the call moved
+   * here from another tab): that camera or screen share stopped with the old page. Says so in
+   * the snapshot (`stopped`) and tells the other party what is really sent now.
+   */
+  handleResumed(own: PartyMedia): void {
+    const sources = ['camera', 'screen'] as const;
+    const stopped = sources.filter(
+      (s) => own[s === 'camera' ? 'video' : 'screen'] && !this.localTrack(s),
+    );
+    if (!stopped.length) return;
+    this.stopped = stopped;
+    this.cached = null;
+    for (const source of stopped) this.deps.emit('localVideoChanged', source, null);
+    void this.deps
+      .announce({ camera: !!this.localTrack('camera'), screen: !!this.localTrack('screen') })
+      .catch(() => undefined);
   }
 
   handleMediaChanged({ audio, video, screen }: MediaChangedPayload): void {
     this.remoteMedia = { audio, video, screen };
     this.cached = null;
-    this.emit('remoteMediaChanged', this.remoteMedia);
-  }
-
-  /** The video controller, imported on first use. */
-  load(): Promise<VideoController> {
-    this.controller ??= import('./video-controller').then(({ VideoController }) => {
-      this.loaded = new VideoController({
-        ...this.deps,
-        lib: { SynapseError, mediaError, loadLiveKit },
-        changed: (source, track) => {
-          this.cached = null;
-          this.emit('localVideoChanged', source, track);
-        },
-      });
-      return this.loaded;
-    });
-    return this.controller;
+    this.deps.emit('remoteMediaChanged', this.remoteMedia);
   }
 
   /** The call ended: release cameras and forget the remote videos. */
   close(): void {
-    this.loaded?.close();
+    this.controller.close();
     for (const video of this.remote) this.removeRemote(video);
-  }
-
-  private removeRemote(video: RemoteVideo): void {
-    if (!this.remote.includes(video)) return;
-    this.remote = this.remote.filter((v) => v !== video);
-    this.cached = null;
-    this.emit('remoteVideoRemoved', video);
   }
 }

@@ -35,6 +35,12 @@ export interface CallVideoSnapshot {
   remoteScreen: boolean;
   /** What the other party said it sends (`media-changed`), or null before it said anything. */
   remoteMedia: SentMedia | null;
+  /**
+   * This user's camera or screen share that stopped when the call moved to this page (a
+   * reload, or another tab taking the call over); empty again once turned back on. Show a
+   * notice: the other party no longer sees it.
+   */
+  stopped: readonly VideoSource[];
 }
 
 /** Shows `track` in `element` the plain way (P2P, or any local track such as a self-view). */

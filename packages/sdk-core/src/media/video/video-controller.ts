@@ -77,6 +77,27 @@ export class VideoController {
     return this.serial(() => this.switchCamera(deviceId));
   }
 
+  /**
+   * The call's media started over (a new session, or the peer reloaded and the P2P connection
+   * was replaced): what was published on the old one is published again, with the same tracks
+   * (no picker, no camera light flicker). A source that cannot be sent again is stopped, which
+   * the button shows and the other party is told.
+   */
+  resend(): Promise<void> {
+    return this.serial(async () => {
+      this.publisher = null;
+      for (const source of ['camera', 'screen'] as const) {
+        const track = this.tracks[source];
+        if (!track || this.closed) continue;
+        try {
+          await this.currentPublisher().publish(source, track);
+        } catch {
+          await this.stopNow(source, true).catch(() => undefined);
+        }
+      }
+    });
+  }
+
   /** The call ended: release the devices (nothing to tell anyone). */
   close(): void {
     this.closed = true;

@@ -1,0 +1,87 @@
+import type { MediaChangedPayload, PartyMedia, VideoSource } from '@synapse-calling/protocol';
+import { SynapseError, mediaError } from '../../errors';
+import { loadLiveKit } from '../livekit';
+import type { MediaSession } from '../session';
+import type { CallVideo, CallVideoDeps } from './call-video';
+import type { CallVideoSnapshot, RemoteVideo, SentMedia } from './types';
+
+export interface CallVideoEvents {
+  /** The other party's camera or screen share started arriving; show it with `attach()`. */
+  remoteVideoAdded: (video: RemoteVideo) => void;
+  /** That video stopped: remove it from the page. */
+  remoteVideoRemoved: (video: RemoteVideo) => void;
+  /** This user's camera or screen share started (`track`) or stopped (`null`). */
+  localVideoChanged: (source: VideoSource, track: MediaStreamTrack | null) => void;
+  /** The other party said what it now sends (`media-changed`). */
+  remoteMediaChanged: (media: SentMedia) => void;
+}
+
+/** A call without video (nothing sent, nothing received, nothing announced). */
+const NO_VIDEO: CallVideoSnapshot = {
+  camera: false,
+  screen: false,
+  remoteCamera: false,
+  remoteScreen: false,
+  remoteMedia: null,
+  stopped: [],
+};
+
+/**
+ * All an audio-only page carries of a call's video: a handle that imports the video chunk
+ * (`CallVideo`) at the first sign of video — this user turning it on, a remote video track, or
+ * the other party announcing video — and hands it what arrived meanwhile, in order.
+ */
+export class VideoLink {
+  private loading: Promise<CallVideo> | null = null;
+  private loaded: CallVideo | null = null;
+
+  constructor(private readonly deps: Omit<CallVideoDeps, 'lib'>) {}
+
+  /** The call's video, once its chunk is loaded. */
+  get current(): CallVideo | null {
+    return this.loaded;
+  }
+
+  /** Imports the chunk on first use. */
+  load(): Promise<CallVideo> {
+    // What the chunk needs of the main bundle is handed over (`lib`): importing it there would
+    // make the bundler move those modules into a shared chunk that every page loads.
+    this.loading ??= import('./call-video').then(({ CallVideo }) => {
+      this.loaded = new CallVideo({ ...this.deps, lib: { SynapseError, mediaError, loadLiveKit } });
+      return this.loaded;
+    });
+    return this.loading;
+  }
+
+  snapshot(): CallVideoSnapshot {
+    return this.loaded?.snapshot() ?? NO_VIDEO;
+  }
+
+  /**
+   * Follows a new media session's remote videos; what this user sends is sent again on it, and
+   * when it starts over (the peer reloaded).
+   */
+  watch(session: MediaSession): void {
+    void this.loaded?.controller.resend();
+    session.on('restarted', () => void this.loaded?.controller.resend());
+    session.on('remoteVideo', (video) => void this.load().then((v) => v.addRemote(video)));
+    session.on('remoteVideoEnded', (video) => void this.load().then((v) => v.removeRemote(video)));
+  }
+
+  /** See `CallVideo.handleResumed`; nothing to load when no video was sent. */
+  handleResumed(own: PartyMedia): void {
+    if (own.video || own.screen) void this.load().then((v) => v.handleResumed(own));
+  }
+
+  handleMediaChanged(payload: MediaChangedPayload): void {
+    // Audio-only news needs no video code until video is in use.
+    if (!this.loading && !payload.video && !payload.screen) return;
+    void this.load().then((v) => v.handleMediaChanged(payload));
+  }
+
+  /** The call ended: release cameras and forget the remote videos. */
+  close(): void {
+    if (this.loaded) this.loaded.close();
+    else void this.loading?.then((v) => v.close());
+  }
+}
