@@ -15,7 +15,7 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
  * little room), so a bundle can shrink towards its budget but never grow unnoticed.
  */
 export const BUDGETS = {
-  'synapse-elements.js': { budget: 42 * 1024, ceiling: 53 * 1024 },
+  'synapse-elements.js': { budget: 42 * 1024, ceiling: 53.5 * 1024 },
   'sdk-core page (presence + call buttons)': { budget: 24 * 1024, ceiling: 29.5 * 1024 },
 };
 

@@ -4,7 +4,7 @@
  * older servers refuse `transfer-call` as an unknown event (no ack), older clients ignore the new
  * server events and fields.
  */
-import type { Party } from './index';
+import type { Party, PresenceStatus } from './index';
 
 export const TRANSFER_STATES = ['ringing'] as const;
 /** Where a transfer stands: `ringing` while the target agent's page rings. */
@@ -39,4 +39,14 @@ export interface TransferCallPayload {
   to?: string;
   /** Line id (same tenant); the line's strategy picks an available agent. */
   toLine?: string;
+}
+
+/**
+ * `GET /api/transfer-targets` (agents only): whom an agent may transfer a call to — the agents of
+ * the tenant's lines (not the asker) with their presence, and the lines with how many agents are
+ * available. What the transfer controls of `<synapse-active-call>` list.
+ */
+export interface TransferTargetsResponse {
+  agents: Array<{ id: string; name: string; status: PresenceStatus }>;
+  lines: Array<{ id: string; name: string; agentsAvailable: number }>;
 }

@@ -181,6 +181,24 @@ describe('blind transfer', () => {
   });
 });
 
+describe('transfer targets', () => {
+  it("lists the lines' agents with presence and the lines, to agents only", async () => {
+    await online(agent('alice', 'acme', 'Alice'));
+    await online(agent('bob', 'acme', 'Bob'));
+    const get = async (claims: Parameters<TestServerFixture['mintToken']>[0]) =>
+      fetch(`${server.url}/api/transfer-targets`, {
+        headers: { authorization: `Bearer ${await server.mintToken(claims)}` },
+      });
+    const res = await get(agent('alice', 'acme', 'Alice'));
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({
+      agents: [{ id: 'bob', name: 'Bob', status: 'online' }],
+      lines: [{ id: 'support', name: 'Support', agentsAvailable: 2 }],
+    });
+    expect((await get(customer('carol'))).status).toBe(403);
+  });
+});
+
 describe('transfer refusals', () => {
   it('refuses what it must, with a clear error, and changes nothing', async () => {
     const { carol, alice, call } = await activeCall();

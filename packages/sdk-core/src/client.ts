@@ -12,6 +12,7 @@ import type {
   CallMetadata,
   CallRecording,
   LineStatus,
+  TransferTargetsResponse,
   Presence,
 } from '@synapse-calling/protocol';
 import { RestClient } from './rest';
@@ -60,12 +61,17 @@ export class SynapseClient {
   /** System notifications while a call rings in a hidden tab (custom UIs; opt-in). */
   readonly notifications: NotificationController;
   /**
-   * Support lines (docs/lines.md): what a caller may know of a line before calling it.
+   * Support lines (docs/lines.md): what a caller may know of a line before calling it, and (agents)
+   * whom a call can be transferred to: the lines' agents with presence, and the lines.
    *
    * @example
    * const { open, agentsAvailable } = await client.lines.status('support');
+   * const { agents, lines } = await client.lines.transferTargets();
    */
-  readonly lines: { status(lineId: string): Promise<LineStatus> };
+  readonly lines: {
+    status(lineId: string): Promise<LineStatus>;
+    transferTargets(): Promise<TransferTargetsResponse>;
+  };
   private readonly options: ResolvedOptions;
   private readonly events = new TypedEmitter<ClientEvents>();
   private readonly store: SnapshotStore<ClientSnapshot>;
@@ -107,7 +113,10 @@ export class SynapseClient {
       tokens: this.tokens,
       fetch: this.options.fetch,
     });
-    this.lines = { status: (lineId) => this.rest.lineStatus(lineId) };
+    this.lines = {
+      status: (lineId) => this.rest.lineStatus(lineId),
+      transferTargets: () => this.rest.transferTargets(),
+    };
     this.signaling = new SignalingManager({
       url: this.options.url,
       path: this.options.path,

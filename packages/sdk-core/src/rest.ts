@@ -3,6 +3,7 @@ import {
   type CallListResponse,
   type LineStatus,
   type LineStatusResponse,
+  type TransferTargetsResponse,
   type LiveKitTokenResponse,
   type PushConfigResponse,
   type PushRegistration,
@@ -50,6 +51,11 @@ export class RestClient {
   async lineStatus(lineId: string): Promise<LineStatus> {
     const path = `/api/lines/${encodeURIComponent(lineId)}/status`;
     return (await this.request<LineStatusResponse>('GET', path)).status;
+  }
+
+  /** `GET /api/transfer-targets`: the agents (with presence) and lines an agent may transfer to. */
+  transferTargets(): Promise<TransferTargetsResponse> {
+    return this.request<TransferTargetsResponse>('GET', '/api/transfer-targets');
   }
 
   /** `POST /api/livekit/token`: a fresh room token, for a party of an active LiveKit call only. */

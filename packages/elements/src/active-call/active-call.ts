@@ -8,6 +8,7 @@ import { hangUpIcon } from '../styles/icons';
 import { tokens } from '../styles/tokens';
 import type { Call, CallQuality } from '@synapse-calling/sdk-core';
 import { queueView } from './queue-view';
+import { transferSlot } from './transfer-slot';
 import { recordToggle, recordingView } from './recording-view';
 import { hasVideo, videoToggles, videoView } from './video-controls';
 import { activeCallStyles, recordingStyles, videoStyles } from './active-call.styles';
@@ -47,6 +48,9 @@ const QUALITY_LEVEL: Record<CallQuality, number> = {
  * @csspart speaking - The speaking indicator.
  * @csspart reconnecting - "Reconnecting…".
  * @csspart queue - "You are number 2 in line", while a call to a support line waits for an agent.
+ * @csspart transfer - The `<synapse-transfer-controls>` (loaded on demand): for agents, Transfer
+ *   (to an agent or a line of the tenant) and Cancel; for the other party, "Transferring you to
+ *   Bob…". Style inside it through its own parts.
  * @csspart recording-notice - "This call is being recorded", shown to both parties while it is.
  * @csspart recording-status - The live region announcing recording changes.
  * @csspart record - The record / stop recording toggle (agents; hidden by `no-record`).
@@ -173,6 +177,7 @@ export class SynapseActiveCall extends SynapseElement {
         <span part="reconnecting" role="status">${c.reconnecting ? a.reconnecting : ''}</span>
       </div>
       ${queueView(t, call)} ${recordingView(this.locale.t, call, c, this.clients.client?.user?.id)}
+      ${transferSlot(call, this.clients.client?.user, this.locale.lang, this.loadTargets)}
       ${video ? videoView(t, this.locale.lang, call, video, c) : nothing}
       ${
         call.audioBlocked
@@ -200,6 +205,11 @@ export class SynapseActiveCall extends SynapseElement {
       ${this.noDevices ? nothing : this.renderDevices()}
     </section>`;
   }
+
+  private readonly loadTargets = () => {
+    const client = this.clients.client;
+    return client ? client.lines.transferTargets() : Promise.resolve({ agents: [], lines: [] });
+  };
 
   private renderDevices(): TemplateResult {
     const a = this.locale.t.active;

@@ -61,7 +61,16 @@ export async function setupLines(deps: LinesSetupDeps): Promise<Lines | undefine
     picker,
   });
   router.start();
-  return { store, router, picker, routes: (auth) => lineRoutes({ store, router, auth }) };
+  const agents = {
+    party: (tenant: string, id: string) => picker.party(tenant, id),
+    status: async (tenant: string, id: string) => (await deps.presence.current(tenant, id)).status,
+  };
+  return {
+    store,
+    router,
+    picker,
+    routes: (auth) => lineRoutes({ store, router, auth, agents }),
+  };
 }
 
 /** `lifecycle` (call recording), also telling the lines when a call ended. */
