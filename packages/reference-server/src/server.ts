@@ -432,6 +432,7 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
         { registry: stores.registry, endIfStill, ringTimeoutMs, ringSlackMs: cluster.nodeTtlMs },
         overdueSlackMs,
       );
+      await transfers?.stopOverdue(overdueSlackMs);
       await presence.expireDueGraces();
     },
   });

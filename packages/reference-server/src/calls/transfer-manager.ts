@@ -184,6 +184,19 @@ export class TransferManager {
   }
 
   /**
+   * Stops transfers ringing longer than the ring timeout plus `slackMs`: their timer lived on a
+   * node that died (several nodes: run at each heartbeat), and the target would stay booked.
+   */
+  async stopOverdue(slackMs: number, now = Date.now()): Promise<void> {
+    const due = now - slackMs - this.deps.ringTimeoutMs;
+    for (const { call } of await this.deps.registry.all()) {
+      if (call.transfer && call.transfer.startedAt < due) {
+        await this.stop(call.id, call.transfer.to.id, 'missed');
+      }
+    }
+  }
+
+  /**
    * Ends the transfer ringing `targetId` (declined, missed, cancelled): the target is released
    * and told, both parties see `call.transfer` gone. The call as it is now, or undefined when
    * that transfer was no longer ringing.
