@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import type { CallInfo } from '@synapse-calling/protocol';
 import {
@@ -124,6 +126,42 @@ describe('blind transfer', () => {
       'call.ended',
     ]);
     expect(events[2]?.call).toMatchObject({ to: { id: 'bob' }, legs: [{}, {}] });
+  });
+
+  it('POSTs call.transferred to the host webhook, naming the new agent and the legs', async () => {
+    const received: CallEvent[] = [];
+    const hook = createServer((req, res) => {
+      let body = '';
+      req.on('data', (d: Buffer) => (body += d.toString()));
+      req.on('end', () => {
+        received.push(JSON.parse(body) as CallEvent);
+        res.end('ok');
+      });
+    });
+    await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
+    try {
+      const { port } = hook.address() as AddressInfo;
+      await server.restart({
+        webhook: {
+          url: `http://127.0.0.1:${port}/hook`,
+          secret: 'webhook-secret-0123456789abcdef0123',
+        },
+      });
+      const parties = await activeCall();
+      const { ring } = await startTransfer(parties, { to: 'bob' });
+      await emitAck(parties.bob, 'accept-call', { callId: ring.call.id });
+      await waitFor(() => received.some((e) => e.type === 'call.transferred'), {
+        what: 'the call.transferred webhook',
+      });
+      const event = received.find((e) => e.type === 'call.transferred');
+      expect(event).toMatchObject({
+        tenant: 'acme',
+        call: { id: ring.call.id, to: { id: 'bob' } },
+      });
+      expect(event?.call.legs?.map((l) => l.party.id)).toEqual(['alice', 'bob']);
+    } finally {
+      await new Promise<void>((r) => hook.close(() => r()));
+    }
   });
 
   it('to a line: an available agent of the line rings', async () => {
