@@ -207,6 +207,24 @@ describe('blind transfer', () => {
     expect(late).toMatchObject({ ok: false, error: { code: 'not-found' } });
   });
 
+  it('Alice dropping off while Bob rings does not end the call Bob takes over', async () => {
+    await server.restart({ reconnectGraceMs: 300, presenceGraceMs: 200 });
+    const parties = await activeCall();
+    const { ring } = await startTransfer(parties, { to: 'bob' });
+    parties.alice.disconnect();
+    await waitFor(
+      async () => (await server.synapse.stores.registry.get(ring.call.id))?.sockets.callee === null,
+      { what: "Alice's connection released" },
+    );
+    const accepted = await emitAck(parties.bob, 'accept-call', { callId: ring.call.id });
+    expect(accepted).toMatchObject({ ok: true, call: { state: 'active', to: { id: 'bob' } } });
+    // Alice's reconnect grace was hers: its deadline, which any node would act on, went with
+    // her side of the call.
+    const record = await server.synapse.stores.registry.get(ring.call.id);
+    expect(record?.deadlines?.grace?.callee).toBeUndefined();
+    expect(record?.sockets.callee).toEqual(expect.any(String));
+  });
+
   it('the customer hangs up while the transfer rings: Bob stops ringing', async () => {
     const parties = await activeCall();
     await startTransfer(parties, { to: 'bob' });

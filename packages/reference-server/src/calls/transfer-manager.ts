@@ -13,6 +13,7 @@ import type { LineStore } from '../lines/line-store';
 import type { MediaProvider } from '../media/media-provider';
 import type { PresenceManager } from '../presence/presence-manager';
 import type { Visibility } from '../presence/visibility';
+import { withDeadline, withSocket } from '../stores/deadlines';
 import type { CallRecord, CallRegistry, PartySide } from '../stores/types';
 import type { Actor } from './actor';
 import type { CallEmitter, CallRecorder } from './call-events';
@@ -131,11 +132,14 @@ export class TransferManager {
         if (cur.call.state !== 'active' || cur.call.transfer?.to.id !== userId) return undefined;
         const { transfer: _done, ...call } = cur.call;
         const legs = withLeg(cur.call, transfer.by, transfer.to, now);
-        return {
-          ...cur,
-          call: { ...call, [key]: transfer.to, legs },
-          sockets: { ...cur.sockets, [side]: actor.socketId },
-        };
+        // The side is Bob's now: a reconnect or room grace Alice was in does not concern it.
+        const carried = withSocket(
+          withDeadline(cur, 'room', side, undefined),
+          side,
+          actor.socketId,
+          undefined,
+        );
+        return { ...carried, call: { ...call, [key]: transfer.to, legs } };
       },
     );
     if (!moved.ok) throw fail.invalidState('the transfer was cancelled or the call ended');
