@@ -3,6 +3,7 @@ import type {
   CallEndReason,
   CallMetadata,
   CallRecording,
+  CallTransfer,
   CallVideoSnapshot,
   CallSnapshot as ExportedCallSnapshot,
   ClientSnapshot as ExportedClientSnapshot,
@@ -45,6 +46,7 @@ interface CallSnapshot {
   mediaKind: 'livekit' | 'p2p' | null;
   mediaReconnecting: boolean;
   recording: CallRecording | null; // null when nobody asked to record (docs/recording.md)
+  transfer: CallTransfer | null; // while an agent transfers the call: { by, to, line? }
   video: CallVideoSnapshot; // { camera, screen, remoteCamera, remoteScreen, remoteMedia, stopped }
 }
 // #endregion shape

@@ -5,7 +5,7 @@ import type { CallInfo as Call } from '@synapse-calling/protocol';
 // #region shape
 interface CallEvent {
   id: string; // unique per event: de-duplicate on it
-  type: 'call.ringing' | 'call.accepted' | 'call.ended' | 'recording.ready';
+  type: 'call.ringing' | 'call.accepted' | 'call.transferred' | 'call.ended' | 'recording.ready';
   call: Call; // as on the wire (protocol.md), including endReason / endedBy when ended
   tenant: string;
   at: number; // ms since the epoch

@@ -21,6 +21,7 @@ export {
 };
 // Its code is a lazy chunk that <synapse-active-call> loads when a call first has video.
 export type { SynapseVideoStage } from './video-stage/video-stage';
+export type { SynapseTransferControls, TransferView } from './transfer/transfer-controls';
 export { clientContext, getDefaultClient, setDefaultClient } from './context';
 export type { CallButtonState } from './controllers/call-button-controller';
 export type { HistoryEntry } from './controllers/call-history-controller';

@@ -22,6 +22,7 @@ import type {
   SynapseMuteChangeEvent,
   SynapsePresence,
   SynapseRingtoneChangeEvent,
+  SynapseTransferControls,
   SynapseVideoStage,
 } from './index';
 
@@ -192,6 +193,17 @@ export interface SynapsePresenceProps extends ElementProps<SynapsePresence> {
   client?: SynapsePresence['client'] | undefined;
 }
 
+/** `<synapse-transfer-controls>`: Transfer controls of the call in progress. */
+export interface SynapseTransferControlsProps extends ElementProps<SynapseTransferControls> {
+  /**
+   * The call and who looks at it; setting it re-renders.
+   * (A property: pass the value itself, not a string.)
+   */
+  view?: SynapseTransferControls['view'] | undefined;
+  /** (A property: pass the value itself, not a string.) */
+  innerHTML?: SynapseTransferControls['innerHTML'] | undefined;
+}
+
 /** `<synapse-video-stage>`: The video layout of a call. */
 export interface SynapseVideoStageProps extends ElementProps<SynapseVideoStage> {
   /**
@@ -224,6 +236,7 @@ declare module 'react' {
       'synapse-incoming-call': SynapseIncomingCallProps;
       'synapse-line-status': SynapseLineStatusProps;
       'synapse-presence': SynapsePresenceProps;
+      'synapse-transfer-controls': SynapseTransferControlsProps;
       'synapse-video-stage': SynapseVideoStageProps;
     }
   }

@@ -10,6 +10,7 @@
  */
 
 import type { QueuePositionPayload } from './lines';
+import type { CallLeg, CallTransfer, TransferCallPayload } from './transfer';
 
 /** Protocol version; sent by clients in the handshake `auth.protocol` and checked by servers. */
 export const PROTOCOL_VERSION = 1;
@@ -123,6 +124,16 @@ export interface CallInfo {
    * agent ringing now, and once answered the agent who answered. Added in v1.
    */
   line?: string;
+  /**
+   * While an agent transfers the call (docs/lines.md, "Transfer"): to whom, and how far it got.
+   * Absent otherwise. Added in v1.
+   */
+  transfer?: CallTransfer;
+  /**
+   * Once the call was transferred: who talked on the transferred side, and when, in order (the
+   * last leg is the party there now). Absent on a call never transferred. Added in v1.
+   */
+  legs?: CallLeg[];
 }
 
 export const RECORDING_STATUSES = [
@@ -425,6 +436,10 @@ export interface ClientToServerEvents {
   'stop-recording': (payload: CallIdPayload, ack: AckFn<RecordingResult>) => void;
   'recording-consent': (payload: RecordingConsentPayload, ack: AckFn<RecordingResult>) => void;
   'media-changed': (payload: MediaChangePayload, ack: AckFn) => void;
+  /** An agent hands an active call to another agent or a line (docs/lines.md). Added in v1. */
+  'transfer-call': (payload: TransferCallPayload, ack: AckFn<CallResult>) => void;
+  /** The transferring agent withdraws a transfer that has not completed. Added in v1. */
+  'cancel-transfer': (payload: CallIdPayload, ack: AckFn<CallResult>) => void;
 }
 
 /** Events the server emits to clients. */
@@ -440,6 +455,16 @@ export interface ServerToClientEvents {
   'media-changed': (payload: MediaChangedPayload) => void;
   /** A line call waits for an agent: the caller's place in the line (docs/lines.md). */
   'queue-position': (payload: QueuePositionPayload) => void;
+  /**
+   * To both parties: a transfer of their call started or stopped (`call.transfer` present or
+   * absent). The call goes on meanwhile. Added in v1.
+   */
+  'call-transferring': (payload: { call: CallInfo }) => void;
+  /**
+   * To the party that stays: the other side is a new party now (`call.to` or `call.from`), with
+   * fresh `media` to reach them (P2P: a new peer connection; LiveKit: the same room). Added in v1.
+   */
+  'call-transferred': (payload: { call: CallInfo; media: Media }) => void;
 }
 
 export type ClientEventName = keyof ClientToServerEvents;
@@ -549,3 +574,5 @@ export function isErrorCode(value: unknown): value is ErrorCode {
 export * from './push';
 // Support lines (queues), kept in their own file.
 export * from './lines';
+// Call transfer, kept in its own file.
+export * from './transfer';

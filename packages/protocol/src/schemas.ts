@@ -167,6 +167,14 @@ export const eventSchemas: Schemas = {
   'media-changed': bounded(
     z.object({ callId: id, audio: z.boolean(), video: z.boolean(), screen: z.boolean() }),
   ),
+  'transfer-call': bounded(
+    z
+      .object({ callId: id, to: id.exactOptional(), toLine: id.exactOptional() })
+      .refine((value) => (value.to === undefined) !== (value.toLine === undefined), {
+        message: 'set either to or toLine',
+      }),
+  ),
+  'cancel-transfer': bounded(z.object({ callId: id })),
 };
 
 /** Turns zod's issues into one short line for the error ack. */

@@ -9,6 +9,7 @@ import type { CallListResponse } from '@synapse-calling/protocol';
 import {
   agent,
   connectRegistered,
+  customer,
   waitFor,
   emitAck,
   ringCall as startCall,
@@ -113,6 +114,32 @@ describe.each(backends)('on $name', (backend) => {
       expect((await listCalls(server, 'bob')).calls).toHaveLength(4);
       // Same user id in another tenant: nothing.
       expect((await listCalls(server, 'alice', '', 'globex')).calls).toEqual([]);
+    });
+
+    it('keeps one row for a transferred call: its new agent and the legs, who talked when', async () => {
+      const server = await start(await backend.fresh());
+      const carol = await connectRegistered(server, customer('carol', 'acme', 'Carol'));
+      const alice = await connectRegistered(server, namedAgent('alice'));
+      const bob = await connectRegistered(server, namedAgent('bob'));
+      const call = await startCall(carol, alice, 'alice');
+      await emitAck(alice, 'accept-call', { callId: call.id });
+      const rings = waitForEvent(bob, 'incoming-call');
+      await emitAck(alice, 'transfer-call', { callId: call.id, to: 'bob' });
+      await rings;
+      await emitAck(bob, 'accept-call', { callId: call.id });
+      await emitAck(carol, 'end-call', { callId: call.id });
+
+      const [row] = (await listCalls(server, 'bob')).calls;
+      expect(row).toMatchObject({ id: call.id, to: { id: 'bob' }, endReason: 'completed' });
+      expect(row?.legs).toEqual([
+        {
+          party: { id: 'alice', name: 'Agent alice', role: 'agent' },
+          from: row?.answeredAt,
+          until: expect.any(Number),
+        },
+        { party: { id: 'bob', name: 'Agent bob', role: 'agent' }, from: row?.legs?.[0]?.until },
+      ]);
+      expect((await listCalls(server, 'carol')).calls.map((c) => c.id)).toEqual([call.id]);
     });
 
     it('records answer time, duration, end reason and who ended it; hands each transition to onCallEvent', async () => {

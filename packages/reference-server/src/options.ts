@@ -76,7 +76,8 @@ export interface RecordingOptions {
   uploadGraceMs?: number;
 }
 
-export type CallEventType = 'call.ringing' | 'call.accepted' | 'call.ended' | 'recording.ready';
+export type CallEventType =
+  'call.ringing' | 'call.accepted' | 'call.transferred' | 'call.ended' | 'recording.ready';
 
 /** One call transition, handed to `onCallEvent` and POSTed to the host webhook. */
 export interface CallEvent {
@@ -85,6 +86,8 @@ export interface CallEvent {
   /**
    * The transition. `recording.ready` comes once a recording's file is finalised: `call` then
    * carries `recording.file` (download URL, duration, size, checksum, `partial`).
+   * `call.transferred` comes when an agent handed the call to another: `call.legs` lists who
+   * talked when, the last leg being the agent who has the call now.
    */
   type: CallEventType;
   call: CallInfo;

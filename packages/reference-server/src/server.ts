@@ -18,6 +18,7 @@ import { createGuards } from './limits/guards';
 import { limitInboundBytes } from './limits/inbound-bytes';
 import { resolveLimits, type Limits } from './limits/settings';
 import { setupLines, withLines, type Lines } from './lines/setup';
+import { setupTransfers, withTransfers } from './calls/transfer-setup';
 import { createLogger } from './logger';
 import { Maintenance } from './maintenance';
 import { LiveKitMediaProvider } from './media/livekit';
@@ -328,6 +329,18 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
     endIfStill: (callId, state, reason) => calls.endIfStill(callId, state, reason),
     logger,
   });
+  const transfers = setupTransfers({
+    registry: stores.registry,
+    visibility,
+    presence,
+    media,
+    emitter,
+    recorder,
+    timers,
+    ringTimeoutMs,
+    lines,
+    logger,
+  });
   const calls: CallManager = new CallManager({
     registry: stores.registry,
     callLog: stores.callLog,
@@ -345,8 +358,9 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
     pushReachable,
     claims,
     timers,
-    lifecycle: withLines(recordings?.manager, lines),
+    lifecycle: withTransfers(withLines(recordings?.manager, lines), transfers),
     lines: lines?.router,
+    transfers,
   });
   setupCallNamespace(namespace, {
     ...handshake,
@@ -357,6 +371,7 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
     recordings: recordings?.manager,
     mediaPolicy,
     lines: lines?.router,
+    transfers,
   });
 
   const rooms = new RoomEvents(stores.registry, media, calls, reconnectGraceMs);
@@ -417,6 +432,7 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
         { registry: stores.registry, endIfStill, ringTimeoutMs, ringSlackMs: cluster.nodeTtlMs },
         overdueSlackMs,
       );
+      await transfers?.stopOverdue(overdueSlackMs);
       await presence.expireDueGraces();
     },
   });

@@ -4,6 +4,7 @@ import type {
   CallInfo,
   CallMetadata,
   CallRecording,
+  CallTransfer,
   ClientEventResult,
   Media,
   MediaKind,
@@ -25,6 +26,7 @@ import type {
   CallQueue,
   CallSnapshot,
   ClientCallState,
+  TransferTarget,
 } from './types';
 
 /** Remote level above which the peer counts as speaking (`CallSnapshot.speaking`). */
@@ -54,6 +56,16 @@ export interface CallEvents extends CallVideoEvents {
    * (null: an agent rings, or the call ended).
    */
   queueChanged: (queue: CallQueue | null) => void;
+  /**
+   * An agent started transferring this call (`call.transfer`: to whom), or the transfer stopped
+   * (null: declined, missed, cancelled, or completed).
+   */
+  transferChanged: (transfer: CallTransfer | null) => void;
+  /**
+   * The call was transferred: `peer` is the new party (the agent who took it over). Media moved
+   * to them without the call dropping.
+   */
+  transferred: (peer: Party) => void;
   error: (err: SynapseError) => void;
 }
 
@@ -97,12 +109,12 @@ export class Call extends TypedEmitter<CallEvents> {
     super();
     this.id = data.id;
     this.direction = data.from.id === deps.selfId() ? 'outgoing' : 'incoming';
-    this.party = this.direction === 'outgoing' ? data.to : data.from;
+    this.party = this.peerOf(data);
     this.line = data.line ?? null;
     this.createdAt = data.createdAt;
     this.metadata = data.metadata;
     this.serverInfo = data;
-    this.currentState = data.state === 'ringing' ? 'ringing' : 'idle';
+    this.currentState = this.serverState(data) === 'ringing' ? 'ringing' : 'idle';
     this.recorder = new RecorderRunner(
       (session, onError) => deps.startRecorder(this.id, session, onError),
       (err) => this.emit('error', toSynapseError(err)),
@@ -187,6 +199,10 @@ export class Call extends TypedEmitter<CallEvents> {
   /** The call's recording (null when nobody asked to record it); see `recordingChanged`. */
   get recording(): CallRecording | null {
     return this.serverInfo.recording ?? null;
+  }
+  /** While an agent transfers the call: to whom and by whom; else null (`transferChanged`). */
+  get pendingTransfer(): CallTransfer | null {
+    return this.serverInfo.transfer ?? null;
   }
   /** The other party's videos being received (camera, screen share); see `remoteVideoAdded`. */
   get remoteVideos(): readonly RemoteVideo[] {
@@ -383,6 +399,36 @@ export class Call extends TypedEmitter<CallEvents> {
   }
 
   /**
+   * Hands this active call to another agent (`{ to: userId }`) or to an available agent of a
+   * line (`{ toLine }`); agents only. Blind: this user stays in the call while the target's
+   * page rings, and leaves it (the call ends here) once they answer; the other party never
+   * drops. Refused `busy`/`offline` when the target cannot take it, `not-found` for an unknown
+   * agent or line.
+   *
+   * @example
+   * transferButton.onclick = () => void call.transfer({ to: 'bob' });
+   * call.on('transferChanged', (t) => (status.textContent = t ? `Ringing ${t.to.name}…` : ''));
+   */
+  async transfer(target: TransferTarget): Promise<void> {
+    const { call } = await this.deps.signaling.request('transfer-call', {
+      callId: this.id,
+      ...target,
+    });
+    this.handleCallInfo(call);
+  }
+
+  /**
+   * Withdraws this user's transfer while the target still rings; the call stays as it was.
+   *
+   * @example
+   * cancelButton.onclick = () => void call.cancelTransfer();
+   */
+  async cancelTransfer(): Promise<void> {
+    const { call } = await this.deps.signaling.request('cancel-transfer', { callId: this.id });
+    this.handleCallInfo(call);
+  }
+
+  /**
    * Switches the microphone (`'default'` for the system default); the call stays up.
    *
    * @example
@@ -445,6 +491,7 @@ export class Call extends TypedEmitter<CallEvents> {
       mediaKind: this.kind,
       mediaReconnecting: this.reconnecting,
       recording: this.recording,
+      transfer: this.pendingTransfer,
       video: this.video.snapshot(),
     };
     return this.cached;
@@ -483,8 +530,9 @@ export class Call extends TypedEmitter<CallEvents> {
   handleCallInfo(data: CallInfo, reason?: CallEndReason): void {
     if (this.currentState === 'ended') return;
     const before = JSON.stringify(this.serverInfo.recording);
+    const transferBefore = JSON.stringify(this.serverInfo.transfer);
     this.serverInfo = data;
-    const party = this.direction === 'outgoing' ? data.to : data.from;
+    const party = this.peerOf(data);
     if (party.id !== this.party.id || party.name !== this.party.name) {
       this.party = party;
       this.touch();
@@ -497,13 +545,18 @@ export class Call extends TypedEmitter<CallEvents> {
       this.emit('recordingChanged', this.recording);
       this.syncRecorder();
     }
+    if (JSON.stringify(data.transfer) !== transferBefore && data.state !== 'ended') {
+      this.touch();
+      this.emit('transferChanged', this.pendingTransfer);
+    }
     this.metadata = data.metadata ?? this.metadata;
     if (data.answeredAt && this.answeredAt === null) this.answeredAt = data.answeredAt;
-    if (data.state === 'ended') {
+    const state = this.serverState(data);
+    if (state === 'ended') {
       this.finish(reason ?? data.endReason, data.endedAt);
-    } else if (data.state === 'ringing' && this.currentState === 'idle') {
+    } else if (state === 'ringing' && this.currentState === 'idle') {
       this.setState('ringing');
-    } else if (data.state === 'active' && !this.session && !this.deps.mediaEnabled) {
+    } else if (state === 'active' && !this.session && !this.deps.mediaEnabled) {
       this.answeredAt ??= Date.now();
       this.setState('active');
     }
@@ -543,6 +596,22 @@ export class Call extends TypedEmitter<CallEvents> {
     if (this.currentState === 'ended') return;
     if (peerMedia) this.handleMediaChanged({ callId: this.id, from: this.party.id, ...peerMedia });
     if (ownMedia && tookOver) this.video.handleResumed(ownMedia);
+  }
+
+  /**
+   * @internal `call-transferred`: the other side is a new party. P2P: a new peer connection to
+   * them replaces the old one. LiveKit: the same room; the old agent was removed from it.
+   */
+  handleTransferred(data: CallInfo, media: Media): void {
+    this.handleCallInfo(data);
+    if (this.currentState === 'ended') return;
+    this.emit('transferred', this.party);
+    if (!this.session || (media.kind === 'livekit' && this.session.kind === 'livekit')) return;
+    this.video.close();
+    this.session.close();
+    this.session = null;
+    this.pendingSignals = [];
+    void this.startMedia(media, null, false);
   }
 
   /** @internal `media-changed`: what the other party now sends. */
@@ -679,6 +748,26 @@ export class Call extends TypedEmitter<CallEvents> {
     if (this.currentState !== 'active' || !this.session) {
       throw CallError.invalidState(`Cannot turn video on in a call that is ${this.state}`);
     }
+  }
+
+  /**
+   * The other party: the one who is not this user; for the target of a transfer still ringing,
+   * whoever the transferring agent talks to.
+   */
+  /** The call's state for this user: a transfer ringing them rings, whatever the call does. */
+  private serverState(data: CallInfo): CallInfo['state'] {
+    const self = this.deps.selfId();
+    const party = data.from.id === self || data.to.id === self;
+    return !party && data.transfer?.to.id === self && data.state === 'active'
+      ? 'ringing'
+      : data.state;
+  }
+
+  private peerOf(data: CallInfo): Party {
+    const self = this.deps.selfId();
+    if (data.from.id === self) return data.to;
+    if (data.to.id === self) return data.from;
+    return data.transfer?.by.id === data.from.id ? data.to : data.from;
   }
 
   private setMuted(muted: boolean): void {

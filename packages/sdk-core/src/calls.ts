@@ -106,6 +106,8 @@ export class CallManager extends TypedEmitter<CallManagerEvents> {
     super();
     const s = deps.signaling;
     s.onServer('incoming-call', ({ call }) => {
+      // A transfer may ring this user again for a call it rang before (declined, cancelled).
+      if (call.transfer?.to.id === deps.selfId()) this.forgetEnded(call.id);
       const existing = this.calls.has(call.id);
       const c = this.upsert(call);
       if (c && !existing && c.direction === 'incoming' && c.state === 'ringing') {
@@ -119,6 +121,10 @@ export class CallManager extends TypedEmitter<CallManagerEvents> {
     s.onServer('call-ended', ({ call }) => this.upsert(call)?.handleCallInfo(call));
     s.onServer('call-answered-elsewhere', ({ call }) =>
       this.upsert(call)?.finish('answered-elsewhere', call.answeredAt),
+    );
+    s.onServer('call-transferring', ({ call }) => this.calls.get(call.id)?.handleCallInfo(call));
+    s.onServer('call-transferred', ({ call, media }) =>
+      this.calls.get(call.id)?.handleTransferred(call, media),
     );
     s.onServer('media-changed', (payload) =>
       this.calls.get(payload.callId)?.handleMediaChanged(payload),
@@ -352,6 +358,11 @@ export class CallManager extends TypedEmitter<CallManagerEvents> {
   /** @internal The client is shutting down: release media; the server keeps the calls for its grace window. */
   handleClosed(reason: CallEndReason): void {
     for (const c of [...this.calls.values()]) c.finish(reason);
+  }
+
+  private forgetEnded(callId: string): void {
+    const i = this.endedIds.indexOf(callId);
+    if (i >= 0) this.endedIds.splice(i, 1);
   }
 
   private upsert(data: CallInfo): Call | null {

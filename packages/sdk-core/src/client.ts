@@ -13,6 +13,7 @@ import type {
   CallRecording,
   AgentLineStatus,
   LineStatus,
+  TransferTargetsResponse,
   Presence,
 } from '@synapse-calling/protocol';
 import { RestClient } from './rest';
@@ -63,17 +64,20 @@ export class SynapseClient {
   /**
    * Support lines (docs/lines.md): what a caller may know of a line before calling it; for the
    * line's member agents, who waits (`agentStatus`, `not-found` for anyone else) and their
-   * "taking calls" switch (`setTakingCalls`).
+   * "taking calls" switch (`setTakingCalls`); for agents, whom a call can be transferred to (the
+   * lines' agents with presence, and the lines).
    *
    * @example
    * const { open, agentsAvailable } = await client.lines.status('support');
    * const { calls, takingCalls } = await client.lines.agentStatus('support');
    * await client.lines.setTakingCalls('support', !takingCalls);
+   * const { agents, lines } = await client.lines.transferTargets();
    */
   readonly lines: {
     status(lineId: string): Promise<LineStatus>;
     agentStatus(lineId: string): Promise<AgentLineStatus>;
     setTakingCalls(lineId: string, takingCalls: boolean): Promise<void>;
+    transferTargets(): Promise<TransferTargetsResponse>;
   };
   private readonly options: ResolvedOptions;
   private readonly events = new TypedEmitter<ClientEvents>();
@@ -120,6 +124,7 @@ export class SynapseClient {
       status: (lineId) => this.rest.lineStatus(lineId),
       agentStatus: (lineId) => this.rest.agentLineStatus(lineId),
       setTakingCalls: (lineId, on) => this.rest.setTakingCalls(lineId, on),
+      transferTargets: () => this.rest.transferTargets(),
     };
     this.signaling = new SignalingManager({
       url: this.options.url,

@@ -52,4 +52,5 @@ export type {
   ClientSnapshot,
   ConnectionState,
   OwnStatus,
+  TransferTarget,
 } from './types';

@@ -5,6 +5,7 @@ import {
   type CallListResponse,
   type LineStatus,
   type LineStatusResponse,
+  type TransferTargetsResponse,
   type LiveKitTokenResponse,
   type PushConfigResponse,
   type PushRegistration,
@@ -64,6 +65,11 @@ export class RestClient {
   async setTakingCalls(lineId: string, takingCalls: boolean): Promise<void> {
     const path = `/api/lines/${encodeURIComponent(lineId)}/taking-calls`;
     await this.request('PUT', path, { takingCalls });
+  }
+
+  /** `GET /api/transfer-targets`: the agents (with presence) and lines an agent may transfer to. */
+  transferTargets(): Promise<TransferTargetsResponse> {
+    return this.request<TransferTargetsResponse>('GET', '/api/transfer-targets');
   }
 
   /** `POST /api/livekit/token`: a fresh room token, for a party of an active LiveKit call only. */

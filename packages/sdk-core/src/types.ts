@@ -1,6 +1,7 @@
 import type {
   CallMetadata,
   CallRecording,
+  CallTransfer,
   EndReason,
   MediaKind,
   Party,
@@ -41,6 +42,9 @@ export interface CallQueue {
   expectedWaitMs: number | null;
 }
 
+/** Whom `call.transfer()` hands the call to: an agent of the tenant, or one of a line. */
+export type TransferTarget = { to: string } | { toLine: string };
+
 /** A plain, serialisable picture of a call; what the snapshot store holds. */
 export interface CallSnapshot {
   id: string;
@@ -72,6 +76,11 @@ export interface CallSnapshot {
   mediaReconnecting: boolean;
   /** The call's recording, or null when nobody asked to record it. */
   recording: CallRecording | null;
+  /**
+   * While an agent transfers the call: to whom (`transfer.to`), by whom (`transfer.by`); else
+   * null. The customer's UI says "Transferring you to Bob…"; the target's "Transfer from Alice".
+   */
+  transfer: CallTransfer | null;
   /** The call's video: what this user sends and what is received. */
   video: CallVideoSnapshot;
 }

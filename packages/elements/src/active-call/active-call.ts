@@ -14,6 +14,7 @@ import {
   type CallVideoSnapshot,
 } from '@synapse-calling/sdk-core';
 import { queueView } from './queue-view';
+import { transferSlot } from './transfer-slot';
 import { recordToggle, recordingView } from './recording-view';
 import type { Kit } from './video-controls';
 import { activeCallStyles, recordingStyles } from './active-call.styles';
@@ -62,6 +63,9 @@ const QUALITY_LEVEL: Record<CallQuality, number> = {
  * @csspart speaking - The speaking indicator.
  * @csspart reconnecting - "Reconnecting…".
  * @csspart queue - "You are number 2 in line", while a call to a support line waits for an agent.
+ * @csspart transfer - The `<synapse-transfer-controls>` (loaded on demand): for agents, Transfer
+ *   (to an agent or a line of the tenant) and Cancel; for the other party, "Transferring you to
+ *   Bob…". Style inside it through its own parts.
  * @csspart recording-notice - "This call is being recorded", shown to both parties while it is.
  * @csspart recording-status - The live region announcing recording changes.
  * @csspart record - The record / stop recording toggle (agents; hidden by `no-record`).
@@ -192,6 +196,7 @@ export class SynapseActiveCall extends SynapseElement {
         <span part="reconnecting" role="status">${c.reconnecting ? a.reconnecting : ''}</span>
       </div>
       ${queueView(t, call)} ${recordingView(this.locale.t, call, c, this.clients.client?.user?.id)}
+      ${transferSlot(call, this.clients.client?.user, this.locale.lang, this.loadTargets)}
       ${ui && video ? ui.videoView(KIT, t, call, video, c, hasVideo(video)) : nothing}
       ${
         call.audioBlocked
@@ -231,6 +236,11 @@ export class SynapseActiveCall extends SynapseElement {
     if (!videoControls) void videoControlsLoading.then(() => this.requestUpdate());
     return videoControls;
   }
+
+  private readonly loadTargets = () => {
+    const client = this.clients.client;
+    return client ? client.lines.transferTargets() : Promise.resolve({ agents: [], lines: [] });
+  };
 
   private renderDevices(): TemplateResult {
     const a = this.locale.t.active;

@@ -66,6 +66,8 @@ export interface Translation {
   incoming: {
     title: string;
     callerIsCalling: (name: string) => string;
+    /** A call an agent transfers to this user: "Transfer from Alice: Carol Chen". */
+    transferFrom?: (by: string, name: string) => string;
     accept: string;
     decline: string;
     muteRingtone: string;
@@ -195,6 +197,7 @@ const en: Translation = {
   incoming: {
     title: 'Incoming call',
     callerIsCalling: (name) => `${name} is calling`,
+    transferFrom: (by, name) => `Transfer from ${by}: ${name}`,
     accept: 'Accept',
     decline: 'Decline',
     muteRingtone: 'Mute ringtone',
@@ -313,6 +316,7 @@ const de: Translation = {
   incoming: {
     title: 'Eingehender Anruf',
     callerIsCalling: (name) => `${name} ruft an`,
+    transferFrom: (by, name) => `Weiterleitung von ${by}: ${name}`,
     accept: 'Annehmen',
     decline: 'Ablehnen',
     muteRingtone: 'Klingelton aus',

@@ -6,6 +6,8 @@ import type { TabBadge } from '../internal/tab-badge';
 import { SynapseElement } from '../internal/synapse-element';
 import { tokens } from '../styles/tokens';
 import { incomingCallStyles } from './incoming-call.styles';
+import { translationFor, type Translation } from '../i18n/translations';
+import type { Call } from '@synapse-calling/sdk-core';
 
 /** How long the note about a call that went away stays up. */
 const NOTICE_VISIBLE_MS = 6_000;
@@ -137,7 +139,7 @@ export class SynapseIncomingCall extends SynapseElement {
           const t = this.locale.t;
           return {
             title: t.incoming.title,
-            body: `${t.incoming.callerIsCalling(call.peer.name)} · ${t.role(call.peer.role)}`,
+            body: `${callerLine(t, call)} · ${t.role(call.peer.role)}`,
             accept: t.incoming.accept,
             decline: t.incoming.decline,
           };
@@ -215,9 +217,7 @@ export class SynapseIncomingCall extends SynapseElement {
     const t = this.locale.t;
     const call = this.controller.current;
     const more = this.controller.queue.length - 1;
-    const announcement = call
-      ? `${t.incoming.title}: ${t.incoming.callerIsCalling(call.peer.name)}`
-      : '';
+    const announcement = call ? `${t.incoming.title}: ${callerLine(t, call)}` : '';
     return html`<dialog
         part="dialog"
         aria-labelledby="title caller"
@@ -228,7 +228,7 @@ export class SynapseIncomingCall extends SynapseElement {
         ${
           call
             ? html`<p part="title" id="title">${t.incoming.title}</p>
-                <p part="caller" id="caller">${t.incoming.callerIsCalling(call.peer.name)}</p>
+                <p part="caller" id="caller">${callerLine(t, call)}</p>
                 <p part="role">${t.role(call.peer.role)}</p>
                 ${more > 0 ? html`<p part="queue">${t.incoming.more(more)}</p>` : nothing}
                 <div part="actions">
@@ -302,6 +302,13 @@ export class SynapseIncomingCall extends SynapseElement {
   private toggleRingtone(): void {
     this.ringtoneMuted = !this.ringtoneMuted;
   }
+}
+
+/** "Carol is calling", or for a transfer "Transfer from Alice: Carol". */
+function callerLine(t: Translation, call: Call): string {
+  const transfer = call.pendingTransfer;
+  const from = transfer && (t.incoming.transferFrom ?? translationFor('en').incoming.transferFrom);
+  return from ? from(transfer.by.name, call.peer.name) : t.incoming.callerIsCalling(call.peer.name);
 }
 
 declare global {

@@ -26,6 +26,7 @@ import type { CallEmitter, CallRecorder } from './call-events';
 import { CallEnder } from './call-ender';
 import type { CallLifecycle } from './lifecycle';
 import { ReconnectManager } from './reconnect-manager';
+import type { TransferManager } from './transfer-manager';
 import { otherSide, refreshParties, sideOf, type PresenceRefresher } from './sides';
 import { Timers, timerKeys } from './timers';
 
@@ -61,6 +62,8 @@ export interface CallManagerDeps {
   lifecycle?: CallLifecycle | undefined;
   /** Calls to lines: their accepts and declines go through the line's router (docs/lines.md). */
   lines?: LineCallHooks | undefined;
+  /** Transfers: their target's accept and decline go through it (docs/lines.md). */
+  transfers?: Pick<TransferManager, 'isTarget' | 'accept' | 'declined'> | undefined;
 }
 
 /**
@@ -146,6 +149,8 @@ export class CallManager {
 
   async accept(actor: Actor, { callId }: CallIdPayload): Promise<AcceptResult> {
     let record = await this.partyCall(actor, callId);
+    const { transfers } = this.deps;
+    if (transfers?.isTarget(record, actor.identity.userId)) return transfers.accept(record, actor);
     if (record.call.line && this.deps.lines && record.call.state === 'ringing') {
       record = await this.deps.lines.claimAnswer(record, actor);
     }
@@ -206,6 +211,9 @@ export class CallManager {
 
   async reject(actor: Actor, { callId, reason }: RejectCallPayload): Promise<{ call: CallInfo }> {
     const record = await this.partyCall(actor, callId);
+    const { transfers } = this.deps;
+    if (transfers?.isTarget(record, actor.identity.userId))
+      return transfers.declined(record, actor);
     const lineDecline = this.lineDecline(record, actor);
     if (lineDecline) return { call: await lineDecline };
     if (sideOf(record, actor.identity.userId) !== 'callee') {
@@ -230,6 +238,10 @@ export class CallManager {
     // accepted just as the caller cancelled): the caller then hangs up the active call.
     for (let attempt = 0; attempt < 3; attempt++) {
       const record = await this.partyCall(actor, callId);
+      const { transfers } = this.deps;
+      if (transfers?.isTarget(record, actor.identity.userId)) {
+        return transfers.declined(record, actor);
+      }
       const lineDecline = this.lineDecline(record, actor);
       if (lineDecline) return { call: await lineDecline };
       const side = sideOf(record, actor.identity.userId);
@@ -325,13 +337,15 @@ export class CallManager {
   }
 
   /**
-   * The call if the actor is a party of it (or is offered it, ring-all); ended calls give
-   * invalid-state, others not-found.
+   * The call if the actor is a party of it (or is offered it: ring-all, a transfer's target);
+   * ended calls give invalid-state, others not-found.
    */
   private async partyCall(actor: Actor, callId: string): Promise<CallRecord> {
     const { tenant, userId } = actor.identity;
     const record = await this.deps.registry.get(callId);
-    const offered = record && this.deps.lines?.isOffered(record, userId);
+    const offered =
+      record &&
+      (this.deps.lines?.isOffered(record, userId) || this.deps.transfers?.isTarget(record, userId));
     if (record && record.tenant === tenant && (sideOf(record, userId) || offered)) return record;
     if (!record) {
       const logged = await this.deps.callLog.get(callId);

@@ -36,7 +36,13 @@ export class ReconnectManager {
     const { tenant, userId } = actor.identity;
     const result: SyncedCall[] = [];
     for (let record of await this.deps.registry.forUser(tenant, userId)) {
-      const side = sideOf(record, userId) as PartySide;
+      const found = sideOf(record, userId);
+      // Booked but not a party: a transfer rings this user; whichever tab accepts carries it.
+      if (!found) {
+        result.push({ call: record.call });
+        continue;
+      }
+      const side: PartySide = found;
       let owner = record.sockets[side];
       // A callee's ringing call belongs to no connection yet: whichever tab accepts carries it.
       const claimable = record.call.state === 'active' || side === 'caller';
@@ -80,8 +86,8 @@ export class ReconnectManager {
   async handleConnectionClosed(actor: Actor): Promise<void> {
     const { tenant, userId } = actor.identity;
     for (const record of await this.deps.registry.forUser(tenant, userId)) {
-      const side = sideOf(record, userId) as PartySide;
-      if (record.sockets[side] !== actor.socketId) continue;
+      const side = sideOf(record, userId);
+      if (!side || record.sockets[side] !== actor.socketId) continue;
       // Only if still ours: a tab that took the call over meanwhile keeps it, and no grace runs.
       // The deadline goes with the release, so another node ends the call if this one dies.
       const graceUntil = Date.now() + this.deps.reconnectGraceMs;

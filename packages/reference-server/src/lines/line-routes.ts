@@ -2,10 +2,12 @@ import express, { type RequestHandler, type Response, type Router } from 'expres
 import { z } from 'zod';
 import type {
   AgentLineStatusResponse,
+  PresenceStatus,
   LineListResponse,
   LineResponse,
   LineStatusResponse,
   MyLinesResponse,
+  TransferTargetsResponse,
 } from '@synapse-calling/protocol';
 import { describeIssues } from '@synapse-calling/protocol/schemas';
 import { identityOf, jsonBody, sendError } from '../http/rest';
@@ -16,6 +18,11 @@ import type { LineStore } from './line-store';
 export interface LineRoutesDeps {
   store: LineStore;
   router: Pick<LineRouter, 'status' | 'agentStatus' | 'dispatchTenant'>;
+  /** Names and presence of the lines' agents (the transfer targets). */
+  agents: {
+    party(tenant: string, userId: string): Promise<{ name: string } | undefined>;
+    status(tenant: string, userId: string): Promise<PresenceStatus>;
+  };
   /** The REST authentication and per-user limits, shared with the other `/api` routes. */
   auth: RequestHandler;
 }
@@ -110,6 +117,34 @@ export function lineRoutes(deps: LineRoutesDeps): Router {
           id: l.id,
           name: l.name,
           takingCalls: !(await store.paused(tenant, l.id)).has(userId),
+        })),
+      ),
+    };
+    res.json(body);
+  });
+
+  // Agents only: a customer must not learn who works the lines.
+  router.get('/api/transfer-targets', auth, async (_req, res) => {
+    const { tenant, userId, role } = identityOf(res);
+    if (role !== 'agent') return sendError(res, 'forbidden', 'only agents transfer calls');
+    const lines = await store.list(tenant);
+    const ids = [...new Set(lines.flatMap((l) => l.members))].filter((id) => id !== userId);
+    const agents = await Promise.all(
+      ids.map(async (id) => {
+        const [party, status] = await Promise.all([
+          deps.agents.party(tenant, id),
+          deps.agents.status(tenant, id),
+        ]);
+        return party && { id, name: party.name, status };
+      }),
+    );
+    const body: TransferTargetsResponse = {
+      agents: agents.filter((a) => a !== undefined),
+      lines: await Promise.all(
+        lines.map(async (l) => ({
+          id: l.id,
+          name: l.name,
+          agentsAvailable: (await deps.router.status(tenant, l.id)).agentsAvailable,
         })),
       ),
     };

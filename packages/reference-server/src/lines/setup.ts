@@ -27,6 +27,8 @@ export interface LinesSetupDeps
 export interface Lines {
   store: LineStore;
   router: LineRouter;
+  /** Which agents of a line are free now (transfers to a line use it too). */
+  picker: AgentPicker;
   routes(auth: RequestHandler): Router;
 }
 
@@ -59,7 +61,16 @@ export async function setupLines(deps: LinesSetupDeps): Promise<Lines | undefine
     picker,
   });
   router.start();
-  return { store, router, routes: (auth) => lineRoutes({ store, router, auth }) };
+  const agents = {
+    party: (tenant: string, id: string) => picker.party(tenant, id),
+    status: async (tenant: string, id: string) => (await deps.presence.current(tenant, id)).status,
+  };
+  return {
+    store,
+    router,
+    picker,
+    routes: (auth) => lineRoutes({ store, router, auth, agents }),
+  };
 }
 
 /** `lifecycle` (call recording), also telling the lines when a call ended. */

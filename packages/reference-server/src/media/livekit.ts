@@ -73,6 +73,15 @@ export class LiveKitMediaProvider implements MediaProvider {
     return { kind: 'livekit', url: this.options.url, token: await token.toJwt(), room };
   }
 
+  async removeParty(record: CallRecord, userId: string): Promise<void> {
+    try {
+      await this.rooms.removeParticipant(roomOf(record), userId);
+    } catch (err) {
+      // Not in the room (never joined, left already): nothing to remove.
+      this.logger.debug({ err, room: record.room }, 'livekit participant remove failed');
+    }
+  }
+
   async close(record: CallRecord): Promise<void> {
     try {
       await this.rooms.deleteRoom(roomOf(record));

@@ -22,6 +22,12 @@ export interface MediaProvider {
     from: PartySide,
     signal: MediaSignal,
   ): Promise<MediaSignal | null>;
+  /**
+   * A party left a call that goes on (it was transferred): LiveKit removes their participant
+   * from the room. Absent (P2P): nothing to do, the staying party opens a new peer connection.
+   * Must not throw.
+   */
+  removeParty?(record: CallRecord, userId: string): Promise<void>;
   /** Runs once after the call ended (LiveKit: delete the room). Must not throw. */
   close(record: CallRecord): Promise<void>;
 }

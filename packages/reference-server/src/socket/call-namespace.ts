@@ -1,6 +1,7 @@
 import type { Actor } from '../calls/actor';
 import type { CallManager } from '../calls/call-manager';
 import type { MediaPolicy } from '../calls/media-policy';
+import type { TransferManager } from '../calls/transfer-manager';
 import { fail } from '../errors';
 import type { LineRouter } from '../lines/line-router';
 import type { PresenceManager } from '../presence/presence-manager';
@@ -22,6 +23,8 @@ export interface CallNamespaceDeps extends HandshakeDeps {
   mediaPolicy: Pick<MediaPolicy, 'changed'>;
   /** Set when the server has support lines (`initiate-call { toLine }`). */
   lines?: Pick<LineRouter, 'initiate'> | undefined;
+  /** Set when the call registry can book a transfer's target (`rebook`). */
+  transfers?: Pick<TransferManager, 'transfer' | 'cancel'> | undefined;
 }
 
 /** setTimeout cannot wait longer than this (about 24.8 days). */
@@ -38,6 +41,11 @@ export function setupCallNamespace(nsp: CallNamespace, deps: CallNamespaceDeps):
   const recordings = () => {
     if (!deps.recordings) throw fail.recordingNotAllowed('recording is not enabled on this server');
     return deps.recordings;
+  };
+
+  const transfers = () => {
+    if (!deps.transfers) throw fail.invalidState('this server does not transfer calls');
+    return deps.transfers;
   };
 
   const handlers: Handlers = {
@@ -57,6 +65,8 @@ export function setupCallNamespace(nsp: CallNamespace, deps: CallNamespaceDeps):
       await deps.mediaPolicy.changed(actor(socket), payload);
       return {};
     },
+    'transfer-call': (socket, payload) => transfers().transfer(actor(socket), payload),
+    'cancel-transfer': (socket, { callId }) => transfers().cancel(actor(socket), callId),
     'start-recording': (socket, payload) => recordings().start(actor(socket), payload),
     'stop-recording': (socket, payload) => recordings().stop(actor(socket), payload),
     'recording-consent': (socket, payload) => recordings().consent(actor(socket), payload),

@@ -1,5 +1,6 @@
 import type {
   CallInfo,
+  CallLeg,
   CallMetadata,
   CallState,
   EndReason,
@@ -33,6 +34,8 @@ export interface CallRow {
   metadata: string | null;
   /** The line the call was placed to; null for a call to a user. */
   line: string | null;
+  /** JSON of `call.legs` (who talked when), once the call was transferred; else null. */
+  legs: string | null;
 }
 
 export interface PageRow extends CallRow {
@@ -62,6 +65,7 @@ export function toRow(entry: CallLogEntry): CallRow {
     ended_by: call.endedBy ?? null,
     metadata: call.metadata === undefined ? null : JSON.stringify(call.metadata),
     line: call.line ?? null,
+    legs: call.legs ? JSON.stringify(call.legs) : null,
   };
 }
 
@@ -80,6 +84,7 @@ export function fromRow(row: CallRow): CallLogEntry {
   if (row.ended_by !== null) call.endedBy = row.ended_by;
   if (row.metadata !== null) call.metadata = JSON.parse(row.metadata) as CallMetadata;
   if (row.line !== null && row.line !== undefined) call.line = row.line;
+  if (row.legs !== null && row.legs !== undefined) call.legs = JSON.parse(row.legs) as CallLeg[];
   return {
     tenant: row.tenant,
     call,

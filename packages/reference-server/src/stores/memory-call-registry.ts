@@ -91,6 +91,25 @@ export class MemoryCallRegistry implements CallRegistry {
     return { ok: true, record: clone(next) };
   }
 
+  async rebook(
+    callId: string,
+    { book, release }: { book?: string | undefined; release?: string | undefined },
+    update: (current: CallRecord) => CallRecord | undefined,
+  ): Promise<ReassignResult> {
+    const current = this.calls.get(callId);
+    const updated = current && update(clone(current));
+    if (!current || !updated) return { ok: false, reason: 'moved' };
+    const next = clone(updated);
+    const bookKey = book === undefined ? undefined : userKey(next.tenant, book);
+    const holder = bookKey && this.byUser.get(bookKey);
+    if (holder && holder !== callId && this.calls.has(holder)) return { ok: false, reason: 'busy' };
+    const releaseKey = release === undefined ? undefined : userKey(next.tenant, release);
+    if (releaseKey && this.byUser.get(releaseKey) === callId) this.byUser.delete(releaseKey);
+    if (bookKey) this.byUser.set(bookKey, callId);
+    this.calls.set(callId, next);
+    return { ok: true, record: clone(next) };
+  }
+
   async forUser(tenant: string, userId: string): Promise<CallRecord[]> {
     const id = this.byUser.get(userKey(tenant, userId));
     const record = id ? this.calls.get(id) : undefined;

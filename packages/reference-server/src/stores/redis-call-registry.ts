@@ -159,17 +159,47 @@ export class RedisCallRegistry implements CallRegistry {
     expectedCallee: string,
     update: (current: CallRecord) => CallRecord,
   ): Promise<ReassignResult> {
+    return this.swap(callId, (current) => {
+      if (current.call.state !== 'ringing' || current.call.to.id !== expectedCallee) return;
+      const next = update(current);
+      return { next, release: expectedCallee, book: next.call.to.id };
+    });
+  }
+
+  async rebook(
+    callId: string,
+    { book, release }: { book?: string | undefined; release?: string | undefined },
+    update: (current: CallRecord) => CallRecord | undefined,
+  ): Promise<ReassignResult> {
+    return this.swap(callId, (current) => {
+      const next = update(current);
+      if (!next) return;
+      // Nothing to release: an index no user has. Nothing to book: a party who keeps the call
+      // (its index names it already).
+      const { from, to } = current.call;
+      const keep = from.id === release ? to.id : from.id;
+      return { next, release: release ?? '\u0000nobody', book: book ?? keep };
+    });
+  }
+
+  /**
+   * Writes `decide`'s record while releasing one user's index and booking another's, by the
+   * reassign script; `decide` returning undefined means "moved" (no change).
+   */
+  private async swap(
+    callId: string,
+    decide: (current: CallRecord) => { next: CallRecord; release: string; book: string } | void,
+  ): Promise<ReassignResult> {
     for (;;) {
       const raw = await this.redis.get(this.callKey(callId));
       const current = raw ? (JSON.parse(raw) as CallRecord) : undefined;
-      if (!raw || current?.call.state !== 'ringing' || current.call.to.id !== expectedCallee) {
-        return { ok: false, reason: 'moved' };
-      }
-      const next = update(structuredClone(current));
+      const decided = current && decide(structuredClone(current));
+      if (!raw || !current || !decided) return { ok: false, reason: 'moved' };
+      const { next, release, book } = decided;
       const result = await this.redis.synapseCallReassign(
         this.callKey(callId),
-        this.userIndex(current.tenant, expectedCallee),
-        this.userIndex(next.tenant, next.call.to.id),
+        this.userIndex(current.tenant, release),
+        this.userIndex(current.tenant, book),
         raw,
         JSON.stringify(next),
         callId,

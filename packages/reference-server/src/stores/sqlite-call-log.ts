@@ -21,16 +21,18 @@ export class SqliteCallLog implements CallLog {
     this.upsert = db.prepare(`
       INSERT INTO calls (id, tenant, from_id, from_name, from_role, to_id, to_name, to_role, state,
         media, room, created_at, answered_at, ended_at, duration_ms, end_reason, ended_by, metadata,
-        line)
+        line, legs)
       VALUES (@id, @tenant, @from_id, @from_name, @from_role, @to_id, @to_name, @to_role, @state,
         @media, @room, @created_at, @answered_at, @ended_at, @duration_ms, @end_reason, @ended_by,
-        @metadata, @line)
-      -- The callee changes only while a line call rings agent after agent (docs/lines.md).
+        @metadata, @line, @legs)
+      -- The callee changes while a line call rings agent after agent, and either side when a
+      -- call is transferred (docs/lines.md).
       ON CONFLICT (id) DO UPDATE SET state = excluded.state, room = excluded.room,
+        from_id = excluded.from_id, from_name = excluded.from_name, from_role = excluded.from_role,
         to_id = excluded.to_id, to_name = excluded.to_name, to_role = excluded.to_role,
         answered_at = excluded.answered_at, ended_at = excluded.ended_at,
         duration_ms = excluded.duration_ms, end_reason = excluded.end_reason,
-        ended_by = excluded.ended_by
+        ended_by = excluded.ended_by, legs = excluded.legs
       -- An ended call is history: a late write (a transition that lost a race) must not revive it.
       WHERE calls.state != 'ended'`);
     this.commit = db.transaction((rows: CallRow[]) => {

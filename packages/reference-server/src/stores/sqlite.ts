@@ -101,4 +101,11 @@ function migrate(db: SqliteDatabase): void {
       PRAGMA user_version = 3;
     `);
   }
+  if (version < 4) {
+    db.exec(`
+      -- JSON of the legs of a transferred call (docs/lines.md); null for others.
+      ALTER TABLE calls ADD COLUMN legs TEXT;
+      PRAGMA user_version = 4;
+    `);
+  }
 }

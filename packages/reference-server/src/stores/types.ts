@@ -118,6 +118,18 @@ export interface CallRegistry {
     expectedCallee: string,
     update: (current: CallRecord) => CallRecord,
   ): Promise<ReassignResult>;
+  /**
+   * Transfers: replaces the record by a compare-and-set (`update` returning undefined: no change,
+   * `moved`) while booking `book` for this call (refused `busy` when that user has another
+   * unfinished call) and releasing `release` (if booked for this call), in one atomic step, so
+   * a transfer target is never booked for two calls on any number of nodes. A booked user who is
+   * not (yet) a party of the call is the target of its transfer. Optional: transfers need it.
+   */
+  rebook?(
+    callId: string,
+    users: { book?: string | undefined; release?: string | undefined },
+    update: (current: CallRecord) => CallRecord | undefined,
+  ): Promise<ReassignResult>;
   /** Unfinished calls the user is a party of (at most one under the one-call-per-user rule). */
   forUser(tenant: string, userId: string): Promise<CallRecord[]>;
   /** Every unfinished call (shutdown, restart). */

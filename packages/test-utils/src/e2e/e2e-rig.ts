@@ -70,7 +70,17 @@ export interface Rig {
  */
 export async function startRig(
   mode: MediaMode,
-  { env: extraEnv = {} }: { env?: Record<string, string> } = {},
+  {
+    env: extraEnv = {},
+    tones = {},
+  }: {
+    env?: Record<string, string>;
+    /**
+     * Users who sit at a browser of their own whose microphone plays this tone (Hz), e.g. a
+     * second agent whose voice must be told from the first one's (a transfer).
+     */
+    tones?: Record<string, number>;
+  } = {},
 ): Promise<Rig> {
   const env: Record<string, string> = {
     SYNAPSE_RING_TIMEOUT_MS: String(E2E_TIMERS.ringTimeoutMs),
@@ -118,8 +128,15 @@ export async function startRig(
     launchChromium({ toneHz: CUSTOMER_HZ }),
   ]);
   const contexts: BrowserContext[] = [];
-  const browserFor = (userId: string): Browser =>
-    AGENTS.has(userId) ? agentBrowser : customerBrowser;
+  /** The browsers of `tones`, one per tone, launched when first needed. */
+  const toneBrowsers = new Map<number, Promise<Browser>>();
+  const browserFor = async (userId: string): Promise<Browser> => {
+    const hz = tones[userId];
+    if (hz === undefined) return AGENTS.has(userId) ? agentBrowser : customerBrowser;
+    let browser = toneBrowsers.get(hz);
+    if (!browser) toneBrowsers.set(hz, (browser = launchChromium({ toneHz: hz })));
+    return browser;
+  };
 
   return {
     mode,
@@ -127,7 +144,9 @@ export async function startRig(
     livekit,
     rooms,
     async open(userId, options) {
-      const context = await browserFor(userId).newContext({
+      const context = await (
+        await browserFor(userId)
+      ).newContext({
         permissions: ['microphone'],
         viewport: { width: 1280, height: 800 },
       });
@@ -166,7 +185,8 @@ export async function startRig(
     async stop() {
       stopping = true;
       await Promise.all(contexts.splice(0).map((c) => c.close().catch(() => undefined)));
-      await Promise.all([agentBrowser.close(), customerBrowser.close()]);
+      const extra = await Promise.all(toneBrowsers.values());
+      await Promise.all([agentBrowser, customerBrowser, ...extra].map((b) => b.close()));
       await demo.stop();
       await livekit?.stop();
       rmSync(elements, { recursive: true, force: true });

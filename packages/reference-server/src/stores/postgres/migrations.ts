@@ -64,4 +64,9 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'the line a call was placed to',
     sql: `ALTER TABLE synapse_calls ADD COLUMN line TEXT;`,
   },
+  {
+    version: 3,
+    name: 'the legs of a transferred call',
+    sql: `ALTER TABLE synapse_calls ADD COLUMN legs TEXT;`,
+  },
 ];

@@ -5,19 +5,22 @@ import type { CallLog, CallLogEntry, CallLogPage } from '../types';
 /** The columns in `CallRow` order; `::text` keeps the metadata exactly as it was written. */
 const COLUMNS = `id, tenant, from_id, from_name, from_role, to_id, to_name, to_role, state, media,
   room, created_at, answered_at, ended_at, duration_ms, end_reason, ended_by,
-  metadata::text AS metadata, line`;
+  metadata::text AS metadata, line, legs`;
 
 const UPSERT = `
   INSERT INTO synapse_calls (id, tenant, from_id, from_name, from_role, to_id, to_name, to_role,
     state, media, room, created_at, answered_at, ended_at, duration_ms, end_reason, ended_by,
-    metadata, line)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
-  -- The callee changes only while a line call rings agent after agent (docs/lines.md).
+    metadata, line, legs)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
+    $20)
+  -- The callee changes while a line call rings agent after agent, and either side when a call
+  -- is transferred (docs/lines.md).
   ON CONFLICT (id) DO UPDATE SET state = excluded.state, room = excluded.room,
+    from_id = excluded.from_id, from_name = excluded.from_name, from_role = excluded.from_role,
     to_id = excluded.to_id, to_name = excluded.to_name, to_role = excluded.to_role,
     answered_at = excluded.answered_at, ended_at = excluded.ended_at,
     duration_ms = excluded.duration_ms, end_reason = excluded.end_reason,
-    ended_by = excluded.ended_by
+    ended_by = excluded.ended_by, legs = excluded.legs
   -- An ended call is history: a late write (a transition that lost a race) must not revive it.
   WHERE synapse_calls.state <> 'ended'`;
 
@@ -64,6 +67,7 @@ export class PostgresCallLog implements CallLog {
       row.ended_by,
       row.metadata,
       row.line,
+      row.legs,
     ]);
   }
 

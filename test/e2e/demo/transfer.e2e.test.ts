@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { hears } from '@synapse-calling/test-utils/e2e/demo-pages';
+import { AUDIO, callFlows, explained, UI } from '@synapse-calling/test-utils/e2e/e2e-flows';
+import { activeCall, activeUi, incomingUi } from '@synapse-calling/test-utils/e2e/e2e-pages';
+import {
+  AGENT_HZ,
+  CUSTOMER_HZ,
+  useRig,
+  type MediaMode,
+} from '@synapse-calling/test-utils/e2e/e2e-rig';
+
+/** Bob speaks another tone than Alice, so the customer's ear tells who is on the line. */
+const BOB_HZ = 660;
+
+/** The transfer controls inside a page's active-call panel. */
+function transferUi(page: Page) {
+  const controls = page.locator('synapse-active-call synapse-transfer-controls');
+  return {
+    open: controls.locator('button[part="transfer-open"]'),
+    target: (userId: string) => controls.locator(`button[data-to="${userId}"]`),
+    status: controls.locator('[part="transfer-status"]'),
+  };
+}
+
+describe.each<[string, MediaMode]>([
+  ['P2P', 'p2p'],
+  ['LiveKit', 'livekit'],
+])('transferring a support call (%s)', (_name, mode) => {
+  const rig = useRig(mode, { tones: { bob: BOB_HZ } });
+  const { bothActive, bothHear } = callFlows(mode);
+
+  it('Alice hands Carol to Bob: Bob rings with who it is, then Carol hears Bob and no longer Alice', async () => {
+    const [alice, bob, carol] = [
+      await rig.open('alice'),
+      await rig.open('bob'),
+      await rig.open('carol'),
+    ];
+    // Carol calls support; the line rings Alice first (its order, nobody idle longer).
+    const support = carol.locator('synapse-call-button[line="support"] button[part="button"]');
+    await expect.poll(() => support.isEnabled(), UI).toBe(true);
+    await support.click();
+    await incomingUi(alice).accept.waitFor({ state: 'visible', ...UI });
+    await incomingUi(alice).accept.click();
+    const callId = (await activeCall(carol))!.id;
+    await bothActive(alice, carol, callId);
+    await bothHear(alice, carol);
+
+    // Alice opens the transfer list and picks Bob.
+    await transferUi(alice).open.click();
+    await transferUi(alice).target('bob').click();
+    await explained(
+      expect
+        .poll(() => transferUi(carol).status.textContent(), UI)
+        .toBe('Transferring you to Bob Brown…'),
+      carol,
+    );
+    await expect
+      .poll(() => transferUi(alice).status.textContent(), UI)
+      .toBe('Transferring to Bob Brown…');
+    await incomingUi(bob).accept.waitFor({ state: 'visible', ...UI });
+    expect(await incomingUi(bob).caller.textContent()).toBe(
+      'Transfer from Alice Adams: Carol Chen',
+    );
+    // While Bob's page rings, Carol still talks with Alice.
+    expect((await activeCall(carol))?.state).toBe('active');
+    expect(await hears(carol, AGENT_HZ)).toBe(true);
+
+    await incomingUi(bob).accept.click();
+    await bothActive(bob, carol, callId);
+    await expect.poll(() => activeUi(alice).open(), UI).toBe(false);
+    expect((await activeCall(carol))?.peer.name).toBe('Bob Brown');
+    // Carol hears Bob's voice, and Alice's is gone; Bob hears Carol.
+    await explained(expect.poll(() => hears(carol, BOB_HZ), AUDIO).toBe(true), carol, bob);
+    expect(await hears(carol, AGENT_HZ)).toBe(false);
+    await explained(expect.poll(() => hears(bob, CUSTOMER_HZ), AUDIO).toBe(true), bob, carol);
+    await expect.poll(() => transferUi(carol).status.count(), UI).toBe(0);
+  }, 180_000);
+});
