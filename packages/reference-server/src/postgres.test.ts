@@ -8,6 +8,7 @@ import {
   usePostgres,
 } from '@synapse-calling/test-utils/server';
 import { startTestServer, emitAck, useRedis } from '@synapse-calling/test-utils/server';
+import { registerPush, startPushService } from '@synapse-calling/test-utils/push';
 import { migrate } from './stores/postgres/migrate';
 import { MIGRATIONS } from './stores/postgres/migrations';
 import { openPostgres } from './stores/postgres/open-postgres';
@@ -122,5 +123,27 @@ describe('PostgreSQL with Redis', () => {
     // Both nodes read the same history.
     const fromB = await b.synapse.stores.callLog.listForUser('acme', 'alice', { limit: 10 });
     expect(fromB.entries.map((e) => e.call.id)).toEqual([call.id]);
+  });
+
+  it('keeps Web Push subscriptions in PostgreSQL: a browser registered on one node is on every node', async () => {
+    const url = await postgres.createDatabase();
+    const service = await startPushService();
+    cleanup.push(() => service.close());
+    const options = {
+      redis: { url: redis.url, keyPrefix: redis.prefix() },
+      database: { url },
+      push: { allowedEndpoints: [service.origin] },
+    };
+    const a = await startTestServer(options);
+    cleanup.push(() => a.close());
+    const b = await startTestServer(options);
+    cleanup.push(() => b.close());
+    const carol = agent('carol');
+    const phone = service.subscribe();
+    expect(await registerPush(a.url, await a.mintToken(carol), phone)).toBe(204);
+    const db = await pool(url);
+    const rows = await db.query('SELECT user_id, endpoint FROM synapse_push_subscriptions');
+    expect(rows.rows).toEqual([{ user_id: 'carol', endpoint: phone.json.endpoint }]);
+    expect(await b.synapse.stores.push.hasAny('acme', 'carol')).toBe(true);
   });
 });

@@ -106,125 +106,129 @@ async function chaos(random: () => number, until: number, traffic: SoakTraffic) 
   return { events, failoverMs, hit, kills: events.filter((e) => e.includes('node')).length };
 }
 
-it('keeps every call consistent through node crashes and a Redis failover', async () => {
-  const random = seededRandom(SEED);
-  const until = Date.now() + SOAK_MS;
-  const traffic = driveCalls(clients, { workers: 20, calls: CALLS, until, random });
-  const [report, chaosRun] = await Promise.all([traffic.done, chaos(random, until, traffic)]);
+it(
+  'keeps every call consistent through node crashes and a Redis failover',
+  async () => {
+    const random = seededRandom(SEED);
+    const until = Date.now() + SOAK_MS;
+    const traffic = driveCalls(clients, { workers: 20, calls: CALLS, until, random });
+    const [report, chaosRun] = await Promise.all([traffic.done, chaos(random, until, traffic)]);
 
-  // Every call ends: those a party ended at once, those of a dead node when the survivors'
-  // grace timers or recovery passes end them. Bounded by detection + grace + recovery, with room.
-  await waitFor(
-    async () => (await readCallLog(cluster.databaseUrl)).every((r) => r.state === 'ended'),
-    { timeoutMs: 90_000, intervalMs: 500, what: 'every call in the log to end' },
-  );
-  const rows = await readCallLog(cluster.databaseUrl);
-  const byId = new Map(rows.map((r) => [r.id, r]));
-
-  // Every call the server acknowledged is in the log, ended once, with one reason and a time.
-  for (const id of report.placed) expect(byId.has(id), `${id} in the log`).toBe(true);
-  for (const row of rows) {
-    expect(row.end_reason, `${row.id} end reason`).not.toBeNull();
-    expect(row.ended_at, `${row.id} end time`).not.toBeNull();
-  }
-  // Each party was told of the end at most once, and with the logged reason.
-  for (const row of rows) {
-    for (const user of [row.from_id, row.to_id]) {
-      const told = seen.get(user)?.ended.get(row.id) ?? [];
-      expect(told.length, `${user} told of ${row.id}'s end`).toBeLessThanOrEqual(1);
-      for (const reason of told) expect(reason, `${user}: ${row.id}`).toBe(row.end_reason);
-    }
-  }
-
-  // Nobody was in two calls at once.
-  expect(doubleBooked(rows)).toEqual([]);
-
-  // Both parties' histories show each call alike, as the log has it.
-  const histories = await fetchHistories(
-    cluster.url,
-    clients.map((c) => c.userId),
-  );
-  for (const row of rows) {
-    const fromSide = histories.get(row.from_id)?.find((c) => c.id === row.id);
-    const toSide = histories.get(row.to_id)?.find((c) => c.id === row.id);
-    expect(fromSide, `${row.id} in ${row.from_id}'s history`).toBeDefined();
-    expect(toSide, `${row.id} in both histories`).toEqual(fromSide);
-    expect(fromSide?.endReason).toBe(row.end_reason);
-  }
-  for (const [user, calls] of histories) {
-    const mine = rows.filter((r) => r.from_id === user || r.to_id === user);
-    expect(calls.length, `${user}'s history length`).toBe(mine.length);
-  }
-
-  // Exactly the connected users show online, on every node: some users leave for good, every
-  // other client is (back) connected.
-  const leaving = clients.slice(0, LEAVING);
-  for (const c of leaving) c.close();
-  const staying = clients.slice(LEAVING);
-  await waitFor(() => staying.every((c) => c.socket.connected), {
-    timeoutMs: 30_000,
-    what: 'every remaining client to be connected',
-  });
-  const token = await mintTestToken(agent('observer'));
-  const ids = clients.map((c) => c.userId).join(',');
-  const statusesOn = async (port: number) => {
-    const res = await fetch(`http://127.0.0.1:${port}/api/presence?userIds=${ids}`, {
-      headers: { authorization: `Bearer ${token}` },
-    });
-    const body = (await res.json()) as { presence: Presence[] };
-    return Object.fromEntries(body.presence.map((p) => [p.userId, p.status]));
-  };
-  const expected = Object.fromEntries(
-    clients.map((c) => [c.userId, leaving.includes(c) ? 'offline' : 'online']),
-  );
-  const views = await waitFor(
-    async () => {
-      const all = await Promise.all(cluster.nodes.map((n) => statusesOn(n.port)));
-      return all.every((v) => JSON.stringify(v) === JSON.stringify(expected)) && all;
-    },
-    { timeoutMs: 30_000, intervalMs: 500, what: 'presence to match who is connected' },
-  ).catch(async (err: unknown) => {
-    const all = await Promise.all(cluster.nodes.map((n) => statusesOn(n.port)));
-    const wrong = all.map((v) =>
-      Object.entries(v).filter(([user, status]) => expected[user] !== status),
+    // Every call ends: those a party ended at once, those of a dead node when the survivors'
+    // grace timers or recovery passes end them. Bounded by detection + grace + recovery, with room.
+    await waitFor(
+      async () => (await readCallLog(cluster.databaseUrl)).every((r) => r.state === 'ended'),
+      { timeoutMs: 90_000, intervalMs: 500, what: 'every call in the log to end' },
     );
-    throw new Error(`presence differs from connections: ${JSON.stringify(wrong)}`, {
-      cause: err,
-    });
-  });
-  expect(views).toHaveLength(cluster.nodes.length);
+    const rows = await readCallLog(cluster.databaseUrl);
+    const byId = new Map(rows.map((r) => [r.id, r]));
 
-  const lost = rows.filter((r) => r.end_reason === 'disconnected' || r.end_reason === 'failed');
-  const reasons: Record<string, number> = {};
-  for (const r of rows) reasons[r.end_reason!] = (reasons[r.end_reason!] ?? 0) + 1;
-  const summary = {
-    date: new Date().toISOString(),
-    seed: SEED,
-    soakSeconds: SOAK_MS / 1_000,
-    users: USERS,
-    callsPlaced: report.placed.length,
-    callsInLog: rows.length,
-    answered: report.answered,
-    endReasons: reasons,
-    nodeKills: chaosRun.kills,
-    liveCallsHitByCrashes: chaosRun.hit,
-    callsLostToCrashes: lost.length,
-    callsLostPerCrash: chaosRun.kills ? lost.length / chaosRun.kills : 0,
-    redisFailoverMs: chaosRun.failoverMs,
-    refused: report.refused,
-    unacknowledged: report.unacknowledged,
-    chaos: chaosRun.events,
-  };
-  mkdirSync('test-results', { recursive: true });
-  writeFileSync('test-results/cluster-soak.json', `${JSON.stringify(summary, null, 2)}\n`);
-  console.info(
-    `chaos soak (seed ${SEED}): ${rows.length} calls, ${report.answered} answered, ` +
-      `${chaosRun.kills} node kills hitting ${chaosRun.hit} live calls, Redis failover ${chaosRun.failoverMs} ms; ` +
-      `${lost.length} calls lost to crashes (${JSON.stringify(reasons)}); ` +
-      `test-results/cluster-soak.json`,
-  );
-  // The soak really ran: most calls connected, and the chaos happened.
-  expect(report.placed.length).toBeGreaterThan(CALLS / 4);
-  expect(chaosRun.kills).toBeGreaterThan(0);
-  expect(chaosRun.failoverMs).toBeDefined();
-}, 600_000);
+    // Every call the server acknowledged is in the log, ended once, with one reason and a time.
+    for (const id of report.placed) expect(byId.has(id), `${id} in the log`).toBe(true);
+    for (const row of rows) {
+      expect(row.end_reason, `${row.id} end reason`).not.toBeNull();
+      expect(row.ended_at, `${row.id} end time`).not.toBeNull();
+    }
+    // Each party was told of the end at most once, and with the logged reason.
+    for (const row of rows) {
+      for (const user of [row.from_id, row.to_id]) {
+        const told = seen.get(user)?.ended.get(row.id) ?? [];
+        expect(told.length, `${user} told of ${row.id}'s end`).toBeLessThanOrEqual(1);
+        for (const reason of told) expect(reason, `${user}: ${row.id}`).toBe(row.end_reason);
+      }
+    }
+
+    // Nobody was in two calls at once.
+    expect(doubleBooked(rows)).toEqual([]);
+
+    // Both parties' histories show each call alike, as the log has it.
+    const histories = await fetchHistories(
+      cluster.url,
+      clients.map((c) => c.userId),
+    );
+    for (const row of rows) {
+      const fromSide = histories.get(row.from_id)?.find((c) => c.id === row.id);
+      const toSide = histories.get(row.to_id)?.find((c) => c.id === row.id);
+      expect(fromSide, `${row.id} in ${row.from_id}'s history`).toBeDefined();
+      expect(toSide, `${row.id} in both histories`).toEqual(fromSide);
+      expect(fromSide?.endReason).toBe(row.end_reason);
+    }
+    for (const [user, calls] of histories) {
+      const mine = rows.filter((r) => r.from_id === user || r.to_id === user);
+      expect(calls.length, `${user}'s history length`).toBe(mine.length);
+    }
+
+    // Exactly the connected users show online, on every node: some users leave for good, every
+    // other client is (back) connected.
+    const leaving = clients.slice(0, LEAVING);
+    for (const c of leaving) c.close();
+    const staying = clients.slice(LEAVING);
+    await waitFor(() => staying.every((c) => c.socket.connected), {
+      timeoutMs: 30_000,
+      what: 'every remaining client to be connected',
+    });
+    const token = await mintTestToken(agent('observer'));
+    const ids = clients.map((c) => c.userId).join(',');
+    const statusesOn = async (port: number) => {
+      const res = await fetch(`http://127.0.0.1:${port}/api/presence?userIds=${ids}`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      const body = (await res.json()) as { presence: Presence[] };
+      return Object.fromEntries(body.presence.map((p) => [p.userId, p.status]));
+    };
+    const expected = Object.fromEntries(
+      clients.map((c) => [c.userId, leaving.includes(c) ? 'offline' : 'online']),
+    );
+    const views = await waitFor(
+      async () => {
+        const all = await Promise.all(cluster.nodes.map((n) => statusesOn(n.port)));
+        return all.every((v) => JSON.stringify(v) === JSON.stringify(expected)) && all;
+      },
+      { timeoutMs: 30_000, intervalMs: 500, what: 'presence to match who is connected' },
+    ).catch(async (err: unknown) => {
+      const all = await Promise.all(cluster.nodes.map((n) => statusesOn(n.port)));
+      const wrong = all.map((v) =>
+        Object.entries(v).filter(([user, status]) => expected[user] !== status),
+      );
+      throw new Error(`presence differs from connections: ${JSON.stringify(wrong)}`, {
+        cause: err,
+      });
+    });
+    expect(views).toHaveLength(cluster.nodes.length);
+
+    const lost = rows.filter((r) => r.end_reason === 'disconnected' || r.end_reason === 'failed');
+    const reasons: Record<string, number> = {};
+    for (const r of rows) reasons[r.end_reason!] = (reasons[r.end_reason!] ?? 0) + 1;
+    const summary = {
+      date: new Date().toISOString(),
+      seed: SEED,
+      soakSeconds: SOAK_MS / 1_000,
+      users: USERS,
+      callsPlaced: report.placed.length,
+      callsInLog: rows.length,
+      answered: report.answered,
+      endReasons: reasons,
+      nodeKills: chaosRun.kills,
+      liveCallsHitByCrashes: chaosRun.hit,
+      callsLostToCrashes: lost.length,
+      callsLostPerCrash: chaosRun.kills ? lost.length / chaosRun.kills : 0,
+      redisFailoverMs: chaosRun.failoverMs,
+      refused: report.refused,
+      unacknowledged: report.unacknowledged,
+      chaos: chaosRun.events,
+    };
+    mkdirSync('test-results', { recursive: true });
+    writeFileSync('test-results/cluster-soak.json', `${JSON.stringify(summary, null, 2)}\n`);
+    console.info(
+      `chaos soak (seed ${SEED}): ${rows.length} calls, ${report.answered} answered, ` +
+        `${chaosRun.kills} node kills hitting ${chaosRun.hit} live calls, Redis failover ${chaosRun.failoverMs} ms; ` +
+        `${lost.length} calls lost to crashes (${JSON.stringify(reasons)}); ` +
+        `test-results/cluster-soak.json`,
+    );
+    // The soak really ran: most calls connected, and the chaos happened.
+    expect(report.placed.length).toBeGreaterThan(CALLS / 4);
+    expect(chaosRun.kills).toBeGreaterThan(0);
+    expect(chaosRun.failoverMs).toBeDefined();
+  },
+  SOAK_MS + 300_000,
+);

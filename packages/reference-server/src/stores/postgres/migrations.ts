@@ -64,4 +64,24 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'the line a call was placed to',
     sql: `ALTER TABLE synapse_calls ADD COLUMN line TEXT;`,
   },
+  {
+    version: 3,
+    name: 'web push subscriptions',
+    sql: `
+      CREATE TABLE synapse_push_subscriptions (
+        tenant TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        endpoint TEXT NOT NULL,
+        -- Breaks ties between registrations in the same millisecond (newest first).
+        seq BIGINT GENERATED ALWAYS AS IDENTITY,
+        p256dh TEXT NOT NULL,
+        auth TEXT NOT NULL,
+        server_url TEXT NOT NULL,
+        open_url TEXT,
+        lang TEXT,
+        created_at BIGINT NOT NULL,
+        PRIMARY KEY (tenant, user_id, endpoint)
+      );
+    `,
+  },
 ];

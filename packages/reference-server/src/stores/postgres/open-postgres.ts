@@ -1,11 +1,15 @@
 import type { Logger } from 'pino';
 import { loadPg } from '../../optional-deps';
-import type { CallLog, UserDirectory } from '../types';
+import type { CallLog, PushSubscriptionStore, UserDirectory } from '../types';
 import { migrate } from './migrate';
 import { PostgresCallLog } from './postgres-call-log';
+import { PostgresPushSubscriptions } from './postgres-push-subscriptions';
 import { PostgresUserDirectory } from './postgres-user-directory';
 
-/** `createSynapseServer({ database })`: the call log and user directory in PostgreSQL. */
+/**
+ * `createSynapseServer({ database })`: the call log, the user directory and the Web Push
+ * subscriptions in PostgreSQL.
+ */
 export interface DatabaseOptions {
   /** `postgres://user:password@host:port/database` (also `postgresql://`). */
   url: string;
@@ -16,6 +20,7 @@ export interface DatabaseOptions {
 export interface PostgresStores {
   callLog: CallLog;
   users: UserDirectory;
+  push: PushSubscriptionStore;
   /** Waits for queries in flight, then closes every connection. */
   close(): Promise<void>;
 }
@@ -54,6 +59,7 @@ export async function openPostgres(
   return {
     callLog: new PostgresCallLog(pool),
     users: new PostgresUserDirectory(pool),
+    push: new PostgresPushSubscriptions(pool),
     close: () => pool.end(),
   };
 }
