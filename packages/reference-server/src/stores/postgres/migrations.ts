@@ -84,4 +84,26 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    name: 'recording metadata',
+    sql: `
+      CREATE TABLE synapse_recordings (
+        call_id TEXT PRIMARY KEY,
+        tenant TEXT NOT NULL,
+        from_id TEXT NOT NULL,
+        to_id TEXT NOT NULL,
+        media TEXT NOT NULL,
+        status TEXT NOT NULL,
+        stopped_at BIGINT,
+        -- json (not jsonb): the recording as the server wrote it, key order included.
+        recording JSON NOT NULL
+      );
+      -- Retention reads finished recordings by stop time; a restart reads the unfinished few.
+      CREATE INDEX synapse_recordings_stopped ON synapse_recordings (stopped_at)
+        WHERE status IN ('stopped', 'declined', 'failed');
+      CREATE INDEX synapse_recordings_unfinished ON synapse_recordings (status)
+        WHERE status NOT IN ('stopped', 'declined', 'failed');
+    `,
+  },
 ];
