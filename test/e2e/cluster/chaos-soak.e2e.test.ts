@@ -15,11 +15,13 @@ import {
   driveCalls,
   fetchHistories,
   mintTestToken,
+  nodeIdOf,
   readCallLog,
   recordEnds,
   resumingClient,
   seededRandom,
   startCluster,
+  sweptAt,
   waitFor,
   type ResumingClient,
   type SeenEnds,
@@ -72,6 +74,7 @@ afterAll(async () => {
 /** Kills a random node and starts it again, then (once) the Redis master, every ~20 s. */
 async function chaos(random: () => number, until: number, traffic: SoakTraffic) {
   const events: string[] = [];
+  const crashes: Array<{ nodeId: string; at: number }> = [];
   let hit = 0;
   let failedOver = false;
   let failoverMs: number | undefined;
@@ -94,6 +97,8 @@ async function chaos(random: () => number, until: number, traffic: SoakTraffic) 
       // reconnects, to another node, within the restart).
       const live = [...traffic.live.values()];
       const before = new Map(clients.map((c) => [c, c.connections()]));
+      const nodeId = nodeIdOf(node.proc.output());
+      if (nodeId) crashes.push({ nodeId, at: Date.now() });
       await node.kill();
       await node.proc.stop();
       await node.start();
@@ -105,7 +110,13 @@ async function chaos(random: () => number, until: number, traffic: SoakTraffic) 
       );
     }
   }
-  return { events, failoverMs, hit, kills: events.filter((e) => e.includes('node')).length };
+  return {
+    events,
+    failoverMs,
+    hit,
+    crashes,
+    kills: events.filter((e) => e.includes('node')).length,
+  };
 }
 
 it(
@@ -198,6 +209,12 @@ it(
     });
     expect(views).toHaveLength(cluster.nodes.length);
 
+    // How long each crash went unnoticed: from the kill to the first survivor's sweep of it.
+    const logs = cluster.nodes.map((n) => n.logs()).join('\n');
+    const detectionMs = chaosRun.crashes.map(({ nodeId, at }) => {
+      const swept = sweptAt(logs, nodeId);
+      return swept === undefined ? null : swept - at;
+    });
     const lost = rows.filter((r) => r.end_reason === 'disconnected' || r.end_reason === 'failed');
     const reasons: Record<string, number> = {};
     for (const r of rows) reasons[r.end_reason!] = (reasons[r.end_reason!] ?? 0) + 1;
@@ -212,6 +229,7 @@ it(
       endReasons: reasons,
       nodeKills: chaosRun.kills,
       liveCallsHitByCrashes: chaosRun.hit,
+      deadNodeDetectedAfterMs: detectionMs,
       callsLostToCrashes: lost.length,
       callsLostPerCrash: chaosRun.kills ? lost.length / chaosRun.kills : 0,
       redisFailoverMs: chaosRun.failoverMs,
@@ -223,7 +241,8 @@ it(
     writeFileSync('test-results/cluster-soak.json', `${JSON.stringify(summary, null, 2)}\n`);
     console.info(
       `chaos soak (seed ${SEED}): ${rows.length} calls, ${report.answered} answered, ` +
-        `${chaosRun.kills} node kills hitting ${chaosRun.hit} live calls, Redis failover ${chaosRun.failoverMs} ms; ` +
+        `${chaosRun.kills} node kills hitting ${chaosRun.hit} live calls, Redis failover ${chaosRun.failoverMs} ms, ` +
+        `dead nodes noticed after ${detectionMs.join(', ')} ms; ` +
         `${lost.length} calls lost to crashes (${JSON.stringify(reasons)}); ` +
         `test-results/cluster-soak.json`,
     );

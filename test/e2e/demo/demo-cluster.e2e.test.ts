@@ -35,6 +35,8 @@ async function signIn(user: string): Promise<{ token: string; socket: TestClient
   const { token } = (await res.json()) as { token: string };
   const socket = await connectClient(demo.url, token);
   sockets.push(socket);
+  // As sdk-core's connect() does: once `sync` is answered the user is online on every node.
+  expect((await emitAck(socket, 'sync', {})).ok).toBe(true);
   return { token, socket };
 }
 
