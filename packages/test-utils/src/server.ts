@@ -19,3 +19,4 @@ export * from './server/abuse';
 export * from './server/call-fuzz';
 export * from './server/soak-traffic';
 export * from './server/call-log-checks';
+export * from './server/webhook-receiver';

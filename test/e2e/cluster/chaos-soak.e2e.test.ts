@@ -21,6 +21,7 @@ import {
   resumingClient,
   seededRandom,
   startCluster,
+  startWebhookReceiver,
   sweptAt,
   waitFor,
   type ResumingClient,
@@ -28,6 +29,7 @@ import {
   type SoakTraffic,
   type TestCluster,
   type TestSentinelRedis,
+  type WebhookReceiver,
 } from '@synapse-calling/test-utils/server';
 
 const USERS = 50;
@@ -42,10 +44,12 @@ const SEED = Number(process.env.SYNAPSE_SOAK_SEED ?? Date.now() % 1_000_000);
 const LEAVING = 5;
 
 let cluster: TestCluster;
+let hook: WebhookReceiver;
 const clients: ResumingClient[] = [];
 const seen = new Map<string, SeenEnds>();
 
 beforeAll(async () => {
+  hook = await startWebhookReceiver();
   cluster = await startCluster({
     sentinel: true,
     env: {
@@ -57,6 +61,9 @@ beforeAll(async () => {
       // their own; the per-address budgets are not what this test is about.
       SYNAPSE_HANDSHAKE_RATE_LIMIT_PER_SEC: '500',
       SYNAPSE_REST_IP_RATE_LIMIT_PER_SEC: '500',
+      // What the host's CRM is told: each call's end, once.
+      SYNAPSE_WEBHOOK_URL: hook.url,
+      SYNAPSE_WEBHOOK_SECRET: 'soak-webhook-secret-of-32-characters',
     },
   });
   for (let i = 0; i < USERS; i++) {
@@ -69,6 +76,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const c of clients) c.close();
   await cluster?.stop();
+  await hook?.stop();
 });
 
 /** Kills a random node and starts it again, then (once) the Redis master, every ~20 s. */
@@ -151,6 +159,23 @@ it(
       }
     }
 
+    // The host heard of each end at most once (retries share an event id), with the logged
+    // reason. A node that dies with undelivered events loses them: those are counted, not failed.
+    const endedHooks = () => hook.events.filter((e) => e.type === 'call.ended');
+    await waitFor(() => new Set(endedHooks().map((e) => e.call.id)).size >= rows.length, {
+      timeoutMs: 10_000,
+      what: 'the call.ended webhooks',
+    }).catch(() => undefined);
+    const hookIds = new Map<string, Set<string>>();
+    for (const event of endedHooks()) {
+      hookIds.set(event.call.id, (hookIds.get(event.call.id) ?? new Set()).add(event.id));
+      expect(event.call.endReason, `${event.call.id} webhook`).toBe(
+        byId.get(event.call.id)?.end_reason,
+      );
+    }
+    for (const [callId, ids] of hookIds) expect(ids.size, `${callId} call.ended webhooks`).toBe(1);
+    const unannounced = rows.filter((r) => !hookIds.has(r.id)).length;
+
     // Nobody was in two calls at once.
     expect(doubleBooked(rows)).toEqual([]);
 
@@ -231,6 +256,7 @@ it(
       liveCallsHitByCrashes: chaosRun.hit,
       deadNodeDetectedAfterMs: detectionMs,
       callsLostToCrashes: lost.length,
+      endWebhooksLostWithANode: unannounced,
       callsLostPerCrash: chaosRun.kills ? lost.length / chaosRun.kills : 0,
       redisFailoverMs: chaosRun.failoverMs,
       refused: report.refused,
