@@ -6,8 +6,11 @@ import {
   connectRegistered,
   ringCall,
   usePostgres,
+  type TestServer,
+  type TestServerOptions,
 } from '@synapse-calling/test-utils/server';
 import { startTestServer, emitAck, useRedis } from '@synapse-calling/test-utils/server';
+import { registerPush, startPushService } from '@synapse-calling/test-utils/push';
 import { migrate } from './stores/postgres/migrate';
 import { MIGRATIONS } from './stores/postgres/migrations';
 import { openPostgres } from './stores/postgres/open-postgres';
@@ -96,21 +99,30 @@ describe('PostgreSQL migrations', () => {
   });
 });
 
+/** Two nodes on one Redis and one fresh database, with `extra` options; the database's URL. */
+async function twoNodes(extra: Partial<TestServerOptions> = {}) {
+  const url = await postgres.createDatabase();
+  const options = { redis: { url: redis.url, keyPrefix: redis.prefix() }, database: { url } };
+  const a = await startTestServer({ ...options, ...extra });
+  cleanup.push(() => a.close());
+  const b = await startTestServer({ ...options, ...extra });
+  cleanup.push(() => b.close());
+  return { a, b, url };
+}
+
+/** alice on node a calls bob on node b, and bob answers. */
+async function answeredCall(a: TestServer, b: TestServer) {
+  const alice = await connectRegistered(a, agent('alice'));
+  const bob = await connectRegistered(b, agent('bob'));
+  const call = await ringCall(alice, bob, 'bob');
+  await emitAck(bob, 'accept-call', { callId: call.id });
+  return { alice, bob, call };
+}
+
 describe('PostgreSQL with Redis', () => {
   it('keeps the call log and lastSeen in PostgreSQL while presence and calls are shared in Redis', async () => {
-    const url = await postgres.createDatabase();
-    const options = {
-      redis: { url: redis.url, keyPrefix: redis.prefix() },
-      database: { url },
-    };
-    const a = await startTestServer(options);
-    cleanup.push(() => a.close());
-    const b = await startTestServer(options);
-    cleanup.push(() => b.close());
-    const alice = await connectRegistered(a, agent('alice'));
-    const bob = await connectRegistered(b, agent('bob'));
-    const call = await ringCall(alice, bob, 'bob');
-    await emitAck(bob, 'accept-call', { callId: call.id });
+    const { a, b, url } = await twoNodes();
+    const { alice, call } = await answeredCall(a, b);
     await emitAck(alice, 'end-call', { callId: call.id });
     const db = await pool(url);
     const rows = await db.query('SELECT state, end_reason FROM synapse_calls WHERE id = $1', [
@@ -122,5 +134,37 @@ describe('PostgreSQL with Redis', () => {
     // Both nodes read the same history.
     const fromB = await b.synapse.stores.callLog.listForUser('acme', 'alice', { limit: 10 });
     expect(fromB.entries.map((e) => e.call.id)).toEqual([call.id]);
+  });
+
+  it('keeps Web Push subscriptions in PostgreSQL: a browser registered on one node is on every node', async () => {
+    const service = await startPushService();
+    cleanup.push(() => service.close());
+    const { a, b, url } = await twoNodes({ push: { allowedEndpoints: [service.origin] } });
+    const carol = agent('carol');
+    const phone = service.subscribe();
+    expect(await registerPush(a.url, await a.mintToken(carol), phone)).toBe(204);
+    const db = await pool(url);
+    const rows = await db.query('SELECT user_id, endpoint FROM synapse_push_subscriptions');
+    expect(rows.rows).toEqual([{ user_id: 'carol', endpoint: phone.json.endpoint }]);
+    expect(await b.synapse.stores.push.hasAny('acme', 'carol')).toBe(true);
+  });
+
+  it('keeps recording metadata in PostgreSQL: a recording started on one node is known to every node', async () => {
+    const { a, b, url } = await twoNodes({ recording: {} });
+    const { alice, call } = await answeredCall(a, b);
+    const started = await emitAck(alice, 'start-recording', { callId: call.id });
+    expect(started).toMatchObject({ ok: true, recording: { status: 'recording' } });
+    const db = await pool(url);
+    const rows = await db.query('SELECT call_id, status FROM synapse_recordings');
+    expect(rows.rows).toEqual([{ call_id: call.id, status: 'recording' }]);
+    // The other node answers bob's history with the recording on the call.
+    const res = await fetch(`${b.url}/api/calls`, {
+      headers: { authorization: `Bearer ${await b.mintToken(agent('bob'))}` },
+    });
+    const { calls } = (await res.json()) as { calls: Array<{ id: string; recording?: unknown }> };
+    expect(calls.find((c) => c.id === call.id)?.recording).toMatchObject({
+      status: 'recording',
+      startedBy: 'alice',
+    });
   });
 });

@@ -8,7 +8,11 @@ import {
   waitFor,
   type TestRedis,
 } from '@synapse-calling/test-utils/server';
-import { startPushService, type PushServiceStandIn } from '@synapse-calling/test-utils/push';
+import {
+  registerPush,
+  startPushService,
+  type PushServiceStandIn,
+} from '@synapse-calling/test-utils/push';
 
 let redis: TestRedis;
 let service: PushServiceStandIn;
@@ -35,15 +39,7 @@ describe('Web Push with several nodes (Redis)', () => {
     const carol = customer('carol', 'acme', 'Carol Chen');
     const phone = service.subscribe();
     (await a.connect(carol)).close();
-    const res = await fetch(`${a.url}/api/push/subscriptions`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${await a.mintToken(carol)}`,
-        'content-type': 'application/json',
-      },
-      body: JSON.stringify({ subscription: phone.json, serverUrl: a.url }),
-    });
-    expect(res.status).toBe(204);
+    expect(await registerPush(a.url, await a.mintToken(carol), phone)).toBe(204);
     await waitFor(
       async () => (await b.synapse.stores.presence.connections('acme', 'carol')).length === 0,
     );

@@ -302,6 +302,7 @@ export async function createSynapseServer(options: SynapseServerOptions): Promis
         emitter,
         onEvent,
         logger,
+        postgres: postgres?.recordings,
         redis: cluster
           ? { client: cluster.clients[0], prefix: options.redis?.keyPrefix ?? 'synapse:' }
           : undefined,

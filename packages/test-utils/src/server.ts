@@ -17,3 +17,6 @@ export * from './server/livekit';
 export * from './server/bin';
 export * from './server/abuse';
 export * from './server/call-fuzz';
+export * from './server/soak-traffic';
+export * from './server/call-log-checks';
+export * from './server/webhook-receiver';

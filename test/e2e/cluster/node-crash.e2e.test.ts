@@ -6,8 +6,10 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  nodeIdOf,
   placeLiveCalls,
   startCluster,
+  sweptAt,
   waitFor,
   type ResumingClient,
   type TestCluster,
@@ -28,21 +30,12 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
-/** The time of the first log line of `logs` that says `nodeId` is gone, if any. */
-function sweptAt(logs: string, nodeId: string): number | undefined {
-  for (const line of logs.split('\n')) {
-    if (!line.includes('node is gone') || !line.includes(`"node":"${nodeId}"`)) continue;
-    return (JSON.parse(line) as { time: number }).time;
-  }
-  return undefined;
-}
-
 describe('a node crash behind nginx', () => {
   it('is noticed within 10 s; its clients take their calls over elsewhere; no call ends', async () => {
     const calls = await placeLiveCalls(cluster.url, PAIRS, clients);
 
     const victim = cluster.nodes[0]!;
-    const nodeId = /"node":"([^"]+)","msg":"synapse calling server ready"/.exec(victim.logs())?.[1];
+    const nodeId = nodeIdOf(victim.logs());
     expect(nodeId).toBeDefined();
     const killedAt = Date.now();
     await victim.kill();

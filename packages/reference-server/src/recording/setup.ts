@@ -30,6 +30,8 @@ export interface RecordingSetupDeps {
   emitter: Pick<CallEmitter, 'toUser'>;
   onEvent: ((event: CallEvent) => void | Promise<void>) | undefined;
   logger: Logger;
+  /** The PostgreSQL index, with the `database` setting: it wins over Redis and SQLite. */
+  postgres: RecordingIndex | undefined;
   /** The Redis connection and key prefix, with the `redis` setting. */
   redis: { client: Redis; prefix: string } | undefined;
   /** Opens (once) the embedded database, when the index is to live in SQLite. */
@@ -53,7 +55,8 @@ export interface Recordings {
 
 /**
  * Builds call recording from the `recording` setting: the store (local directory by default),
- * the metadata index beside the call log (SQLite, or Redis with several nodes), the capture of
+ * the metadata index beside the call log (SQLite, PostgreSQL with `database`, or Redis with
+ * several nodes), the capture of
  * each media mode (a recorder participant with LiveKit, the browser's uploads with P2P).
  */
 export async function setupRecording(deps: RecordingSetupDeps): Promise<Recordings> {
@@ -68,6 +71,7 @@ export async function setupRecording(deps: RecordingSetupDeps): Promise<Recordin
   const store = options.store ?? new LocalRecordingStore(dir);
   const index: RecordingIndex =
     options.index ??
+    deps.postgres ??
     (deps.redis
       ? new RedisRecordingIndex(deps.redis.client, deps.redis.prefix)
       : new SqliteRecordingIndex(deps.sqlite()));

@@ -1,15 +1,6 @@
-import type { CallRecording, MediaKind } from '@synapse-calling/protocol';
 import type { SqliteDatabase } from '../stores/sqlite';
+import { recordingFromRow, type RecordingSqlRow } from './recording-rows';
 import type { RecordingIndex, RecordingRow } from '../stores/types';
-
-interface Row {
-  call_id: string;
-  tenant: string;
-  from_id: string;
-  to_id: string;
-  media: MediaKind;
-  recording: string;
-}
 
 /** Statuses after which nothing more happens to a recording but retention. */
 const FINISHED = "('stopped', 'declined', 'failed')";
@@ -45,11 +36,11 @@ export class SqliteRecordingIndex implements RecordingIndex {
       VALUES (@call_id, @tenant, @from_id, @to_id, @media, @status, @stopped_at, @recording)
       ON CONFLICT (call_id) DO UPDATE SET status = excluded.status,
         stopped_at = excluded.stopped_at, recording = excluded.recording`);
-    this.byId = db.prepare<[string], Row>('SELECT * FROM recordings WHERE call_id = ?');
-    this.unfinished = db.prepare<[], Row>(
+    this.byId = db.prepare<[string], RecordingSqlRow>('SELECT * FROM recordings WHERE call_id = ?');
+    this.unfinished = db.prepare<[], RecordingSqlRow>(
       `SELECT * FROM recordings WHERE status NOT IN ${FINISHED}`,
     );
-    this.stoppedBefore = db.prepare<[number, number], Row>(
+    this.stoppedBefore = db.prepare<[number, number], RecordingSqlRow>(
       `SELECT * FROM recordings WHERE status IN ${FINISHED} AND stopped_at < ?
        ORDER BY stopped_at LIMIT ?`,
     );
@@ -72,40 +63,30 @@ export class SqliteRecordingIndex implements RecordingIndex {
 
   async get(callId: string): Promise<RecordingRow | undefined> {
     const row = this.byId.get(callId);
-    return row ? fromRow(row) : undefined;
+    return row ? recordingFromRow(row) : undefined;
   }
 
   async getMany(callIds: string[]): Promise<Map<string, RecordingRow>> {
     const found = new Map<string, RecordingRow>();
     if (callIds.length === 0) return found;
     const rows = this.db
-      .prepare<string[], Row>(
+      .prepare<string[], RecordingSqlRow>(
         `SELECT * FROM recordings WHERE call_id IN (${callIds.map(() => '?').join(',')})`,
       )
       .all(...callIds);
-    for (const row of rows) found.set(row.call_id, fromRow(row));
+    for (const row of rows) found.set(row.call_id, recordingFromRow(row));
     return found;
   }
 
   async listUnfinished(): Promise<RecordingRow[]> {
-    return this.unfinished.all().map(fromRow);
+    return this.unfinished.all().map(recordingFromRow);
   }
 
   async listStoppedBefore(before: number, limit: number): Promise<RecordingRow[]> {
-    return this.stoppedBefore.all(before, limit).map(fromRow);
+    return this.stoppedBefore.all(before, limit).map(recordingFromRow);
   }
 
   async delete(callId: string): Promise<void> {
     this.remove.run(callId);
   }
-}
-
-function fromRow(row: Row): RecordingRow {
-  return {
-    callId: row.call_id,
-    tenant: row.tenant,
-    parties: [row.from_id, row.to_id],
-    media: row.media,
-    recording: JSON.parse(row.recording) as CallRecording,
-  };
 }

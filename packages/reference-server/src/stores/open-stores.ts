@@ -21,7 +21,7 @@ export interface ServerStores {
   presence: PresenceStore;
   registry: CallRegistry;
   callLog: CallLog;
-  /** Web Push subscriptions (beside the call log: SQLite, or Redis with `redis`). */
+  /** Web Push subscriptions (beside the call log: SQLite, PostgreSQL, or Redis with `redis`). */
   push: PushSubscriptionStore;
 }
 
@@ -46,8 +46,8 @@ export interface OpenedStores {
 }
 
 /**
- * Picks each store: the host's own if given, else the PostgreSQL one (call log and user
- * directory, with `database`), else the cluster's (with Redis), else the embedded one. The SQLite
+ * Picks each store: the host's own if given, else the PostgreSQL one (call log, user directory
+ * and push subscriptions, with `database`), else the cluster's (with Redis), else the embedded one. The SQLite
  * database is opened only for an embedded store that needs it, so with Redis or PostgreSQL (or
  * with both SQLite-backed stores replaced) no file is created.
  */
@@ -69,7 +69,7 @@ export function openStores(
     registry: given.registry ?? cluster?.registry ?? new MemoryCallRegistry(),
     callLog: given.callLog ?? postgres?.callLog ?? cluster?.callLog ?? new SqliteCallLog(sqlite()),
     // Opens the database only when a browser first registers or a call first looks for one.
-    push: given.push ?? cluster?.push ?? new SqlitePushSubscriptions(sqlite),
+    push: given.push ?? postgres?.push ?? cluster?.push ?? new SqlitePushSubscriptions(sqlite),
   };
   // What subscribers were shown is shared only along with the connection entries it comes from.
   const presenceState = cluster && !given.presence ? cluster.presence : new MemoryPresenceState();

@@ -1,17 +1,6 @@
 import type { SqliteDatabase } from './sqlite';
+import { pushFromRow, type PushRow } from './push-rows';
 import type { PushSubscriptionRecord, PushSubscriptionStore } from './types';
-
-interface Row {
-  tenant: string;
-  user_id: string;
-  endpoint: string;
-  p256dh: string;
-  auth: string;
-  server_url: string;
-  open_url: string | null;
-  lang: string | null;
-  created_at: number;
-}
 
 /**
  * Web Push subscriptions in the embedded database, beside the call log. The table is created on
@@ -52,16 +41,7 @@ export class SqlitePushSubscriptions implements PushSubscriptionStore {
   }
 
   async forUser(tenant: string, userId: string): Promise<PushSubscriptionRecord[]> {
-    return this.sql.forUser.all(tenant, userId).map((row) => ({
-      tenant: row.tenant,
-      userId: row.user_id,
-      endpoint: row.endpoint,
-      keys: { p256dh: row.p256dh, auth: row.auth },
-      serverUrl: row.server_url,
-      openUrl: row.open_url,
-      lang: row.lang,
-      createdAt: row.created_at,
-    }));
+    return this.sql.forUser.all(tenant, userId).map(pushFromRow);
   }
 }
 
@@ -99,7 +79,7 @@ function prepare(db: SqliteDatabase) {
     any: db.prepare<[string, string], { one: number }>(
       'SELECT 1 AS one FROM push_subscriptions WHERE tenant = ? AND user_id = ? LIMIT 1',
     ),
-    forUser: db.prepare<[string, string], Row>(
+    forUser: db.prepare<[string, string], PushRow>(
       `SELECT * FROM push_subscriptions WHERE tenant = ? AND user_id = ?
         ORDER BY created_at DESC, rowid DESC`,
     ),

@@ -242,3 +242,20 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
     req.once('error', reject);
   });
 }
+
+/**
+ * Registers `subscription` for the token's user with the server at `url`, as the elements'
+ * notification prompt does (`POST /api/push/subscriptions`); resolves with the HTTP status.
+ */
+export async function registerPush(
+  url: string,
+  token: string,
+  subscription: StandInSubscription,
+): Promise<number> {
+  const res = await fetch(`${url}/api/push/subscriptions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ subscription: subscription.json, serverUrl: url }),
+  });
+  return res.status;
+}

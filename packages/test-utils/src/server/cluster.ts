@@ -127,6 +127,20 @@ export async function startCluster(options: ClusterOptions = {}): Promise<TestCl
   return { url: nginx.url, nodes, redis, postgres, databaseUrl, nginx, stop };
 }
 
+/** The node id a node's process logged when it became ready (its heartbeat key's name). */
+export function nodeIdOf(output: string): string | undefined {
+  return /"node":"([^"]+)","msg":"synapse calling server ready"/.exec(output)?.[1];
+}
+
+/** The time of the first line of `logs` saying node `nodeId` is gone (a survivor swept it). */
+export function sweptAt(logs: string, nodeId: string): number | undefined {
+  for (const line of logs.split('\n')) {
+    if (!line.includes('node is gone') || !line.includes(`"node":"${nodeId}"`)) continue;
+    return (JSON.parse(line) as { time: number }).time;
+  }
+  return undefined;
+}
+
 /**
  * A Socket.IO client that behaves like sdk-core across a lost connection: it reconnects by
  * itself (through nginx, to whichever node) and sends `sync` on every connection, which is how

@@ -10,16 +10,13 @@
  * ```
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { nginxMainConfig, nginxSiteConfig } from '../../../../examples/cluster/nginx-config.mjs';
 import { freePort, waitFor } from './ports';
 
-/** The tested config, as the docs show it. */
-export const NGINX_CONFIG = fileURLToPath(
-  new URL('../../../../examples/docs/deployment/nginx.conf', import.meta.url),
-);
+export { NGINX_CONFIG, nginxSiteConfig } from '../../../../examples/cluster/nginx-config.mjs';
 
 export interface TestNginx {
   /** `http://127.0.0.1:PORT`. */
@@ -36,43 +33,13 @@ function nginxBinary(): string {
   throw new Error('nginx is not installed (scripts/ensure-test-deps.sh installs it)');
 }
 
-/** The docs' config with `upstreams` (`host:port`) as its servers and `port` as its listener. */
-export function nginxSiteConfig(upstreams: string[], port: number): string {
-  const site = readFileSync(NGINX_CONFIG, 'utf8');
-  const servers = /^( *)server \S+ (.*);\n/m;
-  const first = servers.exec(site);
-  if (!first) throw new Error(`${NGINX_CONFIG} has no upstream server line`);
-  const [, pad, params] = first;
-  const lines = upstreams.map((u) => `${pad}server ${u} ${params};\n`).join('');
-  return site
-    .replace(/^ *server \d+\.\d+\.\d+\.\d+:\d+ .*;\n/gm, '')
-    .replace(/(upstream synapse \{\n(?: *#.*\n)*)/, `$1${lines}`)
-    .replace(/^( *)listen 80;$/m, `$1listen 127.0.0.1:${port};`);
-}
-
 export async function startNginx(upstreams: string[]): Promise<TestNginx> {
   const prefix = mkdtempSync(join(tmpdir(), 'synapse-nginx-'));
   const port = await freePort();
   mkdirSync(join(prefix, 'tmp'));
   writeFileSync(join(prefix, 'synapse.conf'), nginxSiteConfig(upstreams, port));
   // What Debian's /etc/nginx/nginx.conf would give, inside the temp dir and in the foreground.
-  writeFileSync(
-    join(prefix, 'nginx.conf'),
-    `worker_processes 1;
-pid ${prefix}/nginx.pid;
-error_log stderr warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  client_body_temp_path ${prefix}/tmp/body;
-  proxy_temp_path ${prefix}/tmp/proxy;
-  fastcgi_temp_path ${prefix}/tmp/fastcgi;
-  uwsgi_temp_path ${prefix}/tmp/uwsgi;
-  scgi_temp_path ${prefix}/tmp/scgi;
-  include ${prefix}/synapse.conf;
-}
-`,
-  );
+  writeFileSync(join(prefix, 'nginx.conf'), nginxMainConfig(prefix, join(prefix, 'synapse.conf')));
   const child = spawn(
     nginxBinary(),
     ['-p', prefix, '-c', join(prefix, 'nginx.conf'), '-g', 'daemon off;'],

@@ -69,4 +69,46 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'the legs of a transferred call',
     sql: `ALTER TABLE synapse_calls ADD COLUMN legs TEXT;`,
   },
+  {
+    version: 4,
+    name: 'web push subscriptions',
+    sql: `
+      CREATE TABLE synapse_push_subscriptions (
+        tenant TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        endpoint TEXT NOT NULL,
+        -- Breaks ties between registrations in the same millisecond (newest first).
+        seq BIGINT GENERATED ALWAYS AS IDENTITY,
+        p256dh TEXT NOT NULL,
+        auth TEXT NOT NULL,
+        server_url TEXT NOT NULL,
+        open_url TEXT,
+        lang TEXT,
+        created_at BIGINT NOT NULL,
+        PRIMARY KEY (tenant, user_id, endpoint)
+      );
+    `,
+  },
+  {
+    version: 5,
+    name: 'recording metadata',
+    sql: `
+      CREATE TABLE synapse_recordings (
+        call_id TEXT PRIMARY KEY,
+        tenant TEXT NOT NULL,
+        from_id TEXT NOT NULL,
+        to_id TEXT NOT NULL,
+        media TEXT NOT NULL,
+        status TEXT NOT NULL,
+        stopped_at BIGINT,
+        -- json (not jsonb): the recording as the server wrote it, key order included.
+        recording JSON NOT NULL
+      );
+      -- Retention reads finished recordings by stop time; a restart reads the unfinished few.
+      CREATE INDEX synapse_recordings_stopped ON synapse_recordings (stopped_at)
+        WHERE status IN ('stopped', 'declined', 'failed');
+      CREATE INDEX synapse_recordings_unfinished ON synapse_recordings (status)
+        WHERE status NOT IN ('stopped', 'declined', 'failed');
+    `,
+  },
 ];

@@ -1,11 +1,16 @@
 import type { Logger } from 'pino';
 import { loadPg } from '../../optional-deps';
-import type { CallLog, UserDirectory } from '../types';
+import type { CallLog, PushSubscriptionStore, RecordingIndex, UserDirectory } from '../types';
 import { migrate } from './migrate';
 import { PostgresCallLog } from './postgres-call-log';
+import { PostgresPushSubscriptions } from './postgres-push-subscriptions';
+import { PostgresRecordingIndex } from './postgres-recording-index';
 import { PostgresUserDirectory } from './postgres-user-directory';
 
-/** `createSynapseServer({ database })`: the call log and user directory in PostgreSQL. */
+/**
+ * `createSynapseServer({ database })`: the call log, the user directory, the Web Push
+ * subscriptions and the recording metadata in PostgreSQL.
+ */
 export interface DatabaseOptions {
   /** `postgres://user:password@host:port/database` (also `postgresql://`). */
   url: string;
@@ -16,6 +21,9 @@ export interface DatabaseOptions {
 export interface PostgresStores {
   callLog: CallLog;
   users: UserDirectory;
+  push: PushSubscriptionStore;
+  /** Recording metadata (used when recording is on). */
+  recordings: RecordingIndex;
   /** Waits for queries in flight, then closes every connection. */
   close(): Promise<void>;
 }
@@ -54,6 +62,8 @@ export async function openPostgres(
   return {
     callLog: new PostgresCallLog(pool),
     users: new PostgresUserDirectory(pool),
+    push: new PostgresPushSubscriptions(pool),
+    recordings: new PostgresRecordingIndex(pool),
     close: () => pool.end(),
   };
 }
