@@ -140,6 +140,9 @@ describe.each(backends)('on $name', (backend) => {
         { party: { id: 'bob', name: 'Agent bob', role: 'agent' }, from: row?.legs?.[0]?.until },
       ]);
       expect((await listCalls(server, 'carol')).calls.map((c) => c.id)).toEqual([call.id]);
+      // Alice handed the call over and is on neither end now; her history still lists it.
+      expect((await listCalls(server, 'alice')).calls.map((c) => c.id)).toEqual([call.id]);
+      expect((await listCalls(server, 'dave')).calls).toEqual([]);
     });
 
     it('records answer time, duration, end reason and who ended it; hands each transition to onCallEvent', async () => {

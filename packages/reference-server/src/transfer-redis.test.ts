@@ -1,4 +1,5 @@
 import { afterEach, expect, it } from 'vitest';
+import type { CallListResponse } from '@synapse-calling/protocol';
 import {
   agent,
   connectRegistered,
@@ -61,6 +62,17 @@ it('two nodes: two agents transferring to the same agent at once book them for o
   expect((await transferred).call.legs?.map((l) => l.party.id)).toHaveLength(2);
   const stored = await a.synapse.stores.registry.forUser('acme', 'bob');
   expect(stored.map((r) => r.call.id)).toEqual([winner.id]);
+
+  // The agent who handed the call over still finds it in their history, on either node.
+  const handedOver = winner.id === first.id ? 'alice' : 'dave';
+  for (const node of nodes) {
+    const token = await node.mintToken(agent(handedOver, 'acme', handedOver));
+    const res = await fetch(`${node.url}/api/calls`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    const { calls } = (await res.json()) as CallListResponse;
+    expect(calls.map((c) => c.id)).toContain(winner.id);
+  }
 });
 
 /** The node stops talking to Redis and its clients lose their connections (redis-crash.test.ts). */

@@ -86,6 +86,31 @@ describe('<synapse-call-history>', () => {
       expect(el.shadowRoot?.querySelector('[part=title]')?.textContent).toBe('Recent calls');
     });
 
+    it('keeps a call the agent transferred on: their customer, their direction, their own talk time', async () => {
+      const { agent, customer, other } = freshUsers();
+      const ada = await connectUser(agent);
+      const carl = await connectUser(customer);
+      const otto = await connectUser(other);
+      const call = await ada.call(customer.id);
+      const carls = await until(() => carl.calls.incoming[0], { client: carl, what: 'incoming' });
+      await carls.accept();
+      await until(() => call.state === 'active', { client: ada, what: 'active' });
+      await call.transfer({ to: other.id });
+      const ottos = await until(() => otto.calls.incoming[0], { client: otto, what: 'transfer' });
+      await ottos.accept();
+      await until(() => call.state === 'ended', { client: ada, what: 'handed over' });
+      await ottos.end();
+      await until(() => !carl.calls.active, { client: carl, what: 'call over' });
+
+      // The row's other end is Otto now (he took Ada's side); Ada still sees her call to Carl.
+      const el = await mount(ada);
+      expect(texts(el, 'peer')).toEqual(['Carl Customer']);
+      expect(parts(el, 'direction').map((d) => d.title)).toEqual(['Outgoing']);
+      expect(texts(el, 'outcome')).toEqual(['Completed']);
+      const theirs = await mount(otto);
+      expect(texts(theirs, 'peer')).toEqual(['Carl Customer']);
+    });
+
     it('pages with "Load more" through nextCursor', async () => {
       const { caller } = await history();
       const el = await mount(caller, 1);

@@ -28,9 +28,17 @@ export interface HistoryEntry {
 
 /** Turns a server call record into a row from `userId`'s point of view. */
 export function toEntry(call: CallInfo, userId: string | undefined): HistoryEntry {
-  const outgoing = call.from.id === userId;
-  const duration =
+  let outgoing = call.from.id === userId;
+  let duration =
     call.answeredAt && call.endedAt ? Math.max(0, (call.endedAt - call.answeredAt) / 1000) : 0;
+  // An agent who transferred the call on is on neither end now. Their side is the one whose
+  // last leg holds it; they talked for their own leg.
+  const leg =
+    outgoing || call.to.id === userId ? undefined : call.legs?.find((l) => l.party.id === userId);
+  if (leg) {
+    outgoing = call.legs?.at(-1)?.party.id === call.from.id;
+    duration = Math.max(0, ((leg.until ?? call.endedAt ?? leg.from) - leg.from) / 1000);
+  }
   return {
     id: call.id,
     direction: outgoing ? 'outgoing' : 'incoming',

@@ -69,6 +69,11 @@ export function toRow(entry: CallLogEntry): CallRow {
   };
 }
 
+/** Who held a side of the call before its last transfer (`call.legs`), for their history. */
+export function legParties(entry: CallLogEntry): string[] {
+  return [...new Set(entry.call.legs?.map((leg) => leg.party.id) ?? [])];
+}
+
 export function fromRow(row: CallRow): CallLogEntry {
   const call: CallInfo = {
     id: row.id,

@@ -1,20 +1,21 @@
 import type { Redis } from 'ioredis';
+import { legParties } from './call-rows';
 import { userKey } from './keys';
 import { InvalidCursorError, type CallLog, type CallLogEntry, type CallLogPage } from './types';
 
 /**
  * Writes a row unless it is already ended (a late write of a transition that lost a race must
- * not revive history), and indexes it for both parties. KEYS: row, caller's index, callee's
- * index, set of unfinished ids. ARGV: entry JSON, index member, call id, new state.
+ * not revive history), and indexes it for both parties and for whoever held a side before a
+ * transfer. KEYS: row, set of unfinished ids, then the index of each party. ARGV: entry JSON,
+ * index member, call id, new state.
  */
 const WRITE = `
 local cur = redis.call('GET', KEYS[1])
 if cur and cjson.decode(cur).call.state == 'ended' then return 0 end
 redis.call('SET', KEYS[1], ARGV[1])
-redis.call('ZADD', KEYS[2], 0, ARGV[2])
-redis.call('ZADD', KEYS[3], 0, ARGV[2])
-if ARGV[4] == 'ended' then redis.call('SREM', KEYS[4], ARGV[3])
-else redis.call('SADD', KEYS[4], ARGV[3]) end
+for i = 3, #KEYS do redis.call('ZADD', KEYS[i], 0, ARGV[2]) end
+if ARGV[4] == 'ended' then redis.call('SREM', KEYS[2], ARGV[3])
+else redis.call('SADD', KEYS[2], ARGV[3]) end
 return 1`;
 
 type Scripted = Redis & { synapseLogWrite(...args: string[]): Promise<number> };
@@ -37,7 +38,8 @@ export class RedisCallLog implements CallLog {
     redis: Redis,
     private readonly prefix = 'synapse:',
   ) {
-    redis.defineCommand('synapseLogWrite', { numberOfKeys: 4, lua: WRITE });
+    // No fixed key count: a transferred call indexes more parties (the count goes first).
+    redis.defineCommand('synapseLogWrite', { lua: WRITE });
     this.redis = redis as Scripted;
   }
 
@@ -50,11 +52,15 @@ export class RedisCallLog implements CallLog {
 
   async write(entry: CallLogEntry): Promise<void> {
     const { tenant, call } = entry;
-    await this.redis.synapseLogWrite(
+    const users = new Set([call.from.id, call.to.id, ...legParties(entry)]);
+    const keys = [
       this.rowKey(call.id),
-      this.indexKey(tenant, call.from.id),
-      this.indexKey(tenant, call.to.id),
       this.unfinishedKey,
+      ...[...users].map((user) => this.indexKey(tenant, user)),
+    ];
+    await this.redis.synapseLogWrite(
+      String(keys.length),
+      ...keys,
       JSON.stringify(entry),
       member(entry),
       call.id,

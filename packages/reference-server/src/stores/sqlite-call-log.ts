@@ -1,10 +1,20 @@
 import type { SqliteDatabase } from './sqlite';
-import { decodeCursor, toPage, fromRow, toRow, type CallRow, type PageRow } from './call-rows';
+import {
+  decodeCursor,
+  fromRow,
+  legParties,
+  toPage,
+  toRow,
+  type CallRow,
+  type PageRow,
+} from './call-rows';
 import type { CallLog, CallLogEntry, CallLogPage } from './types';
 
 /** The durable call log in SQLite (better-sqlite3 is synchronous; the interface is not). */
 export class SqliteCallLog implements CallLog {
   private readonly upsert;
+  private readonly addParty;
+  private readonly deleteOrphanParties;
   private readonly byId;
   private readonly unfinished;
   private readonly pageFirst;
@@ -12,7 +22,12 @@ export class SqliteCallLog implements CallLog {
   private readonly deleteEnded;
   private readonly commit;
   /** Rows waiting for this turn of the event loop's commit, with their writers' promises. */
-  private queued: { row: CallRow; done: () => void; failed: (err: unknown) => void }[] = [];
+  private queued: {
+    row: CallRow;
+    parties: string[];
+    done: () => void;
+    failed: (err: unknown) => void;
+  }[] = [];
 
   constructor(db: SqliteDatabase) {
     this.deleteEnded = db.prepare<[number]>(
@@ -35,17 +50,27 @@ export class SqliteCallLog implements CallLog {
         ended_by = excluded.ended_by, legs = excluded.legs
       -- An ended call is history: a late write (a transition that lost a race) must not revive it.
       WHERE calls.state != 'ended'`);
-    this.commit = db.transaction((rows: CallRow[]) => {
-      for (const row of rows) this.upsert.run(row);
+    this.addParty = db.prepare<[string, string, string]>(
+      'INSERT OR IGNORE INTO call_parties (tenant, user_id, call_id) VALUES (?, ?, ?)',
+    );
+    this.deleteOrphanParties = db.prepare(
+      'DELETE FROM call_parties WHERE call_id NOT IN (SELECT id FROM calls)',
+    );
+    this.commit = db.transaction((rows: { row: CallRow; parties: string[] }[]) => {
+      for (const w of rows) this.writeRow(w);
     });
     this.byId = db.prepare<[string], CallRow>('SELECT * FROM calls WHERE id = ?');
     this.unfinished = db.prepare<[], CallRow>("SELECT * FROM calls WHERE state != 'ended'");
-    // A UNION of the two indexed halves is far cheaper than `from_id = ? OR to_id = ?`.
+    // A UNION of the indexed halves is far cheaper than `from_id = ? OR to_id = ?`; the third
+    // finds the calls this user held before they were transferred on.
     const page = (after: string) => `
       SELECT * FROM (
         SELECT rowid AS seq, * FROM calls WHERE tenant = @tenant AND from_id = @user ${after}
         UNION
         SELECT rowid AS seq, * FROM calls WHERE tenant = @tenant AND to_id = @user ${after}
+        UNION
+        SELECT rowid AS seq, * FROM calls WHERE tenant = @tenant AND id IN (
+          SELECT call_id FROM call_parties WHERE tenant = @tenant AND user_id = @user) ${after}
       ) ORDER BY created_at DESC, seq DESC LIMIT @limit`;
     this.pageFirst = db.prepare<Record<string, unknown>, PageRow>(page(''));
     this.pageAfter = db.prepare<Record<string, unknown>, PageRow>(
@@ -62,7 +87,8 @@ export class SqliteCallLog implements CallLog {
    */
   write(entry: CallLogEntry): Promise<void> {
     return new Promise((done, failed) => {
-      const first = this.queued.push({ row: toRow(entry), done, failed }) === 1;
+      const write = { row: toRow(entry), parties: legParties(entry), done, failed };
+      const first = this.queued.push(write) === 1;
       if (first) setImmediate(() => this.flush());
     });
   }
@@ -73,19 +99,24 @@ export class SqliteCallLog implements CallLog {
     if (batch.length === 0) return;
     this.queued = [];
     try {
-      this.commit(batch.map((w) => w.row));
+      this.commit(batch);
       for (const w of batch) w.done();
     } catch {
       // One bad row must not fail the others: each alone, with its own error.
       for (const w of batch) {
         try {
-          this.upsert.run(w.row);
+          this.writeRow(w);
           w.done();
         } catch (err) {
           w.failed(err);
         }
       }
     }
+  }
+
+  private writeRow({ row, parties }: { row: CallRow; parties: string[] }): void {
+    this.upsert.run(row);
+    for (const user of parties) this.addParty.run(row.tenant, user, row.id);
   }
 
   async get(callId: string): Promise<CallLogEntry | undefined> {
@@ -119,6 +150,8 @@ export class SqliteCallLog implements CallLog {
 
   async prune(endedBefore: number): Promise<number> {
     this.flush();
-    return this.deleteEnded.run(endedBefore).changes;
+    const { changes } = this.deleteEnded.run(endedBefore);
+    if (changes > 0) this.deleteOrphanParties.run();
+    return changes;
   }
 }

@@ -108,4 +108,20 @@ function migrate(db: SqliteDatabase): void {
       PRAGMA user_version = 4;
     `);
   }
+  if (version < 5) {
+    db.exec(`
+      -- Everyone who held a side of a transferred call (its legs), so the agent who handed it
+      -- over still finds it in their history; from_id/to_id name only the last.
+      CREATE TABLE IF NOT EXISTS call_parties (
+        tenant TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        call_id TEXT NOT NULL,
+        PRIMARY KEY (tenant, user_id, call_id)
+      );
+      INSERT OR IGNORE INTO call_parties (tenant, user_id, call_id)
+        SELECT calls.tenant, json_extract(leg.value, '$.party.id'), calls.id
+        FROM calls, json_each(calls.legs) AS leg WHERE calls.legs IS NOT NULL;
+      PRAGMA user_version = 5;
+    `);
+  }
 }

@@ -111,4 +111,22 @@ export const MIGRATIONS: readonly Migration[] = [
         WHERE status NOT IN ('stopped', 'declined', 'failed');
     `,
   },
+  {
+    version: 6,
+    name: 'earlier parties of transferred calls',
+    sql: `
+      -- Everyone who held a side of a transferred call (its legs), so the agent who handed it
+      -- over still finds it in their history; from_id/to_id name only the last.
+      CREATE TABLE synapse_call_parties (
+        tenant TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        call_id TEXT NOT NULL REFERENCES synapse_calls (id) ON DELETE CASCADE,
+        PRIMARY KEY (tenant, user_id, call_id)
+      );
+      INSERT INTO synapse_call_parties (tenant, user_id, call_id)
+        SELECT DISTINCT c.tenant, leg -> 'party' ->> 'id', c.id
+        FROM synapse_calls c, json_array_elements(c.legs::json) AS leg
+        WHERE c.legs IS NOT NULL;
+    `,
+  },
 ];

@@ -1,5 +1,13 @@
 import type { Pool } from 'pg';
-import { decodeCursor, toPage, fromRow, toRow, type CallRow, type PageRow } from '../call-rows';
+import {
+  decodeCursor,
+  fromRow,
+  legParties,
+  toPage,
+  toRow,
+  type CallRow,
+  type PageRow,
+} from '../call-rows';
 import type { CallLog, CallLogEntry, CallLogPage } from '../types';
 
 /** The columns in `CallRow` order; `::text` keeps the metadata exactly as it was written. */
@@ -26,17 +34,23 @@ const UPSERT = `
 
 /**
  * Both halves use their own index in page order; the union of two index scans is far cheaper
- * than `from_id = $2 OR to_id = $2`. `$4`/`$5` (the last row of the previous page) are null on
- * the first page.
+ * than `from_id = $2 OR to_id = $2`. The third part finds the calls this user held before they
+ * were transferred on. `$4`/`$5` (the last row of the previous page) are null on the first page.
  */
-const PAGE = (side: 'from_id' | 'to_id') => `
+const PAGE = (whose: string) => `
   (SELECT seq, ${COLUMNS} FROM synapse_calls
-    WHERE tenant = $1 AND ${side} = $2
+    WHERE tenant = $1 AND ${whose}
       AND ($4::bigint IS NULL OR (created_at, seq) < ($4::bigint, $5::bigint))
     ORDER BY created_at DESC, seq DESC LIMIT $3)`;
 export const LIST_FOR_USER = `
-  ${PAGE('from_id')} UNION ${PAGE('to_id')}
+  ${PAGE('from_id = $2')} UNION ${PAGE('to_id = $2')}
+  UNION ${PAGE('id IN (SELECT call_id FROM synapse_call_parties WHERE tenant = $1 AND user_id = $2)')}
   ORDER BY created_at DESC, seq DESC LIMIT $3`;
+
+const ADD_PARTIES = `
+  INSERT INTO synapse_call_parties (tenant, user_id, call_id)
+  SELECT $1, user_id, $2 FROM unnest($3::text[]) AS user_id
+  ON CONFLICT DO NOTHING`;
 
 /**
  * The durable call log in PostgreSQL, shared by every node that points at the database. Rows
@@ -69,6 +83,8 @@ export class PostgresCallLog implements CallLog {
       row.line,
       row.legs,
     ]);
+    const parties = legParties(entry);
+    if (parties.length > 0) await this.pool.query(ADD_PARTIES, [row.tenant, row.id, parties]);
   }
 
   async get(callId: string): Promise<CallLogEntry | undefined> {
