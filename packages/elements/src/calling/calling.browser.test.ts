@@ -186,6 +186,36 @@ describe('<synapse-calling>', () => {
         style.remove();
       }
     });
+
+    it('exports the active call panel’s transfer part as active-transfer', async () => {
+      const { agent, customer } = freshUsers();
+      const caller = await connectUser(agent);
+      const callee = await connectUser(customer);
+      const style = document.createElement('style');
+      style.textContent = `synapse-calling.themed::part(active-transfer) { outline: 3px solid rgb(1, 2, 3); }`;
+      document.head.append(style);
+      try {
+        const root = await fixture<SynapseCalling>(
+          html`<synapse-calling class="themed" .client=${caller}></synapse-calling>`,
+        );
+        const call = await caller.call(customer.id);
+        const theirs = await until(() => callee.calls.incoming[0], {
+          client: callee,
+          what: 'ring',
+        });
+        await theirs.accept();
+        const active = root.shadowRoot?.querySelector('synapse-active-call');
+        const transfer = await until(
+          () => active?.shadowRoot?.querySelector<HTMLElement>('[part=transfer]'),
+          { what: 'transfer controls' },
+        );
+        expect(getComputedStyle(transfer).outlineWidth).toBe('3px');
+        expect(getComputedStyle(transfer).outlineColor).toBe('rgb(1, 2, 3)');
+        await call.end();
+      } finally {
+        style.remove();
+      }
+    });
   });
 
   describe('events', () => {

@@ -30,7 +30,8 @@ import { callingStyles } from './calling.styles';
  * @csspart incoming-call - The built-in `<synapse-incoming-call>`; its parts are exported with an
  *   `incoming-` prefix (`incoming-dialog`, `incoming-accept`, `incoming-decline`…).
  * @csspart active-call - The built-in `<synapse-active-call>`; its parts are exported with an
- *   `active-` prefix (`active-base`, `active-end`, `active-mute`…).
+ *   `active-` prefix: `active-base`, `active-peer`, `active-timer`, `active-mute`, `active-end`,
+ *   `active-quality`, `active-start-audio`, `active-queue`, `active-transfer`.
  *
  * @cssproperty --synapse-color-danger - The edge of the notice.
  * @cssproperty --synapse-color-accent - Accent colour of all elements inside.
@@ -131,7 +132,7 @@ export class SynapseCalling extends LitElement {
               ></synapse-incoming-call>
               <synapse-active-call
                 part="active-call"
-                exportparts="base: active-base, peer: active-peer, timer: active-timer, mute: active-mute, end: active-end, quality: active-quality, start-audio: active-start-audio"
+                exportparts="base: active-base, peer: active-peer, timer: active-timer, mute: active-mute, end: active-end, quality: active-quality, start-audio: active-start-audio, queue: active-queue, transfer: active-transfer"
               ></synapse-active-call>`
       }`;
   }
