@@ -1,4 +1,4 @@
-import type { Line, Party } from '@synapse-calling/protocol';
+import type { CallInfo, Line, Party } from '@synapse-calling/protocol';
 import type { PresenceManager } from '../presence/presence-manager';
 import type { Visibility } from '../presence/visibility';
 import { userKey } from '../stores/keys';
@@ -90,7 +90,7 @@ export class AgentPicker {
       agents.map(async (agent) => {
         const { entries } = await this.deps.callLog.listForUser(tenant, agent.id, { limit: 1 });
         const latest = entries[0]?.call;
-        return latest ? (latest.endedAt ?? Date.now()) : 0;
+        return latest ? idleSince(latest, agent.id) : 0;
       }),
     );
     return agents
@@ -98,4 +98,14 @@ export class AgentPicker {
       .sort((a, b) => a.since - b.since || a.i - b.i)
       .map(({ agent }) => agent);
   }
+}
+
+/**
+ * When `agentId` was done with `call`: when it ended (now while it goes on), or, for an agent
+ * who transferred it on and is on neither end now, when their own leg ended.
+ */
+function idleSince(call: CallInfo, agentId: string): number {
+  const own = call.from.id === agentId || call.to.id === agentId;
+  const leg = own ? undefined : call.legs?.filter((l) => l.party.id === agentId).at(-1);
+  return leg?.until ?? call.endedAt ?? Date.now();
 }

@@ -79,6 +79,29 @@ describe('calls to a line', () => {
     });
   });
 
+  it('longest-idle counts an agent who transferred a call on as idle since their leg ended', async () => {
+    const { alice, bob, carol } = await agents();
+    const dan = await online(server, customer('dan'));
+    // Bob answers Dan and transfers him to Carol: Bob is done first.
+    const first = await emitAck(dan, 'initiate-call', { to: 'bob' });
+    if (!first.ok) throw new Error(first.error.code);
+    await emitAck(bob, 'accept-call', { callId: first.call.id });
+    const carolRings = waitForEvent(carol, 'incoming-call');
+    await emitAck(bob, 'transfer-call', { callId: first.call.id, to: 'carol' });
+    await carolRings;
+    await emitAck(carol, 'accept-call', { callId: first.call.id });
+    // Then Alice has a short call, then Carol ends Dan's call.
+    const fay = await online(server, customer('fay'));
+    const second = await emitAck(fay, 'initiate-call', { to: 'alice' });
+    if (!second.ok) throw new Error(second.error.code);
+    await emitAck(alice, 'reject-call', { callId: second.call.id });
+    await emitAck(carol, 'end-call', { callId: first.call.id });
+
+    const bobRings = waitForEvent(bob, 'incoming-call');
+    const call = await callLine(await online(server, customer('erin')));
+    expect((await bobRings).call.id).toBe(call.id);
+  });
+
   it('moves on after the per-agent ring timeout and ends missed when nobody answers', async () => {
     await server.restart({
       lines: support({ agentRingTimeoutMs: 1_000, maxWaitMs: 2_500, members: ['alice', 'bob'] }),
