@@ -176,6 +176,44 @@ describe('blind transfer', () => {
     expect((await transferred).call.to.id).toBe('bob');
   });
 
+  it('to a line: declined or missed, it rings the next available agent; with nobody left it stops', async () => {
+    await server.restart({
+      lines: { acme: { support: { name: 'Support', members: ['alice', 'bob', 'dave', 'erin'] } } },
+      lineCooldownMs: 0,
+      ringTimeoutMs: 800,
+    });
+    const parties = await activeCall();
+    const { carol, alice, bob, call } = parties;
+    const dave = await online(agent('dave', 'acme', 'Dave'));
+    const erin = await online(agent('erin', 'acme', 'Erin'));
+    const { ack } = await startTransfer(parties, { toLine: 'support' });
+    expect(ack.call.transfer?.to.id).toBe('bob');
+
+    // Bob declines: Dave rings, and the customer's view follows.
+    const daveRings = waitForEvent(dave, 'incoming-call');
+    const carolSees = waitForEvent(carol, 'call-transferring', {
+      filter: (p) => p.call.transfer?.to.id === 'dave',
+    });
+    const bobStops = waitForEvent(bob, 'call-ended');
+    await emitAck(bob, 'reject-call', { callId: call.id });
+    expect((await daveRings).call.transfer).toMatchObject({ line: 'support', to: { id: 'dave' } });
+    await carolSees;
+    expect((await bobStops).call.endReason).toBe('rejected');
+
+    // Dave lets it ring out: Erin rings; Erin declines: nobody is left, the call stays Alice's.
+    const erinRings = waitForEvent(erin, 'incoming-call', { timeoutMs: 3_000 });
+    expect((await erinRings).call.transfer?.to.id).toBe('erin');
+    const stopped = waitForEvent(alice, 'call-transferring', { filter: (p) => !p.call.transfer });
+    await emitAck(erin, 'reject-call', { callId: call.id });
+    expect((await stopped).call).toMatchObject({ state: 'active', to: { id: 'alice' } });
+    const stored = await server.synapse.stores.registry.forUser('acme', 'bob');
+    expect(stored).toEqual([]);
+
+    // A new transfer to the line starts over: Bob is rung first again.
+    const again = await startTransfer(parties, { toLine: 'support' });
+    expect(again.ack.call.transfer?.to.id).toBe('bob');
+  });
+
   it('declined by the target: the call stays with Alice, both parties see the transfer stop', async () => {
     const parties = await activeCall();
     const { carol, alice, bob, call } = parties;

@@ -31,7 +31,9 @@ export interface TransferManagerDeps {
   /** How long a transfer rings its target before it stops (the call stays as it was). */
   ringTimeoutMs: number;
   /** Set when the server has lines: transfers to a line pick one of its available agents. */
-  lines?: { store: Pick<LineStore, 'get'>; picker: Pick<AgentPicker, 'available'> } | undefined;
+  lines?:
+    | { store: Pick<LineStore, 'get'>; picker: Pick<AgentPicker, 'available' | 'coolDown'> }
+    | undefined;
   logger: Logger;
 }
 
@@ -71,22 +73,66 @@ export class TransferManager {
     };
     const booked = await this.deps.registry.rebook(record.call.id, { book: target.id }, (cur) =>
       cur.call.state === 'active' && !cur.call.transfer && sideOf(cur, userId) === side
-        ? { ...cur, call: { ...cur.call, transfer } }
+        ? { ...cur, transferTried: undefined, call: { ...cur.call, transfer } }
         : undefined,
     );
     if (!booked.ok && booked.reason === 'busy')
       throw fail.busy(`${target.name} is in another call`);
     if (!booked.ok) throw fail.invalidState('the call changed meanwhile; try again');
-    const { call } = booked.record;
+    await this.ring(booked.record, target);
+    return { call: booked.record.call };
+  }
+
+  /** The transfer's target rings (until the ring timeout); both parties hear of it. */
+  private async ring(record: CallRecord, target: Party): Promise<void> {
+    const { tenant, call } = record;
     this.deps.timers.set(transferKey(call.id), this.deps.ringTimeoutMs, () => {
-      void this.stop(call.id, target.id, 'missed').catch((err: unknown) => {
+      void this.stopOrMoveOn(call.id, target.id, 'missed').catch((err: unknown) => {
         this.deps.logger.error({ err, callId: call.id }, 'transfer timeout failed');
       });
     });
     this.deps.emitter.toUser(tenant, target.id, 'incoming-call', { call });
-    this.tellParties(booked.record);
+    this.tellParties(record);
     await this.deps.presence.refresh(tenant, target.id);
-    return { call };
+  }
+
+  /**
+   * The target declined or missed the transfer. A transfer to a line then rings the line's next
+   * available agent, as a call to the line does (the one who declined cools down); one to an
+   * agent, or to a line with nobody left to ring, stops.
+   */
+  private async stopOrMoveOn(callId: string, targetId: string, why: 'rejected' | 'missed') {
+    const record = await this.deps.registry.get(callId);
+    const transfer = record?.call.transfer;
+    const lines = this.deps.lines;
+    if (record && lines && transfer?.line && transfer.to.id === targetId) {
+      const { tenant } = record;
+      lines.picker.coolDown(tenant, targetId);
+      const line = await lines.store.get(tenant, transfer.line);
+      const tried = [...(record.transferTried ?? []), targetId];
+      const exclude = [record.call.from.id, record.call.to.id, ...tried];
+      for (const next of line ? await lines.picker.available(tenant, line, exclude) : []) {
+        const moved = await this.deps.registry.rebook(
+          callId,
+          { book: next.id, release: targetId },
+          (cur) =>
+            cur.call.state === 'active' && cur.call.transfer?.to.id === targetId
+              ? {
+                  ...cur,
+                  transferTried: tried,
+                  call: { ...cur.call, transfer: { ...transfer, to: next, startedAt: Date.now() } },
+                }
+              : undefined,
+        );
+        if (!moved.ok && moved.reason === 'busy') continue; // booked meanwhile: the next one
+        if (!moved.ok) return; // answered, cancelled or ended meanwhile
+        const view = ended(record.call, why, why === 'rejected' ? targetId : undefined);
+        this.deps.emitter.toUser(tenant, targetId, 'call-ended', { call: view });
+        await this.deps.presence.refresh(tenant, targetId);
+        return this.ring(moved.record, next);
+      }
+    }
+    await this.stop(callId, targetId, why);
   }
 
   /** `cancel-transfer`: the transferring agent withdraws it before the target answered. */
@@ -111,7 +157,7 @@ export class TransferManager {
   /** The target declined (`reject-call` or `end-call`): the call stays with the agent. */
   async declined(record: CallRecord, actor: Actor): Promise<{ call: CallInfo }> {
     const { userId } = actor.identity;
-    await this.stop(record.call.id, userId, 'rejected');
+    await this.stopOrMoveOn(record.call.id, userId, 'rejected');
     return { call: ended(record.call, 'rejected', userId) };
   }
 
@@ -139,7 +185,11 @@ export class TransferManager {
           actor.socketId,
           undefined,
         );
-        return { ...carried, call: { ...call, [key]: transfer.to, legs } };
+        return {
+          ...carried,
+          transferTried: undefined,
+          call: { ...call, [key]: transfer.to, legs },
+        };
       },
     );
     if (!moved.ok) throw fail.invalidState('the transfer was cancelled or the call ended');
@@ -213,7 +263,7 @@ export class TransferManager {
     const stopped = await this.deps.registry.rebook(callId, { release: targetId }, (cur) => {
       if (cur.call.transfer?.to.id !== targetId) return undefined;
       const { transfer: _gone, ...call } = cur.call;
-      return { ...cur, call };
+      return { ...cur, transferTried: undefined, call };
     });
     if (!stopped.ok) return undefined;
     this.deps.timers.clear(transferKey(callId));

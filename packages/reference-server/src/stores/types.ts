@@ -42,6 +42,11 @@ export interface CallRecord {
    * reloads knows the other party shares a screen, and that its own video stopped.
    */
   sent?: Partial<Record<PartySide, PartyMedia>> | undefined;
+  /**
+   * A transfer to a line (docs/lines.md): the line's agents who declined or missed it so far,
+   * so that it moves on to the next one; cleared when the transfer completes or stops.
+   */
+  transferTried?: string[] | undefined;
 }
 
 /** Due times of a call's per-party timers (see `CallRecord.deadlines`). */
