@@ -127,13 +127,17 @@ export class PresenceManager {
 
   /**
    * What `watcher` may know of each id: the presence of the users they may see, and "offline,
-   * never seen" for the rest, exactly as for ids nobody uses. `sights` says which was which.
+   * never seen" for the rest, exactly as for ids nobody uses. `sights` says which was which;
+   * `judged` are sights the caller already has, so that the policy is not asked twice.
    */
   async snapshotFor(
     watcher: Identity,
     userIds: string[],
+    judged?: ReadonlyMap<string, Sight>,
   ): Promise<{ presence: Presence[]; sights: Map<string, Sight> }> {
-    const sights = await this.deps.visibility.sights(watcher, userIds);
+    const unjudged = judged ? userIds.filter((id) => !judged.has(id)) : userIds;
+    const sights = await this.deps.visibility.sights(watcher, unjudged);
+    for (const [id, sight] of judged ?? []) sights.set(id, sight);
     const presence = await Promise.all(
       userIds.map((userId) =>
         sights.get(userId) === 'visible'

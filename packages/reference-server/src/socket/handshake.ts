@@ -93,8 +93,12 @@ export function authenticateHandshake(deps: HandshakeDeps) {
       refunded.add(socket.conn);
       guards.handshakes.refund(clientAddress(socket.request, guards.limits.trustProxy));
     }
+    // The token has served its purpose: a copy held by every idle connection costs memory
+    // (about 200 bytes each) and would still be usable by whoever reads a heap dump.
+    const { token: _verified, ...rest } = socket.handshake.auth as Record<string, unknown>;
+    socket.handshake.auth = rest;
     socket.data.identity = identity;
-    socket.data.subscriptions = new Set();
+    socket.data.subscriptions = [];
     if (typeof replaces === 'string' && replaces.length <= LIMITS.maxIdLength) {
       socket.data.replaces = replaces;
     }
