@@ -87,8 +87,9 @@ export function authenticateHandshake(deps: HandshakeDeps) {
         logger.error({ err }, 'releasing a connection slot failed');
       });
     };
-    socket.conn.once('close', release);
-    socket.once('disconnect', release);
+    // `on`, not `once`: release() runs once anyway, and `once` adds a wrapper per listener.
+    socket.conn.on('close', release);
+    socket.on('disconnect', release);
     if (guards.handshakes && !refunded.has(socket.conn)) {
       refunded.add(socket.conn);
       guards.handshakes.refund(clientAddress(socket.request, guards.limits.trustProxy));
