@@ -1,3 +1,6 @@
+/** One clock for every bucket (a default parameter would make a closure per connection). */
+const monotonicNow = (): number => performance.now();
+
 /**
  * A token bucket per connection: `burst` events at once, refilled at `perSecond`. Per connection
  * rather than per IP, because many users of one office or carrier NAT share an address.
@@ -9,7 +12,7 @@ export class TokenBucket {
   constructor(
     private readonly perSecond: number,
     private readonly burst: number,
-    private readonly now: () => number = () => performance.now(),
+    private readonly now: () => number = monotonicNow,
   ) {
     this.tokens = burst;
     this.last = this.now();

@@ -8,25 +8,27 @@ export interface ConnectionSlots {
   release(userKey: string, socketId: string): Promise<void>;
 }
 
-/** Slots of one process. Check and take happen without an `await` between them. */
+/**
+ * Slots of one process. Check and take happen without an `await` between them. A user's socket
+ * ids are kept in an array: a few at most, and a Set per user costs more.
+ */
 export class MemoryConnectionSlots implements ConnectionSlots {
-  private readonly held = new Map<string, Set<string>>();
+  private readonly held = new Map<string, readonly string[]>();
 
   constructor(private readonly max: number) {}
 
   async acquire(userKey: string, socketId: string): Promise<boolean> {
-    const sockets = this.held.get(userKey) ?? new Set<string>();
-    if (sockets.size >= this.max) return false;
-    sockets.add(socketId);
-    this.held.set(userKey, sockets);
+    const sockets = this.held.get(userKey) ?? [];
+    if (sockets.length >= this.max) return false;
+    if (!sockets.includes(socketId)) this.held.set(userKey, sockets.concat(socketId));
     return true;
   }
 
   async release(userKey: string, socketId: string): Promise<void> {
-    const sockets = this.held.get(userKey);
+    const sockets = this.held.get(userKey)?.filter((id) => id !== socketId);
     if (!sockets) return;
-    sockets.delete(socketId);
-    if (sockets.size === 0) this.held.delete(userKey);
+    if (sockets.length === 0) this.held.delete(userKey);
+    else this.held.set(userKey, sockets);
   }
 }
 

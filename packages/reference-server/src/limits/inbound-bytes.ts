@@ -11,7 +11,7 @@ interface Pausable {
 interface EngineConnection {
   transport: unknown;
   on(event: 'data', listener: (data: string | Buffer) => void): unknown;
-  once(event: 'close', listener: () => void): unknown;
+  on(event: 'close', listener: () => void): unknown;
 }
 
 interface Engine {
@@ -53,7 +53,8 @@ export function limitInboundBytes(engine: Engine, bytesPerSecond: number, metric
       );
       paused = { timer, ws };
     });
-    conn.once('close', () => {
+    // `on`, not `once`: a connection closes once, and `once` adds a wrapper per connection.
+    conn.on('close', () => {
       if (!paused) return;
       clearTimeout(paused.timer);
       // A paused socket would never read the client's answer to the closing handshake, and ws

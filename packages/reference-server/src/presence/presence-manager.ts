@@ -51,11 +51,11 @@ export class PresenceManager {
   private readonly tracked = new Map<string, { tenant: string; userId: string }>();
   /** Grace timers of the users whose last connection on this process dropped. */
   private readonly grace = new Map<string, { timer: NodeJS.Timeout; since: number }>();
-  /** Users with a live connection on this process: their lastSeen is refreshed periodically. */
-  private readonly local = new Map<
-    string,
-    { tenant: string; userId: string; sockets: Set<string> }
-  >();
+  /**
+   * Users with a live connection on this process: their lastSeen is refreshed periodically. The
+   * socket ids in an array: a user has a few connections at most, and a Set costs more.
+   */
+  private readonly local = new Map<string, { tenant: string; userId: string; sockets: string[] }>();
 
   constructor(private readonly deps: PresenceManagerDeps) {}
 
@@ -67,9 +67,9 @@ export class PresenceManager {
     const { tenant, userId, name, role } = identity;
     const now = Date.now();
     const key = userKey(tenant, userId);
-    const entry = this.local.get(key) ?? { tenant, userId, sockets: new Set<string>() };
-    entry.sockets.add(socketId);
-    this.local.set(key, entry);
+    const entry = this.local.get(key);
+    if (!entry) this.local.set(key, { tenant, userId, sockets: [socketId] });
+    else if (!entry.sockets.includes(socketId)) entry.sockets = entry.sockets.concat(socketId);
     const firstSeen = !(await this.deps.store.getUser(tenant, userId));
     this.clearGrace(tenant, userId);
     await this.deps.state.clearGrace(tenant, userId);
@@ -127,13 +127,17 @@ export class PresenceManager {
 
   /**
    * What `watcher` may know of each id: the presence of the users they may see, and "offline,
-   * never seen" for the rest, exactly as for ids nobody uses. `sights` says which was which.
+   * never seen" for the rest, exactly as for ids nobody uses. `sights` says which was which;
+   * `judged` are sights the caller already has, so that the policy is not asked twice.
    */
   async snapshotFor(
     watcher: Identity,
     userIds: string[],
+    judged?: ReadonlyMap<string, Sight>,
   ): Promise<{ presence: Presence[]; sights: Map<string, Sight> }> {
-    const sights = await this.deps.visibility.sights(watcher, userIds);
+    const unjudged = judged ? userIds.filter((id) => !judged.has(id)) : userIds;
+    const sights = await this.deps.visibility.sights(watcher, unjudged);
+    for (const [id, sight] of judged ?? []) sights.set(id, sight);
     const presence = await Promise.all(
       userIds.map((userId) =>
         sights.get(userId) === 'visible'
@@ -232,8 +236,9 @@ export class PresenceManager {
   private forgetLocal(tenant: string, userId: string, socketId: string): void {
     const key = userKey(tenant, userId);
     const entry = this.local.get(key);
-    entry?.sockets.delete(socketId);
-    if (entry?.sockets.size === 0) this.local.delete(key);
+    if (!entry) return;
+    entry.sockets = entry.sockets.filter((id) => id !== socketId);
+    if (entry.sockets.length === 0) this.local.delete(key);
   }
 
   private clearGrace(tenant: string, userId: string): void {

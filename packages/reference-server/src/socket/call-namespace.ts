@@ -7,8 +7,9 @@ import type { LineRouter } from '../lines/line-router';
 import type { PresenceManager } from '../presence/presence-manager';
 import type { Visibility } from '../presence/visibility';
 import type { RecordingManager } from '../recording/recording-manager';
+import { TokenBucket } from '../rate-limit';
 import { userKey, userRoom } from '../stores/keys';
-import { attachHandlers, type Handlers } from './dispatcher';
+import { createDispatcher, type Handlers } from './dispatcher';
 import { authenticateHandshake, type HandshakeDeps } from './handshake';
 import { PresenceWatch } from './presence-watch';
 import type { CallNamespace, CallSocket } from './types';
@@ -75,18 +76,21 @@ export function setupCallNamespace(nsp: CallNamespace, deps: CallNamespaceDeps):
     }),
     'subscribe-presence': async (socket, { userIds }) => {
       const subs = socket.data.subscriptions;
-      const fresh = new Set(userIds.filter((id) => !subs.has(id)));
-      if (subs.size + fresh.size > deps.maxPresenceSubscriptions) {
+      const held = new Set(subs);
+      const ids = [...new Set(userIds)];
+      const fresh = ids.filter((id) => !held.has(id));
+      if (subs.length + fresh.length > deps.maxPresenceSubscriptions) {
         throw fail.invalidPayload(
           `at most ${deps.maxPresenceSubscriptions} presence subscriptions per connection`,
         );
       }
-      // Rooms joined before the snapshot is read, so no change can fall between the two.
-      for (const id of fresh) subs.add(id);
-      return { presence: await watch.subscribe(socket, [...fresh], [...new Set(userIds)]) };
+      // `concat` allocates exactly what the list holds; pushing would leave room to grow.
+      socket.data.subscriptions = subs.concat(fresh);
+      return { presence: await watch.subscribe(socket, fresh, ids) };
     },
     'unsubscribe-presence': async (socket, { userIds }) => {
-      for (const id of userIds) socket.data.subscriptions.delete(id);
+      const gone = new Set(userIds);
+      socket.data.subscriptions = socket.data.subscriptions.filter((id) => !gone.has(id));
       await watch.unsubscribe(socket, userIds);
       return {};
     },
@@ -109,18 +113,16 @@ export function setupCallNamespace(nsp: CallNamespace, deps: CallNamespaceDeps):
     },
   };
 
+  const attach = createDispatcher(handlers, { userEvents: guards.userEvents, metrics, logger });
+
   nsp.on('connection', (socket: CallSocket) => {
     const { identity } = socket.data;
     metrics.connections.inc();
     void socket.join(userRoom(identity.tenant, identity.userId));
-    attachHandlers(socket, handlers, {
-      rateLimit: limits.rateLimit,
-      userEvents: guards.userEvents && {
-        budget: guards.userEvents,
-        key: userKey(identity.tenant, identity.userId),
-      },
-      metrics,
-      logger,
+    const { rateLimit } = limits;
+    attach(socket, {
+      bucket: rateLimit ? new TokenBucket(rateLimit.perSecond, rateLimit.burst) : undefined,
+      userKey: guards.userEvents ? userKey(identity.tenant, identity.userId) : undefined,
     });
     logger.debug(
       { user: identity.userId, tenant: identity.tenant, socket: socket.id },

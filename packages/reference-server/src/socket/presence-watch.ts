@@ -9,7 +9,7 @@ import type { CallNamespace, CallSocket } from './types';
 export interface PresenceWatchDeps {
   nsp: CallNamespace;
   presence: Pick<PresenceManager, 'snapshotFor' | 'current'>;
-  visibility: Pick<Visibility, 'canSee'>;
+  visibility: Pick<Visibility, 'canSee' | 'sights'>;
   logger: Logger;
 }
 
@@ -17,26 +17,43 @@ export interface PresenceWatchDeps {
  * Which presence rooms a connection is in. A connection joins the room of a user it may see (and
  * then gets every change); an id it may not see gets no room, so no change of that user ever
  * reaches it. An id nobody has used yet cannot be judged: the connection waits in a pending room
- * until the user first connects (`appeared`).
+ * until the user first appears (`appeared`).
  */
 export class PresenceWatch {
-  constructor(private readonly deps: PresenceWatchDeps) {}
+  /**
+   * One string per room in use: Socket.IO keeps each connection's rooms in a set of its own, and
+   * without this every watcher of a user would hold its own copy of the room's name.
+   */
+  private readonly roomNames = new Map<string, string>();
 
-  /** Joins the rooms for `fresh` ids and answers with the snapshot of every id in `userIds`. */
+  constructor(private readonly deps: PresenceWatchDeps) {
+    deps.nsp.adapter.on('delete-room', (room: string) => this.roomNames.delete(room));
+  }
+
+  /**
+   * Joins the rooms for `fresh` ids and answers with the snapshot of every id in `userIds`. The
+   * rooms are joined before the snapshot is read, so no change can fall between the two.
+   */
   async subscribe(socket: CallSocket, fresh: string[], userIds: string[]): Promise<Presence[]> {
     const { identity } = socket.data;
     const { tenant } = identity;
-    // Pending first, judged after: a user who first appears in between finds this connection
-    // waiting (`appeared` reads the room after saving the user; we read the user after joining).
-    await socket.join(fresh.map((id) => pendingPresenceRoom(tenant, id)));
-    const { presence, sights } = await this.deps.presence.snapshotFor(identity, userIds);
-    for (const id of fresh) {
-      const sight = sights.get(id);
-      if (sight === 'unknown') continue;
-      await socket.leave(pendingPresenceRoom(tenant, id));
-      if (sight === 'visible') await socket.join(presenceRoom(tenant, id));
+    const sights = await this.deps.visibility.sights(identity, fresh);
+    const unknown = fresh.filter((id) => sights.get(id) === 'unknown');
+    if (unknown.length > 0) {
+      // Pending first, judged again after: a user who first appears in between finds this
+      // connection waiting (`appeared` reads the room after saving the user; we read the user
+      // after joining).
+      await socket.join(unknown.map((id) => this.room(pendingPresenceRoom(tenant, id))));
+      for (const [id, sight] of await this.deps.visibility.sights(identity, unknown)) {
+        if (sight === 'unknown') continue;
+        sights.set(id, sight);
+        await socket.leave(pendingPresenceRoom(tenant, id));
+      }
     }
-    return presence;
+    // One join for all (rather than one per id) keeps the connection's set of rooms compact.
+    const visible = fresh.filter((id) => sights.get(id) === 'visible');
+    await socket.join(visible.map((id) => this.room(presenceRoom(tenant, id))));
+    return (await this.deps.presence.snapshotFor(identity, userIds, sights)).presence;
   }
 
   async unsubscribe(socket: CallSocket, userIds: string[]): Promise<void> {
@@ -59,12 +76,20 @@ export class PresenceWatch {
       socket.leave(pending);
       const watcher = socket.data.identity;
       if (!(await this.deps.visibility.canSee(partyOf(watcher), target))) continue;
-      socket.join(presenceRoom(tenant, userId));
+      socket.join(this.room(presenceRoom(tenant, userId)));
       // Joined after the user's first change was published: tell it now. A change published in
       // between arrives twice, which a subscriber takes as no change.
       socket.emit('presence-changed', {
         presence: await this.deps.presence.current(tenant, userId),
       });
     }
+  }
+
+  /** The room's name as already held by the adapter, if the room exists. */
+  private room(name: string): string {
+    const held = this.roomNames.get(name);
+    if (held !== undefined) return held;
+    this.roomNames.set(name, name);
+    return name;
   }
 }
