@@ -18,7 +18,7 @@ import type { CallDeps, CallOwner } from './calls';
 import type { MediaSession } from './media/session';
 import { RecorderRunner } from './recording/recorder-runner';
 import { VideoLink, type CallVideoEvents } from './media/video/video-link';
-import { attachTrack, type RemoteVideo } from './media/video/types';
+import type { RemoteVideo } from './media/video/types';
 import type {
   CallDirection,
   CallEndReason,
@@ -119,16 +119,10 @@ export class Call extends TypedEmitter<CallEvents> {
       (session, onError) => deps.startRecorder(this.id, session, onError),
       (err) => this.emit('error', toSynapseError(err)),
     );
-    this.video = new VideoLink({
+    this.video = new VideoLink(this, {
       session: () => this.session,
-      announce: async ({ camera, screen }) => {
-        const sent = { audio: !this.isMuted, video: camera, screen };
-        await deps.signaling.request('media-changed', { callId: this.id, ...sent });
-      },
-      emit: (event, ...args) => {
-        this.touch();
-        (this.emit as (e: typeof event, ...a: typeof args) => void).call(this, event, ...args);
-      },
+      signaling: deps.signaling,
+      touch: () => this.touch(),
     });
   }
 
@@ -206,7 +200,7 @@ export class Call extends TypedEmitter<CallEvents> {
   }
   /** The other party's videos being received (camera, screen share); see `remoteVideoAdded`. */
   get remoteVideos(): readonly RemoteVideo[] {
-    return this.video.current?.remoteVideos ?? [];
+    return this.video.remoteVideos;
   }
 
   /**
@@ -219,7 +213,7 @@ export class Call extends TypedEmitter<CallEvents> {
    * });
    */
   localVideo(source: VideoSource): MediaStreamTrack | null {
-    return this.video.current?.localTrack(source) ?? null;
+    return this.video.localVideo(source);
   }
 
   /**
@@ -231,9 +225,8 @@ export class Call extends TypedEmitter<CallEvents> {
    * shareButton.onclick = () =>
    *   void (call.localVideo('screen') ? call.stopScreenShare() : call.startScreenShare());
    */
-  async startScreenShare(): Promise<void> {
-    this.requireActive();
-    await (await this.video.load()).controller.startScreenShare();
+  startScreenShare(): Promise<void> {
+    return this.video.run('startScreenShare');
   }
 
   /**
@@ -242,8 +235,8 @@ export class Call extends TypedEmitter<CallEvents> {
    * @example
    * await call.stopScreenShare();
    */
-  async stopScreenShare(): Promise<void> {
-    await (await this.video.load()).controller.stop('screen');
+  stopScreenShare(): Promise<void> {
+    return this.video.run('stopScreenShare');
   }
 
   /**
@@ -253,9 +246,8 @@ export class Call extends TypedEmitter<CallEvents> {
    * @example
    * cameraButton.onclick = () => void call.setCamera(!call.localVideo('camera'));
    */
-  async setCamera(on: boolean, deviceId?: string): Promise<void> {
-    if (on) this.requireActive();
-    await (await this.video.load()).controller.setCamera(on, deviceId);
+  setCamera(on: boolean, deviceId?: string): Promise<void> {
+    return this.video.run('setCamera', on, deviceId);
   }
 
   /**
@@ -266,8 +258,7 @@ export class Call extends TypedEmitter<CallEvents> {
    * call.on('remoteVideoAdded', (video) => call.attachVideo(video, stage));
    */
   attachVideo(video: RemoteVideo | MediaStreamTrack, element: HTMLVideoElement): void {
-    if ('attach' in video) video.attach(element);
-    else attachTrack(video, element);
+    this.video.attach(video, element);
   }
 
   /** @internal The media session (tests, advanced use). */
@@ -742,12 +733,6 @@ export class Call extends TypedEmitter<CallEvents> {
       .request('end-call', { callId: this.id, reason })
       .then(({ call }) => this.handleCallInfo(call))
       .catch(() => this.finish(reason));
-  }
-
-  private requireActive(): void {
-    if (this.currentState !== 'active' || !this.session) {
-      throw CallError.invalidState(`Cannot turn video on in a call that is ${this.state}`);
-    }
   }
 
   /**

@@ -10,7 +10,7 @@ import type {
   screenShareSupported,
 } from '@synapse-calling/sdk-core';
 
-// A lazy chunk, loaded by <synapse-active-call> once a call is active: what it needs of lit and
+// A lazy chunk, loaded by <synapse-active-call> once a call is active (`video-slot.ts`): what it needs of lit and
 // sdk-core comes in `Kit`, because a runtime import of either would make the bundler move that
 // code into a chunk every page loads.
 
@@ -22,7 +22,7 @@ export interface Kit {
   screenShareSupported: typeof screenShareSupported;
 }
 
-type Controls = Pick<ActiveCallController, 'run' | 'videoError'>;
+export type Controls = Pick<ActiveCallController, 'run' | 'videoError'>;
 
 /** The `stopped` list whose notice the user dismissed, per call. */
 const dismissed = new WeakMap<Call, readonly VideoSource[]>();

@@ -3,7 +3,7 @@ import { SynapseError, toSynapseError } from '../errors';
 import type { LiveKitMedia, LiveKitTokenResponse } from '@synapse-calling/protocol';
 import type { CallQuality } from '../types';
 import { BaseSession, type BaseSessionOptions } from './base';
-import type { RemoteVideo } from './video/types';
+import { watchLiveKitVideo } from './video/session-hooks';
 
 export interface LiveKitSessionOptions extends BaseSessionOptions {
   media: LiveKitMedia;
@@ -64,24 +64,8 @@ export class LiveKitSession extends BaseSession {
     // is shown (none while hidden), and a publisher stops encoding layers nobody watches.
     const room = new lk.Room({ adaptiveStream: true, dynacast: true, webAudioMix: false });
     this.room = room;
-    const videos = new Map<RemoteTrack, RemoteVideo>();
-    room.on(lk.RoomEvent.TrackUnsubscribed, (track: RemoteTrack) => {
-      const video = videos.get(track);
-      videos.delete(track);
-      if (video) this.emit('remoteVideoEnded', video);
-    });
+    watchLiveKitVideo(lk, room, this);
     room.on(lk.RoomEvent.TrackSubscribed, (track: RemoteTrack) => {
-      if (track.kind === lk.Track.Kind.Video) {
-        const video: RemoteVideo = {
-          source: track.source === lk.Track.Source.ScreenShare ? 'screen' : 'camera',
-          track: track.mediaStreamTrack,
-          attach: (element) => void track.attach(element),
-          detach: (element) => void track.detach(element),
-        };
-        videos.set(track, video);
-        this.addRemoteVideo(video);
-        return;
-      }
       if (track.kind !== lk.Track.Kind.Audio) return;
       const stream = new MediaStream([track.mediaStreamTrack]);
       this.remote.attach(stream);

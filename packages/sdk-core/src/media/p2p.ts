@@ -4,7 +4,7 @@ import { BaseSession, type BaseSessionOptions } from './base';
 import { QualityMeter } from './p2p-quality';
 import { fingerprint, sendSignal, toDescription, type Description } from './p2p-signals';
 import type { CallerLines } from './video/caller-lines';
-import { attachTrack, detachTrack } from './video/types';
+import { reportP2PVideo } from './video/session-hooks';
 
 export { classify } from './p2p-quality';
 
@@ -184,16 +184,8 @@ export class P2PSession extends BaseSession {
     };
     pc.ontrack = ({ track, streams }) => {
       if (pc !== this.pc) return;
-      if (track.kind === 'video') {
-        const camera = streams[0] !== undefined && streams[0].id === this.remoteMicStreamId;
-        this.addRemoteVideo({
-          source: camera ? 'camera' : 'screen',
-          track,
-          attach: (element) => attachTrack(track, element),
-          detach: detachTrack,
-        });
-        return;
-      }
+      if (track.kind === 'video')
+        return reportP2PVideo(this, track, streams, this.remoteMicStreamId);
       const stream = streams[0] ?? new MediaStream([track]);
       this.remoteMicStreamId = stream.id;
       this.remote.attach(stream);

@@ -1,0 +1,48 @@
+import { html, nothing } from 'lit';
+import {
+  mediaSupported,
+  screenShareSupported,
+  type Call,
+  type CallVideoSnapshot,
+} from '@synapse-calling/sdk-core';
+import type { Translation } from '../i18n/translations';
+import type { Kit, Controls } from './video-controls';
+
+// All an audio-only page carries of the panel's video (sdk-core/scripts/video-stand-ins.mjs
+// measures it): the loader of the video controls, a lazy chunk fetched once the first call is
+// active, so pages that never connect a call do not download them.
+
+/** What the lazily loaded video controls need of this bundle (see `video-controls.ts`). */
+const KIT: Kit = { html, nothing, mediaSupported, screenShareSupported };
+let controls: typeof import('./video-controls') | undefined;
+let loading: Promise<unknown> | undefined;
+
+/** Whether the call has any video, sent or received: the panel then shows the stage. */
+export const hasVideo = (v: CallVideoSnapshot | undefined): boolean =>
+  !!v && (v.camera || v.screen || v.remoteCamera || v.remoteScreen);
+
+/**
+ * The panel's video part (`view`: the stage, its live region and the stopped-video notice;
+ * `toggles`: Share screen and Camera) of an active call, or nothing until the controls arrive
+ * (the host renders again then).
+ */
+export function videoSlot(
+  host: { requestUpdate(): void },
+  part: 'view' | 'toggles',
+  t: Translation,
+  call: Call,
+  c: Controls & { video: CallVideoSnapshot | undefined },
+): unknown {
+  const video = c.video;
+  if (call.state !== 'active' || !video) return nothing;
+  loading ??= import('./video-controls').then((m) => {
+    controls = m;
+  });
+  if (!controls) {
+    void loading.then(() => host.requestUpdate());
+    return nothing;
+  }
+  return part === 'view'
+    ? controls.videoView(KIT, t, call, video, c, hasVideo(video))
+    : controls.videoToggles(KIT, t, call, video, c);
+}
