@@ -11,7 +11,8 @@ export const VIDEO_UPFRONT = [
   'sdk-core/src/media/video/video-link.ts',
   // sdk-core: `RemoteVideo` and how a P2P session shows one.
   'sdk-core/src/media/video/types.ts',
-  // sdk-core: how each media mode reports a received video (the first sign of video).
+  // sdk-core: how a P2P session reports a received video (the first sign of video; LiveKit's
+  // is in the livekit-client chunk).
   'sdk-core/src/media/video/session-hooks.ts',
   // elements: the call panel's loader of its video controls.
   'elements/src/active-call/video-slot.ts',
