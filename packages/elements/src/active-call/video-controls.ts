@@ -7,7 +7,6 @@ import type {
   CallVideoSnapshot,
   VideoSource,
   mediaSupported,
-  screenShareSupported,
 } from '@synapse-calling/sdk-core';
 
 // A lazy chunk, loaded by <synapse-active-call> once a call is active (`video-slot.ts`): what it needs of lit and
@@ -19,10 +18,11 @@ export interface Kit {
   html: typeof litHtml;
   nothing: typeof litNothing;
   mediaSupported: typeof mediaSupported;
-  screenShareSupported: typeof screenShareSupported;
 }
 
-export type Controls = Pick<ActiveCallController, 'run' | 'videoError'>;
+// The panel renders again on video changes through the client's snapshot store, which every
+// element follows; failures are reported through `run` (`synapse-call-error`, action `video`).
+export type Controls = Pick<ActiveCallController, 'run'>;
 
 /** The `stopped` list whose notice the user dismissed, per call. */
 const dismissed = new WeakMap<Call, readonly VideoSource[]>();
@@ -32,7 +32,7 @@ const dismissed = new WeakMap<Call, readonly VideoSource[]>();
  * where the browser can do it (phones have no `getDisplayMedia`).
  */
 export function videoToggles(
-  { html, nothing, mediaSupported, screenShareSupported }: Kit,
+  { html, nothing, mediaSupported }: Kit,
   t: Translation,
   call: Call,
   video: CallVideoSnapshot,
@@ -41,7 +41,8 @@ export function videoToggles(
   if (call.state !== 'active' || !mediaSupported()) return nothing;
   const v = videoStrings(t);
   return html`${
-      screenShareSupported()
+      // sdk-core's `screenShareSupported()`, which this chunk cannot import (see `Kit`).
+      typeof navigator.mediaDevices.getDisplayMedia === 'function'
         ? html`<button
             part="share-screen"
             type="button"
@@ -99,7 +100,7 @@ export function videoView(
             lang=${t.lang}
             .call=${call}
             .video=${video}
-            .onError=${c.videoError}
+            .onError=${(error: unknown) => c.run('video', () => Promise.reject(error))}
           ></synapse-video-stage>`
         : nothing
     }<span part="video-status" class="visually-hidden" role="status"

@@ -1,10 +1,5 @@
 import { html, nothing } from 'lit';
-import {
-  mediaSupported,
-  screenShareSupported,
-  type Call,
-  type CallVideoSnapshot,
-} from '@synapse-calling/sdk-core';
+import { mediaSupported, type Call, type CallVideoSnapshot } from '@synapse-calling/sdk-core';
 import type { Translation } from '../i18n/translations';
 import type { Kit, Controls } from './video-controls';
 
@@ -13,7 +8,7 @@ import type { Kit, Controls } from './video-controls';
 // active, so pages that never connect a call do not download them.
 
 /** What the lazily loaded video controls need of this bundle (see `video-controls.ts`). */
-const KIT: Kit = { html, nothing, mediaSupported, screenShareSupported };
+const KIT: Kit = { html, nothing, mediaSupported };
 let controls: typeof import('./video-controls') | undefined;
 let loading: Promise<unknown> | undefined;
 

@@ -133,11 +133,6 @@ export class ActiveCallController implements ReactiveController {
     return this.snapshot()?.video;
   }
 
-  /** A failure inside the video stage (switching cameras, full screen). */
-  readonly videoError = (error: unknown): void => {
-    this.host.dispatchEvent(SynapseCallErrorEvent.from(error, 'video'));
-  };
-
   async startAudio(): Promise<void> {
     const call = this.call;
     if (!call) return;
@@ -166,9 +161,6 @@ export class ActiveCallController implements ReactiveController {
       call.on('mediaReconnecting', update),
       call.on('mediaReconnected', update),
       call.on('recordingChanged', update),
-      call.on('remoteVideoAdded', update),
-      call.on('remoteVideoRemoved', update),
-      call.on('localVideoChanged', update),
       call.on('mutedChanged', () => {
         this.host.dispatchEvent(new SynapseMuteChangeEvent({ callId: call.id, muted: call.muted }));
         update();
