@@ -1,39 +1,44 @@
-// Measures video's up-front cost (issue 15: at most 1 KiB gz on an audio-only page): a build in
-// which the modules below, all that a page carries of video before video is first used, are
-// replaced by empty stand-ins. Up-front cost = the page as shipped − that page. What stays in
-// the other modules is one-line calls into these (a few dozen bytes), which this does not count;
-// keep it that way: video code that an audio-only page loads belongs in one of these modules.
+// Measures video's up-front cost (issue 15: at most 1 KiB gz on an audio-only page): a build
+// without any of the video code a page carries before video is first used. Up-front cost = the
+// page as shipped − that page. Two kinds of such code:
+//  - the modules below, replaced by empty stand-ins (functions of the same names that do
+//    nothing): the Call's video methods and the loader of the video chunk, how a P2P session
+//    reports a received video, the call panel's loader of its video controls;
+//  - the calls into them in other modules, each marked: a line ending in `// video`, or the lines
+//    between `// #region video` and `// #endregion` (whole statements or class members), which
+//    this build leaves out. Only a template's `${videoSlot(…)}` cannot be marked (a few bytes).
+// Video code that an audio-only page loads belongs in one of these modules or is marked, or the
+// figure (and the check in scripts/check-size.mjs) misses it.
 import { readFile } from 'node:fs/promises';
 
 /** The video modules every page loads (the rest of video is in lazy chunks). */
 export const VIDEO_UPFRONT = [
-  // sdk-core: the Call's video methods and the loader of the video chunk (`VideoLink`).
   'sdk-core/src/media/video/video-link.ts',
-  // sdk-core: `RemoteVideo` and how a P2P session shows one.
   'sdk-core/src/media/video/types.ts',
-  // sdk-core: how a P2P session reports a received video (the first sign of video; LiveKit's
-  // is in the livekit-client chunk).
   'sdk-core/src/media/video/session-hooks.ts',
-  // elements: the call panel's loader of its video controls.
   'elements/src/active-call/video-slot.ts',
 ];
 
-const pattern = new RegExp(
-  `[\\\\/]packages[\\\\/](${VIDEO_UPFRONT.map((m) => m.replace(/[./]/g, (c) => (c === '/' ? '[\\\\/]' : '\\.'))).join('|')})$`,
-);
+const SOURCES = /[\\/]packages[\\/](sdk-core|elements)[\\/]src[\\/].*\.ts$/;
+const MARKED = /^[^\n]*\/\/ video\n|^[ \t]*\/\/ #region video\n[\s\S]*?^[ \t]*\/\/ #endregion\n/gm;
 
-/** An esbuild plugin replacing each video module by functions of the same names that do nothing. */
+/** An esbuild plugin: stand-ins for the video modules, and the marked lines left out. */
 export const videoStandIns = {
   name: 'video-stand-ins',
   setup(build) {
-    build.onLoad({ filter: pattern }, async (args) => {
+    build.onLoad({ filter: SOURCES }, async (args) => {
+      const path = args.path.replaceAll('\\', '/');
       const source = await readFile(args.path, 'utf8');
-      const names = [
-        ...source.matchAll(
-          /^export\s+(?:abstract\s+)?(?:async\s+)?(?:class|function\*?|const|let)\s+([\w$]+)/gm,
-        ),
-      ].map((m) => m[1]);
-      return { contents: names.map((n) => `export function ${n}() {}\n`).join(''), loader: 'js' };
+      if (VIDEO_UPFRONT.some((m) => path.endsWith(`/packages/${m}`))) {
+        const names = [
+          ...source.matchAll(
+            /^export\s+(?:abstract\s+)?(?:async\s+)?(?:class|function\*?|const|let)\s+([\w$]+)/gm,
+          ),
+        ].map((m) => m[1]);
+        return { contents: names.map((n) => `export function ${n}() {}\n`).join(''), loader: 'js' };
+      }
+      if (!/\/\/ (video|#region video)$/m.test(source)) return undefined;
+      return { contents: source.replace(MARKED, ''), loader: 'ts' };
     });
   },
 };

@@ -99,7 +99,7 @@ export class Call extends TypedEmitter<CallEvents> {
   private party: Party;
   private waiting: CallQueue | null = null;
   private readonly recorder: RecorderRunner;
-  private readonly video: VideoLink;
+  private readonly video: VideoLink; // video
 
   constructor(
     private readonly deps: CallDeps,
@@ -119,11 +119,13 @@ export class Call extends TypedEmitter<CallEvents> {
       (session, onError) => deps.startRecorder(this.id, session, onError),
       (err) => this.emit('error', toSynapseError(err)),
     );
+    // #region video
     this.video = new VideoLink(this, {
       session: () => this.session,
       signaling: deps.signaling,
       touch: () => this.touch(),
     });
+    // #endregion
   }
 
   /**
@@ -198,6 +200,7 @@ export class Call extends TypedEmitter<CallEvents> {
   get pendingTransfer(): CallTransfer | null {
     return this.serverInfo.transfer ?? null;
   }
+  // #region video
   /** The other party's videos being received (camera, screen share); see `remoteVideoAdded`. */
   get remoteVideos(): readonly RemoteVideo[] {
     return this.video.remoteVideos;
@@ -260,6 +263,7 @@ export class Call extends TypedEmitter<CallEvents> {
   attachVideo(video: RemoteVideo | MediaStreamTrack, element: HTMLVideoElement): void {
     this.video.attach(video, element);
   }
+  // #endregion
 
   /** @internal The media session (tests, advanced use). */
   get media(): MediaSession | null {
@@ -483,7 +487,7 @@ export class Call extends TypedEmitter<CallEvents> {
       mediaReconnecting: this.reconnecting,
       recording: this.recording,
       transfer: this.pendingTransfer,
-      video: this.video.snapshot(),
+      video: this.video.snapshot(), // video
     };
     return this.cached;
   }
@@ -585,8 +589,8 @@ export class Call extends TypedEmitter<CallEvents> {
    */
   handleSyncedMedia({ peerMedia, ownMedia }: SyncedCall, tookOver: boolean): void {
     if (this.currentState === 'ended') return;
-    if (peerMedia) this.handleMediaChanged({ callId: this.id, from: this.party.id, ...peerMedia });
-    if (ownMedia && tookOver) this.video.handleResumed(ownMedia);
+    if (peerMedia) this.handleMediaChanged({ callId: this.id, from: this.party.id, ...peerMedia }); // video
+    if (ownMedia && tookOver) this.video.handleResumed(ownMedia); // video
   }
 
   /**
@@ -598,7 +602,7 @@ export class Call extends TypedEmitter<CallEvents> {
     if (this.currentState === 'ended') return;
     this.emit('transferred', this.party);
     if (!this.session || (media.kind === 'livekit' && this.session.kind === 'livekit')) return;
-    this.video.close();
+    this.video.close(); // video
     this.session.close();
     this.session = null;
     this.pendingSignals = [];
@@ -607,7 +611,7 @@ export class Call extends TypedEmitter<CallEvents> {
 
   /** @internal `media-changed`: what the other party now sends. */
   handleMediaChanged(payload: MediaChangedPayload): void {
-    if (this.currentState !== 'ended') this.video.handleMediaChanged(payload);
+    if (this.currentState !== 'ended') this.video.handleMediaChanged(payload); // video
   }
 
   /** @internal */
@@ -630,7 +634,7 @@ export class Call extends TypedEmitter<CallEvents> {
     this.pendingTrack = null;
     this.pendingSignals = [];
     this.recorder.stop();
-    this.video.close();
+    this.video.close(); // video
     this.session?.close();
     this.session = null;
     this.level = 0;
@@ -675,7 +679,7 @@ export class Call extends TypedEmitter<CallEvents> {
       this.emit('mediaReconnected');
     });
     session.on('failed', (err) => this.mediaFailed(err));
-    this.video.watch(session);
+    this.video.watch(session); // video
     session.on('replaced', () => this.finish('disconnected'));
     forwardEvents(session, this, ['error']);
     forwardEvents(session, this, ['qualityChanged', 'audioBlockedChanged'], () => this.touch());

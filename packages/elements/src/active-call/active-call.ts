@@ -131,7 +131,7 @@ export class SynapseActiveCall extends SynapseElement {
     this.toggleAttribute('reconnecting', this.controller.reconnecting);
     this.toggleAttribute('muted', call?.muted ?? false);
     this.toggleAttribute('recording', call?.recording?.status === 'recording');
-    this.toggleAttribute('video', hasVideo(this.controller.video));
+    this.toggleAttribute('video', hasVideo(this.controller.video)); // video
     if (call) this.setAttribute('call-state', call.state);
     else this.removeAttribute('call-state');
     this.clock.run(call?.state === 'active');

@@ -63,7 +63,7 @@ export class LiveKitSession extends BaseSession {
     // is shown (none while hidden), and a publisher stops encoding layers nobody watches.
     const room = new lk.Room({ adaptiveStream: true, dynacast: true, webAudioMix: false });
     this.room = room;
-    lk.watchLiveKitVideo(lk, room, this);
+    lk.watchLiveKitVideo(lk, room, this); // video
     room.on(lk.RoomEvent.TrackSubscribed, (track: RemoteTrack) => {
       if (track.kind !== lk.Track.Kind.Audio) return;
       const stream = new MediaStream([track.mediaStreamTrack]);

@@ -74,6 +74,7 @@ export class P2PSession extends BaseSession {
    */
   private micStream = new MediaStream();
   private remoteMicStreamId: string | undefined;
+  // #region video
   /**
    * Polite side, set by the video publisher (lazy chunk) while it waits for lines to send on:
    * runs after a remote offer is applied and before it is answered; what it returns runs once
@@ -82,6 +83,7 @@ export class P2PSession extends BaseSession {
   videoLines: VideoLines | undefined;
   /** Caller: the lines it adds for the polite side to send video on (video chunk, on demand). */
   private callerLines: CallerLines | undefined;
+  // #endregion
 
   constructor(private readonly options: P2PSessionOptions) {
     super(options);
@@ -93,6 +95,7 @@ export class P2PSession extends BaseSession {
     return this.pc;
   }
 
+  // #region video
   /** The stream the microphone is sent in (a camera joins it; see `micStream`). */
   get localStream(): MediaStream {
     return this.micStream;
@@ -107,6 +110,7 @@ export class P2PSession extends BaseSession {
   requestOffer(addVideo: number): void {
     void this.send({ type: 'renegotiate', addVideo });
   }
+  // #endregion
 
   async start(): Promise<void> {
     this.addLocalTrack(this.pc);
@@ -148,7 +152,7 @@ export class P2PSession extends BaseSession {
     clearTimeout(this.connectTimer);
     clearTimeout(this.restartTimer);
     this.pc.close();
-    this.videoLines?.close();
+    this.videoLines?.close(); // video
   }
 
   private addLocalTrack(pc: RTCPeerConnection): void {
@@ -171,7 +175,7 @@ export class P2PSession extends BaseSession {
       // offer is applied and answered, the flag is re-evaluated and fires again if needed.
       // Once negotiated, the polite side asks the caller to offer (see the class comment).
       if (this.options.media.polite && (pc.remoteDescription || !this.options.resumed)) {
-        if (pc.remoteDescription) await this.send({ type: 'renegotiate' });
+        if (pc.remoteDescription) await this.send({ type: 'renegotiate' }); // video
       } else await this.makeOffer(pc);
     };
     pc.onicecandidate = ({ candidate }) => {
@@ -184,8 +188,10 @@ export class P2PSession extends BaseSession {
     };
     pc.ontrack = ({ track, streams }) => {
       if (pc !== this.pc) return;
+      // #region video
       if (track.kind === 'video')
         return reportP2PVideo(this, track, streams, this.remoteMicStreamId);
+      // #endregion
       const stream = streams[0] ?? new MediaStream([track]);
       this.remoteMicStreamId = stream.id;
       this.remote.attach(stream);
@@ -213,6 +219,7 @@ export class P2PSession extends BaseSession {
     }
   }
 
+  // #region video
   /** Caller: the polite side asked for an offer (and maybe for lines to send video on). */
   private async offerOnRequest(addVideo: number): Promise<void> {
     if (this.options.media.polite) return;
@@ -223,6 +230,7 @@ export class P2PSession extends BaseSession {
       pc.signalingState === 'stable' && !this.makingOffer ? this.makeOffer(pc) : undefined,
     );
   }
+  // #endregion
 
   private onConnectionState(state: RTCPeerConnectionState): void {
     if (state === 'connected') {
@@ -274,7 +282,7 @@ export class P2PSession extends BaseSession {
   private async applySignal(signal: MediaSignal): Promise<void> {
     if (this.closed) return;
     if (signal.type === 'hangup-media') return;
-    if (signal.type === 'renegotiate') return this.offerOnRequest(signal.addVideo ?? 0);
+    if (signal.type === 'renegotiate') return this.offerOnRequest(signal.addVideo ?? 0); // video
     if (signal.type === 'candidate') {
       if (!signal.candidate) return;
       if (!this.pc.remoteDescription) {
@@ -305,11 +313,11 @@ export class P2PSession extends BaseSession {
       // Best effort: a candidate of an earlier, abandoned negotiation may no longer fit.
       await pc.addIceCandidate(candidate).catch(() => undefined);
     }
-    if (description.type === 'answer') this.callerLines?.answered();
+    if (description.type === 'answer') this.callerLines?.answered(); // video
     if (description.type === 'offer') {
-      const answered = await this.videoLines?.beforeAnswer(pc, description.sdp ?? '');
+      const answered = await this.videoLines?.beforeAnswer(pc, description.sdp ?? ''); // video
       await pc.setLocalDescription();
-      answered?.();
+      answered?.(); // video
       this.localVersion++;
       await this.send({ type: 'description', description: toDescription(pc) });
     }
@@ -328,7 +336,7 @@ export class P2PSession extends BaseSession {
     this.pc = this.createPeerConnection();
     this.makingOffer = false;
     this.earlyCandidates = [];
-    this.callerLines?.clear();
+    this.callerLines?.clear(); // video
     this.meter.reset();
     old.close();
     this.addLocalTrack(this.pc);
