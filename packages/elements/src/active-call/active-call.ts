@@ -10,7 +10,7 @@ import type { Call, CallQuality } from '@synapse-calling/sdk-core';
 import { queueView } from './queue-view';
 import { transferSlot } from './transfer-slot';
 import { recordToggle, recordingView } from './recording-view';
-import { hasVideo, videoSlot } from './video-slot';
+import { videoSlot } from './video-slot';
 import { activeCallStyles, recordingStyles } from './active-call.styles';
 
 const QUALITY_LEVEL: Record<CallQuality, number> = {
@@ -131,7 +131,6 @@ export class SynapseActiveCall extends SynapseElement {
     this.toggleAttribute('reconnecting', this.controller.reconnecting);
     this.toggleAttribute('muted', call?.muted ?? false);
     this.toggleAttribute('recording', call?.recording?.status === 'recording');
-    this.toggleAttribute('video', hasVideo(this.controller.video)); // video
     if (call) this.setAttribute('call-state', call.state);
     else this.removeAttribute('call-state');
     this.clock.run(call?.state === 'active');

@@ -31,8 +31,9 @@ const dismissed = new WeakMap<Call, readonly VideoSource[]>();
  * "Share screen" and "Camera" toggles of the controls row, while the call is active, each only
  * where the browser can do it (phones have no `getDisplayMedia`).
  */
-export function videoToggles(
+export function toggles(
   { html, nothing, mediaSupported }: Kit,
+  _host: HTMLElement,
   t: Translation,
   call: Call,
   video: CallVideoSnapshot,
@@ -68,18 +69,21 @@ export function videoToggles(
 let stageLoading: Promise<unknown> | undefined;
 
 /**
- * The stage, while the call has video (its code is fetched the first time), a live region that
- * tells screen readers when the other party shares their screen, and the notice that this
- * user's video stopped when the call moved to this page.
+ * The stage, while the call has video (its code is fetched the first time; the panel grows into
+ * the video layout: attribute `video`), a live region that tells screen readers when the other
+ * party shares their screen, and the notice that this user's video stopped when the call moved
+ * to this page.
  */
-export function videoView(
+export function view(
   { html, nothing }: Kit,
+  host: HTMLElement,
   t: Translation,
   call: Call,
   video: CallVideoSnapshot,
   c: Controls,
-  show: boolean,
 ): TemplateResult {
+  const show = video.camera || video.screen || video.remoteCamera || video.remoteScreen;
+  host.toggleAttribute('video', show);
   if (show) stageLoading ??= import('../video-stage/video-stage');
   const v = videoStrings(t);
   // The video layout's styles travel with this chunk: wider while the call has video (the

@@ -12,32 +12,24 @@ const KIT: Kit = { html, nothing, mediaSupported };
 let controls: typeof import('./video-controls') | undefined;
 let loading: Promise<unknown> | undefined;
 
-/** Whether the call has any video, sent or received: the panel then shows the stage. */
-export const hasVideo = (v: CallVideoSnapshot | undefined): boolean =>
-  !!v && (v.camera || v.screen || v.remoteCamera || v.remoteScreen);
-
 /**
  * The panel's video part (`view`: the stage, its live region and the stopped-video notice;
  * `toggles`: Share screen and Camera) of an active call, or nothing until the controls arrive
- * (the host renders again then).
+ * (the host renders again then). Outside an active call the panel has no video layout.
  */
 export function videoSlot(
-  host: { requestUpdate(): void },
+  host: HTMLElement & { requestUpdate(): void },
   part: 'view' | 'toggles',
   t: Translation,
   call: Call,
   c: Controls & { video: CallVideoSnapshot | undefined },
 ): unknown {
   const video = c.video;
-  if (call.state !== 'active' || !video) return nothing;
+  if (call.state !== 'active' || !video) return (host.removeAttribute('video'), nothing);
   loading ??= import('./video-controls').then((m) => {
     controls = m;
   });
-  if (!controls) {
-    void loading.then(() => host.requestUpdate());
-    return nothing;
-  }
-  return part === 'view'
-    ? controls.videoView(KIT, t, call, video, c, hasVideo(video))
-    : controls.videoToggles(KIT, t, call, video, c);
+  if (controls) return controls[part](KIT, host, t, call, video, c);
+  void loading.then(() => host.requestUpdate());
+  return nothing;
 }

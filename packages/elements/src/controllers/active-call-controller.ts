@@ -128,10 +128,12 @@ export class ActiveCallController implements ReactiveController {
     await this.run('recording', () => call.answerRecordingConsent(accept));
   }
 
+  // #region video
   /** The call's video snapshot (what is sent and received). */
   get video() {
     return this.snapshot()?.video;
   }
+  // #endregion
 
   async startAudio(): Promise<void> {
     const call = this.call;

@@ -54,7 +54,8 @@ const RESTART_RETRY_MS = 4_000;
 export class P2PSession extends BaseSession {
   readonly kind = 'p2p' as const;
   private pc!: RTCPeerConnection;
-  private makingOffer = false;
+  /** @internal Read by the caller's video lines (video chunk). */
+  makingOffer = false;
   private ignoreOffer = false;
   private everConnected = false;
   /** Incoming signals are applied strictly in order; each step is async. */
@@ -72,7 +73,7 @@ export class P2PSession extends BaseSession {
    * The stream the microphone is sent in. A camera is sent in it too (and a screen share in a
    * stream of its own), which is how the receiver tells a camera from a screen.
    */
-  private micStream = new MediaStream();
+  micStream = new MediaStream();
   private remoteMicStreamId: string | undefined;
   // #region video
   /**
@@ -85,7 +86,8 @@ export class P2PSession extends BaseSession {
   private callerLines: CallerLines | undefined;
   // #endregion
 
-  constructor(private readonly options: P2PSessionOptions) {
+  /** @internal `options.media.polite` is read by the video chunk too. */
+  constructor(readonly options: P2PSessionOptions) {
     super(options);
     this.pc = this.createPeerConnection();
   }
@@ -94,23 +96,6 @@ export class P2PSession extends BaseSession {
   get peerConnection(): RTCPeerConnection {
     return this.pc;
   }
-
-  // #region video
-  /** The stream the microphone is sent in (a camera joins it; see `micStream`). */
-  get localStream(): MediaStream {
-    return this.micStream;
-  }
-
-  /** Whether this side answers rather than offers (the server decides; the callee). */
-  get polite(): boolean {
-    return this.options.media.polite;
-  }
-
-  /** Polite side: asks the caller for an offer, with `addVideo` new lines to send video on. */
-  requestOffer(addVideo: number): void {
-    void this.send({ type: 'renegotiate', addVideo });
-  }
-  // #endregion
 
   async start(): Promise<void> {
     this.addLocalTrack(this.pc);
@@ -203,7 +188,8 @@ export class P2PSession extends BaseSession {
     return pc;
   }
 
-  private async makeOffer(pc: RTCPeerConnection): Promise<void> {
+  /** @internal Also the caller's video lines' (video chunk). */
+  async makeOffer(pc: RTCPeerConnection): Promise<void> {
     try {
       this.makingOffer = true;
       await pc.setLocalDescription();
@@ -218,19 +204,6 @@ export class P2PSession extends BaseSession {
       this.makingOffer = false;
     }
   }
-
-  // #region video
-  /** Caller: the polite side asked for an offer (and maybe for lines to send video on). */
-  private async offerOnRequest(addVideo: number): Promise<void> {
-    if (this.options.media.polite) return;
-    this.callerLines ??= new (await import('./video/caller-lines')).CallerLines();
-    if (this.closed) return;
-    const pc = this.pc;
-    await this.callerLines.request(pc, addVideo, () =>
-      pc.signalingState === 'stable' && !this.makingOffer ? this.makeOffer(pc) : undefined,
-    );
-  }
-  // #endregion
 
   private onConnectionState(state: RTCPeerConnectionState): void {
     if (state === 'connected') {
@@ -282,7 +255,15 @@ export class P2PSession extends BaseSession {
   private async applySignal(signal: MediaSignal): Promise<void> {
     if (this.closed) return;
     if (signal.type === 'hangup-media') return;
-    if (signal.type === 'renegotiate') return this.offerOnRequest(signal.addVideo ?? 0); // video
+    // #region video
+    if (signal.type === 'renegotiate') {
+      // Caller: the polite side asked for an offer (and maybe for lines to send video on).
+      if (this.options.media.polite) return;
+      this.callerLines ??= new (await import('./video/caller-lines')).CallerLines(this);
+      if (!this.closed) await this.callerLines.request(signal.addVideo ?? 0);
+      return;
+    }
+    // #endregion
     if (signal.type === 'candidate') {
       if (!signal.candidate) return;
       if (!this.pc.remoteDescription) {
@@ -343,7 +324,8 @@ export class P2PSession extends BaseSession {
     if (this.everConnected) this.setReconnecting(true);
   }
 
-  private send(signal: MediaSignal): Promise<void> {
+  /** @internal Also the video chunk's (`renegotiate`). */
+  send(signal: MediaSignal): Promise<void> {
     const pc = this.pc;
     const version = this.localVersion;
     return sendSignal(this.options.sendSignal, signal, () => {
