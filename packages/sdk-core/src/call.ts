@@ -589,7 +589,7 @@ export class Call extends TypedEmitter<CallEvents> {
    */
   handleSyncedMedia({ peerMedia, ownMedia }: SyncedCall, tookOver: boolean): void {
     if (this.currentState === 'ended') return;
-    if (peerMedia) this.handleMediaChanged({ callId: this.id, from: this.party.id, ...peerMedia }); // video
+    if (peerMedia) this.video.handleMediaChanged(peerMedia); // video
     if (ownMedia && tookOver) this.video.handleResumed(ownMedia); // video
   }
 

@@ -1,4 +1,5 @@
-import type { MediaChangedPayload, PartyMedia, VideoSource } from '@synapse-calling/protocol';
+import type { PartyMedia, VideoSource } from '@synapse-calling/protocol';
+import type { MediaSession } from '../session';
 import type { Call } from '../../call';
 import type { SignalingManager } from '../../signaling';
 import type { CallVideoEvents } from './video-link';
@@ -37,6 +38,18 @@ export class CallVideo {
         this.emit('localVideoChanged', source, track);
       },
     });
+    const session = deps.session();
+    if (session) this.watch(session);
+  }
+
+  /**
+   * A new media session: what this user sends is sent again on it, and when it starts over (the
+   * peer reloaded).
+   */
+  watch(session: MediaSession): void {
+    const resend = () => void this.controller.resend();
+    resend();
+    session.on('restarted', resend);
   }
 
   /**
@@ -119,7 +132,7 @@ export class CallVideo {
     }).catch(() => undefined);
   }
 
-  handleMediaChanged({ audio, video, screen }: MediaChangedPayload): void {
+  handleMediaChanged({ audio, video, screen }: SentMedia): void {
     this.remoteMedia = { audio, video, screen };
     this.cached = null;
     this.emit('remoteMediaChanged', this.remoteMedia);

@@ -1,4 +1,4 @@
-import type { MediaChangedPayload, PartyMedia, VideoSource } from '@synapse-calling/protocol';
+import type { PartyMedia, VideoSource } from '@synapse-calling/protocol';
 import type { Call } from '../../call';
 import { SynapseError, mediaError } from '../../errors';
 import { loadLiveKit } from '../livekit';
@@ -79,14 +79,9 @@ export class VideoLink {
     return this.loaded?.snapshot() ?? NO_VIDEO;
   }
 
-  /**
-   * Follows a new media session's remote videos; what this user sends is sent again on it, and
-   * when it starts over (the peer reloaded).
-   */
+  /** Follows a new media session's remote videos (and see `CallVideo.watch`). */
   watch(session: MediaSession): void {
-    const resend = () => void this.loaded?.controller.resend();
-    resend();
-    session.on('restarted', resend);
+    this.loaded?.watch(session);
     session.on('remoteVideo', (video) => void this.load().then((v) => v.addRemote(video)));
     session.on('remoteVideoEnded', (video) => void this.load().then((v) => v.removeRemote(video)));
   }
@@ -96,10 +91,11 @@ export class VideoLink {
     if (own.video || own.screen) void this.load().then((v) => v.handleResumed(own));
   }
 
-  handleMediaChanged(payload: MediaChangedPayload): void {
+  /** What the other party sends (`media-changed`, or `sync`). */
+  handleMediaChanged(media: SentMedia): void {
     // Audio-only news needs no video code until video is in use.
-    if (this.loading || payload.video || payload.screen) {
-      void this.load().then((v) => v.handleMediaChanged(payload));
+    if (this.loading || media.video || media.screen) {
+      void this.load().then((v) => v.handleMediaChanged(media));
     }
   }
 
