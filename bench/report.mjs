@@ -65,6 +65,10 @@ export async function writeReport(dir) {
         ]),
       ),
       '',
+      'Video up front (issue 15, at most 1 KiB each): ' +
+        (sizes.videoUpfront ?? []).map((v) => `${v.name} ${v.bytes} B`).join(', ') +
+        '.',
+      '',
       'Loaded only when needed: ' +
         sizes.lazy.map((l) => `${l.name} ${kib(l.bytes)}`).join(', ') +
         '.',

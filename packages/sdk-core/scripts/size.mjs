@@ -5,7 +5,9 @@
 //     socket.io-client; livekit-client is split into a lazy chunk by the dynamic import);
 //  3. that lazy livekit-client chunk, fetched when the first call connects;
 //  4. the lazy chunks fetched only when needed: Web Push / notifications (pages that opt in) and
-//     the P2P recorder (the browser that records a P2P call), and video (camera, screen share).
+//     the P2P recorder (the browser that records a P2P call), and video (camera, screen share);
+//  5. what video adds to the page up front: the page minus the same page built with the video
+//     modules it loads up front replaced by empty stand-ins (video-stand-ins.mjs).
 // Usage: node packages/sdk-core/scripts/size.mjs   (prints a Markdown table; `--json` prints the
 // byte counts instead, for the bench and the budget check)
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -13,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
+import { videoStandIns } from './video-stand-ins.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const index = join(root, 'src/index.ts');
@@ -64,6 +67,18 @@ void client.connect();
     outdir: join(dir, 'page'),
     splitting: true,
   });
+  // 5. The same page without video's up-front modules; only its first-load file counts.
+  const bare = await build({
+    ...common,
+    entryPoints: [page],
+    outdir: join(dir, 'bare'),
+    splitting: true,
+    plugins: [videoStandIns],
+  });
+  const pageFile = (result) =>
+    gz(Object.keys(result.metafile.outputs).find((f) => f.endsWith('/page.js')));
+  const videoUpfront = (await pageFile(split)) - (await pageFile(bare));
+
   let upfront = 0;
   let lazy = 0;
   let push = 0;
@@ -83,13 +98,15 @@ void client.connect();
 
   if (process.argv.includes('--json')) {
     const ownSize = await gz(ownFile);
-    console.log(JSON.stringify({ own: ownSize, upfront, livekit: lazy, push, recorder, video }));
-  } else await printTable(await gz(ownFile), upfront, lazy, push, recorder, video);
+    console.log(
+      JSON.stringify({ own: ownSize, upfront, livekit: lazy, push, recorder, video, videoUpfront }),
+    );
+  } else await printTable(await gz(ownFile), upfront, lazy, push, recorder, video, videoUpfront);
 } finally {
   await rm(dir, { recursive: true, force: true });
 }
 
-async function printTable(ownSize, upfront, lazy, push, recorder, video) {
+async function printTable(ownSize, upfront, lazy, push, recorder, video, videoUpfront) {
   console.log('| what | min + gzip |');
   console.log('|---|---|');
   console.log(`| sdk-core's own code (no dependencies) | ${kb(ownSize)} |`);
@@ -105,5 +122,8 @@ async function printTable(ownSize, upfront, lazy, push, recorder, video) {
   console.log(`| P2P recorder chunk, loaded by the browser that records | ${kb(recorder)} |`);
   console.log(
     `| video chunk, loaded when this user first turns on a camera or shares a screen | ${kb(video)} |`,
+  );
+  console.log(
+    `| video up front (part of the page above; issue 15: at most 1 KiB) | ${videoUpfront} B |`,
   );
 }

@@ -18,7 +18,7 @@ import type { CallDeps, CallOwner } from './calls';
 import type { MediaSession } from './media/session';
 import { RecorderRunner } from './recording/recorder-runner';
 import { VideoLink, type CallVideoEvents } from './media/video/video-link';
-import { attachTrack, type RemoteVideo } from './media/video/types';
+import type { RemoteVideo } from './media/video/types';
 import type {
   CallDirection,
   CallEndReason,
@@ -99,7 +99,7 @@ export class Call extends TypedEmitter<CallEvents> {
   private party: Party;
   private waiting: CallQueue | null = null;
   private readonly recorder: RecorderRunner;
-  private readonly video: VideoLink;
+  private readonly video: VideoLink; // video
 
   constructor(
     private readonly deps: CallDeps,
@@ -119,17 +119,13 @@ export class Call extends TypedEmitter<CallEvents> {
       (session, onError) => deps.startRecorder(this.id, session, onError),
       (err) => this.emit('error', toSynapseError(err)),
     );
-    this.video = new VideoLink({
+    // #region video
+    this.video = new VideoLink(this, {
       session: () => this.session,
-      announce: async ({ camera, screen }) => {
-        const sent = { audio: !this.isMuted, video: camera, screen };
-        await deps.signaling.request('media-changed', { callId: this.id, ...sent });
-      },
-      emit: (event, ...args) => {
-        this.touch();
-        (this.emit as (e: typeof event, ...a: typeof args) => void).call(this, event, ...args);
-      },
+      signaling: deps.signaling,
+      touch: () => this.touch(),
     });
+    // #endregion
   }
 
   /**
@@ -204,9 +200,10 @@ export class Call extends TypedEmitter<CallEvents> {
   get pendingTransfer(): CallTransfer | null {
     return this.serverInfo.transfer ?? null;
   }
+  // #region video
   /** The other party's videos being received (camera, screen share); see `remoteVideoAdded`. */
   get remoteVideos(): readonly RemoteVideo[] {
-    return this.video.current?.remoteVideos ?? [];
+    return this.video.remoteVideos;
   }
 
   /**
@@ -219,7 +216,7 @@ export class Call extends TypedEmitter<CallEvents> {
    * });
    */
   localVideo(source: VideoSource): MediaStreamTrack | null {
-    return this.video.current?.localTrack(source) ?? null;
+    return this.video.localVideo(source);
   }
 
   /**
@@ -231,9 +228,8 @@ export class Call extends TypedEmitter<CallEvents> {
    * shareButton.onclick = () =>
    *   void (call.localVideo('screen') ? call.stopScreenShare() : call.startScreenShare());
    */
-  async startScreenShare(): Promise<void> {
-    this.requireActive();
-    await (await this.video.load()).controller.startScreenShare();
+  startScreenShare(): Promise<void> {
+    return this.video.run('startScreenShare');
   }
 
   /**
@@ -242,8 +238,8 @@ export class Call extends TypedEmitter<CallEvents> {
    * @example
    * await call.stopScreenShare();
    */
-  async stopScreenShare(): Promise<void> {
-    await (await this.video.load()).controller.stop('screen');
+  stopScreenShare(): Promise<void> {
+    return this.video.run('stopScreenShare');
   }
 
   /**
@@ -253,9 +249,8 @@ export class Call extends TypedEmitter<CallEvents> {
    * @example
    * cameraButton.onclick = () => void call.setCamera(!call.localVideo('camera'));
    */
-  async setCamera(on: boolean, deviceId?: string): Promise<void> {
-    if (on) this.requireActive();
-    await (await this.video.load()).controller.setCamera(on, deviceId);
+  setCamera(on: boolean, deviceId?: string): Promise<void> {
+    return this.video.run('setCamera', on, deviceId);
   }
 
   /**
@@ -266,9 +261,9 @@ export class Call extends TypedEmitter<CallEvents> {
    * call.on('remoteVideoAdded', (video) => call.attachVideo(video, stage));
    */
   attachVideo(video: RemoteVideo | MediaStreamTrack, element: HTMLVideoElement): void {
-    if ('attach' in video) video.attach(element);
-    else attachTrack(video, element);
+    this.video.attach(video, element);
   }
+  // #endregion
 
   /** @internal The media session (tests, advanced use). */
   get media(): MediaSession | null {
@@ -492,7 +487,7 @@ export class Call extends TypedEmitter<CallEvents> {
       mediaReconnecting: this.reconnecting,
       recording: this.recording,
       transfer: this.pendingTransfer,
-      video: this.video.snapshot(),
+      video: this.video.snapshot(), // video
     };
     return this.cached;
   }
@@ -594,8 +589,8 @@ export class Call extends TypedEmitter<CallEvents> {
    */
   handleSyncedMedia({ peerMedia, ownMedia }: SyncedCall, tookOver: boolean): void {
     if (this.currentState === 'ended') return;
-    if (peerMedia) this.handleMediaChanged({ callId: this.id, from: this.party.id, ...peerMedia });
-    if (ownMedia && tookOver) this.video.handleResumed(ownMedia);
+    if (peerMedia) this.video.handleMediaChanged(peerMedia); // video
+    if (ownMedia && tookOver) this.video.handleResumed(ownMedia); // video
   }
 
   /**
@@ -607,7 +602,7 @@ export class Call extends TypedEmitter<CallEvents> {
     if (this.currentState === 'ended') return;
     this.emit('transferred', this.party);
     if (!this.session || (media.kind === 'livekit' && this.session.kind === 'livekit')) return;
-    this.video.close();
+    this.video.close(); // video
     this.session.close();
     this.session = null;
     this.pendingSignals = [];
@@ -616,7 +611,7 @@ export class Call extends TypedEmitter<CallEvents> {
 
   /** @internal `media-changed`: what the other party now sends. */
   handleMediaChanged(payload: MediaChangedPayload): void {
-    if (this.currentState !== 'ended') this.video.handleMediaChanged(payload);
+    if (this.currentState !== 'ended') this.video.handleMediaChanged(payload); // video
   }
 
   /** @internal */
@@ -639,7 +634,7 @@ export class Call extends TypedEmitter<CallEvents> {
     this.pendingTrack = null;
     this.pendingSignals = [];
     this.recorder.stop();
-    this.video.close();
+    this.video.close(); // video
     this.session?.close();
     this.session = null;
     this.level = 0;
@@ -684,7 +679,7 @@ export class Call extends TypedEmitter<CallEvents> {
       this.emit('mediaReconnected');
     });
     session.on('failed', (err) => this.mediaFailed(err));
-    this.video.watch(session);
+    this.video.watch(session); // video
     session.on('replaced', () => this.finish('disconnected'));
     forwardEvents(session, this, ['error']);
     forwardEvents(session, this, ['qualityChanged', 'audioBlockedChanged'], () => this.touch());
@@ -742,12 +737,6 @@ export class Call extends TypedEmitter<CallEvents> {
       .request('end-call', { callId: this.id, reason })
       .then(({ call }) => this.handleCallInfo(call))
       .catch(() => this.finish(reason));
-  }
-
-  private requireActive(): void {
-    if (this.currentState !== 'active' || !this.session) {
-      throw CallError.invalidState(`Cannot turn video on in a call that is ${this.state}`);
-    }
   }
 
   /**

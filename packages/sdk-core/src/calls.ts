@@ -126,9 +126,11 @@ export class CallManager extends TypedEmitter<CallManagerEvents> {
     s.onServer('call-transferred', ({ call, media }) =>
       this.calls.get(call.id)?.handleTransferred(call, media),
     );
+    // #region video
     s.onServer('media-changed', (payload) =>
       this.calls.get(payload.callId)?.handleMediaChanged(payload),
     );
+    // #endregion
     s.onServer('queue-position', ({ callId, position, expectedWaitMs }) => {
       const queue = { position, expectedWaitMs };
       const call = this.calls.get(callId);
@@ -293,7 +295,7 @@ export class CallManager extends TypedEmitter<CallManagerEvents> {
       if (known) {
         c.handleCallInfo(call);
         if (c.state === 'ended') continue;
-        c.handleSyncedMedia(entry, false);
+        c.handleSyncedMedia(entry, false); // video
         // Still ours: media usually survived the signalling blip; let it check itself.
         if (call.state === 'active' && !c.media) c.handleAccepted(call, media, null, true);
         else c.handleSignalingReconnected();
@@ -301,7 +303,7 @@ export class CallManager extends TypedEmitter<CallManagerEvents> {
       }
       if (call.state === 'active') {
         c.handleAccepted(call, media, null, true);
-        c.handleSyncedMedia(entry, true);
+        c.handleSyncedMedia(entry, true); // video
         this.emit('callResumed', c);
       } else if (c.direction === 'incoming' && c.id === acceptId) {
         this.acceptFromNotification(c);

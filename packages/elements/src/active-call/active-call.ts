@@ -6,27 +6,12 @@ import type { Device } from '../internal/devices';
 import { SynapseElement } from '../internal/synapse-element';
 import { hangUpIcon } from '../styles/icons';
 import { tokens } from '../styles/tokens';
-import {
-  mediaSupported,
-  screenShareSupported,
-  type Call,
-  type CallQuality,
-  type CallVideoSnapshot,
-} from '@synapse-calling/sdk-core';
+import type { Call, CallQuality } from '@synapse-calling/sdk-core';
 import { queueView } from './queue-view';
 import { transferSlot } from './transfer-slot';
 import { recordToggle, recordingView } from './recording-view';
-import type { Kit } from './video-controls';
+import { videoSlot } from './video-slot';
 import { activeCallStyles, recordingStyles } from './active-call.styles';
-
-/** What the lazily loaded video controls need of this bundle (see `video-controls.ts`). */
-const KIT: Kit = { html, nothing, mediaSupported, screenShareSupported };
-let videoControls: typeof import('./video-controls') | undefined;
-let videoControlsLoading: Promise<unknown> | undefined;
-
-/** Whether the call has any video, sent or received: the panel then shows the stage. */
-const hasVideo = (v: CallVideoSnapshot | undefined): boolean =>
-  !!v && (v.camera || v.screen || v.remoteCamera || v.remoteScreen);
 
 const QUALITY_LEVEL: Record<CallQuality, number> = {
   excellent: 3,
@@ -146,7 +131,6 @@ export class SynapseActiveCall extends SynapseElement {
     this.toggleAttribute('reconnecting', this.controller.reconnecting);
     this.toggleAttribute('muted', call?.muted ?? false);
     this.toggleAttribute('recording', call?.recording?.status === 'recording');
-    this.toggleAttribute('video', hasVideo(this.controller.video));
     if (call) this.setAttribute('call-state', call.state);
     else this.removeAttribute('call-state');
     this.clock.run(call?.state === 'active');
@@ -162,8 +146,6 @@ export class SynapseActiveCall extends SynapseElement {
       active && call.startedAt ? (this.clock.now - call.startedAt) / 1000 : call.duration;
     const quality = a.quality(a.qualityLevel[call.quality]);
     const c = this.controller;
-    const video = c.video;
-    const ui = active ? this.videoControls() : undefined;
     return html`<section part="base" aria-label=${a.title(call.peer.name)}>
       <div part="header">
         <p part="peer">${call.peer.name}</p>
@@ -197,7 +179,7 @@ export class SynapseActiveCall extends SynapseElement {
       </div>
       ${queueView(t, call)} ${recordingView(this.locale.t, call, c, this.clients.client?.user?.id)}
       ${transferSlot(call, this.clients.client?.user, this.locale.lang, this.loadTargets)}
-      ${ui && video ? ui.videoView(KIT, t, call, video, c, hasVideo(video)) : nothing}
+      ${videoSlot(this, 'view', t, call, c)}
       ${
         call.audioBlocked
           ? html`<p part="audio-blocked">
@@ -217,24 +199,12 @@ export class SynapseActiveCall extends SynapseElement {
         >
           ${call.muted ? a.unmute : a.mute}
         </button>
-        ${ui && video ? ui.videoToggles(KIT, t, call, video, c) : nothing}
+        ${videoSlot(this, 'toggles', t, call, c)}
         ${this.noRecord ? nothing : recordToggle(t, call, c)}
         <button part="end" type="button" @click=${() => c.end()}>${hangUpIcon} ${a.end}</button>
       </div>
       ${this.noDevices ? nothing : this.renderDevices()}
     </section>`;
-  }
-
-  /**
-   * The video controls, fetched once the first call is active (audio-only pages that never
-   * connect a call do not download them); renders again when they arrive.
-   */
-  private videoControls(): typeof videoControls {
-    videoControlsLoading ??= import('./video-controls').then((m) => {
-      videoControls = m;
-    });
-    if (!videoControls) void videoControlsLoading.then(() => this.requestUpdate());
-    return videoControls;
   }
 
   private readonly loadTargets = () => {

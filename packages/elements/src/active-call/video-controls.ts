@@ -7,10 +7,9 @@ import type {
   CallVideoSnapshot,
   VideoSource,
   mediaSupported,
-  screenShareSupported,
 } from '@synapse-calling/sdk-core';
 
-// A lazy chunk, loaded by <synapse-active-call> once a call is active: what it needs of lit and
+// A lazy chunk, loaded by <synapse-active-call> once a call is active (`video-slot.ts`): what it needs of lit and
 // sdk-core comes in `Kit`, because a runtime import of either would make the bundler move that
 // code into a chunk every page loads.
 
@@ -19,10 +18,11 @@ export interface Kit {
   html: typeof litHtml;
   nothing: typeof litNothing;
   mediaSupported: typeof mediaSupported;
-  screenShareSupported: typeof screenShareSupported;
 }
 
-type Controls = Pick<ActiveCallController, 'run' | 'videoError'>;
+// The panel renders again on video changes through the client's snapshot store, which every
+// element follows; failures are reported through `run` (`synapse-call-error`, action `video`).
+export type Controls = Pick<ActiveCallController, 'run'>;
 
 /** The `stopped` list whose notice the user dismissed, per call. */
 const dismissed = new WeakMap<Call, readonly VideoSource[]>();
@@ -31,8 +31,9 @@ const dismissed = new WeakMap<Call, readonly VideoSource[]>();
  * "Share screen" and "Camera" toggles of the controls row, while the call is active, each only
  * where the browser can do it (phones have no `getDisplayMedia`).
  */
-export function videoToggles(
-  { html, nothing, mediaSupported, screenShareSupported }: Kit,
+export function toggles(
+  { html, nothing, mediaSupported }: Kit,
+  _host: HTMLElement,
   t: Translation,
   call: Call,
   video: CallVideoSnapshot,
@@ -41,7 +42,8 @@ export function videoToggles(
   if (call.state !== 'active' || !mediaSupported()) return nothing;
   const v = videoStrings(t);
   return html`${
-      screenShareSupported()
+      // sdk-core's `screenShareSupported()`, which this chunk cannot import (see `Kit`).
+      typeof navigator.mediaDevices.getDisplayMedia === 'function'
         ? html`<button
             part="share-screen"
             type="button"
@@ -67,18 +69,21 @@ export function videoToggles(
 let stageLoading: Promise<unknown> | undefined;
 
 /**
- * The stage, while the call has video (its code is fetched the first time), a live region that
- * tells screen readers when the other party shares their screen, and the notice that this
- * user's video stopped when the call moved to this page.
+ * The stage, while the call has video (its code is fetched the first time; the panel grows into
+ * the video layout: attribute `video`), a live region that tells screen readers when the other
+ * party shares their screen, and the notice that this user's video stopped when the call moved
+ * to this page.
  */
-export function videoView(
+export function view(
   { html, nothing }: Kit,
+  host: HTMLElement,
   t: Translation,
   call: Call,
   video: CallVideoSnapshot,
   c: Controls,
-  show: boolean,
 ): TemplateResult {
+  const show = video.camera || video.screen || video.remoteCamera || video.remoteScreen;
+  host.toggleAttribute('video', show);
   if (show) stageLoading ??= import('../video-stage/video-stage');
   const v = videoStrings(t);
   // The video layout's styles travel with this chunk: wider while the call has video (the
@@ -99,7 +104,7 @@ export function videoView(
             lang=${t.lang}
             .call=${call}
             .video=${video}
-            .onError=${c.videoError}
+            .onError=${(error: unknown) => c.run('video', () => Promise.reject(error))}
           ></synapse-video-stage>`
         : nothing
     }<span part="video-status" class="visually-hidden" role="status"

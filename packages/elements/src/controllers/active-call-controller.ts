@@ -128,15 +128,12 @@ export class ActiveCallController implements ReactiveController {
     await this.run('recording', () => call.answerRecordingConsent(accept));
   }
 
+  // #region video
   /** The call's video snapshot (what is sent and received). */
   get video() {
     return this.snapshot()?.video;
   }
-
-  /** A failure inside the video stage (switching cameras, full screen). */
-  readonly videoError = (error: unknown): void => {
-    this.host.dispatchEvent(SynapseCallErrorEvent.from(error, 'video'));
-  };
+  // #endregion
 
   async startAudio(): Promise<void> {
     const call = this.call;
@@ -166,9 +163,6 @@ export class ActiveCallController implements ReactiveController {
       call.on('mediaReconnecting', update),
       call.on('mediaReconnected', update),
       call.on('recordingChanged', update),
-      call.on('remoteVideoAdded', update),
-      call.on('remoteVideoRemoved', update),
-      call.on('localVideoChanged', update),
       call.on('mutedChanged', () => {
         this.host.dispatchEvent(new SynapseMuteChangeEvent({ callId: call.id, muted: call.muted }));
         update();

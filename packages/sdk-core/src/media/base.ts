@@ -5,7 +5,6 @@ import type { CallQuality } from '../types';
 import { getMicrophone, onDevicesChanged } from './devices';
 import { RemoteAudio } from './remote-audio';
 import type { MediaSession, MediaSessionEvents } from './session';
-import type { RemoteVideo } from './video/types';
 
 export interface BaseSessionOptions {
   /** The microphone track, already opened (so permission errors surface before ringing). */
@@ -108,14 +107,6 @@ export abstract class BaseSession extends TypedEmitter<MediaSessionEvents> imple
     this.track.stop();
     this.remote.close();
     this.removeAll();
-  }
-
-  /** Reports a remote video, and its end when its track ends. */
-  protected addRemoteVideo(video: RemoteVideo): void {
-    video.track.addEventListener('ended', () => this.emit('remoteVideoEnded', video), {
-      once: true,
-    });
-    this.emit('remoteVideo', video);
   }
 
   protected setQuality(quality: CallQuality): void {

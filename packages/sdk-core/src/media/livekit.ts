@@ -3,7 +3,6 @@ import { SynapseError, toSynapseError } from '../errors';
 import type { LiveKitMedia, LiveKitTokenResponse } from '@synapse-calling/protocol';
 import type { CallQuality } from '../types';
 import { BaseSession, type BaseSessionOptions } from './base';
-import type { RemoteVideo } from './video/types';
 
 export interface LiveKitSessionOptions extends BaseSessionOptions {
   media: LiveKitMedia;
@@ -11,7 +10,7 @@ export interface LiveKitSessionOptions extends BaseSessionOptions {
   fetchToken: () => Promise<LiveKitTokenResponse>;
 }
 
-type LiveKitModule = typeof import('livekit-client');
+type LiveKitModule = typeof import('./livekit-client');
 let loading: Promise<LiveKitModule> | null = null;
 
 /**
@@ -19,7 +18,7 @@ let loading: Promise<LiveKitModule> | null = null;
  * own chunk, so a page that only shows presence and call buttons never downloads it.
  */
 export function loadLiveKit(): Promise<LiveKitModule> {
-  loading ??= import('livekit-client').catch((err: unknown) => {
+  loading ??= import('./livekit-client').catch((err: unknown) => {
     loading = null;
     throw new SynapseError('media-failed', 'Could not load livekit-client', { cause: err });
   });
@@ -64,24 +63,8 @@ export class LiveKitSession extends BaseSession {
     // is shown (none while hidden), and a publisher stops encoding layers nobody watches.
     const room = new lk.Room({ adaptiveStream: true, dynacast: true, webAudioMix: false });
     this.room = room;
-    const videos = new Map<RemoteTrack, RemoteVideo>();
-    room.on(lk.RoomEvent.TrackUnsubscribed, (track: RemoteTrack) => {
-      const video = videos.get(track);
-      videos.delete(track);
-      if (video) this.emit('remoteVideoEnded', video);
-    });
+    lk.watchLiveKitVideo(lk, room, this); // video
     room.on(lk.RoomEvent.TrackSubscribed, (track: RemoteTrack) => {
-      if (track.kind === lk.Track.Kind.Video) {
-        const video: RemoteVideo = {
-          source: track.source === lk.Track.Source.ScreenShare ? 'screen' : 'camera',
-          track: track.mediaStreamTrack,
-          attach: (element) => void track.attach(element),
-          detach: (element) => void track.detach(element),
-        };
-        videos.set(track, video);
-        this.addRemoteVideo(video);
-        return;
-      }
       if (track.kind !== lk.Track.Kind.Audio) return;
       const stream = new MediaStream([track.mediaStreamTrack]);
       this.remote.attach(stream);

@@ -4,7 +4,7 @@ import { BaseSession, type BaseSessionOptions } from './base';
 import { QualityMeter } from './p2p-quality';
 import { fingerprint, sendSignal, toDescription, type Description } from './p2p-signals';
 import type { CallerLines } from './video/caller-lines';
-import { attachTrack, detachTrack } from './video/types';
+import { reportP2PVideo } from './video/session-hooks';
 
 export { classify } from './p2p-quality';
 
@@ -54,7 +54,8 @@ const RESTART_RETRY_MS = 4_000;
 export class P2PSession extends BaseSession {
   readonly kind = 'p2p' as const;
   private pc!: RTCPeerConnection;
-  private makingOffer = false;
+  /** @internal Read by the caller's video lines (video chunk). */
+  makingOffer = false;
   private ignoreOffer = false;
   private everConnected = false;
   /** Incoming signals are applied strictly in order; each step is async. */
@@ -72,8 +73,9 @@ export class P2PSession extends BaseSession {
    * The stream the microphone is sent in. A camera is sent in it too (and a screen share in a
    * stream of its own), which is how the receiver tells a camera from a screen.
    */
-  private micStream = new MediaStream();
+  micStream = new MediaStream();
   private remoteMicStreamId: string | undefined;
+  // #region video
   /**
    * Polite side, set by the video publisher (lazy chunk) while it waits for lines to send on:
    * runs after a remote offer is applied and before it is answered; what it returns runs once
@@ -82,8 +84,10 @@ export class P2PSession extends BaseSession {
   videoLines: VideoLines | undefined;
   /** Caller: the lines it adds for the polite side to send video on (video chunk, on demand). */
   private callerLines: CallerLines | undefined;
+  // #endregion
 
-  constructor(private readonly options: P2PSessionOptions) {
+  /** @internal `options.media.polite` is read by the video chunk too. */
+  constructor(readonly options: P2PSessionOptions) {
     super(options);
     this.pc = this.createPeerConnection();
   }
@@ -91,21 +95,6 @@ export class P2PSession extends BaseSession {
   /** The RTCPeerConnection in use (replaced when the peer reloads). */
   get peerConnection(): RTCPeerConnection {
     return this.pc;
-  }
-
-  /** The stream the microphone is sent in (a camera joins it; see `micStream`). */
-  get localStream(): MediaStream {
-    return this.micStream;
-  }
-
-  /** Whether this side answers rather than offers (the server decides; the callee). */
-  get polite(): boolean {
-    return this.options.media.polite;
-  }
-
-  /** Polite side: asks the caller for an offer, with `addVideo` new lines to send video on. */
-  requestOffer(addVideo: number): void {
-    void this.send({ type: 'renegotiate', addVideo });
   }
 
   async start(): Promise<void> {
@@ -148,7 +137,7 @@ export class P2PSession extends BaseSession {
     clearTimeout(this.connectTimer);
     clearTimeout(this.restartTimer);
     this.pc.close();
-    this.videoLines?.close();
+    this.videoLines?.close(); // video
   }
 
   private addLocalTrack(pc: RTCPeerConnection): void {
@@ -171,7 +160,7 @@ export class P2PSession extends BaseSession {
       // offer is applied and answered, the flag is re-evaluated and fires again if needed.
       // Once negotiated, the polite side asks the caller to offer (see the class comment).
       if (this.options.media.polite && (pc.remoteDescription || !this.options.resumed)) {
-        if (pc.remoteDescription) await this.send({ type: 'renegotiate' });
+        if (pc.remoteDescription) await this.send({ type: 'renegotiate' }); // video
       } else await this.makeOffer(pc);
     };
     pc.onicecandidate = ({ candidate }) => {
@@ -184,16 +173,10 @@ export class P2PSession extends BaseSession {
     };
     pc.ontrack = ({ track, streams }) => {
       if (pc !== this.pc) return;
-      if (track.kind === 'video') {
-        const camera = streams[0] !== undefined && streams[0].id === this.remoteMicStreamId;
-        this.addRemoteVideo({
-          source: camera ? 'camera' : 'screen',
-          track,
-          attach: (element) => attachTrack(track, element),
-          detach: detachTrack,
-        });
-        return;
-      }
+      // #region video
+      if (track.kind === 'video')
+        return reportP2PVideo(this, track, streams, this.remoteMicStreamId);
+      // #endregion
       const stream = streams[0] ?? new MediaStream([track]);
       this.remoteMicStreamId = stream.id;
       this.remote.attach(stream);
@@ -205,7 +188,8 @@ export class P2PSession extends BaseSession {
     return pc;
   }
 
-  private async makeOffer(pc: RTCPeerConnection): Promise<void> {
+  /** @internal Also the caller's video lines' (video chunk). */
+  async makeOffer(pc: RTCPeerConnection): Promise<void> {
     try {
       this.makingOffer = true;
       await pc.setLocalDescription();
@@ -219,17 +203,6 @@ export class P2PSession extends BaseSession {
     } finally {
       this.makingOffer = false;
     }
-  }
-
-  /** Caller: the polite side asked for an offer (and maybe for lines to send video on). */
-  private async offerOnRequest(addVideo: number): Promise<void> {
-    if (this.options.media.polite) return;
-    this.callerLines ??= new (await import('./video/caller-lines')).CallerLines();
-    if (this.closed) return;
-    const pc = this.pc;
-    await this.callerLines.request(pc, addVideo, () =>
-      pc.signalingState === 'stable' && !this.makingOffer ? this.makeOffer(pc) : undefined,
-    );
   }
 
   private onConnectionState(state: RTCPeerConnectionState): void {
@@ -282,7 +255,15 @@ export class P2PSession extends BaseSession {
   private async applySignal(signal: MediaSignal): Promise<void> {
     if (this.closed) return;
     if (signal.type === 'hangup-media') return;
-    if (signal.type === 'renegotiate') return this.offerOnRequest(signal.addVideo ?? 0);
+    // #region video
+    if (signal.type === 'renegotiate') {
+      // Caller: the polite side asked for an offer (and maybe for lines to send video on).
+      if (this.options.media.polite) return;
+      this.callerLines ??= new (await import('./video/caller-lines')).CallerLines(this);
+      if (!this.closed) await this.callerLines.request(signal.addVideo ?? 0);
+      return;
+    }
+    // #endregion
     if (signal.type === 'candidate') {
       if (!signal.candidate) return;
       if (!this.pc.remoteDescription) {
@@ -313,11 +294,11 @@ export class P2PSession extends BaseSession {
       // Best effort: a candidate of an earlier, abandoned negotiation may no longer fit.
       await pc.addIceCandidate(candidate).catch(() => undefined);
     }
-    if (description.type === 'answer') this.callerLines?.answered();
+    if (description.type === 'answer') this.callerLines?.answered(); // video
     if (description.type === 'offer') {
-      const answered = await this.videoLines?.beforeAnswer(pc, description.sdp ?? '');
+      const answered = await this.videoLines?.beforeAnswer(pc, description.sdp ?? ''); // video
       await pc.setLocalDescription();
-      answered?.();
+      answered?.(); // video
       this.localVersion++;
       await this.send({ type: 'description', description: toDescription(pc) });
     }
@@ -336,14 +317,15 @@ export class P2PSession extends BaseSession {
     this.pc = this.createPeerConnection();
     this.makingOffer = false;
     this.earlyCandidates = [];
-    this.callerLines?.clear();
+    this.callerLines?.clear(); // video
     this.meter.reset();
     old.close();
     this.addLocalTrack(this.pc);
     if (this.everConnected) this.setReconnecting(true);
   }
 
-  private send(signal: MediaSignal): Promise<void> {
+  /** @internal Also the video chunk's (`renegotiate`). */
+  send(signal: MediaSignal): Promise<void> {
     const pc = this.pc;
     const version = this.localVersion;
     return sendSignal(this.options.sendSignal, signal, () => {

@@ -1,16 +1,15 @@
-import type { MediaChangedPayload, PartyMedia, VideoSource } from '@synapse-calling/protocol';
+import type { PartyMedia, VideoSource } from '@synapse-calling/protocol';
+import type { MediaSession } from '../session';
+import type { Call } from '../../call';
+import type { SignalingManager } from '../../signaling';
 import type { CallVideoEvents } from './video-link';
 import { VideoController, type VideoControllerDeps } from './video-controller';
 import type { CallVideoSnapshot, RemoteVideo, SentMedia } from './types';
 
-type Emit = <K extends keyof CallVideoEvents>(
-  event: K,
-  ...args: Parameters<CallVideoEvents[K]>
-) => void;
-
-export interface CallVideoDeps extends Omit<VideoControllerDeps, 'changed'> {
-  /** Reports a change to the call (its snapshot changed too). */
-  emit: Emit;
+export interface CallVideoDeps extends Pick<VideoControllerDeps, 'session' | 'lib'> {
+  signaling: Pick<SignalingManager, 'request'>;
+  /** The call's snapshot changed (before its event is emitted). */
+  touch: () => void;
 }
 
 /**
@@ -25,16 +24,58 @@ export class CallVideo {
   private cached: CallVideoSnapshot | null = null;
   readonly controller: VideoController;
 
-  constructor(private readonly deps: CallVideoDeps) {
+  constructor(
+    private readonly call: Call,
+    private readonly deps: CallVideoDeps,
+  ) {
     this.controller = new VideoController({
       ...deps,
+      announce: this.announce,
       changed: (source, track) => {
         // Turned on again: the notice that it had stopped is over.
         if (track) this.stopped = this.stopped.filter((s) => s !== source);
         this.cached = null;
-        deps.emit('localVideoChanged', source, track);
+        this.emit('localVideoChanged', source, track);
       },
     });
+    const session = deps.session();
+    if (session) this.watch(session);
+  }
+
+  /**
+   * A new media session: what this user sends is sent again on it, and when it starts over (the
+   * peer reloaded).
+   */
+  watch(session: MediaSession): void {
+    const resend = () => void this.controller.resend();
+    resend();
+    session.on('restarted', resend);
+  }
+
+  /**
+   * Tells the server (and so the other party) which video this user sends; rejects `forbidden`
+   * when the policy does not allow a source that is turned on.
+   */
+  private readonly announce = async ({ camera, screen }: Record<VideoSource, boolean>) => {
+    const sent = { audio: !this.call.muted, video: camera, screen };
+    await this.deps.signaling.request('media-changed', { callId: this.call.id, ...sent });
+  };
+
+  /** See `Call.startScreenShare`. */
+  startScreenShare(): Promise<void> {
+    this.requireActive();
+    return this.controller.startScreenShare();
+  }
+
+  /** See `Call.stopScreenShare`. */
+  stopScreenShare(): Promise<void> {
+    return this.controller.stop('screen');
+  }
+
+  /** See `Call.setCamera`. */
+  setCamera(on: boolean, deviceId?: string): Promise<void> {
+    if (on) this.requireActive();
+    return this.controller.setCamera(on, deviceId);
   }
 
   get remoteVideos(): readonly RemoteVideo[] {
@@ -61,14 +102,14 @@ export class CallVideo {
   addRemote(video: RemoteVideo): void {
     this.remote = [...this.remote.filter((v) => v.source !== video.source), video];
     this.cached = null;
-    this.deps.emit('remoteVideoAdded', video);
+    this.emit('remoteVideoAdded', video);
   }
 
   removeRemote(video: RemoteVideo): void {
     if (!this.remote.includes(video)) return;
     this.remote = this.remote.filter((v) => v !== video);
     this.cached = null;
-    this.deps.emit('remoteVideoRemoved', video);
+    this.emit('remoteVideoRemoved', video);
   }
 
   /**
@@ -84,21 +125,40 @@ export class CallVideo {
     if (!stopped.length) return;
     this.stopped = stopped;
     this.cached = null;
-    for (const source of stopped) this.deps.emit('localVideoChanged', source, null);
-    void this.deps
-      .announce({ camera: !!this.localTrack('camera'), screen: !!this.localTrack('screen') })
-      .catch(() => undefined);
+    for (const source of stopped) this.emit('localVideoChanged', source, null);
+    void this.announce({
+      camera: !!this.localTrack('camera'),
+      screen: !!this.localTrack('screen'),
+    }).catch(() => undefined);
   }
 
-  handleMediaChanged({ audio, video, screen }: MediaChangedPayload): void {
+  handleMediaChanged({ audio, video, screen }: SentMedia): void {
     this.remoteMedia = { audio, video, screen };
     this.cached = null;
-    this.deps.emit('remoteMediaChanged', this.remoteMedia);
+    this.emit('remoteMediaChanged', this.remoteMedia);
   }
 
   /** The call ended: release cameras and forget the remote videos. */
   close(): void {
     this.controller.close();
     for (const video of this.remote) this.removeRemote(video);
+  }
+
+  private requireActive(): void {
+    if (this.call.state !== 'active' || !this.deps.session()) {
+      throw new this.deps.lib.SynapseError(
+        'invalid-state',
+        `Cannot turn video on in a call that is ${this.call.state}`,
+      );
+    }
+  }
+
+  /** Reports a change to the call (its snapshot changed too). */
+  private emit<K extends keyof CallVideoEvents>(
+    event: K,
+    ...args: Parameters<CallVideoEvents[K]>
+  ): void {
+    this.deps.touch();
+    (this.call.emit as (e: K, ...a: typeof args) => void)(event, ...args);
   }
 }

@@ -1,3 +1,5 @@
+import type { P2PSession } from '../p2p';
+
 /**
  * Caller side of P2P video lines (video chunk, imported when the polite side first asks): the
  * polite side never offers once negotiated (see `P2PSession`); it asks with `renegotiate`, and
@@ -6,21 +8,23 @@
 export class CallerLines {
   private readonly lines = new Set<RTCRtpTransceiver>();
 
+  constructor(private readonly session: P2PSession) {}
+
   /**
    * The polite side asked for an offer, with `addVideo` new lines. Adding a line fires
    * negotiationneeded, which offers. Otherwise `offerNow` offers if nothing is in flight; if an
    * offer is, its answer carries the polite side's changes, and a change made after it answered
    * fires its negotiationneeded again, which asks again.
    */
-  async request(
-    pc: RTCPeerConnection,
-    addVideo: number,
-    offerNow: () => Promise<void> | undefined,
-  ): Promise<void> {
+  async request(addVideo: number): Promise<void> {
+    const session = this.session;
+    const pc = session.peerConnection;
     for (let i = 0; i < addVideo; i++) {
       this.lines.add(pc.addTransceiver('video', { direction: 'recvonly' }));
     }
-    if (addVideo === 0) await offerNow();
+    if (addVideo === 0 && pc.signalingState === 'stable' && !session.makingOffer) {
+      await session.makeOffer(pc);
+    }
   }
 
   /**

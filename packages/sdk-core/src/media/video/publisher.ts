@@ -36,16 +36,16 @@ export class P2PVideoPublisher implements VideoPublisher {
 
   async publish(source: VideoSource, track: MediaStreamTrack): Promise<void> {
     const pc = this.session.peerConnection;
-    const streams = source === 'camera' ? [this.session.localStream] : [new MediaStream([track])];
+    const streams = source === 'camera' ? [this.session.micStream] : [new MediaStream([track])];
     const encoding: RTCRtpEncodingParameters = { maxBitrate: P2P_VIDEO_BITRATE[source] };
     Object.assign(encoding, { priority: 'low', networkPriority: 'low' });
     // The polite side never offers (see P2PSession): it sends on a line the caller adds for it,
     // and caps the bitrate once that line exists.
-    const transceiver = this.session.polite
+    const transceiver = this.session.options.media.polite
       ? await this.lines.send(track, streams)
       : pc.addTransceiver(track, { direction: 'sendonly', streams, sendEncodings: [encoding] });
     this.transceivers.set(source, transceiver);
-    if (this.session.polite) await setFirstEncoding(transceiver.sender, encoding);
+    if (this.session.options.media.polite) await setFirstEncoding(transceiver.sender, encoding);
     await prioritiseAudio(pc);
   }
 
@@ -80,7 +80,8 @@ class PeerLines implements VideoLines {
     return new Promise((resolve, reject) => {
       this.waiting.push({ track, streams, resolve, reject });
       this.session.videoLines = this;
-      this.session.requestOffer(1);
+      // Asks the caller for an offer with a line to send on (see P2PSession).
+      void this.session.send({ type: 'renegotiate', addVideo: 1 });
     });
   }
 

@@ -1,9 +1,10 @@
-import type { MediaChangedPayload, PartyMedia, VideoSource } from '@synapse-calling/protocol';
+import type { PartyMedia, VideoSource } from '@synapse-calling/protocol';
+import type { Call } from '../../call';
 import { SynapseError, mediaError } from '../../errors';
 import { loadLiveKit } from '../livekit';
 import type { MediaSession } from '../session';
 import type { CallVideo, CallVideoDeps } from './call-video';
-import type { CallVideoSnapshot, RemoteVideo, SentMedia } from './types';
+import { attachTrack, type CallVideoSnapshot, type RemoteVideo, type SentMedia } from './types';
 
 export interface CallVideoEvents {
   /** The other party's camera or screen share started arriving; show it with `attach()`. */
@@ -16,6 +17,9 @@ export interface CallVideoEvents {
   remoteMediaChanged: (media: SentMedia) => void;
 }
 
+/** The Call's video methods, whose bodies are in the video chunk (`CallVideo`). */
+type Method = 'startScreenShare' | 'stopScreenShare' | 'setCamera';
+
 /** A call without video (nothing sent, nothing received, nothing announced). */
 const NO_VIDEO: CallVideoSnapshot = {
   camera: false,
@@ -27,43 +31,57 @@ const NO_VIDEO: CallVideoSnapshot = {
 };
 
 /**
- * All an audio-only page carries of a call's video: a handle that imports the video chunk
- * (`CallVideo`) at the first sign of video — this user turning it on, a remote video track, or
- * the other party announcing video — and hands it what arrived meanwhile, in order.
+ * All an audio-only page carries of a call's video (scripts/video-stand-ins.mjs measures it):
+ * the Call's video methods, which import the video chunk (`CallVideo`) and run there, and the
+ * first signs of video — a remote video track, or the other party announcing video — which
+ * import it too and are handed over in order.
  */
 export class VideoLink {
   private loading: Promise<CallVideo> | null = null;
   private loaded: CallVideo | null = null;
 
-  constructor(private readonly deps: Omit<CallVideoDeps, 'lib'>) {}
-
-  /** The call's video, once its chunk is loaded. */
-  get current(): CallVideo | null {
-    return this.loaded;
-  }
+  constructor(
+    private readonly call: Call,
+    private readonly deps: Omit<CallVideoDeps, 'lib'>,
+  ) {}
 
   /** Imports the chunk on first use. */
   load(): Promise<CallVideo> {
     // What the chunk needs of the main bundle is handed over (`lib`): importing it there would
     // make the bundler move those modules into a shared chunk that every page loads.
     this.loading ??= import('./call-video').then(({ CallVideo }) => {
-      this.loaded = new CallVideo({ ...this.deps, lib: { SynapseError, mediaError, loadLiveKit } });
-      return this.loaded;
+      const lib = { SynapseError, mediaError, loadLiveKit };
+      return (this.loaded = new CallVideo(this.call, { ...this.deps, lib }));
     });
     return this.loading;
+  }
+
+  /** `call.startScreenShare()` and the like: loads the chunk, then runs there. */
+  async run<M extends Method>(method: M, ...args: Parameters<CallVideo[M]>): Promise<void> {
+    const video = await this.load();
+    await (video[method] as (...a: typeof args) => Promise<void>)(...args);
+  }
+
+  get remoteVideos(): readonly RemoteVideo[] {
+    return this.loaded?.remoteVideos ?? [];
+  }
+
+  localVideo(source: VideoSource): MediaStreamTrack | null {
+    return this.loaded?.controller.track(source) ?? null;
+  }
+
+  attach(video: RemoteVideo | MediaStreamTrack, element: HTMLVideoElement): void {
+    if ('attach' in video) video.attach(element);
+    else attachTrack(video, element);
   }
 
   snapshot(): CallVideoSnapshot {
     return this.loaded?.snapshot() ?? NO_VIDEO;
   }
 
-  /**
-   * Follows a new media session's remote videos; what this user sends is sent again on it, and
-   * when it starts over (the peer reloaded).
-   */
+  /** Follows a new media session's remote videos (and see `CallVideo.watch`). */
   watch(session: MediaSession): void {
-    void this.loaded?.controller.resend();
-    session.on('restarted', () => void this.loaded?.controller.resend());
+    this.loaded?.watch(session);
     session.on('remoteVideo', (video) => void this.load().then((v) => v.addRemote(video)));
     session.on('remoteVideoEnded', (video) => void this.load().then((v) => v.removeRemote(video)));
   }
@@ -73,10 +91,12 @@ export class VideoLink {
     if (own.video || own.screen) void this.load().then((v) => v.handleResumed(own));
   }
 
-  handleMediaChanged(payload: MediaChangedPayload): void {
+  /** What the other party sends (`media-changed`, or `sync`). */
+  handleMediaChanged(media: SentMedia): void {
     // Audio-only news needs no video code until video is in use.
-    if (!this.loading && !payload.video && !payload.screen) return;
-    void this.load().then((v) => v.handleMediaChanged(payload));
+    if (this.loading || media.video || media.screen) {
+      void this.load().then((v) => v.handleMediaChanged(media));
+    }
   }
 
   /** The call ended: release cameras and forget the remote videos. */
