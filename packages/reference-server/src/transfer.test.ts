@@ -1,7 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import type { CallInfo } from '@synapse-calling/protocol';
 import {
   agent,
   customer,
@@ -10,8 +9,10 @@ import {
   ringCall,
   waitFor,
   waitForEvent,
-  type TestClient,
   type TestServerFixture,
+  type TransferParties as Parties,
+  connectOnline,
+  transferParties,
   useTestServer,
 } from '@synapse-calling/test-utils/server';
 import type { CallEvent } from './options';
@@ -24,31 +25,13 @@ const server = useTestServer({
   onCallEvent: (e) => void events.push(e),
 });
 
-/** Connects a user and waits until the server counts them as connected (online). */
-async function online(claims: Parameters<TestServerFixture['connect']>[0]): Promise<TestClient> {
-  const client = await server.connect(claims);
-  const synced = await emitAck(client, 'sync', {});
-  if (!synced.ok) throw new Error(synced.error.code);
-  return client;
-}
-
-interface Parties {
-  carol: TestClient;
-  alice: TestClient;
-  bob: TestClient;
-  call: CallInfo;
-}
+const online = (claims: Parameters<TestServerFixture['connect']>[0]) =>
+  connectOnline(server, claims);
 
 /** Carol (a customer) in an active call with Alice (an agent); Bob, another agent, is online. */
 async function activeCall(): Promise<Parties> {
   events.length = 0;
-  const carol = await online(customer('carol', 'acme', 'Carol Chen'));
-  const alice = await online(agent('alice', 'acme', 'Alice'));
-  const bob = await online(agent('bob', 'acme', 'Bob'));
-  const call = await ringCall(carol, alice, 'alice');
-  const accepted = await emitAck(alice, 'accept-call', { callId: call.id });
-  if (!accepted.ok) throw new Error(accepted.error.code);
-  return { carol, alice, bob, call: accepted.call };
+  return transferParties(server);
 }
 
 /** Alice transfers the call to `target`; resolves once Bob's page rings. */

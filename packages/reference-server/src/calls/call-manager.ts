@@ -63,7 +63,8 @@ export interface CallManagerDeps {
   /** Calls to lines: their accepts and declines go through the line's router (docs/lines.md). */
   lines?: LineCallHooks | undefined;
   /** Transfers: their target's accept and decline go through it (docs/lines.md). */
-  transfers?: Pick<TransferManager, 'isTarget' | 'accept' | 'declined'> | undefined;
+  transfers?:
+    Pick<TransferManager, 'isTarget' | 'accept' | 'declined' | 'relayConsult'> | undefined;
 }
 
 /**
@@ -259,8 +260,12 @@ export class CallManager {
     throw fail.invalidState('the call changed state; try again');
   }
 
-  async relaySignal(actor: Actor, { callId, signal }: MediaSignalPayload): Promise<void> {
+  async relaySignal(actor: Actor, { callId, signal, consult }: MediaSignalPayload): Promise<void> {
     const record = await this.partyCall(actor, callId);
+    if (consult) {
+      if (!this.deps.transfers) throw fail.invalidState('this server does not transfer calls');
+      return this.deps.transfers.relayConsult(record, actor, signal);
+    }
     if (record.media !== 'p2p') throw fail.invalidState('media-signal is only used by P2P calls');
     if (record.call.state !== 'active') throw fail.invalidState('the call is not active');
     const side = sideOf(record, actor.identity.userId) as PartySide;

@@ -4,6 +4,8 @@ import type {
   CallInfo,
   CallLeg,
   CallTransfer,
+  MediaSignal,
+  Media,
   Party,
   TransferCallPayload,
 } from '@synapse-calling/protocol';
@@ -16,6 +18,7 @@ import type { Visibility } from '../presence/visibility';
 import { withDeadline, withSocket } from '../stores/deadlines';
 import type { CallRecord, CallRegistry, PartySide } from '../stores/types';
 import type { Actor } from './actor';
+import { Consultation } from './consultation';
 import type { CallEmitter, CallRecorder } from './call-events';
 import { otherSide, sideOf } from './sides';
 import { timerKeys, type Timers } from './timers';
@@ -24,7 +27,7 @@ export interface TransferManagerDeps {
   registry: CallRegistry & Required<Pick<CallRegistry, 'rebook'>>;
   visibility: Pick<Visibility, 'lookup'>;
   presence: Pick<PresenceManager, 'current' | 'refresh'>;
-  media: Pick<MediaProvider, 'mediaFor' | 'removeParty'>;
+  media: Pick<MediaProvider, 'mediaFor' | 'removeParty' | 'consultMedia' | 'hold' | 'closeConsult'>;
   emitter: CallEmitter;
   recorder: CallRecorder;
   timers: Timers;
@@ -37,8 +40,11 @@ export interface TransferManagerDeps {
 
 const transferKey = (callId: string) => `${timerKeys.call(callId)}transfer`;
 
-/** Why a transfer stopped before its target answered; the target's view of the call says it. */
-type StopReason = 'rejected' | 'missed' | 'cancelled';
+/**
+ * Why a transfer stopped without completing; the target's view of the call says it (`completed`:
+ * the target hung up a warm transfer's consultation).
+ */
+type StopReason = 'rejected' | 'missed' | 'cancelled' | 'completed';
 
 /**
  * Blind transfer of an active call (docs/lines.md, "Transfer"). The agent stays in the call while
@@ -47,9 +53,26 @@ type StopReason = 'rejected' | 'missed' | 'cancelled';
  * number of nodes. When the target answers, the transferring side of the call becomes theirs in
  * one registry write, the agent leaves, and the party who stays gets fresh media for the new
  * peer. A declined, missed or cancelled transfer changes nothing but `call.transfer`.
+ *
+ * A warm transfer (`mode: 'warm'`) stops halfway: the target's answer starts a consultation
+ * (`state: 'consulting'`) between the agent and the target, beside the call, while the other
+ * party is on hold; the agent's `complete-transfer` then hands the call over as above.
  */
 export class TransferManager {
-  constructor(private readonly deps: TransferManagerDeps) {}
+  private readonly consultation: Consultation;
+
+  constructor(private readonly deps: TransferManagerDeps) {
+    this.consultation = new Consultation({
+      ...deps,
+      stopRinging: (callId) => deps.timers.clear(transferKey(callId)),
+      cancel: (callId, targetId) => this.stop(callId, targetId, 'cancelled'),
+    });
+  }
+
+  /** See `Consultation.relay`: a P2P consultation's `media-signal`. */
+  relayConsult(record: CallRecord, actor: Actor, signal: MediaSignal): Promise<void> {
+    return this.consultation.relay(record, actor, signal);
+  }
 
   async transfer(actor: Actor, payload: TransferCallPayload): Promise<{ call: CallInfo }> {
     const { tenant, userId, name, role } = actor.identity;
@@ -60,10 +83,15 @@ export class TransferManager {
     if (record.call.state !== 'active')
       throw fail.invalidState('only an active call is transferred');
     if (record.call.transfer) throw fail.invalidState('the call is already being transferred');
+    const mode = payload.mode ?? 'blind';
+    if (mode === 'warm' && !this.deps.media.consultMedia) {
+      throw fail.invalidState('this server has no warm transfer');
+    }
     const peer = side === 'caller' ? record.call.to : record.call.from;
     const { target, line } = await this.target(record, [userId, peer.id], payload);
     const transfer: CallTransfer = {
       state: 'ringing',
+      mode,
       by: { id: userId, name, role },
       to: target,
       startedAt: Date.now(),
@@ -89,7 +117,10 @@ export class TransferManager {
     return { call };
   }
 
-  /** `cancel-transfer`: the transferring agent withdraws it before the target answered. */
+  /**
+   * `cancel-transfer`: the transferring agent withdraws it before it completed (ringing, or a warm
+   * transfer's consultation: the consultation ends and the agent has the call back).
+   */
   async cancel(actor: Actor, callId: string): Promise<{ call: CallInfo }> {
     const record = await this.deps.registry.get(callId);
     const mine = record?.tenant === actor.identity.tenant && sideOf(record, actor.identity.userId);
@@ -108,35 +139,89 @@ export class TransferManager {
     return record.call.transfer?.to.id === userId && !sideOf(record, userId);
   }
 
-  /** The target declined (`reject-call` or `end-call`): the call stays with the agent. */
+  /**
+   * The target declined (`reject-call` or `end-call`), or hung up a warm transfer's consultation
+   * (`completed` for them): the call stays with the agent.
+   */
   async declined(record: CallRecord, actor: Actor): Promise<{ call: CallInfo }> {
     const { userId } = actor.identity;
-    await this.stop(record.call.id, userId, 'rejected');
-    return { call: ended(record.call, 'rejected', userId) };
+    const why = record.call.transfer?.state === 'consulting' ? 'completed' : 'rejected';
+    await this.stop(record.call.id, userId, why);
+    return { call: ended(record.call, why, userId) };
   }
 
   /**
-   * The target answers: the transferring side becomes theirs, the agent leaves (LiveKit: removed
-   * from the room), and the party who stays is told with fresh media to reach them.
+   * The target answers: a blind transfer hands the call over now; a warm one starts the
+   * consultation.
    */
   async accept(record: CallRecord, actor: Actor): Promise<AcceptResult> {
-    const { userId } = actor.identity;
     const transfer = record.call.transfer as CallTransfer;
+    if (transfer.state !== 'ringing') throw fail.invalidState('the transfer was answered already');
+    if (transfer.mode === 'warm') return this.consultation.start(record, actor);
+    const { next, media } = await this.handOver(record, 'ringing', actor.socketId);
+    this.deps.emitter.toUser(
+      next.tenant,
+      actor.identity.userId,
+      'call-answered-elsewhere',
+      { call: next.call },
+      actor.socketId,
+    );
+    return { call: next.call, media };
+  }
+
+  /**
+   * `complete-transfer`: the agent hands a consulted transfer over. The target gets
+   * `call-transferred` with their media for the call on the connection that consulted.
+   */
+  async complete(actor: Actor, callId: string): Promise<{ call: CallInfo }> {
+    const { tenant, userId } = actor.identity;
+    const record = await this.deps.registry.get(callId);
+    if (!record || record.tenant !== tenant || !sideOf(record, userId)) throw fail.notFound();
+    const transfer = record.call.transfer;
+    if (transfer?.by.id !== userId || transfer.state !== 'consulting') {
+      throw fail.invalidState('you have no consulted transfer of this call to complete');
+    }
+    const { next, media, left } = await this.handOver(record, 'consulting', record.consultSocket);
+    if (record.consultSocket) {
+      this.deps.emitter.toSocket(record.consultSocket, 'call-transferred', {
+        call: next.call,
+        media,
+      });
+    }
+    return { call: left };
+  }
+
+  /**
+   * The transfer's target takes the transferring side (in `state`, on `targetSocket`): in one
+   * registry write, then the agent leaves (LiveKit: removed from the room), the party who stays
+   * is told with fresh media to reach them, and the host hears `call.transferred` (once).
+   */
+  private async handOver(
+    record: CallRecord,
+    state: CallTransfer['state'],
+    targetSocket: string | undefined,
+  ): Promise<{ next: CallRecord; media: Media; left: CallInfo }> {
+    const transfer = record.call.transfer as CallTransfer;
+    const target = transfer.to.id;
     const side = sideOf(record, transfer.by.id) as PartySide;
     const key = side === 'caller' ? 'from' : 'to';
     const now = Date.now();
     const moved = await this.deps.registry.rebook(
       record.call.id,
-      { book: userId, release: transfer.by.id },
+      { book: target, release: transfer.by.id },
       (cur) => {
-        if (cur.call.state !== 'active' || cur.call.transfer?.to.id !== userId) return undefined;
+        const current = cur.call.transfer;
+        if (cur.call.state !== 'active' || current?.to.id !== target || current.state !== state) {
+          return undefined;
+        }
         const { transfer: _done, ...call } = cur.call;
+        const { consultSocket: _consulted, ...rest } = cur;
         const legs = withLeg(cur.call, transfer.by, transfer.to, now);
-        // The side is Bob's now: a reconnect or room grace Alice was in does not concern it.
+        // The side is the target's now: a reconnect or room grace the agent was in does not concern it.
         const carried = withSocket(
-          withDeadline(cur, 'room', side, undefined),
+          withDeadline(rest, 'room', side, undefined),
           side,
-          actor.socketId,
+          targetSocket ?? null,
           undefined,
         );
         return { ...carried, call: { ...call, [key]: transfer.to, legs } };
@@ -146,6 +231,7 @@ export class TransferManager {
     this.deps.timers.clear(transferKey(record.call.id));
     const next = moved.record;
     await this.deps.media.removeParty?.(next, transfer.by.id);
+    if (state === 'consulting') await this.consultation.end(next);
     const stays = otherSide(side);
     const [mine, theirs] = await Promise.all([
       this.deps.media.mediaFor(next, side),
@@ -160,28 +246,24 @@ export class TransferManager {
     }
     // For the agent who handed it over, the call is over (on every tab of theirs).
     const { transfer: _handed, ...before } = record.call;
-    const left: CallInfo = { ...before, ...(next.call.legs ? { legs: next.call.legs } : {}) };
-    this.deps.emitter.toUser(next.tenant, transfer.by.id, 'call-ended', {
-      call: ended(left, 'completed', transfer.by.id, now),
-    });
-    this.deps.emitter.toUser(
-      next.tenant,
-      userId,
-      'call-answered-elsewhere',
-      { call: next.call },
-      actor.socketId,
-    );
+    const legs = next.call.legs ? { legs: next.call.legs } : {};
+    const left = ended({ ...before, ...legs }, 'completed', transfer.by.id, now);
+    this.deps.emitter.toUser(next.tenant, transfer.by.id, 'call-ended', { call: left });
     await this.deps.recorder.record(next, 'call.transferred');
     await Promise.all(
-      [transfer.by.id, userId].map((id) => this.deps.presence.refresh(next.tenant, id)),
+      [transfer.by.id, target].map((id) => this.deps.presence.refresh(next.tenant, id)),
     );
-    return { call: next.call, media: mine };
+    return { next, media: mine, left };
   }
 
-  /** The call ended while its transfer rang: the target stops ringing. */
+  /**
+   * The call ended while its transfer rang or consulted: the target's view of it ends too (a
+   * consultation ends with the customer's call; its room is freed).
+   */
   callEnded(record: CallRecord): void {
     const transfer = record.call.transfer;
     if (!transfer) return;
+    if (transfer.state === 'consulting') void this.deps.media.closeConsult?.(record);
     this.deps.timers.clear(transferKey(record.call.id));
     this.deps.emitter.toUser(record.tenant, transfer.to.id, 'call-ended', { call: record.call });
     void this.deps.presence.refresh(record.tenant, transfer.to.id).catch(() => undefined);
@@ -194,7 +276,8 @@ export class TransferManager {
   async stopOverdue(slackMs: number, now = Date.now()): Promise<void> {
     const due = now - slackMs - this.deps.ringTimeoutMs;
     for (const { call } of await this.deps.registry.all()) {
-      if (call.transfer && call.transfer.startedAt < due) {
+      // A consultation lasts as long as the agents talk: only ringing is overdue.
+      if (call.transfer?.state === 'ringing' && call.transfer.startedAt < due) {
         await this.stop(call.id, call.transfer.to.id, 'missed');
       }
     }
@@ -210,15 +293,20 @@ export class TransferManager {
     targetId: string,
     why: StopReason,
   ): Promise<CallInfo | undefined> {
+    let consulted = false;
     const stopped = await this.deps.registry.rebook(callId, { release: targetId }, (cur) => {
       if (cur.call.transfer?.to.id !== targetId) return undefined;
+      consulted = cur.call.transfer.state === 'consulting';
       const { transfer: _gone, ...call } = cur.call;
-      return { ...cur, call };
+      const { consultSocket: _consulted, ...rest } = cur;
+      return { ...rest, call };
     });
     if (!stopped.ok) return undefined;
     this.deps.timers.clear(transferKey(callId));
+    if (consulted) await this.consultation.end(stopped.record);
     const { tenant, call } = stopped.record;
-    const view = ended(call, why, why === 'rejected' ? targetId : undefined);
+    const byTarget = why === 'rejected' || why === 'completed';
+    const view = ended(call, why, byTarget ? targetId : undefined);
     this.deps.emitter.toUser(tenant, targetId, 'call-ended', { call: view });
     this.tellParties(stopped.record);
     await this.deps.presence.refresh(tenant, targetId);

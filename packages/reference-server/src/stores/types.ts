@@ -42,6 +42,11 @@ export interface CallRecord {
    * reloads knows the other party shares a screen, and that its own video stopped.
    */
   sent?: Partial<Record<PartySide, PartyMedia>> | undefined;
+  /**
+   * A warm transfer's consultation: the target's connection that carries it (its P2P
+   * `media-signal`s go to and from there; the completed transfer's media goes there).
+   */
+  consultSocket?: string | undefined;
 }
 
 /** Due times of a call's per-party timers (see `CallRecord.deadlines`). */
