@@ -15,8 +15,8 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
  * little room), so a bundle can shrink towards its budget but never grow unnoticed.
  */
 export const BUDGETS = {
-  'synapse-elements.js': { budget: 42 * 1024, ceiling: 53.5 * 1024 },
-  'sdk-core page (presence + call buttons)': { budget: 24 * 1024, ceiling: 29.6 * 1024 },
+  'synapse-elements.js': { budget: 42 * 1024, ceiling: 54.1 * 1024 },
+  'sdk-core page (presence + call buttons)': { budget: 24 * 1024, ceiling: 30.1 * 1024 },
 };
 
 export function measureSizes() {
