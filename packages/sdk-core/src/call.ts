@@ -763,7 +763,9 @@ export class Call extends TypedEmitter<CallEvents> {
       this.touch();
       this.emit('mediaReconnected');
     });
-    session.on('failed', (err) => this.mediaFailed(err));
+    // A consultation's media ending (its room deleted on complete or cancel) is not the call's:
+    // the server's events say what happens next.
+    session.on('failed', (err) => (consult ? this.emit('error', err) : this.mediaFailed(err)));
     this.video.watch(session);
     session.on('replaced', () => this.finish('disconnected'));
     forwardEvents(session, this, ['error']);

@@ -20,6 +20,8 @@ function transferUi(page: Page) {
     open: controls.locator('button[part="transfer-open"]'),
     target: (userId: string) => controls.locator(`button[data-to="${userId}"]`),
     status: controls.locator('[part="transfer-status"]'),
+    mode: controls.locator('select[part="transfer-mode"]'),
+    complete: controls.locator('button[part="transfer-complete"]'),
   };
 }
 
@@ -30,13 +32,13 @@ describe.each<[string, MediaMode]>([
   const rig = useRig(mode, { tones: { bob: BOB_HZ } });
   const { bothActive, bothHear } = callFlows(mode);
 
-  it('Alice hands Carol to Bob: Bob rings with who it is, then Carol hears Bob and no longer Alice', async () => {
+  /** Carol calls support and Alice (rung first: the line's order) answers; both hear each other. */
+  async function supportCall() {
     const [alice, bob, carol] = [
       await rig.open('alice'),
       await rig.open('bob'),
       await rig.open('carol'),
     ];
-    // Carol calls support; the line rings Alice first (its order, nobody idle longer).
     const support = carol.locator('synapse-call-button[line="support"] button[part="button"]');
     await expect.poll(() => support.isEnabled(), UI).toBe(true);
     await support.click();
@@ -45,6 +47,11 @@ describe.each<[string, MediaMode]>([
     const callId = (await activeCall(carol))!.id;
     await bothActive(alice, carol, callId);
     await bothHear(alice, carol);
+    return { alice, bob, carol, callId };
+  }
+
+  it('Alice hands Carol to Bob: Bob rings with who it is, then Carol hears Bob and no longer Alice', async () => {
+    const { alice, bob, carol, callId } = await supportCall();
 
     // Alice opens the transfer list and picks Bob.
     await transferUi(alice).open.click();
@@ -75,5 +82,38 @@ describe.each<[string, MediaMode]>([
     expect(await hears(carol, AGENT_HZ)).toBe(false);
     await explained(expect.poll(() => hears(bob, CUSTOMER_HZ), AUDIO).toBe(true), bob, carol);
     await expect.poll(() => transferUi(carol).status.count(), UI).toBe(0);
+  }, 180_000);
+
+  it('warm: Alice consults Bob while Carol hears neither, then completes; Carol hears Bob, not Alice', async () => {
+    const { alice, bob, carol, callId } = await supportCall();
+    await transferUi(alice).open.click();
+    await transferUi(alice).mode.selectOption('warm');
+    await transferUi(alice).target('bob').click();
+    await incomingUi(bob).accept.waitFor({ state: 'visible', ...UI });
+    await incomingUi(bob).accept.click();
+
+    // The consultation: Alice and Bob talk, Carol is on hold.
+    await explained(
+      expect
+        .poll(() => transferUi(carol).status.textContent(), UI)
+        .toBe('On hold — Alice Adams is consulting'),
+      carol,
+    );
+    await expect
+      .poll(() => transferUi(alice).status.textContent(), UI)
+      .toBe('Consulting Bob Brown');
+    await explained(expect.poll(() => hears(bob, AGENT_HZ), AUDIO).toBe(true), bob, alice);
+    // Carol hears nothing of it: not Alice (held), not Bob.
+    await explained(expect.poll(() => hears(carol, AGENT_HZ), AUDIO).toBe(false), carol, alice);
+    expect(await hears(carol, BOB_HZ)).toBe(false);
+    expect((await activeCall(carol))?.state).toBe('active');
+
+    await transferUi(alice).complete.click();
+    await bothActive(bob, carol, callId);
+    await expect.poll(() => activeUi(alice).open(), UI).toBe(false);
+    expect((await activeCall(carol))?.peer.name).toBe('Bob Brown');
+    await explained(expect.poll(() => hears(carol, BOB_HZ), AUDIO).toBe(true), carol, bob);
+    expect(await hears(carol, AGENT_HZ)).toBe(false);
+    await explained(expect.poll(() => hears(bob, CUSTOMER_HZ), AUDIO).toBe(true), bob, carol);
   }, 180_000);
 });

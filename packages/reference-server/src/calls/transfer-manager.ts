@@ -188,6 +188,7 @@ export class TransferManager {
         media,
       });
     }
+    await this.deps.media.closeConsult?.(next);
     return { call: left };
   }
 
@@ -231,7 +232,8 @@ export class TransferManager {
     this.deps.timers.clear(transferKey(record.call.id));
     const next = moved.record;
     await this.deps.media.removeParty?.(next, transfer.by.id);
-    if (state === 'consulting') await this.consultation.end(next);
+    // The consult room goes only once the target was told where the call is (`complete`).
+    if (state === 'consulting') await this.deps.media.hold?.(next, false);
     const stays = otherSide(side);
     const [mine, theirs] = await Promise.all([
       this.deps.media.mediaFor(next, side),
