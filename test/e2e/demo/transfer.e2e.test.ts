@@ -25,6 +25,16 @@ function transferUi(page: Page) {
   };
 }
 
+/** Waits until the transfer notices of Alice's and Carol's panels say what they should. */
+async function statuses(pages: { alice: Page; carol: Page }, onAlice: string, onCarol: string) {
+  const { alice, carol } = pages;
+  await explained(
+    expect.poll(() => transferUi(carol).status.textContent(), UI).toBe(onCarol),
+    carol,
+  );
+  await expect.poll(() => transferUi(alice).status.textContent(), UI).toBe(onAlice);
+}
+
 describe.each<[string, MediaMode]>([
   ['P2P', 'p2p'],
   ['LiveKit', 'livekit'],
@@ -56,15 +66,11 @@ describe.each<[string, MediaMode]>([
     // Alice opens the transfer list and picks Bob.
     await transferUi(alice).open.click();
     await transferUi(alice).target('bob').click();
-    await explained(
-      expect
-        .poll(() => transferUi(carol).status.textContent(), UI)
-        .toBe('Transferring you to Bob Brown…'),
-      carol,
+    await statuses(
+      { alice, carol },
+      'Transferring to Bob Brown…',
+      'Transferring you to Bob Brown…',
     );
-    await expect
-      .poll(() => transferUi(alice).status.textContent(), UI)
-      .toBe('Transferring to Bob Brown…');
     await incomingUi(bob).accept.waitFor({ state: 'visible', ...UI });
     expect(await incomingUi(bob).caller.textContent()).toBe(
       'Transfer from Alice Adams: Carol Chen',
@@ -93,15 +99,7 @@ describe.each<[string, MediaMode]>([
     await incomingUi(bob).accept.click();
 
     // The consultation: Alice and Bob talk, Carol is on hold.
-    await explained(
-      expect
-        .poll(() => transferUi(carol).status.textContent(), UI)
-        .toBe('On hold — Alice Adams is consulting'),
-      carol,
-    );
-    await expect
-      .poll(() => transferUi(alice).status.textContent(), UI)
-      .toBe('Consulting Bob Brown');
+    await statuses({ alice, carol }, 'Consulting Bob Brown', 'On hold — Alice Adams is consulting');
     await explained(expect.poll(() => hears(bob, AGENT_HZ), AUDIO).toBe(true), bob, alice);
     // Carol hears nothing of it: not Alice (held), not Bob.
     await explained(expect.poll(() => hears(carol, AGENT_HZ), AUDIO).toBe(false), carol, alice);
