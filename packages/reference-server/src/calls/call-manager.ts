@@ -213,8 +213,11 @@ export class CallManager {
   async reject(actor: Actor, { callId, reason }: RejectCallPayload): Promise<{ call: CallInfo }> {
     const record = await this.partyCall(actor, callId);
     const { transfers } = this.deps;
-    if (transfers?.isTarget(record, actor.identity.userId))
-      return transfers.declined(record, actor);
+    if (transfers?.isTarget(record, actor.identity.userId)) {
+      const declined = await transfers.declined(record, actor);
+      if (!declined) throw fail.invalidState('the transfer completed or stopped meanwhile');
+      return declined;
+    }
     const lineDecline = this.lineDecline(record, actor);
     if (lineDecline) return { call: await lineDecline };
     if (sideOf(record, actor.identity.userId) !== 'callee') {
@@ -241,7 +244,10 @@ export class CallManager {
       const record = await this.partyCall(actor, callId);
       const { transfers } = this.deps;
       if (transfers?.isTarget(record, actor.identity.userId)) {
-        return transfers.declined(record, actor);
+        // Completed meanwhile: the call is theirs now, and this hangs it up (next attempt).
+        const declined = await transfers.declined(record, actor);
+        if (declined) return declined;
+        continue;
       }
       const lineDecline = this.lineDecline(record, actor);
       if (lineDecline) return { call: await lineDecline };

@@ -141,13 +141,15 @@ export class TransferManager {
 
   /**
    * The target declined (`reject-call` or `end-call`), or hung up a warm transfer's consultation
-   * (`completed` for them): the call stays with the agent.
+   * (`completed` for them): the call stays with the agent. Undefined when the transfer had
+   * completed or stopped meanwhile.
    */
-  async declined(record: CallRecord, actor: Actor): Promise<{ call: CallInfo }> {
+  async declined(record: CallRecord, actor: Actor): Promise<{ call: CallInfo } | undefined> {
     const { userId } = actor.identity;
     const why = record.call.transfer?.state === 'consulting' ? 'completed' : 'rejected';
-    await this.stop(record.call.id, userId, why);
-    return { call: ended(record.call, why, userId) };
+    const stopped = await this.stop(record.call.id, userId, why);
+    // Undefined: it completed or stopped meanwhile (the caller reads the call again).
+    return stopped && { call: ended(record.call, why, userId) };
   }
 
   /**
