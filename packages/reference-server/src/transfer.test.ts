@@ -159,6 +159,43 @@ describe('blind transfer', () => {
     expect((await transferred).call.to.id).toBe('bob');
   });
 
+  it('to a line, declined or missed: the line rings its next available agent, each once', async () => {
+    await server.restart({
+      lines: { acme: { support: { name: 'Support', members: ['alice', 'bob', 'dave'] } } },
+      lineCooldownMs: 0,
+      ringTimeoutMs: 1_500,
+    });
+    const parties = await activeCall();
+    const { carol, alice, bob, call } = parties;
+    const dave = await online(agent('dave', 'acme', 'Dave'));
+    const { ack } = await startTransfer(parties, { toLine: 'support' });
+    expect(ack.call.transfer?.to.id).toBe('bob');
+
+    // Bob declines: Dave rings for the same transfer, and both parties hear of it.
+    const daveRings = waitForEvent(dave, 'incoming-call');
+    const carolTold = waitForEvent(carol, 'call-transferring', {
+      filter: (p) => p.call.transfer?.to.id === 'dave',
+    });
+    const bobEnds = waitForEvent(bob, 'call-ended');
+    const declined = await emitAck(bob, 'reject-call', { callId: call.id });
+    expect(declined).toMatchObject({ ok: true, call: { endReason: 'rejected' } });
+    expect((await bobEnds).call.endReason).toBe('rejected');
+    expect((await daveRings).call.transfer).toMatchObject({ line: 'support', to: { id: 'dave' } });
+    await carolTold;
+
+    // Dave misses it: nobody of the line is left (Bob was rung once), so the transfer stops.
+    const stopped = waitForEvent(alice, 'call-transferring', { filter: (p) => !p.call.transfer });
+    const daveMissed = waitForEvent(dave, 'call-ended');
+    await stopped;
+    expect((await daveMissed).call.endReason).toBe('missed');
+    const record = await server.synapse.stores.registry.get(call.id);
+    expect(record?.call).toMatchObject({ state: 'active', to: { id: 'alice' } });
+    expect(record?.transferTried).toBeUndefined();
+    // Both are free again: a new transfer to the line rings Bob first once more.
+    const again = await startTransfer(parties, { toLine: 'support' });
+    expect(again.ack.call.transfer?.to.id).toBe('bob');
+  });
+
   it('declined by the target: the call stays with Alice, both parties see the transfer stop', async () => {
     const parties = await activeCall();
     const { carol, alice, bob, call } = parties;

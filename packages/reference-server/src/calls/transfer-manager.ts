@@ -106,11 +106,7 @@ export class TransferManager {
       throw fail.busy(`${target.name} is in another call`);
     if (!booked.ok) throw fail.invalidState('the call changed meanwhile; try again');
     const { call } = booked.record;
-    this.deps.timers.set(transferKey(call.id), this.deps.ringTimeoutMs, () => {
-      void this.stop(call.id, target.id, 'missed').catch((err: unknown) => {
-        this.deps.logger.error({ err, callId: call.id }, 'transfer timeout failed');
-      });
-    });
+    this.ringTimer(call.id, target.id);
     this.deps.emitter.toUser(tenant, target.id, 'incoming-call', { call });
     this.tellParties(booked.record);
     await this.deps.presence.refresh(tenant, target.id);
@@ -147,7 +143,9 @@ export class TransferManager {
   async declined(record: CallRecord, actor: Actor): Promise<{ call: CallInfo } | undefined> {
     const { userId } = actor.identity;
     const why = record.call.transfer?.state === 'consulting' ? 'completed' : 'rejected';
-    const stopped = await this.stop(record.call.id, userId, why);
+    const stopped =
+      (why === 'rejected' && (await this.moveOn(record.call.id, userId, why))) ||
+      (await this.stop(record.call.id, userId, why));
     // Undefined: it completed or stopped meanwhile (the caller reads the call again).
     return stopped && { call: ended(record.call, why, userId) };
   }
@@ -218,7 +216,7 @@ export class TransferManager {
           return undefined;
         }
         const { transfer: _done, ...call } = cur.call;
-        const { consultSocket: _consulted, ...rest } = cur;
+        const { consultSocket: _consulted, transferTried: _tried, ...rest } = cur;
         const legs = withLeg(cur.call, transfer.by, transfer.to, now);
         // The side is the target's now: a reconnect or room grace the agent was in does not concern it.
         const carried = withSocket(
@@ -302,7 +300,7 @@ export class TransferManager {
       if (cur.call.transfer?.to.id !== targetId) return undefined;
       consulted = cur.call.transfer.state === 'consulting';
       const { transfer: _gone, ...call } = cur.call;
-      const { consultSocket: _consulted, ...rest } = cur;
+      const { consultSocket: _consulted, transferTried: _tried, ...rest } = cur;
       return { ...rest, call };
     });
     if (!stopped.ok) return undefined;
@@ -314,6 +312,59 @@ export class TransferManager {
     this.deps.emitter.toUser(tenant, targetId, 'call-ended', { call: view });
     this.tellParties(stopped.record);
     await this.deps.presence.refresh(tenant, targetId);
+    return call;
+  }
+
+  /** Stops the transfer ringing `targetId` after the ring timeout (a line's: rings the next). */
+  private ringTimer(callId: string, targetId: string): void {
+    this.deps.timers.set(transferKey(callId), this.deps.ringTimeoutMs, () => {
+      const missed = async () =>
+        (await this.moveOn(callId, targetId, 'missed')) ??
+        (await this.stop(callId, targetId, 'missed'));
+      void missed().catch((err: unknown) => {
+        this.deps.logger.error({ err, callId }, 'transfer timeout failed');
+      });
+    });
+  }
+
+  /**
+   * A transfer to a line that its agent declined or missed rings the line's next available agent
+   * (not a party, not one it rang already), as a line call would, in one compare-and-set that
+   * releases the agent and books the next. Undefined when nobody is left (the caller stops it).
+   */
+  private async moveOn(
+    callId: string,
+    targetId: string,
+    why: 'rejected' | 'missed',
+  ): Promise<CallInfo | undefined> {
+    const record = await this.deps.registry.get(callId);
+    const ringing = record?.call.transfer;
+    const { lines } = this.deps;
+    if (!record || !lines || ringing?.state !== 'ringing' || !ringing.line) return undefined;
+    const line = await lines.store.get(record.tenant, ringing.line);
+    const tried = [...(record.transferTried ?? []), targetId];
+    const { from, to } = record.call;
+    const [next] = line
+      ? await lines.picker.available(record.tenant, line, [from.id, to.id, ...tried])
+      : [];
+    if (!next) return undefined;
+    const transfer: CallTransfer = { ...ringing, to: next, startedAt: Date.now() };
+    const moved = await this.deps.registry.rebook(
+      callId,
+      { book: next.id, release: targetId },
+      (cur) =>
+        cur.call.transfer?.to.id === targetId && cur.call.transfer.state === 'ringing'
+          ? { ...cur, transferTried: tried, call: { ...cur.call, transfer } }
+          : undefined,
+    );
+    if (!moved.ok) return undefined;
+    this.ringTimer(callId, next.id);
+    const { tenant, call } = moved.record;
+    const view = ended(call, why, why === 'rejected' ? targetId : undefined);
+    this.deps.emitter.toUser(tenant, targetId, 'call-ended', { call: view });
+    this.deps.emitter.toUser(tenant, next.id, 'incoming-call', { call });
+    this.tellParties(moved.record);
+    await Promise.all([targetId, next.id].map((id) => this.deps.presence.refresh(tenant, id)));
     return call;
   }
 

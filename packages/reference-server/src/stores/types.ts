@@ -47,6 +47,8 @@ export interface CallRecord {
    * `media-signal`s go to and from there; the completed transfer's media goes there).
    */
   consultSocket?: string | undefined;
+  /** A transfer to a line: the agents it rang already (each is rung once, like a line call). */
+  transferTried?: string[] | undefined;
 }
 
 /** Due times of a call's per-party timers (see `CallRecord.deadlines`). */
