@@ -19,6 +19,7 @@ import { withDeadline, withSocket } from '../stores/deadlines';
 import type { CallRecord, CallRegistry, PartySide } from '../stores/types';
 import type { Actor } from './actor';
 import { Consultation } from './consultation';
+import { transferTarget } from './transfer-target';
 import type { CallEmitter, CallRecorder } from './call-events';
 import { otherSide, sideOf } from './sides';
 import { timerKeys, type Timers } from './timers';
@@ -88,7 +89,7 @@ export class TransferManager {
       throw fail.invalidState('this server has no warm transfer');
     }
     const peer = side === 'caller' ? record.call.to : record.call.from;
-    const { target, line } = await this.target(record, [userId, peer.id], payload);
+    const { target, line } = await transferTarget(this.deps, record, [userId, peer.id], payload);
     const transfer: CallTransfer = {
       state: 'ringing',
       mode,
@@ -374,35 +375,6 @@ export class TransferManager {
       const socket = record.sockets[side];
       if (socket) this.deps.emitter.toSocket(socket, 'call-transferring', { call: record.call });
     }
-  }
-
-  /** Who the transfer rings: the agent named, or an available agent of the line named. */
-  private async target(
-    record: CallRecord,
-    parties: string[],
-    payload: TransferCallPayload,
-  ): Promise<{ target: Party; line?: string }> {
-    const { tenant } = record;
-    if (payload.toLine !== undefined) {
-      const line = this.deps.lines && (await this.deps.lines.store.get(tenant, payload.toLine));
-      // Lines of other tenants are not found: the same answer as an unknown line.
-      if (!this.deps.lines || !line) throw fail.notFound('line');
-      const [first] = await this.deps.lines.picker.available(tenant, line, parties);
-      if (!first) throw fail.busy(`no agent of ${line.name} is available`);
-      return { target: first, line: line.id };
-    }
-    const to = payload.to as string;
-    if (parties.includes(to)) throw fail.invalidPayload('transfer the call to someone not in it');
-    // Users of other tenants are unknown here: the same answer as an id nobody has.
-    const known = await this.deps.visibility.lookup(tenant, to);
-    if (!known) throw fail.notFound('agent');
-    if (known.party.role !== 'agent') throw fail.invalidPayload('calls are transferred to agents');
-    const { status } = await this.deps.presence.current(tenant, to);
-    if (status === 'offline') throw fail.offline(`${known.party.name} is not connected`);
-    if (status === 'busy' || status === 'dnd') {
-      throw fail.busy(`${known.party.name} is busy`);
-    }
-    return { target: known.party };
   }
 }
 
