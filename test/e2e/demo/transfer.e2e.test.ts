@@ -22,6 +22,7 @@ function transferUi(page: Page) {
     status: controls.locator('[part="transfer-status"]'),
     mode: controls.locator('select[part="transfer-mode"]'),
     complete: controls.locator('button[part="transfer-complete"]'),
+    cancel: controls.locator('button[part="transfer-cancel"]'),
   };
 }
 
@@ -113,5 +114,24 @@ describe.each<[string, MediaMode]>([
     await explained(expect.poll(() => hears(carol, BOB_HZ), AUDIO).toBe(true), carol, bob);
     expect(await hears(carol, AGENT_HZ)).toBe(false);
     await explained(expect.poll(() => hears(bob, CUSTOMER_HZ), AUDIO).toBe(true), bob, carol);
+  }, 180_000);
+
+  it('warm, cancelled: Bob leaves the consultation, Carol and Alice hear each other again', async () => {
+    const { alice, bob, carol } = await supportCall();
+    await transferUi(alice).open.click();
+    await transferUi(alice).mode.selectOption('warm');
+    await transferUi(alice).target('bob').click();
+    await incomingUi(bob).accept.waitFor({ state: 'visible', ...UI });
+    await incomingUi(bob).accept.click();
+    await statuses({ alice, carol }, 'Consulting Bob Brown', 'On hold — Alice Adams is consulting');
+    await explained(expect.poll(() => hears(carol, AGENT_HZ), AUDIO).toBe(false), carol, alice);
+
+    await transferUi(alice).cancel.click();
+    await expect.poll(() => activeUi(bob).open(), UI).toBe(false);
+    // The customer's notice is gone with the transfer.
+    await expect.poll(() => transferUi(carol).status.count(), UI).toBe(0);
+    // Off hold, both ways.
+    await explained(expect.poll(() => hears(carol, AGENT_HZ), AUDIO).toBe(true), carol, alice);
+    await explained(expect.poll(() => hears(alice, CUSTOMER_HZ), AUDIO).toBe(true), alice, carol);
   }, 180_000);
 });
