@@ -61,6 +61,16 @@ describe.each<[string, MediaMode]>([
     return { alice, bob, carol, callId };
   }
 
+  /** Alice transfers warm to Bob, who answers: the panels say Alice consults and Carol is held. */
+  async function consult({ alice, bob, carol }: { alice: Page; bob: Page; carol: Page }) {
+    await transferUi(alice).open.click();
+    await transferUi(alice).mode.selectOption('warm');
+    await transferUi(alice).target('bob').click();
+    await incomingUi(bob).accept.waitFor({ state: 'visible', ...UI });
+    await incomingUi(bob).accept.click();
+    await statuses({ alice, carol }, 'Consulting Bob Brown', 'On hold — Alice Adams is consulting');
+  }
+
   it('Alice hands Carol to Bob: Bob rings with who it is, then Carol hears Bob and no longer Alice', async () => {
     const { alice, bob, carol, callId } = await supportCall();
 
@@ -93,14 +103,8 @@ describe.each<[string, MediaMode]>([
 
   it('warm: Alice consults Bob while Carol hears neither, then completes; Carol hears Bob, not Alice', async () => {
     const { alice, bob, carol, callId } = await supportCall();
-    await transferUi(alice).open.click();
-    await transferUi(alice).mode.selectOption('warm');
-    await transferUi(alice).target('bob').click();
-    await incomingUi(bob).accept.waitFor({ state: 'visible', ...UI });
-    await incomingUi(bob).accept.click();
-
     // The consultation: Alice and Bob talk, Carol is on hold.
-    await statuses({ alice, carol }, 'Consulting Bob Brown', 'On hold — Alice Adams is consulting');
+    await consult({ alice, bob, carol });
     await explained(expect.poll(() => hears(bob, AGENT_HZ), AUDIO).toBe(true), bob, alice);
     // Carol hears nothing of it: not Alice (held), not Bob.
     await explained(expect.poll(() => hears(carol, AGENT_HZ), AUDIO).toBe(false), carol, alice);
@@ -118,12 +122,7 @@ describe.each<[string, MediaMode]>([
 
   it('warm, cancelled: Bob leaves the consultation, Carol and Alice hear each other again', async () => {
     const { alice, bob, carol } = await supportCall();
-    await transferUi(alice).open.click();
-    await transferUi(alice).mode.selectOption('warm');
-    await transferUi(alice).target('bob').click();
-    await incomingUi(bob).accept.waitFor({ state: 'visible', ...UI });
-    await incomingUi(bob).accept.click();
-    await statuses({ alice, carol }, 'Consulting Bob Brown', 'On hold — Alice Adams is consulting');
+    await consult({ alice, bob, carol });
     await explained(expect.poll(() => hears(carol, AGENT_HZ), AUDIO).toBe(false), carol, alice);
 
     await transferUi(alice).cancel.click();
