@@ -46,7 +46,8 @@ interface CallSnapshot {
   mediaKind: 'livekit' | 'p2p' | null;
   mediaReconnecting: boolean;
   recording: CallRecording | null; // null when nobody asked to record (docs/recording.md)
-  transfer: CallTransfer | null; // while an agent transfers the call: { by, to, line? }
+  transfer: CallTransfer | null; // while an agent transfers the call: { state, mode, by, to, line? }
+  onHold: boolean; // a warm transfer's consultation holds the call (docs/lines.md)
   video: CallVideoSnapshot; // { camera, screen, remoteCamera, remoteScreen, remoteMedia, stopped }
 }
 // #endregion shape

@@ -320,6 +320,11 @@ export interface HeartbeatPayload {
 export interface MediaSignalPayload {
   callId: string;
   signal: MediaSignal;
+  /**
+   * P2P warm transfer: the signal belongs to the consultation between the transferring agent
+   * and the transfer's target (a second peer connection), not to the call's own. Added in v1.
+   */
+  consult?: boolean;
 }
 /** The answer of the party asked to consent to a recording (`recording-consent`). */
 export interface RecordingConsentPayload {
@@ -440,6 +445,11 @@ export interface ClientToServerEvents {
   'transfer-call': (payload: TransferCallPayload, ack: AckFn<CallResult>) => void;
   /** The transferring agent withdraws a transfer that has not completed. Added in v1. */
   'cancel-transfer': (payload: CallIdPayload, ack: AckFn<CallResult>) => void;
+  /**
+   * The transferring agent hands a consulted (warm) transfer over: the other party is connected
+   * to the target and the agent leaves. Added in v1.
+   */
+  'complete-transfer': (payload: CallIdPayload, ack: AckFn<CallResult>) => void;
 }
 
 /** Events the server emits to clients. */
@@ -450,19 +460,23 @@ export interface ServerToClientEvents {
   'call-ended': (payload: { call: CallInfo }) => void;
   'call-answered-elsewhere': (payload: { call: CallInfo }) => void;
   'presence-changed': (payload: { presence: Presence }) => void;
-  'media-signal': (payload: { callId: string; signal: MediaSignal }) => void;
+  'media-signal': (payload: MediaSignalPayload) => void;
   'recording-changed': (payload: RecordingChangedPayload) => void;
   'media-changed': (payload: MediaChangedPayload) => void;
   /** A line call waits for an agent: the caller's place in the line (docs/lines.md). */
   'queue-position': (payload: QueuePositionPayload) => void;
   /**
    * To both parties: a transfer of their call started or stopped (`call.transfer` present or
-   * absent). The call goes on meanwhile. Added in v1.
+   * absent), or a warm transfer's target answered (`call.transfer.state` is `consulting`): the
+   * transferring agent's connection then also gets `media`, to reach the target for the
+   * consultation (P2P: a second peer connection; LiveKit: a consult room). Added in v1.
    */
-  'call-transferring': (payload: { call: CallInfo }) => void;
+  'call-transferring': (payload: { call: CallInfo; media?: Media }) => void;
   /**
    * To the party that stays: the other side is a new party now (`call.to` or `call.from`), with
-   * fresh `media` to reach them (P2P: a new peer connection; LiveKit: the same room). Added in v1.
+   * fresh `media` to reach them (P2P: a new peer connection; LiveKit: the same room). A completed
+   * warm transfer also sends it to the target's connection, with their media for the call.
+   * Added in v1.
    */
   'call-transferred': (payload: { call: CallInfo; media: Media }) => void;
 }

@@ -9,6 +9,7 @@ import {
   LIMITS,
   MEDIA_END_REASONS,
   SETTABLE_STATUSES,
+  TRANSFER_MODES,
   type ClientEventName,
   type ClientEventPayload,
 } from './index';
@@ -160,7 +161,7 @@ export const eventSchemas: Schemas = {
   'unsubscribe-presence': bounded(z.object({ userIds })),
   heartbeat: bounded(z.object({ idle: z.boolean().exactOptional() })),
   sync: bounded(z.object({}) as unknown as z.ZodType<Record<string, never>>),
-  'media-signal': bounded(z.object({ callId: id, signal })),
+  'media-signal': bounded(z.object({ callId: id, signal, consult: z.boolean().exactOptional() })),
   'start-recording': bounded(z.object({ callId: id })),
   'stop-recording': bounded(z.object({ callId: id })),
   'recording-consent': bounded(z.object({ callId: id, accept: z.boolean() })),
@@ -169,12 +170,18 @@ export const eventSchemas: Schemas = {
   ),
   'transfer-call': bounded(
     z
-      .object({ callId: id, to: id.exactOptional(), toLine: id.exactOptional() })
+      .object({
+        callId: id,
+        to: id.exactOptional(),
+        toLine: id.exactOptional(),
+        mode: z.enum(TRANSFER_MODES).exactOptional(),
+      })
       .refine((value) => (value.to === undefined) !== (value.toLine === undefined), {
         message: 'set either to or toLine',
       }),
   ),
   'cancel-transfer': bounded(z.object({ callId: id })),
+  'complete-transfer': bounded(z.object({ callId: id })),
 };
 
 /** Turns zod's issues into one short line for the error ack. */

@@ -6,13 +6,28 @@
  */
 import type { Party, PresenceStatus } from './index';
 
-export const TRANSFER_STATES = ['ringing'] as const;
-/** Where a transfer stands: `ringing` while the target agent's page rings. */
+export const TRANSFER_STATES = ['ringing', 'consulting'] as const;
+/**
+ * Where a transfer stands: `ringing` while the target agent's page rings; `consulting` (warm
+ * transfers only, added in v1) once they answered and talk with the transferring agent while the
+ * other party is on hold.
+ */
 export type TransferState = (typeof TRANSFER_STATES)[number];
+
+export const TRANSFER_MODES = ['blind', 'warm'] as const;
+/**
+ * `blind`: the target's answer completes the transfer. `warm`: the target's answer starts a
+ * consultation with the transferring agent, who then completes or cancels it. Added in v1.
+ */
+export type TransferMode = (typeof TRANSFER_MODES)[number];
 
 /** A transfer in progress (`CallInfo.transfer`). */
 export interface CallTransfer {
   state: TransferState;
+  /** Set by servers that know warm transfer (added in v1); absent means `blind`. */
+  mode?: TransferMode;
+  /** When the target answered a warm transfer and the consultation began (ms since the epoch). */
+  consultingSince?: number;
   /** The agent handing the call over; they stay in the call until the target answers. */
   by: Party;
   /** The agent it rings. */
@@ -39,6 +54,8 @@ export interface TransferCallPayload {
   to?: string;
   /** Line id (same tenant); the line's strategy picks an available agent. */
   toLine?: string;
+  /** `blind` (default) or `warm` (docs/lines.md, "Warm transfer"). Added in v1. */
+  mode?: TransferMode;
 }
 
 /**

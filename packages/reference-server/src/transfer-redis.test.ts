@@ -75,6 +75,62 @@ it('two nodes: two agents transferring to the same agent at once book them for o
   }
 });
 
+it('two nodes: a warm transfer consults across nodes and completes once', async () => {
+  const prefix = redis.prefix();
+  const transferred: string[] = [];
+  const start = () =>
+    startTestServer({
+      redis: { url: redis.url, keyPrefix: prefix },
+      onCallEvent: (e) => void (e.type === 'call.transferred' && transferred.push(e.call.id)),
+    });
+  nodes = [await start(), await start()];
+  const [a, b] = nodes as [TestServer, TestServer];
+  const alice = await connectRegistered(a, agent('alice', 'acme', 'Alice'));
+  const bob = await connectRegistered(b, agent('bob', 'acme', 'Bob'));
+  const carol = await connectRegistered(b, customer('carol'));
+  const call = await activeCall(carol, alice, 'alice');
+
+  const rings = waitForEvent(bob, 'incoming-call');
+  await emitAck(alice, 'transfer-call', { callId: call.id, to: 'bob', mode: 'warm' });
+  await rings;
+  const aliceMedia = waitForEvent(alice, 'call-transferring', { filter: (p) => !!p.media });
+  expect(await emitAck(bob, 'accept-call', { callId: call.id })).toMatchObject({
+    ok: true,
+    call: { transfer: { state: 'consulting' } },
+  });
+  await aliceMedia;
+  // Consultation signals cross from node A to node B, and back.
+  const toBob = waitForEvent(bob, 'media-signal', { filter: (p) => p.consult === true });
+  const signal = { type: 'hangup-media' } as const;
+  await emitAck(alice, 'media-signal', { callId: call.id, signal, consult: true });
+  await toBob;
+  const toAlice = waitForEvent(alice, 'media-signal', { filter: (p) => p.consult === true });
+  await emitAck(bob, 'media-signal', { callId: call.id, signal, consult: true });
+  await toAlice;
+
+  // Complete (node A) racing Bob hanging up the consultation (node B): one outcome.
+  const [done, hungUp] = await Promise.all([
+    emitAck(alice, 'complete-transfer', { callId: call.id }),
+    emitAck(bob, 'end-call', { callId: call.id }),
+  ]);
+  const record = await a.synapse.stores.registry.get(call.id);
+  if (done.ok && hungUp.ok) {
+    // Completed first, then Bob (now the party) hung up the call itself.
+    expect(record).toBeUndefined();
+  } else if (done.ok) {
+    expect(record?.call).toMatchObject({ to: { id: 'bob' } });
+  } else {
+    expect(hungUp.ok).toBe(true);
+    expect(record?.call).toMatchObject({ to: { id: 'alice' } });
+    expect(record?.call.transfer).toBeUndefined();
+  }
+  // The host hears of the hand-over exactly when it happened, once.
+  await new Promise((r) => setTimeout(r, 200));
+  expect(transferred).toEqual(done.ok ? [call.id] : []);
+  const booked = await b.synapse.stores.registry.forUser('acme', 'bob');
+  expect(booked.length).toBeLessThanOrEqual(1);
+});
+
 /** The node stops talking to Redis and its clients lose their connections (redis-crash.test.ts). */
 function crash(node: TestServer): void {
   for (const nsp of [node.synapse.namespace, node.synapse.io.sockets]) void nsp.adapter.close();

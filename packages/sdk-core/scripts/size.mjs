@@ -5,7 +5,8 @@
 //     socket.io-client; livekit-client is split into a lazy chunk by the dynamic import);
 //  3. that lazy livekit-client chunk, fetched when the first call connects;
 //  4. the lazy chunks fetched only when needed: Web Push / notifications (pages that opt in) and
-//     the P2P recorder (the browser that records a P2P call), and video (camera, screen share);
+//     the P2P recorder (the browser that records a P2P call), video (camera, screen share), and a
+//     warm transfer's consultation (the transferring agent's second media session);
 //  5. what video adds to the page up front: the page minus the same page built with the video
 //     modules it loads up front replaced by empty stand-ins (video-stand-ins.mjs).
 // Usage: node packages/sdk-core/scripts/size.mjs   (prints a Markdown table; `--json` prints the
@@ -84,6 +85,7 @@ void client.connect();
   let push = 0;
   let recorder = 0;
   let video = 0;
+  let consult = 0;
   for (const [file, out] of Object.entries(split.metafile.outputs)) {
     if (!file.endsWith('.js')) continue;
     const size = await gz(file);
@@ -93,20 +95,40 @@ void client.connect();
     else if (inputs.some((i) => i.includes('src/recording/p2p-recorder'))) recorder += size;
     else if (inputs.some((i) => /src\/media\/video\/(video-controller|caller-lines)/.test(i)))
       video += size;
+    else if (inputs.some((i) => i.endsWith('src/media/consult-link.ts'))) consult += size;
     else upfront += size;
   }
 
   if (process.argv.includes('--json')) {
     const ownSize = await gz(ownFile);
     console.log(
-      JSON.stringify({ own: ownSize, upfront, livekit: lazy, push, recorder, video, videoUpfront }),
+      JSON.stringify({
+        own: ownSize,
+        upfront,
+        livekit: lazy,
+        push,
+        recorder,
+        video,
+        videoUpfront,
+        consult,
+      }),
     );
-  } else await printTable(await gz(ownFile), upfront, lazy, push, recorder, video, videoUpfront);
+  } else
+    await printTable(
+      await gz(ownFile),
+      upfront,
+      lazy,
+      push,
+      recorder,
+      video,
+      videoUpfront,
+      consult,
+    );
 } finally {
   await rm(dir, { recursive: true, force: true });
 }
 
-async function printTable(ownSize, upfront, lazy, push, recorder, video, videoUpfront) {
+async function printTable(ownSize, upfront, lazy, push, recorder, video, videoUpfront, consult) {
   console.log('| what | min + gzip |');
   console.log('|---|---|');
   console.log(`| sdk-core's own code (no dependencies) | ${kb(ownSize)} |`);
@@ -125,5 +147,6 @@ async function printTable(ownSize, upfront, lazy, push, recorder, video, videoUp
   );
   console.log(
     `| video up front (part of the page above; issue 15: at most 1 KiB) | ${videoUpfront} B |`,
+    `| warm transfer consultation chunk, loaded by the agent whose transfer is answered | ${kb(consult)} |`,
   );
 }

@@ -16,6 +16,7 @@ import type {
 } from '@synapse-calling/protocol';
 import type { CallDeps, CallOwner } from './calls';
 import type { MediaSession } from './media/session';
+import type { ConsultLink } from './media/consult-link';
 import { RecorderRunner } from './recording/recorder-runner';
 import { VideoLink, type CallVideoEvents } from './media/video/video-link';
 import type { RemoteVideo } from './media/video/types';
@@ -26,6 +27,7 @@ import type {
   CallQueue,
   CallSnapshot,
   ClientCallState,
+  TransferOptions,
   TransferTarget,
 } from './types';
 
@@ -57,8 +59,9 @@ export interface CallEvents extends CallVideoEvents {
    */
   queueChanged: (queue: CallQueue | null) => void;
   /**
-   * An agent started transferring this call (`call.transfer`: to whom), or the transfer stopped
-   * (null: declined, missed, cancelled, or completed).
+   * An agent started transferring this call (`call.transfer`: to whom), a warm transfer's target
+   * answered (`transfer.state` is `consulting`: the agents talk, the other party is on hold), or
+   * the transfer stopped (null: declined, missed, cancelled, or completed).
    */
   transferChanged: (transfer: CallTransfer | null) => void;
   /**
@@ -100,6 +103,10 @@ export class Call extends TypedEmitter<CallEvents> {
   private waiting: CallQueue | null = null;
   private readonly recorder: RecorderRunner;
   private readonly video: VideoLink; // video
+  /** The transferring agent's consultation with a warm transfer's target, while it lasts. */
+  private consultLink: ConsultLink | MediaSignal[] | null = null;
+  /** This user's media session is a warm transfer's consultation (they are its target). */
+  private sessionIsConsult = false;
 
   constructor(
     private readonly deps: CallDeps,
@@ -200,6 +207,16 @@ export class Call extends TypedEmitter<CallEvents> {
   get pendingTransfer(): CallTransfer | null {
     return this.serverInfo.transfer ?? null;
   }
+  /**
+   * A warm transfer's consultation runs and this user is a party of the call: the two parties
+   * hear nothing of each other (the agent talks with the target; the other party is on hold).
+   */
+  get onHold(): boolean {
+    const self = this.deps.selfId();
+    const { from, to, transfer } = this.serverInfo;
+    return transfer?.state === 'consulting' && (from.id === self || to.id === self);
+  }
+
   // #region video
   /** The other party's videos being received (camera, screen share); see `remoteVideoAdded`. */
   get remoteVideos(): readonly RemoteVideo[] {
@@ -395,31 +412,49 @@ export class Call extends TypedEmitter<CallEvents> {
 
   /**
    * Hands this active call to another agent (`{ to: userId }`) or to an available agent of a
-   * line (`{ toLine }`); agents only. Blind: this user stays in the call while the target's
-   * page rings, and leaves it (the call ends here) once they answer; the other party never
-   * drops. Refused `busy`/`offline` when the target cannot take it, `not-found` for an unknown
-   * agent or line.
+   * line (`{ toLine }`); agents only. Blind (the default): this user stays in the call while the
+   * target's page rings, and leaves it (the call ends here) once they answer; the other party
+   * never drops. Warm (`{ mode: 'warm' }`): once the target answers, this user talks with them
+   * (`pendingTransfer.state` is `consulting`) while the other party is on hold, then calls
+   * `completeTransfer()` or `cancelTransfer()`. Refused `busy`/`offline` when the target cannot
+   * take it, `not-found` for an unknown agent or line.
    *
    * @example
    * transferButton.onclick = () => void call.transfer({ to: 'bob' });
-   * call.on('transferChanged', (t) => (status.textContent = t ? `Ringing ${t.to.name}…` : ''));
+   * consultButton.onclick = () => void call.transfer({ to: 'bob' }, { mode: 'warm' });
+   * call.on('transferChanged', (t) => (status.textContent = t ? `${t.state}: ${t.to.name}` : ''));
    */
-  async transfer(target: TransferTarget): Promise<void> {
+  async transfer(target: TransferTarget, options: TransferOptions = {}): Promise<void> {
     const { call } = await this.deps.signaling.request('transfer-call', {
       callId: this.id,
       ...target,
+      ...(options.mode ? { mode: options.mode } : {}),
     });
     this.handleCallInfo(call);
   }
 
   /**
-   * Withdraws this user's transfer while the target still rings; the call stays as it was.
+   * Withdraws this user's transfer before it completed (ringing, or a warm transfer's
+   * consultation: it ends, and the call is this user's again, off hold).
    *
    * @example
    * cancelButton.onclick = () => void call.cancelTransfer();
    */
   async cancelTransfer(): Promise<void> {
     const { call } = await this.deps.signaling.request('cancel-transfer', { callId: this.id });
+    this.handleCallInfo(call);
+  }
+
+  /**
+   * Completes this user's warm transfer while consulting: the other party is connected to the
+   * target and the call ends here (`completed`).
+   *
+   * @example
+   * call.on('transferChanged', (t) => (completeButton.hidden = t?.state !== 'consulting'));
+   * completeButton.onclick = () => void call.completeTransfer();
+   */
+  async completeTransfer(): Promise<void> {
+    const { call } = await this.deps.signaling.request('complete-transfer', { callId: this.id });
     this.handleCallInfo(call);
   }
 
@@ -487,6 +522,7 @@ export class Call extends TypedEmitter<CallEvents> {
       mediaReconnecting: this.reconnecting,
       recording: this.recording,
       transfer: this.pendingTransfer,
+      onHold: this.onHold,
       video: this.video.snapshot(), // video
     };
     return this.cached;
@@ -542,6 +578,7 @@ export class Call extends TypedEmitter<CallEvents> {
     }
     if (JSON.stringify(data.transfer) !== transferBefore && data.state !== 'ended') {
       this.touch();
+      this.syncHold();
       this.emit('transferChanged', this.pendingTransfer);
     }
     this.metadata = data.metadata ?? this.metadata;
@@ -601,7 +638,9 @@ export class Call extends TypedEmitter<CallEvents> {
     this.handleCallInfo(data);
     if (this.currentState === 'ended') return;
     this.emit('transferred', this.party);
-    if (!this.session || (media.kind === 'livekit' && this.session.kind === 'livekit')) return;
+    // LiveKit keeps the room, unless this user's media was the consultation (its own room).
+    const sameRoom = media.kind === 'livekit' && this.session?.kind === 'livekit';
+    if (!this.session || (sameRoom && !this.sessionIsConsult)) return;
     this.video.close(); // video
     this.session.close();
     this.session = null;
@@ -609,13 +648,50 @@ export class Call extends TypedEmitter<CallEvents> {
     void this.startMedia(media, null, false);
   }
 
+  /**
+   * @internal `call-transferring`: a transfer started or stopped, or a warm transfer's target
+   * answered; the transferring agent's connection then gets `media` to reach them.
+   */
+  handleTransferring(data: CallInfo, media: Media | undefined): void {
+    this.handleCallInfo(data);
+    // Only the transferring agent's connection gets `media`; the other party is just on hold.
+    if (media && this.onHold && this.deps.mediaEnabled && !this.consultLink) {
+      void this.startConsult(media);
+    }
+  }
+
+  /** The agent's consultation; its code loads on first use (only agents transferring need it). */
+  private async startConsult(media: Media): Promise<void> {
+    // Signals of the consultation that arrive meanwhile wait in the array.
+    this.consultLink = [];
+    const { ConsultLink } = await import('./media/consult-link');
+    const waiting = this.consultLink;
+    if (!Array.isArray(waiting)) return;
+    const link = new ConsultLink({
+      callId: this.id,
+      createSession: this.deps.createSession,
+      acquireMicrophone: (id) => this.deps.acquireMicrophone(id),
+      inputDeviceId: () => this.inputDeviceId,
+      onError: (err) => this.emit('error', toSynapseError(err, 'media-failed')),
+      changed: () => this.touch(),
+    });
+    this.consultLink = link;
+    for (const signal of waiting) link.handleSignal(signal);
+    await link.start(media);
+  }
+
   /** @internal `media-changed`: what the other party now sends. */
   handleMediaChanged(payload: MediaChangedPayload): void {
     if (this.currentState !== 'ended') this.video.handleMediaChanged(payload); // video
   }
 
-  /** @internal */
-  handleSignal(signal: MediaSignal): void {
+  /** @internal `consult`: a signal of a warm transfer's consultation. */
+  handleSignal(signal: MediaSignal, consult = false): void {
+    const link = this.consultLink;
+    if (consult && !this.sessionIsConsult) {
+      // The agent's consultation may still be loading: its signals wait for it.
+      return void (Array.isArray(link) ? link.push(signal) : link?.handleSignal(signal));
+    }
     if (this.session) this.session.handleSignal(signal);
     else if (this.currentState !== 'ended') this.pendingSignals.push(signal);
   }
@@ -635,6 +711,7 @@ export class Call extends TypedEmitter<CallEvents> {
     this.pendingSignals = [];
     this.recorder.stop();
     this.video.close(); // video
+    this.closeConsult();
     this.session?.close();
     this.session = null;
     this.level = 0;
@@ -659,10 +736,14 @@ export class Call extends TypedEmitter<CallEvents> {
       track.stop();
       return;
     }
-    const session = this.deps.createSession(this, media, track, resumed);
+    // The target of a warm transfer answers into the consultation, not the call.
+    const consult = this.isConsultTarget();
+    const of = consult ? { id: this.id, muted: this.isMuted, consult } : this;
+    const session = this.deps.createSession(of, media, track, resumed);
     this.session = session;
+    this.sessionIsConsult = consult;
     this.kind = session.kind;
-    session.setMuted(this.isMuted);
+    session.setMuted(this.isMuted || this.onHold);
     session.on('connected', () => {
       this.answeredAt ??= Date.now();
       this.setState('active');
@@ -678,7 +759,9 @@ export class Call extends TypedEmitter<CallEvents> {
       this.touch();
       this.emit('mediaReconnected');
     });
-    session.on('failed', (err) => this.mediaFailed(err));
+    // A consultation's media ending (its room deleted on complete or cancel) is not the call's:
+    // the server's events say what happens next.
+    session.on('failed', (err) => (consult ? this.emit('error', err) : this.mediaFailed(err)));
     this.video.watch(session); // video
     session.on('replaced', () => this.finish('disconnected'));
     forwardEvents(session, this, ['error']);
@@ -740,29 +823,56 @@ export class Call extends TypedEmitter<CallEvents> {
   }
 
   /**
-   * The other party: the one who is not this user; for the target of a transfer still ringing,
-   * whoever the transferring agent talks to.
+   * The call's state for this user: a transfer ringing them rings, whatever the call does; a
+   * warm transfer's consultation is their active call.
    */
-  /** The call's state for this user: a transfer ringing them rings, whatever the call does. */
   private serverState(data: CallInfo): CallInfo['state'] {
     const self = this.deps.selfId();
     const party = data.from.id === self || data.to.id === self;
-    return !party && data.transfer?.to.id === self && data.state === 'active'
-      ? 'ringing'
-      : data.state;
+    if (party || data.transfer?.to.id !== self || data.state !== 'active') return data.state;
+    return data.transfer.state === 'consulting' ? 'active' : 'ringing';
   }
 
+  /** Whether this user is the target of the call's warm transfer, consulting now. */
+  private isConsultTarget(): boolean {
+    // The server never makes a party of the call the target of its transfer.
+    const { transfer } = this.serverInfo;
+    return transfer?.state === 'consulting' && transfer.to.id === this.deps.selfId();
+  }
+
+  /**
+   * The other party: the one who is not this user; for the target of a transfer, whoever the
+   * transferring agent talks to while it rings, and that agent during a consultation.
+   */
   private peerOf(data: CallInfo): Party {
     const self = this.deps.selfId();
     if (data.from.id === self) return data.to;
     if (data.to.id === self) return data.from;
+    if (data.transfer?.state === 'consulting' && data.transfer.to.id === self) {
+      return data.transfer.by;
+    }
     return data.transfer?.by.id === data.from.id ? data.to : data.from;
+  }
+
+  /**
+   * A party of the call sends silence on it while a warm transfer's consultation holds it (the
+   * other party hears nothing of the agents' talk; LiveKit's server also cuts the room); the
+   * agent's consultation ends with it.
+   */
+  private syncHold(): void {
+    this.session?.setMuted(this.isMuted || this.onHold);
+    if (!this.onHold) this.closeConsult();
+  }
+
+  private closeConsult(): void {
+    if (this.consultLink && !Array.isArray(this.consultLink)) this.consultLink.close();
+    this.consultLink = null;
   }
 
   private setMuted(muted: boolean): void {
     if (muted === this.isMuted) return;
     this.isMuted = muted;
-    this.session?.setMuted(muted);
+    this.session?.setMuted(muted || this.onHold);
     this.touch();
     this.emit('mutedChanged', muted);
   }

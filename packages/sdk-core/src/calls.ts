@@ -122,7 +122,9 @@ export class CallManager extends TypedEmitter<CallManagerEvents> {
     s.onServer('call-answered-elsewhere', ({ call }) =>
       this.upsert(call)?.finish('answered-elsewhere', call.answeredAt),
     );
-    s.onServer('call-transferring', ({ call }) => this.calls.get(call.id)?.handleCallInfo(call));
+    s.onServer('call-transferring', ({ call, media }) =>
+      this.calls.get(call.id)?.handleTransferring(call, media),
+    );
     s.onServer('call-transferred', ({ call, media }) =>
       this.calls.get(call.id)?.handleTransferred(call, media),
     );
@@ -141,8 +143,8 @@ export class CallManager extends TypedEmitter<CallManagerEvents> {
         this.earlyQueue.delete(this.earlyQueue.keys().next().value as string);
       }
     });
-    s.onServer('media-signal', ({ callId, signal }) =>
-      this.calls.get(callId)?.handleSignal(signal),
+    s.onServer('media-signal', ({ callId, signal, consult }) =>
+      this.calls.get(callId)?.handleSignal(signal, consult === true),
     );
     // A background tab the browser froze runs again: its socket may have missed events, or died
     // without noticing yet, so ask for the calls at once instead of waiting for a heartbeat.

@@ -52,5 +52,6 @@ export type {
   ClientSnapshot,
   ConnectionState,
   OwnStatus,
+  TransferOptions,
   TransferTarget,
 } from './types';

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SynapseError, type Call, type CallTransfer, type ClientCallState } from './index';
 import { startFixture, type Fixture } from '@synapse-calling/test-utils/sdk/sdk-fixtures';
 import { waitForEvent } from '@synapse-calling/test-utils/sdk/sdk-events';
@@ -90,5 +90,62 @@ describe('call.transfer', () => {
     const err: unknown = await atAlice.transfer({ to: 'nobody' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(SynapseError);
     expect(err).toMatchObject({ code: 'not-found' });
+  });
+
+  it('warm: Bob answers into a consultation while the call is on hold, then Alice completes', async () => {
+    const { bob, call, atAlice } = await inCall();
+    const bobRings = waitForEvent(bob, 'incomingCall');
+    await atAlice.transfer({ to: 'bob' }, { mode: 'warm' });
+    expect(atAlice.pendingTransfer).toMatchObject({ mode: 'warm', state: 'ringing' });
+    const atBob = await bobRings;
+    expect(atBob.state).toBe('ringing');
+    expect(atBob.peer.name).toBe('CAROL');
+
+    const customerHeld = waitForEvent(call, 'transferChanged', {
+      filter: (t) => t?.state === 'consulting',
+    });
+    await atBob.accept();
+    await customerHeld;
+    // Carol's panel: "On hold — ALICE is consulting"; Alice's: "Consulting BOB".
+    expect(call.onHold).toBe(true);
+    expect(call.snapshot()).toMatchObject({ onHold: true, transfer: { by: { name: 'ALICE' } } });
+    await reach(atBob, 'active');
+    // Bob talks with Alice now; the call is not his yet.
+    expect(atBob.peer.name).toBe('ALICE');
+    expect(atBob.onHold).toBe(false);
+    await vi.waitFor(() => expect(atAlice.onHold).toBe(true));
+    expect(atAlice.pendingTransfer?.state).toBe('consulting');
+
+    const transferred = waitForEvent(call, 'transferred');
+    const bobHasIt = waitForEvent(atBob, 'transferred');
+    await atAlice.completeTransfer();
+    expect(atAlice.state).toBe('ended');
+    expect(atAlice.endReason).toBe('completed');
+    expect((await transferred).name).toBe('BOB');
+    expect((await bobHasIt).name).toBe('CAROL');
+    expect(call.onHold).toBe(false);
+    expect(atBob.peer.name).toBe('CAROL');
+    expect(atBob.state).toBe('active');
+  });
+
+  it('warm, cancelled while consulting: Bob ends, Alice and Carol are off hold', async () => {
+    const { bob, call, atAlice } = await inCall();
+    const bobRings = waitForEvent(bob, 'incomingCall');
+    await atAlice.transfer({ to: 'bob' }, { mode: 'warm' });
+    const atBob = await bobRings;
+    const held = waitForEvent(call, 'transferChanged', {
+      filter: (t) => t !== null && t.state === 'consulting',
+    });
+    await atBob.accept();
+    await held;
+    const released = waitForEvent(call, 'transferChanged', { filter: (t) => t === null });
+    const bobEnds = waitForEvent(atBob, 'ended');
+    await atAlice.cancelTransfer();
+    await released;
+    expect(await bobEnds).toBe('cancelled');
+    expect(call.onHold).toBe(false);
+    expect(atAlice.onHold).toBe(false);
+    expect(atAlice.state).toBe('active');
+    await expect(atAlice.completeTransfer()).rejects.toMatchObject({ code: 'invalid-state' });
   });
 });

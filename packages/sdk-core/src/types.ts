@@ -8,6 +8,7 @@ import type {
   Presence,
   PresenceStatus,
   Role,
+  TransferMode,
 } from '@synapse-calling/protocol';
 import type { SynapseError } from './errors';
 import type { SynapseUser } from './token';
@@ -45,6 +46,16 @@ export interface CallQueue {
 /** Whom `call.transfer()` hands the call to: an agent of the tenant, or one of a line. */
 export type TransferTarget = { to: string } | { toLine: string };
 
+/** How `call.transfer()` hands the call over. */
+export interface TransferOptions {
+  /**
+   * `blind`: the target's answer completes it. `warm`: this user first talks with the target
+   * while the other party is on hold, then completes or cancels it.
+   * @default 'blind'
+   */
+  mode?: TransferMode;
+}
+
 /** A plain, serialisable picture of a call; what the snapshot store holds. */
 export interface CallSnapshot {
   id: string;
@@ -81,6 +92,11 @@ export interface CallSnapshot {
    * null. The customer's UI says "Transferring you to Bob…"; the target's "Transfer from Alice".
    */
   transfer: CallTransfer | null;
+  /**
+   * A warm transfer's consultation holds the call: the customer's panel says "On hold — Alice is
+   * consulting", the agent's "Consulting Bob" (`transfer.to`).
+   */
+  onHold: boolean;
   /** The call's video: what this user sends and what is received. */
   video: CallVideoSnapshot;
 }

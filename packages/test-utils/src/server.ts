@@ -20,3 +20,4 @@ export * from './server/call-fuzz';
 export * from './server/soak-traffic';
 export * from './server/call-log-checks';
 export * from './server/webhook-receiver';
+export * from './server/transfer';

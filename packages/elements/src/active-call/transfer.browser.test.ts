@@ -119,4 +119,38 @@ describe('<synapse-active-call> transfer controls', () => {
     expect(carlPanel.getAttribute('call-state')).toBe('active');
     await until(() => ring.state === 'active', { what: "Otto's call active" });
   });
+
+  it('warm: the agent consults with Complete transfer and Cancel, the customer is on hold', async () => {
+    const { otto, other, placed, adaPanel, carlPanel } = await talk();
+    await until(() => visible(transferPart(adaPanel, 'transfer-open')), { what: 'Transfer' });
+    // The Blind/Warm choice is in the list.
+    await userEvent.click(transferPart(adaPanel, 'transfer-open') as HTMLElement);
+    const mode = transferPart(adaPanel, 'transfer-mode') as HTMLSelectElement;
+    expect([...mode.options].map((o) => o.textContent)).toEqual(['Blind', 'Warm (talk first)']);
+    await userEvent.click(transferPart(adaPanel, 'transfer-close') as HTMLElement);
+
+    await placed.transfer({ to: other.id }, { mode: 'warm' });
+    const ring = await until(() => otto.calls.incoming[0], { client: otto, what: "Otto's ring" });
+    await ring.accept();
+    await until(
+      () => transferPart(adaPanel, 'transfer-status')?.textContent === 'Consulting Otto Other',
+      { what: "the agent's consulting notice" },
+    );
+    await until(
+      () =>
+        transferPart(carlPanel, 'transfer-status')?.textContent ===
+        'On hold — Ada Agent is consulting',
+      { what: "the customer's on-hold notice" },
+    );
+    expect(visible(transferPart(carlPanel, 'transfer-complete'))).toBe(false);
+    expect(transferPart(adaPanel, 'transfer-cancel')?.textContent).toBe('Cancel');
+    await userEvent.click(transferPart(adaPanel, 'transfer-complete') as HTMLElement);
+    await until(() => !adaPanel.hasAttribute('open'), { what: "Ada's panel closed" });
+    await until(
+      () =>
+        carlPanel.shadowRoot?.querySelector('[part=peer]')?.textContent?.trim() === 'Otto Other',
+      { what: 'the new peer' },
+    );
+    expect(transferPart(carlPanel, 'transfer-status')?.textContent ?? '').toBe('');
+  });
 });

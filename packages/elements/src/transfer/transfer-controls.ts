@@ -14,10 +14,13 @@ button { font: inherit; }
 
 const TEMPLATE = `<style>${STYLE}</style>
 <p part="transfer-status" role="status"></p>
+<button part="transfer-complete" type="button" hidden></button>
 <button part="transfer-cancel" type="button" hidden></button>
 <button part="transfer-open" type="button" aria-expanded="false" hidden></button>
 <div part="transfer-picker" role="group" hidden>
 <p part="transfer-heading"></p>
+<label><span part="transfer-mode-label"></span> <select part="transfer-mode">
+<option value="blind"></option><option value="warm"></option></select></label>
 <p part="transfer-note"></p>
 <ul part="transfer-targets"></ul>
 <button part="transfer-close" type="button"></button>
@@ -38,8 +41,10 @@ export interface TransferView {
 /**
  * Transfer controls of a call, shown inside `<synapse-active-call>`, which loads this code only
  * when an agent is in an active call or a transfer is under way. An agent opens a list of the
- * tenant's agents (with presence) and lines, and picks one: a blind transfer (the target rings
- * while the call goes on; when they answer, this agent leaves). While it rings, the agent sees
+ * tenant's agents (with presence) and lines, chooses Blind or Warm, and picks one. Blind: the
+ * target rings while the call goes on; when they answer, this agent leaves. Warm: when they
+ * answer, this agent talks with them ("Consulting Bob", with Complete transfer and Cancel) while
+ * the other party sees "On hold — Alice is consulting". While it rings, the agent sees
  * "Transferring to Bob…" with Cancel; the other party sees "Transferring you to Bob…".
  *
  * @summary Transfer controls of the call in progress.
@@ -47,7 +52,10 @@ export interface TransferView {
  *
  * @csspart transfer-status - What the transfer is doing (a live region).
  * @csspart transfer-open - Opens the list of transfer targets (agents only).
- * @csspart transfer-cancel - Cancels the transfer while its target rings.
+ * @csspart transfer-cancel - Cancels the transfer while its target rings or while consulting.
+ * @csspart transfer-complete - Completes a warm transfer while consulting.
+ * @csspart transfer-mode - The Blind/Warm choice (a `<select>`) in the list.
+ * @csspart transfer-mode-label - Its label.
  * @csspart transfer-picker - The list of agents and lines.
  * @csspart transfer-note - "Loading…", or "Nobody to transfer to" when the list is empty.
  * @csspart transfer-targets - The `<ul>` of targets; each one a button (`data-to` / `data-line`).
@@ -67,6 +75,9 @@ export class SynapseTransferControls extends HTMLElement {
     this.part_('transfer-close').addEventListener('click', () => void this.toggle());
     this.part_('transfer-cancel').addEventListener('click', () => {
       void this.run(() => this.current?.call.cancelTransfer());
+    });
+    this.part_('transfer-complete').addEventListener('click', () => {
+      void this.run(() => this.current?.call.completeTransfer());
     });
     // Lit may set `view` before this code loaded and upgraded the element: that landed as an
     // own property that would hide the accessor below, so hand it to the accessor.
@@ -97,14 +108,29 @@ export class SynapseTransferControls extends HTMLElement {
     const s = this.strings;
     const t = v.call.pendingTransfer;
     const mine = t?.by.id === v.self;
-    this.part_('transfer-status').textContent = t
-      ? mine
-        ? s.ringing(t.to.name)
-        : s.transferring(t.to.name)
-      : '';
+    const consulting = t?.state === 'consulting';
+    this.part_('transfer-status').textContent = !t
+      ? ''
+      : consulting
+        ? mine
+          ? s.consulting(t.to.name)
+          : t.to.id === v.self
+            ? s.consultedBy(t.by.name)
+            : s.onHold(t.by.name)
+        : mine
+          ? s.ringing(t.to.name)
+          : s.transferring(t.to.name);
     const cancel = this.part_('transfer-cancel');
     cancel.hidden = !mine;
-    cancel.textContent = s.cancel;
+    cancel.textContent = consulting ? s.cancelConsult : s.cancel;
+    const complete = this.part_('transfer-complete');
+    complete.hidden = !(mine && consulting);
+    complete.textContent = s.complete;
+    this.part_('transfer-mode-label').textContent = s.mode;
+    this.part_('transfer-mode').setAttribute('aria-label', s.mode);
+    const [blind, warm] = this.part_('transfer-mode').querySelectorAll('option');
+    if (blind) blind.textContent = s.blind;
+    if (warm) warm.textContent = s.warm;
     const canOpen = v.agent && !t && v.call.state === 'active';
     if (!canOpen) this.open = false;
     const opener = this.part_('transfer-open');
@@ -149,7 +175,8 @@ export class SynapseTransferControls extends HTMLElement {
       else button.dataset.line = target.toLine;
       button.addEventListener('click', () => {
         void this.run(async () => {
-          await this.current?.call.transfer(target);
+          const mode = (this.part_('transfer-mode') as HTMLSelectElement).value;
+          await this.current?.call.transfer(target, { mode: mode === 'warm' ? 'warm' : 'blind' });
           this.open = false;
         });
       });

@@ -11,6 +11,19 @@ export interface TransferStrings {
   ringing: (name: string) => string;
   /** What the other party (the customer) sees meanwhile. */
   transferring: (name: string) => string;
+  /** Warm transfer: the agent talks with the target (`name`) before completing. */
+  consulting: (name: string) => string;
+  /** Warm transfer: what the target sees while the agent (`name`) consults them. */
+  consultedBy: (name: string) => string;
+  /** Warm transfer: what the other party sees while the agent (`name`) consults. */
+  onHold: (name: string) => string;
+  complete: string;
+  /** Cancel while consulting: back to the call. */
+  cancelConsult: string;
+  /** The label of the Blind/Warm choice, and its two options. */
+  mode: string;
+  blind: string;
+  warm: string;
   status: Record<string, string>;
   available: (count: number) => string;
   failed: (message: string) => string;
@@ -27,6 +40,14 @@ const en: TransferStrings = {
   cancel: 'Cancel transfer',
   ringing: (name) => `Transferring to ${name}…`,
   transferring: (name) => `Transferring you to ${name}…`,
+  consulting: (name) => `Consulting ${name}`,
+  consultedBy: (name) => `${name} is consulting you about a transfer`,
+  onHold: (name) => `On hold — ${name} is consulting`,
+  complete: 'Complete transfer',
+  cancelConsult: 'Cancel',
+  mode: 'How',
+  blind: 'Blind',
+  warm: 'Warm (talk first)',
   status: {
     online: 'available',
     away: 'away',
@@ -49,6 +70,14 @@ const de: TransferStrings = {
   cancel: 'Weiterleitung abbrechen',
   ringing: (name) => `Weiterleitung an ${name}…`,
   transferring: (name) => `Sie werden mit ${name} verbunden…`,
+  consulting: (name) => `Rücksprache mit ${name}`,
+  consultedBy: (name) => `${name} hält Rücksprache zu einer Weiterleitung`,
+  onHold: (name) => `In der Warteschleife — ${name} hält Rücksprache`,
+  complete: 'Weiterleitung abschließen',
+  cancelConsult: 'Abbrechen',
+  mode: 'Art',
+  blind: 'Direkt',
+  warm: 'Mit Rücksprache',
   status: {
     online: 'verfügbar',
     away: 'abwesend',

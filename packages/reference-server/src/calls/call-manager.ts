@@ -63,7 +63,8 @@ export interface CallManagerDeps {
   /** Calls to lines: their accepts and declines go through the line's router (docs/lines.md). */
   lines?: LineCallHooks | undefined;
   /** Transfers: their target's accept and decline go through it (docs/lines.md). */
-  transfers?: Pick<TransferManager, 'isTarget' | 'accept' | 'declined'> | undefined;
+  transfers?:
+    Pick<TransferManager, 'isTarget' | 'accept' | 'declined' | 'relayConsult'> | undefined;
 }
 
 /**
@@ -212,8 +213,11 @@ export class CallManager {
   async reject(actor: Actor, { callId, reason }: RejectCallPayload): Promise<{ call: CallInfo }> {
     const record = await this.partyCall(actor, callId);
     const { transfers } = this.deps;
-    if (transfers?.isTarget(record, actor.identity.userId))
-      return transfers.declined(record, actor);
+    if (transfers?.isTarget(record, actor.identity.userId)) {
+      const declined = await transfers.declined(record, actor);
+      if (!declined) throw fail.invalidState('the transfer completed or stopped meanwhile');
+      return declined;
+    }
     const lineDecline = this.lineDecline(record, actor);
     if (lineDecline) return { call: await lineDecline };
     if (sideOf(record, actor.identity.userId) !== 'callee') {
@@ -240,7 +244,10 @@ export class CallManager {
       const record = await this.partyCall(actor, callId);
       const { transfers } = this.deps;
       if (transfers?.isTarget(record, actor.identity.userId)) {
-        return transfers.declined(record, actor);
+        // Completed meanwhile: the call is theirs now, and this hangs it up (next attempt).
+        const declined = await transfers.declined(record, actor);
+        if (declined) return declined;
+        continue;
       }
       const lineDecline = this.lineDecline(record, actor);
       if (lineDecline) return { call: await lineDecline };
@@ -259,8 +266,12 @@ export class CallManager {
     throw fail.invalidState('the call changed state; try again');
   }
 
-  async relaySignal(actor: Actor, { callId, signal }: MediaSignalPayload): Promise<void> {
+  async relaySignal(actor: Actor, { callId, signal, consult }: MediaSignalPayload): Promise<void> {
     const record = await this.partyCall(actor, callId);
+    if (consult) {
+      if (!this.deps.transfers) throw fail.invalidState('this server does not transfer calls');
+      return this.deps.transfers.relayConsult(record, actor, signal);
+    }
     if (record.media !== 'p2p') throw fail.invalidState('media-signal is only used by P2P calls');
     if (record.call.state !== 'active') throw fail.invalidState('the call is not active');
     const side = sideOf(record, actor.identity.userId) as PartySide;

@@ -4,6 +4,8 @@ import type {
   CallInfo,
   CallLeg,
   CallTransfer,
+  MediaSignal,
+  Media,
   Party,
   TransferCallPayload,
 } from '@synapse-calling/protocol';
@@ -16,6 +18,8 @@ import type { Visibility } from '../presence/visibility';
 import { withDeadline, withSocket } from '../stores/deadlines';
 import type { CallRecord, CallRegistry, PartySide } from '../stores/types';
 import type { Actor } from './actor';
+import { Consultation } from './consultation';
+import { transferTarget } from './transfer-target';
 import type { CallEmitter, CallRecorder } from './call-events';
 import { otherSide, sideOf } from './sides';
 import { timerKeys, type Timers } from './timers';
@@ -24,23 +28,24 @@ export interface TransferManagerDeps {
   registry: CallRegistry & Required<Pick<CallRegistry, 'rebook'>>;
   visibility: Pick<Visibility, 'lookup'>;
   presence: Pick<PresenceManager, 'current' | 'refresh'>;
-  media: Pick<MediaProvider, 'mediaFor' | 'removeParty'>;
+  media: Pick<MediaProvider, 'mediaFor' | 'removeParty' | 'consultMedia' | 'hold' | 'closeConsult'>;
   emitter: CallEmitter;
   recorder: CallRecorder;
   timers: Timers;
   /** How long a transfer rings its target before it stops (the call stays as it was). */
   ringTimeoutMs: number;
   /** Set when the server has lines: transfers to a line pick one of its available agents. */
-  lines?:
-    | { store: Pick<LineStore, 'get'>; picker: Pick<AgentPicker, 'available' | 'coolDown'> }
-    | undefined;
+  lines?: { store: Pick<LineStore, 'get'>; picker: Pick<AgentPicker, 'available'> } | undefined;
   logger: Logger;
 }
 
 const transferKey = (callId: string) => `${timerKeys.call(callId)}transfer`;
 
-/** Why a transfer stopped before its target answered; the target's view of the call says it. */
-type StopReason = 'rejected' | 'missed' | 'cancelled';
+/**
+ * Why a transfer stopped without completing; the target's view of the call says it (`completed`:
+ * the target hung up a warm transfer's consultation).
+ */
+type StopReason = 'rejected' | 'missed' | 'cancelled' | 'completed';
 
 /**
  * Blind transfer of an active call (docs/lines.md, "Transfer"). The agent stays in the call while
@@ -49,9 +54,26 @@ type StopReason = 'rejected' | 'missed' | 'cancelled';
  * number of nodes. When the target answers, the transferring side of the call becomes theirs in
  * one registry write, the agent leaves, and the party who stays gets fresh media for the new
  * peer. A declined, missed or cancelled transfer changes nothing but `call.transfer`.
+ *
+ * A warm transfer (`mode: 'warm'`) stops halfway: the target's answer starts a consultation
+ * (`state: 'consulting'`) between the agent and the target, beside the call, while the other
+ * party is on hold; the agent's `complete-transfer` then hands the call over as above.
  */
 export class TransferManager {
-  constructor(private readonly deps: TransferManagerDeps) {}
+  private readonly consultation: Consultation;
+
+  constructor(private readonly deps: TransferManagerDeps) {
+    this.consultation = new Consultation({
+      ...deps,
+      stopRinging: (callId) => deps.timers.clear(transferKey(callId)),
+      cancel: (callId, targetId) => this.stop(callId, targetId, 'cancelled'),
+    });
+  }
+
+  /** See `Consultation.relay`: a P2P consultation's `media-signal`. */
+  relayConsult(record: CallRecord, actor: Actor, signal: MediaSignal): Promise<void> {
+    return this.consultation.relay(record, actor, signal);
+  }
 
   async transfer(actor: Actor, payload: TransferCallPayload): Promise<{ call: CallInfo }> {
     const { tenant, userId, name, role } = actor.identity;
@@ -62,10 +84,15 @@ export class TransferManager {
     if (record.call.state !== 'active')
       throw fail.invalidState('only an active call is transferred');
     if (record.call.transfer) throw fail.invalidState('the call is already being transferred');
+    const mode = payload.mode ?? 'blind';
+    if (mode === 'warm' && !this.deps.media.consultMedia) {
+      throw fail.invalidState('this server has no warm transfer');
+    }
     const peer = side === 'caller' ? record.call.to : record.call.from;
-    const { target, line } = await this.target(record, [userId, peer.id], payload);
+    const { target, line } = await transferTarget(this.deps, record, [userId, peer.id], payload);
     const transfer: CallTransfer = {
       state: 'ringing',
+      mode,
       by: { id: userId, name, role },
       to: target,
       startedAt: Date.now(),
@@ -73,69 +100,24 @@ export class TransferManager {
     };
     const booked = await this.deps.registry.rebook(record.call.id, { book: target.id }, (cur) =>
       cur.call.state === 'active' && !cur.call.transfer && sideOf(cur, userId) === side
-        ? { ...cur, transferTried: undefined, call: { ...cur.call, transfer } }
+        ? { ...cur, call: { ...cur.call, transfer } }
         : undefined,
     );
     if (!booked.ok && booked.reason === 'busy')
       throw fail.busy(`${target.name} is in another call`);
     if (!booked.ok) throw fail.invalidState('the call changed meanwhile; try again');
-    await this.ring(booked.record, target);
-    return { call: booked.record.call };
-  }
-
-  /** The transfer's target rings (until the ring timeout); both parties hear of it. */
-  private async ring(record: CallRecord, target: Party): Promise<void> {
-    const { tenant, call } = record;
-    this.deps.timers.set(transferKey(call.id), this.deps.ringTimeoutMs, () => {
-      void this.stopOrMoveOn(call.id, target.id, 'missed').catch((err: unknown) => {
-        this.deps.logger.error({ err, callId: call.id }, 'transfer timeout failed');
-      });
-    });
+    const { call } = booked.record;
+    this.ringTimer(call.id, target.id);
     this.deps.emitter.toUser(tenant, target.id, 'incoming-call', { call });
-    this.tellParties(record);
+    this.tellParties(booked.record);
     await this.deps.presence.refresh(tenant, target.id);
+    return { call };
   }
 
   /**
-   * The target declined or missed the transfer. A transfer to a line then rings the line's next
-   * available agent, as a call to the line does (the one who declined cools down); one to an
-   * agent, or to a line with nobody left to ring, stops.
+   * `cancel-transfer`: the transferring agent withdraws it before it completed (ringing, or a warm
+   * transfer's consultation: the consultation ends and the agent has the call back).
    */
-  private async stopOrMoveOn(callId: string, targetId: string, why: 'rejected' | 'missed') {
-    const record = await this.deps.registry.get(callId);
-    const transfer = record?.call.transfer;
-    const lines = this.deps.lines;
-    if (record && lines && transfer?.line && transfer.to.id === targetId) {
-      const { tenant } = record;
-      lines.picker.coolDown(tenant, targetId);
-      const line = await lines.store.get(tenant, transfer.line);
-      const tried = [...(record.transferTried ?? []), targetId];
-      const exclude = [record.call.from.id, record.call.to.id, ...tried];
-      for (const next of line ? await lines.picker.available(tenant, line, exclude) : []) {
-        const moved = await this.deps.registry.rebook(
-          callId,
-          { book: next.id, release: targetId },
-          (cur) =>
-            cur.call.state === 'active' && cur.call.transfer?.to.id === targetId
-              ? {
-                  ...cur,
-                  transferTried: tried,
-                  call: { ...cur.call, transfer: { ...transfer, to: next, startedAt: Date.now() } },
-                }
-              : undefined,
-        );
-        if (!moved.ok && moved.reason === 'busy') continue; // booked meanwhile: the next one
-        if (!moved.ok) return; // answered, cancelled or ended meanwhile
-        const view = ended(record.call, why, why === 'rejected' ? targetId : undefined);
-        this.deps.emitter.toUser(tenant, targetId, 'call-ended', { call: view });
-        await this.deps.presence.refresh(tenant, targetId);
-        return this.ring(moved.record, next);
-      }
-    }
-    await this.stop(callId, targetId, why);
-  }
-
-  /** `cancel-transfer`: the transferring agent withdraws it before the target answered. */
   async cancel(actor: Actor, callId: string): Promise<{ call: CallInfo }> {
     const record = await this.deps.registry.get(callId);
     const mine = record?.tenant === actor.identity.tenant && sideOf(record, actor.identity.userId);
@@ -154,48 +136,105 @@ export class TransferManager {
     return record.call.transfer?.to.id === userId && !sideOf(record, userId);
   }
 
-  /** The target declined (`reject-call` or `end-call`): the call stays with the agent. */
-  async declined(record: CallRecord, actor: Actor): Promise<{ call: CallInfo }> {
+  /**
+   * The target declined (`reject-call` or `end-call`), or hung up a warm transfer's consultation
+   * (`completed` for them): the call stays with the agent. Undefined when the transfer had
+   * completed or stopped meanwhile.
+   */
+  async declined(record: CallRecord, actor: Actor): Promise<{ call: CallInfo } | undefined> {
     const { userId } = actor.identity;
-    await this.stopOrMoveOn(record.call.id, userId, 'rejected');
-    return { call: ended(record.call, 'rejected', userId) };
+    const why = record.call.transfer?.state === 'consulting' ? 'completed' : 'rejected';
+    const stopped =
+      (why === 'rejected' && (await this.moveOn(record.call.id, userId, why))) ||
+      (await this.stop(record.call.id, userId, why));
+    // Undefined: it completed or stopped meanwhile (the caller reads the call again).
+    return stopped && { call: ended(record.call, why, userId) };
   }
 
   /**
-   * The target answers: the transferring side becomes theirs, the agent leaves (LiveKit: removed
-   * from the room), and the party who stays is told with fresh media to reach them.
+   * The target answers: a blind transfer hands the call over now; a warm one starts the
+   * consultation.
    */
   async accept(record: CallRecord, actor: Actor): Promise<AcceptResult> {
-    const { userId } = actor.identity;
     const transfer = record.call.transfer as CallTransfer;
+    if (transfer.state !== 'ringing') throw fail.invalidState('the transfer was answered already');
+    if (transfer.mode === 'warm') return this.consultation.start(record, actor);
+    const { next, media } = await this.handOver(record, 'ringing', actor.socketId);
+    this.deps.emitter.toUser(
+      next.tenant,
+      actor.identity.userId,
+      'call-answered-elsewhere',
+      { call: next.call },
+      actor.socketId,
+    );
+    return { call: next.call, media };
+  }
+
+  /**
+   * `complete-transfer`: the agent hands a consulted transfer over. The target gets
+   * `call-transferred` with their media for the call on the connection that consulted.
+   */
+  async complete(actor: Actor, callId: string): Promise<{ call: CallInfo }> {
+    const { tenant, userId } = actor.identity;
+    const record = await this.deps.registry.get(callId);
+    if (!record || record.tenant !== tenant || !sideOf(record, userId)) throw fail.notFound();
+    const transfer = record.call.transfer;
+    if (transfer?.by.id !== userId || transfer.state !== 'consulting') {
+      throw fail.invalidState('you have no consulted transfer of this call to complete');
+    }
+    const { next, media, left } = await this.handOver(record, 'consulting', record.consultSocket);
+    if (record.consultSocket) {
+      this.deps.emitter.toSocket(record.consultSocket, 'call-transferred', {
+        call: next.call,
+        media,
+      });
+    }
+    await this.deps.media.closeConsult?.(next);
+    return { call: left };
+  }
+
+  /**
+   * The transfer's target takes the transferring side (in `state`, on `targetSocket`): in one
+   * registry write, then the agent leaves (LiveKit: removed from the room), the party who stays
+   * is told with fresh media to reach them, and the host hears `call.transferred` (once).
+   */
+  private async handOver(
+    record: CallRecord,
+    state: CallTransfer['state'],
+    targetSocket: string | undefined,
+  ): Promise<{ next: CallRecord; media: Media; left: CallInfo }> {
+    const transfer = record.call.transfer as CallTransfer;
+    const target = transfer.to.id;
     const side = sideOf(record, transfer.by.id) as PartySide;
     const key = side === 'caller' ? 'from' : 'to';
     const now = Date.now();
     const moved = await this.deps.registry.rebook(
       record.call.id,
-      { book: userId, release: transfer.by.id },
+      { book: target, release: transfer.by.id },
       (cur) => {
-        if (cur.call.state !== 'active' || cur.call.transfer?.to.id !== userId) return undefined;
+        const current = cur.call.transfer;
+        if (cur.call.state !== 'active' || current?.to.id !== target || current.state !== state) {
+          return undefined;
+        }
         const { transfer: _done, ...call } = cur.call;
+        const { consultSocket: _consulted, transferTried: _tried, ...rest } = cur;
         const legs = withLeg(cur.call, transfer.by, transfer.to, now);
-        // The side is Bob's now: a reconnect or room grace Alice was in does not concern it.
+        // The side is the target's now: a reconnect or room grace the agent was in does not concern it.
         const carried = withSocket(
-          withDeadline(cur, 'room', side, undefined),
+          withDeadline(rest, 'room', side, undefined),
           side,
-          actor.socketId,
+          targetSocket ?? null,
           undefined,
         );
-        return {
-          ...carried,
-          transferTried: undefined,
-          call: { ...call, [key]: transfer.to, legs },
-        };
+        return { ...carried, call: { ...call, [key]: transfer.to, legs } };
       },
     );
     if (!moved.ok) throw fail.invalidState('the transfer was cancelled or the call ended');
     this.deps.timers.clear(transferKey(record.call.id));
     const next = moved.record;
     await this.deps.media.removeParty?.(next, transfer.by.id);
+    // The consult room goes only once the target was told where the call is (`complete`).
+    if (state === 'consulting') await this.deps.media.hold?.(next, false);
     const stays = otherSide(side);
     const [mine, theirs] = await Promise.all([
       this.deps.media.mediaFor(next, side),
@@ -210,28 +249,24 @@ export class TransferManager {
     }
     // For the agent who handed it over, the call is over (on every tab of theirs).
     const { transfer: _handed, ...before } = record.call;
-    const left: CallInfo = { ...before, ...(next.call.legs ? { legs: next.call.legs } : {}) };
-    this.deps.emitter.toUser(next.tenant, transfer.by.id, 'call-ended', {
-      call: ended(left, 'completed', transfer.by.id, now),
-    });
-    this.deps.emitter.toUser(
-      next.tenant,
-      userId,
-      'call-answered-elsewhere',
-      { call: next.call },
-      actor.socketId,
-    );
+    const legs = next.call.legs ? { legs: next.call.legs } : {};
+    const left = ended({ ...before, ...legs }, 'completed', transfer.by.id, now);
+    this.deps.emitter.toUser(next.tenant, transfer.by.id, 'call-ended', { call: left });
     await this.deps.recorder.record(next, 'call.transferred');
     await Promise.all(
-      [transfer.by.id, userId].map((id) => this.deps.presence.refresh(next.tenant, id)),
+      [transfer.by.id, target].map((id) => this.deps.presence.refresh(next.tenant, id)),
     );
-    return { call: next.call, media: mine };
+    return { next, media: mine, left };
   }
 
-  /** The call ended while its transfer rang: the target stops ringing. */
+  /**
+   * The call ended while its transfer rang or consulted: the target's view of it ends too (a
+   * consultation ends with the customer's call; its room is freed).
+   */
   callEnded(record: CallRecord): void {
     const transfer = record.call.transfer;
     if (!transfer) return;
+    if (transfer.state === 'consulting') void this.deps.media.closeConsult?.(record);
     this.deps.timers.clear(transferKey(record.call.id));
     this.deps.emitter.toUser(record.tenant, transfer.to.id, 'call-ended', { call: record.call });
     void this.deps.presence.refresh(record.tenant, transfer.to.id).catch(() => undefined);
@@ -244,7 +279,8 @@ export class TransferManager {
   async stopOverdue(slackMs: number, now = Date.now()): Promise<void> {
     const due = now - slackMs - this.deps.ringTimeoutMs;
     for (const { call } of await this.deps.registry.all()) {
-      if (call.transfer && call.transfer.startedAt < due) {
+      // A consultation lasts as long as the agents talk: only ringing is overdue.
+      if (call.transfer?.state === 'ringing' && call.transfer.startedAt < due) {
         await this.stop(call.id, call.transfer.to.id, 'missed');
       }
     }
@@ -260,18 +296,76 @@ export class TransferManager {
     targetId: string,
     why: StopReason,
   ): Promise<CallInfo | undefined> {
+    let consulted = false;
     const stopped = await this.deps.registry.rebook(callId, { release: targetId }, (cur) => {
       if (cur.call.transfer?.to.id !== targetId) return undefined;
+      consulted = cur.call.transfer.state === 'consulting';
       const { transfer: _gone, ...call } = cur.call;
-      return { ...cur, transferTried: undefined, call };
+      const { consultSocket: _consulted, transferTried: _tried, ...rest } = cur;
+      return { ...rest, call };
     });
     if (!stopped.ok) return undefined;
     this.deps.timers.clear(transferKey(callId));
+    if (consulted) await this.consultation.end(stopped.record);
     const { tenant, call } = stopped.record;
-    const view = ended(call, why, why === 'rejected' ? targetId : undefined);
+    const byTarget = why === 'rejected' || why === 'completed';
+    const view = ended(call, why, byTarget ? targetId : undefined);
     this.deps.emitter.toUser(tenant, targetId, 'call-ended', { call: view });
     this.tellParties(stopped.record);
     await this.deps.presence.refresh(tenant, targetId);
+    return call;
+  }
+
+  /** Stops the transfer ringing `targetId` after the ring timeout (a line's: rings the next). */
+  private ringTimer(callId: string, targetId: string): void {
+    this.deps.timers.set(transferKey(callId), this.deps.ringTimeoutMs, () => {
+      const missed = async () =>
+        (await this.moveOn(callId, targetId, 'missed')) ??
+        (await this.stop(callId, targetId, 'missed'));
+      void missed().catch((err: unknown) => {
+        this.deps.logger.error({ err, callId }, 'transfer timeout failed');
+      });
+    });
+  }
+
+  /**
+   * A transfer to a line that its agent declined or missed rings the line's next available agent
+   * (not a party, not one it rang already), as a line call would, in one compare-and-set that
+   * releases the agent and books the next. Undefined when nobody is left (the caller stops it).
+   */
+  private async moveOn(
+    callId: string,
+    targetId: string,
+    why: 'rejected' | 'missed',
+  ): Promise<CallInfo | undefined> {
+    const record = await this.deps.registry.get(callId);
+    const ringing = record?.call.transfer;
+    const { lines } = this.deps;
+    if (!record || !lines || ringing?.state !== 'ringing' || !ringing.line) return undefined;
+    const line = await lines.store.get(record.tenant, ringing.line);
+    const tried = [...(record.transferTried ?? []), targetId];
+    const { from, to } = record.call;
+    const [next] = line
+      ? await lines.picker.available(record.tenant, line, [from.id, to.id, ...tried])
+      : [];
+    if (!next) return undefined;
+    const transfer: CallTransfer = { ...ringing, to: next, startedAt: Date.now() };
+    const moved = await this.deps.registry.rebook(
+      callId,
+      { book: next.id, release: targetId },
+      (cur) =>
+        cur.call.transfer?.to.id === targetId && cur.call.transfer.state === 'ringing'
+          ? { ...cur, transferTried: tried, call: { ...cur.call, transfer } }
+          : undefined,
+    );
+    if (!moved.ok) return undefined;
+    this.ringTimer(callId, next.id);
+    const { tenant, call } = moved.record;
+    const view = ended(call, why, why === 'rejected' ? targetId : undefined);
+    this.deps.emitter.toUser(tenant, targetId, 'call-ended', { call: view });
+    this.deps.emitter.toUser(tenant, next.id, 'incoming-call', { call });
+    this.tellParties(moved.record);
+    await Promise.all([targetId, next.id].map((id) => this.deps.presence.refresh(tenant, id)));
     return call;
   }
 
@@ -281,35 +375,6 @@ export class TransferManager {
       const socket = record.sockets[side];
       if (socket) this.deps.emitter.toSocket(socket, 'call-transferring', { call: record.call });
     }
-  }
-
-  /** Who the transfer rings: the agent named, or an available agent of the line named. */
-  private async target(
-    record: CallRecord,
-    parties: string[],
-    payload: TransferCallPayload,
-  ): Promise<{ target: Party; line?: string }> {
-    const { tenant } = record;
-    if (payload.toLine !== undefined) {
-      const line = this.deps.lines && (await this.deps.lines.store.get(tenant, payload.toLine));
-      // Lines of other tenants are not found: the same answer as an unknown line.
-      if (!this.deps.lines || !line) throw fail.notFound('line');
-      const [first] = await this.deps.lines.picker.available(tenant, line, parties);
-      if (!first) throw fail.busy(`no agent of ${line.name} is available`);
-      return { target: first, line: line.id };
-    }
-    const to = payload.to as string;
-    if (parties.includes(to)) throw fail.invalidPayload('transfer the call to someone not in it');
-    // Users of other tenants are unknown here: the same answer as an id nobody has.
-    const known = await this.deps.visibility.lookup(tenant, to);
-    if (!known) throw fail.notFound('agent');
-    if (known.party.role !== 'agent') throw fail.invalidPayload('calls are transferred to agents');
-    const { status } = await this.deps.presence.current(tenant, to);
-    if (status === 'offline') throw fail.offline(`${known.party.name} is not connected`);
-    if (status === 'busy' || status === 'dnd') {
-      throw fail.busy(`${known.party.name} is busy`);
-    }
-    return { target: known.party };
   }
 }
 

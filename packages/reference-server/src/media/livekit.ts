@@ -1,6 +1,6 @@
 import type { RoomServiceClient } from 'livekit-server-sdk';
 import type { Logger } from 'pino';
-import type { LiveKitMedia, VideoSource } from '@synapse-calling/protocol';
+import type { LiveKitMedia, Party, VideoSource } from '@synapse-calling/protocol';
 import { DEFAULTS, type LiveKitOptions } from '../options';
 import type { CallRecord, PartySide } from '../stores/types';
 import type { LiveKitServerSdk } from '../optional-deps';
@@ -49,28 +49,55 @@ export class LiveKitMediaProvider implements MediaProvider {
 
   async mediaFor(record: CallRecord, side: PartySide): Promise<LiveKitMedia> {
     const party = side === 'caller' ? record.call.from : record.call.to;
-    const room = roomOf(record);
-    const token = new this.sdk.AccessToken(this.options.apiKey, this.options.apiSecret, {
-      identity: party.id,
-      name: party.name,
-      ttl: this.ttl,
+    // A token minted during a warm transfer's consultation (a reconnect) keeps the hold.
+    const held = record.call.transfer?.state === 'consulting';
+    const permission = await this.permission(record, side, !held);
+    return this.tokenFor(roomOf(record), party, permission);
+  }
+
+  /** Warm transfer: a token to the consult room, created on first use (agents only: audio). */
+  async consultMedia(record: CallRecord, party: Party): Promise<LiveKitMedia> {
+    const room = consultRoomOf(record);
+    await this.rooms.createRoom({
+      name: room,
+      maxParticipants: 2,
+      emptyTimeout: this.emptyTimeout,
     });
     const { TrackSource } = this.sdk;
-    const video = (await this.sources?.(record, side)) ?? ['camera', 'screen'];
-    token.addGrant({
-      room,
-      roomJoin: true,
+    return this.tokenFor(room, party, {
       canPublish: true,
-      // The SFU refuses any other source, whatever a modified client tries.
-      canPublishSources: [
-        TrackSource.MICROPHONE,
-        ...(video.includes('camera') ? [TrackSource.CAMERA] : []),
-        ...(video.includes('screen') ? [TrackSource.SCREEN_SHARE] : []),
-      ],
+      canPublishSources: [TrackSource.MICROPHONE],
       canSubscribe: true,
       canPublishData: true,
     });
-    return { kind: 'livekit', url: this.options.url, token: await token.toJwt(), room };
+  }
+
+  /**
+   * Warm transfer: while held, the call's two participants cannot subscribe in its room, so the
+   * customer hears nothing of the consultation whatever the agent's client sends (LiveKit
+   * subscribes them again when the permission returns).
+   */
+  async hold(record: CallRecord, held: boolean): Promise<void> {
+    const room = roomOf(record);
+    for (const side of ['caller', 'callee'] as const) {
+      const party = side === 'caller' ? record.call.from : record.call.to;
+      try {
+        // The permission is replaced whole, so it repeats what the token granted.
+        const permission = await this.permission(record, side, !held);
+        await this.rooms.updateParticipant(room, party.id, undefined, permission);
+      } catch (err) {
+        // Not in the room (yet, or reconnecting): their next token carries the right grant.
+        this.logger.debug({ err, room, held }, 'livekit hold update failed');
+      }
+    }
+  }
+
+  async closeConsult(record: CallRecord): Promise<void> {
+    try {
+      await this.rooms.deleteRoom(consultRoomOf(record));
+    } catch (err) {
+      this.logger.debug({ err, room: record.room }, 'livekit consult room delete failed');
+    }
   }
 
   async removeParty(record: CallRecord, userId: string): Promise<void> {
@@ -90,6 +117,42 @@ export class LiveKitMediaProvider implements MediaProvider {
       this.logger.debug({ err, room: record.room }, 'livekit room delete failed');
     }
   }
+
+  /** What one party may do in the call's room; `canSubscribe` false while a warm transfer holds. */
+  private async permission(record: CallRecord, side: PartySide, canSubscribe: boolean) {
+    const { TrackSource } = this.sdk;
+    const video = (await this.sources?.(record, side)) ?? ['camera', 'screen'];
+    return {
+      canPublish: true,
+      // The SFU refuses any other source, whatever a modified client tries.
+      canPublishSources: [
+        TrackSource.MICROPHONE,
+        ...(video.includes('camera') ? [TrackSource.CAMERA] : []),
+        ...(video.includes('screen') ? [TrackSource.SCREEN_SHARE] : []),
+      ],
+      canSubscribe,
+      canPublishData: true,
+    };
+  }
+
+  private async tokenFor(
+    room: string,
+    party: Party,
+    grant: Awaited<ReturnType<LiveKitMediaProvider['permission']>>,
+  ): Promise<LiveKitMedia> {
+    const token = new this.sdk.AccessToken(this.options.apiKey, this.options.apiSecret, {
+      identity: party.id,
+      name: party.name,
+      ttl: this.ttl,
+    });
+    token.addGrant({ room, roomJoin: true, ...grant });
+    return { kind: 'livekit', url: this.options.url, token: await token.toJwt(), room };
+  }
+}
+
+/** The room of a warm transfer's consultation: the call's own name, suffixed. */
+function consultRoomOf(record: CallRecord): string {
+  return `${roomOf(record)}-consult`;
 }
 
 function roomOf(record: CallRecord): string {

@@ -1,4 +1,4 @@
-import type { IceServer, Media, MediaKind, MediaSignal } from '@synapse-calling/protocol';
+import type { IceServer, Media, MediaKind, MediaSignal, Party } from '@synapse-calling/protocol';
 import type { CallRecord, PartySide } from '../stores/types';
 import { relayCandidatesOnly } from './candidate-filter';
 import type { RelayOnlyRule } from './relay-policy';
@@ -28,6 +28,20 @@ export interface MediaProvider {
    * Must not throw.
    */
   removeParty?(record: CallRecord, userId: string): Promise<void>;
+  /**
+   * Warm transfer (docs/lines.md): what `party` (the transferring agent or the target) needs to
+   * reach the other for the consultation, beside the call (P2P: a second peer connection, the
+   * target polite; LiveKit: a consult room of its own). Absent: warm transfers are refused.
+   */
+  consultMedia?(record: CallRecord, party: Party, polite: boolean): Promise<Media>;
+  /**
+   * Warm transfer: while `held`, neither party of the call receives anything of the other
+   * (LiveKit: both lose `canSubscribe` in the call's room, whatever their clients do). Absent
+   * (P2P): the agent's client stops sending on the call's peer connection. Must not throw.
+   */
+  hold?(record: CallRecord, held: boolean): Promise<void>;
+  /** The consultation ended (LiveKit: delete the consult room). Must not throw. */
+  closeConsult?(record: CallRecord): Promise<void>;
   /** Runs once after the call ended (LiveKit: delete the room). Must not throw. */
   close(record: CallRecord): Promise<void>;
 }
@@ -73,6 +87,15 @@ export class P2PMediaProvider implements MediaProvider {
     signal: MediaSignal,
   ): Promise<MediaSignal | null> {
     return (await this.hidden(record, from)) ? relayCandidatesOnly(signal) : signal;
+  }
+
+  async consultMedia(record: CallRecord, party: Party, polite: boolean): Promise<Media> {
+    const { turn } = this.options;
+    const iceServers = turn
+      ? [...this.options.iceServers, turnIceServer(turn, `${record.tenant}/${party.id}`)]
+      : this.options.iceServers;
+    // Agents of one tenant: the customer-facing relay rule does not concern them.
+    return { kind: 'p2p', iceServers, polite };
   }
 
   async close(): Promise<void> {}

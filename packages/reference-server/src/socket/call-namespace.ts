@@ -25,7 +25,7 @@ export interface CallNamespaceDeps extends HandshakeDeps {
   /** Set when the server has support lines (`initiate-call { toLine }`). */
   lines?: Pick<LineRouter, 'initiate'> | undefined;
   /** Set when the call registry can book a transfer's target (`rebook`). */
-  transfers?: Pick<TransferManager, 'transfer' | 'cancel'> | undefined;
+  transfers?: Pick<TransferManager, 'transfer' | 'cancel' | 'complete'> | undefined;
 }
 
 /** setTimeout cannot wait longer than this (about 24.8 days). */
@@ -68,6 +68,7 @@ export function setupCallNamespace(nsp: CallNamespace, deps: CallNamespaceDeps):
     },
     'transfer-call': (socket, payload) => transfers().transfer(actor(socket), payload),
     'cancel-transfer': (socket, { callId }) => transfers().cancel(actor(socket), callId),
+    'complete-transfer': (socket, { callId }) => transfers().complete(actor(socket), callId),
     'start-recording': (socket, payload) => recordings().start(actor(socket), payload),
     'stop-recording': (socket, payload) => recordings().stop(actor(socket), payload),
     'recording-consent': (socket, payload) => recordings().consent(actor(socket), payload),

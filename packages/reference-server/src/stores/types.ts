@@ -43,9 +43,11 @@ export interface CallRecord {
    */
   sent?: Partial<Record<PartySide, PartyMedia>> | undefined;
   /**
-   * A transfer to a line (docs/lines.md): the line's agents who declined or missed it so far,
-   * so that it moves on to the next one; cleared when the transfer completes or stops.
+   * A warm transfer's consultation: the target's connection that carries it (its P2P
+   * `media-signal`s go to and from there; the completed transfer's media goes there).
    */
+  consultSocket?: string | undefined;
+  /** A transfer to a line: the agents it rang already (each is rung once, like a line call). */
   transferTried?: string[] | undefined;
 }
 

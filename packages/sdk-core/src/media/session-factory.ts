@@ -10,6 +10,11 @@ import type { MediaSession } from './session';
 export interface SessionCall {
   readonly id: string;
   readonly muted: boolean;
+  /**
+   * A warm transfer's consultation between the transferring agent and the target, beside the
+   * call: P2P signals carry `consult: true`; LiveKit's room token cannot be fetched anew.
+   */
+  readonly consult?: boolean;
 }
 
 /** Builds the media session of one answered call; `resumed`: answered before (a sync after a reload). */
@@ -49,7 +54,11 @@ export function mediaSessionFactory({
       reconnectTimeoutMs: options.mediaReconnectTimeoutMs,
     };
     if (media.kind === 'livekit') {
-      return new LiveKitSession({ ...base, media, fetchToken: () => rest.livekitToken(call.id) });
+      // A consultation is short: a rejoin reuses its token rather than the call's room's.
+      const fetchToken = call.consult
+        ? () => Promise.resolve(media)
+        : () => rest.livekitToken(call.id);
+      return new LiveKitSession({ ...base, media, fetchToken });
     }
     return new P2PSession({
       ...base,
@@ -58,7 +67,8 @@ export function mediaSessionFactory({
       connectTimeoutMs: options.mediaConnectTimeoutMs,
       resumed,
       sendSignal: async (signal) => {
-        await signaling.request('media-signal', { callId: call.id, signal });
+        const consult = call.consult ? { consult: true } : {};
+        await signaling.request('media-signal', { callId: call.id, signal, ...consult });
       },
     });
   };
