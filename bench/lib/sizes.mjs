@@ -15,8 +15,8 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
  * little room), so a bundle can shrink towards its budget but never grow unnoticed.
  */
 export const BUDGETS = {
-  'synapse-elements.js': { budget: 42 * 1024, ceiling: 53.7 * 1024 },
-  'sdk-core page (presence + call buttons)': { budget: 24 * 1024, ceiling: 29.9 * 1024 },
+  'synapse-elements.js': { budget: 42 * 1024, ceiling: 53.1 * 1024 },
+  'sdk-core page (presence + call buttons)': { budget: 24 * 1024, ceiling: 29.4 * 1024 },
 };
 
 /** Issue 15: video may add at most this much (bytes gz) to each up-front bundle. */

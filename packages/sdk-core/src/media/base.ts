@@ -26,10 +26,11 @@ export interface BaseSessionOptions {
  */
 export abstract class BaseSession extends TypedEmitter<MediaSessionEvents> implements MediaSession {
   abstract readonly kind: MediaKind;
-  protected track: MediaStreamTrack;
-  protected muted: boolean;
-  protected readonly remote = new RemoteAudio();
-  protected closed = false;
+  // @internal Public for the LiveKit room wiring (`livekit-room.ts`, the livekit-client chunk).
+  track: MediaStreamTrack;
+  muted: boolean;
+  readonly remote = new RemoteAudio();
+  closed = false;
   private currentQuality: CallQuality = 'unknown';
   private isReconnecting = false;
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
@@ -109,7 +110,8 @@ export abstract class BaseSession extends TypedEmitter<MediaSessionEvents> imple
     this.removeAll();
   }
 
-  protected setQuality(quality: CallQuality): void {
+  /** @internal */
+  setQuality(quality: CallQuality): void {
     if (quality === this.currentQuality) return;
     this.currentQuality = quality;
     this.emit('qualityChanged', quality);
@@ -119,7 +121,8 @@ export abstract class BaseSession extends TypedEmitter<MediaSessionEvents> imple
    * Enters or leaves `reconnecting` (events `reconnecting` / `reconnected`), and runs the
    * reconnect window: still reconnecting when it runs out, the session fails.
    */
-  protected setReconnecting(reconnecting: boolean): void {
+  /** @internal */
+  setReconnecting(reconnecting: boolean): void {
     if (reconnecting === this.isReconnecting || this.closed) return;
     this.isReconnecting = reconnecting;
     clearTimeout(this.reconnectTimer);
@@ -136,7 +139,8 @@ export abstract class BaseSession extends TypedEmitter<MediaSessionEvents> imple
     }, windowMs);
   }
 
-  protected fail(err: SynapseError): void {
+  /** @internal */
+  fail(err: SynapseError): void {
     if (this.closed) return;
     this.emit('failed', err);
   }

@@ -1,5 +1,6 @@
 // The lazy livekit-client chunk (`loadLiveKit`): livekit-client, and what sdk-core does only
-// with it loaded and would otherwise carry up front (how a LiveKit call reports a received
-// video). Named so that the chunk is still called livekit-client.
+// with it loaded and would otherwise carry up front (joining and following a LiveKit call's
+// room, and how it reports a received video). Named so that the chunk is still called
+// livekit-client.
 export * from 'livekit-client';
-export { watchLiveKitVideo } from './video/livekit-video';
+export { startRoom } from './livekit-room';

@@ -1,7 +1,6 @@
-import type { LocalAudioTrack, Participant, RemoteTrack, Room } from 'livekit-client';
+import type { LocalAudioTrack, Room } from 'livekit-client';
 import { SynapseError, toSynapseError } from '../errors';
 import type { LiveKitMedia, LiveKitTokenResponse } from '@synapse-calling/protocol';
-import type { CallQuality } from '../types';
 import { BaseSession, type BaseSessionOptions } from './base';
 
 export interface LiveKitSessionOptions extends BaseSessionOptions {
@@ -42,12 +41,13 @@ export function preloadLiveKit(): void {
 /** Audio through a LiveKit room (the SFU path): one published microphone, the peer subscribed. */
 export class LiveKitSession extends BaseSession {
   readonly kind = 'livekit' as const;
-  private room: Room | null = null;
-  private published: LocalAudioTrack | null = null;
-  private everConnected = false;
-  private rejoining = false;
+  // @internal The members below are the room wiring's too (`livekit-room.ts`).
+  room: Room | null = null;
+  published: LocalAudioTrack | null = null;
+  everConnected = false;
+  rejoining = false;
 
-  constructor(private readonly options: LiveKitSessionOptions) {
+  constructor(readonly options: LiveKitSessionOptions) {
     super(options);
   }
 
@@ -58,52 +58,9 @@ export class LiveKitSession extends BaseSession {
 
   async start(): Promise<void> {
     const lk = await loadLiveKit();
-    if (this.closed) return;
-    // Adaptive stream and dynacast only act on video: the SFU sends a video only as large as it
-    // is shown (none while hidden), and a publisher stops encoding layers nobody watches.
-    const room = new lk.Room({ adaptiveStream: true, dynacast: true, webAudioMix: false });
-    this.room = room;
-    lk.watchLiveKitVideo(lk, room, this); // video
-    room.on(lk.RoomEvent.TrackSubscribed, (track: RemoteTrack) => {
-      if (track.kind !== lk.Track.Kind.Audio) return;
-      const stream = new MediaStream([track.mediaStreamTrack]);
-      this.remote.attach(stream);
-      this.emit('remoteStream', stream);
-    });
-    room.on(lk.RoomEvent.ConnectionQualityChanged, (quality: string, participant: Participant) => {
-      if (participant.isLocal) this.setQuality(mapQuality(quality));
-    });
-    // LiveKit's own recovery: a "resume" (`SignalReconnecting`: a new signal connection and an
-    // ICE restart) or a full reconnect (`Reconnecting`); `Reconnected` ends either. Both count,
-    // as in LiveKit's own UI components: when the signal connection is lost the audio usually is
-    // too. The reconnect window runs from here.
-    room.on(lk.RoomEvent.SignalReconnecting, () => this.setReconnecting(true));
-    room.on(lk.RoomEvent.Reconnecting, () => this.setReconnecting(true));
-    room.on(lk.RoomEvent.Reconnected, () => this.setReconnecting(false));
-    room.on(lk.RoomEvent.Disconnected, (reason?: number) => {
-      if (this.closed || this.room !== room) return;
-      // Another tab of this user took over the room, or the server closed it (call over):
-      // rejoining would fight over it. Anything else is a network failure LiveKit gave up on.
-      if (reason === lk.DisconnectReason.DUPLICATE_IDENTITY) {
-        // Not a failure of the call: it lives on in the other tab, so do not hang it up.
-        this.emit('replaced');
-        return;
-      }
-      if (reason === lk.DisconnectReason.CLIENT_INITIATED) {
-        // Not our close() (that detaches the room first): livekit-client leaves the room by
-        // itself when the page goes away (reload, tab closed). The call is not over — hanging
-        // it up here would end it `completed` and a reloaded page could never resume it; the
-        // server's reconnect grace decides (resumed, or `disconnected`).
-        return;
-      }
-      const final = [lk.DisconnectReason.ROOM_DELETED, lk.DisconnectReason.PARTICIPANT_REMOVED];
-      if (reason !== undefined && final.includes(reason)) {
-        this.fail(new SynapseError('media-failed', `LiveKit closed the session (${reason})`));
-      } else {
-        void this.rejoin();
-      }
-    });
-    void this.join(this.options.media.url, this.options.media.token);
+    // The room's wiring runs in the livekit-client chunk (`livekit-room.ts`): a page whose calls
+    // never go through LiveKit does not carry it. What it needs of this bundle is handed over.
+    if (!this.closed) lk.startRoom(lk, this, { SynapseError, toSynapseError });
   }
 
   override setMuted(muted: boolean): void {
@@ -126,59 +83,5 @@ export class LiveKitSession extends BaseSession {
     const room = this.room;
     this.room = null;
     void room?.disconnect(false).catch(() => undefined);
-  }
-
-  private async join(url: string, token: string): Promise<void> {
-    const room = this.room;
-    if (!room) return;
-    try {
-      await room.connect(url, token, { autoSubscribe: true });
-      if (this.closed) return;
-      const publication = await room.localParticipant.publishTrack(this.track, {
-        name: 'microphone',
-        source: (await loadLiveKit()).Track.Source.Microphone,
-        dtx: true,
-      });
-      this.published = (publication.track as LocalAudioTrack | undefined) ?? null;
-      if (this.muted) await this.published?.mute();
-      if (!this.everConnected) {
-        this.everConnected = true;
-        this.emit('connected');
-      } else {
-        this.setReconnecting(false);
-      }
-    } catch (err) {
-      if (this.closed) return;
-      this.fail(toSynapseError(err, 'media-failed'));
-    }
-  }
-
-  /** LiveKit gave up reconnecting by itself (or the room dropped us): join again, once. */
-  private async rejoin(): Promise<void> {
-    if (this.rejoining) return;
-    this.rejoining = true;
-    this.setReconnecting(true);
-    try {
-      const { url, token } = await this.options.fetchToken();
-      if (this.closed) return;
-      this.published = null;
-      await this.join(url, token);
-    } catch (err) {
-      this.fail(toSynapseError(err, 'media-failed'));
-    } finally {
-      this.rejoining = false;
-    }
-  }
-}
-
-function mapQuality(quality: string): CallQuality {
-  switch (quality) {
-    case 'excellent':
-    case 'good':
-    case 'poor':
-    case 'lost':
-      return quality;
-    default:
-      return 'unknown';
   }
 }
