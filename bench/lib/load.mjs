@@ -12,6 +12,7 @@ import { SignJWT } from 'jose';
 import { io } from 'socket.io-client';
 
 const BATCH = 100;
+const CONNECT_MS = 60_000;
 const now = () => performance.timeOrigin + performance.now();
 const clients = [];
 let kind = 'synapse';
@@ -34,8 +35,20 @@ function open(url, auth) {
       reconnection: false,
       forceNew: true,
     });
-    socket.once('connect', () => resolve(socket));
-    socket.once('connect_error', (err) => reject(err));
+    // Without reconnection, a transport closed before the namespace connected (e.g. the server's
+    // handshake timeout on a starved machine) emits neither of these: fail instead of hanging.
+    const timer = setTimeout(() => {
+      socket.close();
+      reject(new Error(`no connection to ${url} within ${CONNECT_MS} ms`));
+    }, CONNECT_MS);
+    socket.once('connect', () => {
+      clearTimeout(timer);
+      resolve(socket);
+    });
+    socket.once('connect_error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
   });
 }
 
