@@ -118,8 +118,9 @@ describe('connection', () => {
   });
 
   it('turns a missing acknowledgement into a timeout error', async () => {
-    // The server swallows set-status on every connection: no acknowledgement ever comes.
-    fx.server.synapse.namespace.on('connection', (socket) => {
+    // The server swallows set-status on every connection: no acknowledgement ever comes. (This
+    // middleware goes before the server's own, which handles every event itself.)
+    fx.server.synapse.namespace.prependListener('connection', (socket: MiddlewareHost) => {
       socket.use(([event], next) => {
         if (event !== 'set-status') next();
       });
@@ -129,6 +130,11 @@ describe('connection', () => {
     expect(client.presence.status).toBe('online'); // rolled back
   });
 });
+
+/** What the test needs of a server-side socket. */
+interface MiddlewareHost {
+  use(fn: (packet: unknown[], next: () => void) => void): void;
+}
 
 describe('reconnection', () => {
   it('reconnects after the server drops the connection, with a fresh token from the provider', async () => {
