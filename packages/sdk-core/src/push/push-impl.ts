@@ -252,8 +252,14 @@ async function synapseWorker(): Promise<ServiceWorkerRegistration | null> {
   return synapseRegistration ?? null;
 }
 
+/**
+ * Closes the call's ringing notification. Not a "missed call" notice the worker put in its place:
+ * a page slow to close (a busy machine) would otherwise remove the notice the user still needs.
+ */
 async function closeTagged(registration: ServiceWorkerRegistration, tag: string): Promise<void> {
-  for (const n of await registration.getNotifications({ tag })) n.close();
+  for (const n of await registration.getNotifications({ tag })) {
+    if (!(n.data as CallNotificationData | null)?.missed) n.close();
+  }
 }
 
 /** Posts `message` with a reply port; resolves with the reply, or null after `timeoutMs`. */
