@@ -32,6 +32,18 @@ declare const self: ServiceWorkerScope;
 /** Accepts chosen with no page open, until the page the worker opened asks for them. */
 const pendingAccepts = new Map<string, number>();
 
+/**
+ * Showing and reading notifications, one at a time. Chromium's getNotifications() deletes from
+ * its records every stored notification the platform does not display yet: a read racing a show
+ * (one call ends while another starts ringing) would drop the new one for good.
+ */
+let notificationOps: Promise<unknown> = Promise.resolve();
+function serially<T>(op: () => Promise<T>): Promise<T> {
+  const next = notificationOps.then(op, op);
+  notificationOps = next.catch(() => undefined);
+  return next;
+}
+
 self.addEventListener('install', () => void self.skipWaiting());
 self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()));
 self.addEventListener('push', (event) => event.waitUntil(onPush(event as SwPushEvent)));
@@ -67,33 +79,38 @@ async function ring(message: IncomingCallPush): Promise<void> {
       expiresAt: message.expiresAt,
     },
   };
-  await self.registration.showNotification(t.incoming.title, {
-    body: `${t.incoming.callerIsCalling(message.caller.name)} · ${t.role(message.caller.role)}`,
-    tag: message.tag,
-    data,
-    requireInteraction: true,
-    renotify: true,
-    actions: [
-      { action: 'accept', title: t.incoming.accept },
-      { action: 'decline', title: t.incoming.decline },
-    ],
-  });
+  await serially(() =>
+    self.registration.showNotification(t.incoming.title, {
+      body: `${t.incoming.callerIsCalling(message.caller.name)} · ${t.role(message.caller.role)}`,
+      tag: message.tag,
+      data,
+      requireInteraction: true,
+      renotify: true,
+      actions: [
+        { action: 'accept', title: t.incoming.accept },
+        { action: 'decline', title: t.incoming.decline },
+      ],
+    }),
+  );
 }
 
 async function stopRinging(message: CallEndedPush): Promise<void> {
-  for (const n of await self.registration.getNotifications({ tag: message.tag })) n.close();
   pendingAccepts.delete(message.callId);
-  if (message.reason !== 'missed' && message.reason !== 'cancelled') return;
+  const missed = message.reason === 'missed' || message.reason === 'cancelled';
   const t = translationFor(message.lang ?? self.navigator.language);
   const data: CallNotificationData = {
     synapse: NOTIFICATION_MARK,
     callId: message.callId,
     missed: true,
   };
-  await self.registration.showNotification(t.incoming.gone.missed?.(message.caller.name) ?? '', {
-    tag: message.tag,
-    data,
-    silent: true,
+  await serially(async () => {
+    for (const n of await self.registration.getNotifications({ tag: message.tag })) n.close();
+    if (!missed) return;
+    await self.registration.showNotification(t.incoming.gone.missed?.(message.caller.name) ?? '', {
+      tag: message.tag,
+      data,
+      silent: true,
+    });
   });
 }
 

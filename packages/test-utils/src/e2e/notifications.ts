@@ -68,6 +68,9 @@ export async function startNotificationRig(presenceGraceMs: number): Promise<Not
   ]);
   await customer.context.grantPermissions(['microphone', 'notifications'], { origin: demo.url });
   await installProbes(customer.context);
+  await customer.context.addInitScript(countShows);
+  // As soon as the worker runs (again), before it shows anything a test then reads.
+  customer.context.on('serviceworker', (w) => void w.evaluate(countShows).catch(() => undefined));
   const contexts: BrowserContext[] = [];
   return {
     demo,
@@ -96,15 +99,9 @@ export async function startNotificationRig(presenceGraceMs: number): Promise<Not
       await Promise.all(agentPages.map((p) => hangUpAll(p).catch(() => undefined)));
       await Promise.all(contexts.splice(0).map((c) => c.close().catch(() => undefined)));
       await Promise.all(customer.context.pages().map((p) => p.close().catch(() => undefined)));
-      const worker = customer.context
-        .serviceWorkers()
-        .find((w) => w.url().endsWith('/synapse-sw.js'));
-      await worker?.evaluate(async () => {
-        const scope = self as unknown as {
-          registration: { getNotifications(): Promise<Notification[]> };
-        };
-        for (const n of await scope.registration.getNotifications()) n.close();
-      });
+      if (customer.context.serviceWorkers().some(isSynapseWorker)) {
+        await onNotifications(customer.context, { op: 'close-all' });
+      }
     },
     async stop() {
       await Promise.all(contexts.map((c) => c.close().catch(() => undefined)));
@@ -165,9 +162,14 @@ export function registerPush(
 
 /** The Synapse service worker of `context`. */
 export async function synapseWorker(context: BrowserContext): Promise<Worker> {
-  const found = context.serviceWorkers().find((w) => w.url().endsWith('/synapse-sw.js'));
-  return found ?? context.waitForEvent('serviceworker', { timeout: 10_000 });
+  const worker =
+    context.serviceWorkers().find(isSynapseWorker) ??
+    (await context.waitForEvent('serviceworker', { predicate: isSynapseWorker, timeout: 10_000 }));
+  await worker.evaluate(countShows);
+  return worker;
 }
+
+const isSynapseWorker = (w: Worker) => w.url().endsWith('/synapse-sw.js');
 
 /**
  * Hands a push to the service worker as the browser's push service would (CDP
@@ -202,23 +204,102 @@ export async function deliverPush(
   }
 }
 
-/** The notifications the worker shows now. */
-export async function shownNotifications(context: BrowserContext): Promise<ShownNotification[]> {
+/**
+ * Counts the `showNotification()` calls in flight in this global (a page or the worker).
+ *
+ * Why: Chromium's `getNotifications()` keeps a stored notification only if the platform already
+ * shows it or it was stored after the read began, and deletes every other one from its database
+ * (content/browser/notifications/platform_notification_context_impl.cc,
+ * DoReadAllNotificationDataForServiceWorkerRegistration). A read that lands between a
+ * notification being stored and being displayed drops it for good: it stays on screen, no read
+ * lists it again. Polling every 100 ms while a push was being shown
+ * lost it about one full run in three on a busy machine, so the test's reads wait for the shows
+ * in flight (`settled`). Runs as an init script in pages and is evaluated in the worker.
+ */
+function countShows(): void {
+  const g = globalThis as unknown as { __synapseShowing?: number };
+  if (g.__synapseShowing !== undefined || typeof ServiceWorkerRegistration === 'undefined') return;
+  g.__synapseShowing = 0;
+  const proto = ServiceWorkerRegistration.prototype;
+  const show = proto.showNotification;
+  proto.showNotification = async function (this: ServiceWorkerRegistration, ...args) {
+    g.__synapseShowing = (g.__synapseShowing ?? 0) + 1;
+    try {
+      return await show.apply(this, args);
+    } finally {
+      g.__synapseShowing = (g.__synapseShowing ?? 1) - 1;
+    }
+  };
+}
+
+/** Resolves once no `showNotification()` is in flight in this global (at most 10 s). */
+async function settled(): Promise<void> {
+  const g = globalThis as unknown as { __synapseShowing?: number };
+  const until = Date.now() + 10_000;
+  while ((g.__synapseShowing ?? 0) > 0 && Date.now() < until) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** What a test does with the worker's notifications, read once no show is in flight. */
+type NotificationOp =
+  | { op: 'list' }
+  | { op: 'close-all' }
+  | { op: 'click'; tag: string; action: 'accept' | 'decline' | '' };
+
+async function onNotifications(
+  context: BrowserContext,
+  op: NotificationOp,
+): Promise<ShownNotification[] | boolean> {
+  // The pages first (a hidden tab shows its own), then the worker, reading in the same task.
+  await Promise.all(context.pages().map((page) => page.evaluate(settled).catch(() => undefined)));
   const worker = await synapseWorker(context);
-  return worker.evaluate(async () => {
+  return worker.evaluate(async (op) => {
+    // `settled`, inlined: the read must follow it in the worker without a round trip between.
+    const g = globalThis as unknown as { __synapseShowing?: number };
+    const until = Date.now() + 10_000;
+    while ((g.__synapseShowing ?? 0) > 0 && Date.now() < until) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
     const scope = self as unknown as {
       registration: {
-        getNotifications(): Promise<Array<Notification & { actions: Array<{ action: string }> }>>;
+        getNotifications(f?: {
+          tag: string;
+        }): Promise<Array<Notification & { actions?: Array<{ action: string }> }>>;
       };
+      dispatchEvent(e: Event): boolean;
     };
-    const all = await scope.registration.getNotifications();
-    return all.map((n) => ({
-      title: n.title,
-      body: n.body,
-      tag: n.tag,
-      actions: (n.actions ?? []).map((a) => a.action),
-    }));
-  });
+    if (op.op === 'list') {
+      const all = await scope.registration.getNotifications();
+      return all.map((n) => ({
+        title: n.title,
+        body: n.body,
+        tag: n.tag,
+        actions: (n.actions ?? []).map((a) => a.action),
+      }));
+    }
+    if (op.op === 'close-all') {
+      for (const n of await scope.registration.getNotifications()) n.close();
+      return true;
+    }
+    const [notification] = await scope.registration.getNotifications({ tag: op.tag });
+    if (!notification) return false;
+    const Ctor = (
+      globalThis as unknown as {
+        NotificationEvent: new (
+          type: string,
+          init: { notification: Notification; action: string },
+        ) => Event;
+      }
+    ).NotificationEvent;
+    scope.dispatchEvent(new Ctor('notificationclick', { notification, action: op.action }));
+    return true;
+  }, op);
+}
+
+/** The notifications the worker shows now. */
+export async function shownNotifications(context: BrowserContext): Promise<ShownNotification[]> {
+  return (await onNotifications(context, { op: 'list' })) as ShownNotification[];
 }
 
 /**
@@ -231,29 +312,9 @@ export async function clickNotification(
   tag: string,
   action: 'accept' | 'decline' | '',
 ): Promise<void> {
-  const worker = await synapseWorker(context);
-  const clicked = await worker.evaluate(
-    async ({ tag, action }) => {
-      const scope = self as unknown as {
-        registration: { getNotifications(f: { tag: string }): Promise<Notification[]> };
-        dispatchEvent(e: Event): boolean;
-      };
-      const [notification] = await scope.registration.getNotifications({ tag });
-      if (!notification) return false;
-      const Ctor = (
-        globalThis as unknown as {
-          NotificationEvent: new (
-            type: string,
-            init: { notification: Notification; action: string },
-          ) => Event;
-        }
-      ).NotificationEvent;
-      scope.dispatchEvent(new Ctor('notificationclick', { notification, action }));
-      return true;
-    },
-    { tag, action },
-  );
-  if (!clicked) throw new Error(`no notification tagged ${tag} to click`);
+  if (!(await onNotifications(context, { op: 'click', tag, action }))) {
+    throw new Error(`no notification tagged ${tag} to click`);
+  }
 }
 
 /** axe-core as chai-a11y-axe (the elements' accessibility assertion) runs it. */
