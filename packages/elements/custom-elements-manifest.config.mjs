@@ -5,4 +5,14 @@ export default {
   exclude: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'src/react.ts'],
   outdir: '.',
   litelement: true,
+  plugins: [
+    {
+      // The analyzer reads files in parallel: without this the modules' order changes from one
+      // build to the next and the committed manifest churns.
+      name: 'stable-module-order',
+      packageLinkPhase({ customElementsManifest }) {
+        customElementsManifest.modules.sort((a, b) => a.path.localeCompare(b.path));
+      },
+    },
+  ],
 };
