@@ -8,30 +8,11 @@ import {
   waitFor,
   waitForEvent,
   type TestClient,
-  type TestServerFixture,
   type TransferParties as Parties,
-  connectOnline,
-  transferParties,
-  useTestServer,
+  useTransferServer,
 } from '@synapse-calling/test-utils/server';
-import type { CallEvent } from './options';
 
-const events: CallEvent[] = [];
-const server = useTestServer({
-  lines: { acme: { support: { name: 'Support', members: ['alice', 'bob'] } } },
-  lineCooldownMs: 0,
-  presenceGraceMs: 200,
-  onCallEvent: (e) => void events.push(e),
-});
-
-const online = (claims: Parameters<TestServerFixture['connect']>[0]) =>
-  connectOnline(server, claims);
-
-/** Carol (customer) talks with Alice (agent); Bob (agent) is online. */
-async function activeCall(): Promise<Parties> {
-  events.length = 0;
-  return transferParties(server);
-}
+const { server, events, online, activeCall } = useTransferServer();
 
 /** Alice starts a warm transfer to Bob, and Bob answers: the consultation runs. */
 async function consulting(parties: Parties) {

@@ -9,30 +9,11 @@ import {
   ringCall,
   waitFor,
   waitForEvent,
-  type TestServerFixture,
   type TransferParties as Parties,
-  connectOnline,
-  transferParties,
-  useTestServer,
+  useTransferServer,
 } from '@synapse-calling/test-utils/server';
-import type { CallEvent } from './options';
 
-const events: CallEvent[] = [];
-const server = useTestServer({
-  lines: { acme: { support: { name: 'Support', members: ['alice', 'bob'] } } },
-  lineCooldownMs: 0,
-  presenceGraceMs: 200,
-  onCallEvent: (e) => void events.push(e),
-});
-
-const online = (claims: Parameters<TestServerFixture['connect']>[0]) =>
-  connectOnline(server, claims);
-
-/** Carol (a customer) in an active call with Alice (an agent); Bob, another agent, is online. */
-async function activeCall(): Promise<Parties> {
-  events.length = 0;
-  return transferParties(server);
-}
+const { server, events, online, activeCall } = useTransferServer();
 
 /** Alice transfers the call to `target`; resolves once Bob's page rings. */
 async function startTransfer(

@@ -71,6 +71,24 @@ describe.each<[string, MediaMode]>([
     await statuses({ alice, carol }, 'Consulting Bob Brown', 'On hold — Alice Adams is consulting');
   }
 
+  /**
+   * After Bob took the call: Alice's panel closes, Carol's names Bob, Carol hears Bob and not
+   * Alice, and Bob hears Carol.
+   */
+  async function bobHasCarol(
+    { alice, bob, carol }: { alice: Page; bob: Page; carol: Page },
+    callId: string,
+  ) {
+    await bothActive(bob, carol, callId);
+    await expect.poll(() => activeUi(alice).open(), UI).toBe(false);
+    // Carol's call was active all along: her page learns of Bob from call-transferred, which may
+    // land after Alice's panel closed.
+    await expect.poll(async () => (await activeCall(carol))?.peer.name, UI).toBe('Bob Brown');
+    await explained(expect.poll(() => hears(carol, BOB_HZ), AUDIO).toBe(true), carol, bob);
+    expect(await hears(carol, AGENT_HZ)).toBe(false);
+    await explained(expect.poll(() => hears(bob, CUSTOMER_HZ), AUDIO).toBe(true), bob, carol);
+  }
+
   it('Alice hands Carol to Bob: Bob rings with who it is, then Carol hears Bob and no longer Alice', async () => {
     const { alice, bob, carol, callId } = await supportCall();
 
@@ -91,15 +109,8 @@ describe.each<[string, MediaMode]>([
     expect(await hears(carol, AGENT_HZ)).toBe(true);
 
     await incomingUi(bob).accept.click();
-    await bothActive(bob, carol, callId);
-    await expect.poll(() => activeUi(alice).open(), UI).toBe(false);
-    // Carol's call was active all along: her page learns of Bob from call-transferred, which may
-    // land after Alice's panel closed.
-    await expect.poll(async () => (await activeCall(carol))?.peer.name, UI).toBe('Bob Brown');
     // Carol hears Bob's voice, and Alice's is gone; Bob hears Carol.
-    await explained(expect.poll(() => hears(carol, BOB_HZ), AUDIO).toBe(true), carol, bob);
-    expect(await hears(carol, AGENT_HZ)).toBe(false);
-    await explained(expect.poll(() => hears(bob, CUSTOMER_HZ), AUDIO).toBe(true), bob, carol);
+    await bobHasCarol({ alice, bob, carol }, callId);
     await expect.poll(() => transferUi(carol).status.count(), UI).toBe(0);
   }, 180_000);
 
@@ -114,14 +125,7 @@ describe.each<[string, MediaMode]>([
     expect((await activeCall(carol))?.state).toBe('active');
 
     await transferUi(alice).complete.click();
-    await bothActive(bob, carol, callId);
-    await expect.poll(() => activeUi(alice).open(), UI).toBe(false);
-    // Carol's call was active all along: her page learns of Bob from call-transferred, which may
-    // land after Alice's panel closed.
-    await expect.poll(async () => (await activeCall(carol))?.peer.name, UI).toBe('Bob Brown');
-    await explained(expect.poll(() => hears(carol, BOB_HZ), AUDIO).toBe(true), carol, bob);
-    expect(await hears(carol, AGENT_HZ)).toBe(false);
-    await explained(expect.poll(() => hears(bob, CUSTOMER_HZ), AUDIO).toBe(true), bob, carol);
+    await bobHasCarol({ alice, bob, carol }, callId);
   }, 180_000);
 
   it('warm, cancelled: Bob leaves the consultation, Carol and Alice hear each other again', async () => {
