@@ -171,6 +171,37 @@ describe('LiveKit media', () => {
     });
   });
 
+  it('creates the room while the call rings (answering waits for no LiveKit round trip) and deletes it when nobody answers', async () => {
+    const caller = await server.connect(agent('lena'));
+    const callee = await server.connect(agent('marc'));
+    const incoming = waitForEvent(callee, 'incoming-call');
+    const ack = await emitAck(caller, 'initiate-call', { to: 'marc' });
+    if (!ack.ok) throw new Error(ack.error.code);
+    await incoming;
+    const room = `acme-${ack.call.id}`;
+    await waitFor(async () => (await rooms.listRooms([room])).length === 1, {
+      timeoutMs: 15_000,
+      what: 'the room to exist while the call rings',
+    });
+    // Nobody is in it, and nobody can be before accept: a token still answers 409.
+    expect((await rooms.listParticipants(room)).length).toBe(0);
+    expect((await tokenRequest(await server.mintToken(agent('lena')), ack.call.id)).status).toBe(
+      409,
+    );
+    const declined = await emitAck(callee, 'reject-call', { callId: ack.call.id });
+    if (!declined.ok) throw new Error(declined.error.code);
+    await waitFor(async () => (await rooms.listRooms([room])).length === 0, {
+      timeoutMs: 15_000,
+      what: 'the unanswered call’s room to be deleted',
+    });
+
+    // Answered, the call uses the room made while it rang.
+    const { call, caller: c2, media } = await activeCall('nora', 'omar');
+    expect(media.room).toBe(`acme-${call.id}`);
+    expect((await rooms.listRooms([media.room]))[0]?.maxParticipants).toBe(2);
+    await emitAck(c2, 'end-call', { callId: call.id });
+  });
+
   it('receives real, signed webhooks from livekit-server', async () => {
     await activeCall('jack', 'kate');
     await waitFor(

@@ -71,7 +71,10 @@ export class CallEnder {
     this.deps.emitter.toUser(tenant, call.from.id, 'call-ended', { call });
     this.deps.emitter.toUser(tenant, call.to.id, 'call-ended', { call });
     lifecycle?.callEnded(ended);
-    if (from === 'active') void this.deps.media.close(ended);
+    // A prepared call has media to release even if nobody answered (LiveKit: its room).
+    if (from === 'active' || this.deps.media.prepare) {
+      void this.deps.media.close(ended);
+    }
     await refreshParties(this.deps.presence, ended);
     return ended;
   }

@@ -144,6 +144,7 @@ export class CallManager {
     });
     await this.deps.recorder.record(record, 'call.ringing');
     this.deps.emitter.toUser(tenant, callee.id, 'incoming-call', { call: record.call });
+    this.deps.media.prepare?.(record);
     await refreshParties(this.deps.presence, record);
     return { call: record.call };
   }

@@ -29,7 +29,7 @@ export interface LineRouterDeps {
   store: LineStore;
   picker: AgentPicker;
   registry: CallRegistry & Required<Pick<CallRegistry, 'reassignCallee'>>;
-  media: Pick<MediaProvider, 'kind' | 'roomFor'>;
+  media: Pick<MediaProvider, 'kind' | 'roomFor' | 'prepare'>;
   emitter: CallEmitter;
   recorder: CallRecorder;
   presence: Pick<PresenceManager, 'refresh'>;
@@ -404,6 +404,7 @@ export class LineRouter implements LineCallHooks, Pick<CallLifecycle, 'callEnded
     const { tenant, call } = record;
     for (const agent of agents)
       this.deps.emitter.toUser(tenant, agent.id, 'incoming-call', { call });
+    this.deps.media.prepare?.(record);
     this.deps.picker.rang(tenant, line.id, call.to.id);
     const round = record.line?.tried.length ?? 0;
     this.deps.timers.set(timerKeys.ring(call.id), line.agentRingTimeoutMs, () => {

@@ -9,7 +9,13 @@ export interface MediaProvider {
   readonly kind: MediaKind;
   /** The room a new call will use, decided by the server; `undefined` for P2P. */
   roomFor(tenant: string, callId: string): string | undefined;
-  /** Runs once when the call becomes active (LiveKit: create the room). */
+  /**
+   * The call started ringing: get its media ready so that `open` has less to do when it is
+   * answered (LiveKit: create the room now). Gives no one access. Absent: nothing to prepare.
+   * Must not throw; `close` runs for a prepared call that ends unanswered.
+   */
+  prepare?(record: CallRecord): void;
+  /** Runs once when the call becomes active (LiveKit: the room exists when this resolves). */
   open(record: CallRecord): Promise<void>;
   /** What one party needs to join the call's media; fresh credentials each time. */
   mediaFor(record: CallRecord, side: PartySide): Promise<Media>;
@@ -42,7 +48,10 @@ export interface MediaProvider {
   hold?(record: CallRecord, held: boolean): Promise<void>;
   /** The consultation ended (LiveKit: delete the consult room). Must not throw. */
   closeConsult?(record: CallRecord): Promise<void>;
-  /** Runs once after the call ended (LiveKit: delete the room). Must not throw. */
+  /**
+   * Runs once after the call ended (LiveKit: delete the room), an unanswered one too when the
+   * provider prepares. Must not throw.
+   */
   close(record: CallRecord): Promise<void>;
 }
 
