@@ -10,8 +10,10 @@ import {
   waitFor,
   waitForEvent,
   type TransferParties as Parties,
+  type TestServerFixture,
   useTransferServer,
 } from '@synapse-calling/test-utils/server';
+import type { CallEvent } from './options';
 
 const { server, events, online, activeCall } = useTransferServer();
 
