@@ -11,6 +11,7 @@ import {
   waitFor,
   emitAck,
   fetchMetrics,
+  ringCall,
   startTestServer,
   TEST_METRICS_TOKEN,
   waitForEvent,
@@ -52,12 +53,9 @@ async function activeCall(
 }> {
   const caller = await server.connect(agent(callerId));
   const callee = await server.connect(agent(calleeId));
-  const incoming = waitForEvent(callee, 'incoming-call');
-  const ack = await emitAck(caller, 'initiate-call', { to: calleeId });
-  if (!ack.ok) throw new Error(ack.error.code);
-  await incoming;
+  const ringing = await ringCall(caller, callee, calleeId);
   const accepted = waitForEvent(caller, 'call-accepted');
-  const acc = await emitAck(callee, 'accept-call', { callId: ack.call.id });
+  const acc = await emitAck(callee, 'accept-call', { callId: ringing.id });
   if (!acc.ok) throw new Error(acc.error.code);
   const { media: callerMedia } = await accepted;
   return {
@@ -172,30 +170,26 @@ describe('LiveKit media', () => {
   });
 
   it('creates the room while the call rings (answering waits for no LiveKit round trip) and deletes it when nobody answers', async () => {
-    const caller = await server.connect(agent('lena'));
     const callee = await server.connect(agent('marc'));
-    const incoming = waitForEvent(callee, 'incoming-call');
-    const ack = await emitAck(caller, 'initiate-call', { to: 'marc' });
-    if (!ack.ok) throw new Error(ack.error.code);
-    await incoming;
-    const room = `acme-${ack.call.id}`;
+    const ringing = await ringCall(await server.connect(agent('lena')), callee, 'marc');
+    const room = `acme-${ringing.id}`;
     await waitFor(async () => (await rooms.listRooms([room])).length === 1, {
       timeoutMs: 15_000,
       what: 'the room to exist while the call rings',
     });
     // Nobody is in it, and nobody can be before accept: a token still answers 409.
     expect((await rooms.listParticipants(room)).length).toBe(0);
-    expect((await tokenRequest(await server.mintToken(agent('lena')), ack.call.id)).status).toBe(
+    expect((await tokenRequest(await server.mintToken(agent('lena')), ringing.id)).status).toBe(
       409,
     );
-    const declined = await emitAck(callee, 'reject-call', { callId: ack.call.id });
+    const declined = await emitAck(callee, 'reject-call', { callId: ringing.id });
     if (!declined.ok) throw new Error(declined.error.code);
     await waitFor(async () => (await rooms.listRooms([room])).length === 0, {
       timeoutMs: 15_000,
       what: 'the unanswered call’s room to be deleted',
     });
 
-    // Answered, the call uses the room made while it rang.
+    // Answered, the call's room (made while it rang) is there, for two.
     const { call, caller: c2, media } = await activeCall('nora', 'omar');
     expect(media.room).toBe(`acme-${call.id}`);
     expect((await rooms.listRooms([media.room]))[0]?.maxParticipants).toBe(2);

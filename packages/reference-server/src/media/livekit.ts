@@ -135,12 +135,13 @@ export class LiveKitMediaProvider implements MediaProvider {
   }
 
   async close(record: CallRecord): Promise<void> {
-    const prepared = this.prepared.get(roomOf(record));
-    this.prepared.delete(roomOf(record));
+    const room = roomOf(record);
+    const prepared = this.prepared.get(room);
+    this.prepared.delete(room);
     // A call cancelled at once: deleting before the creation lands would leave the room behind.
     await prepared?.ready;
     try {
-      await this.rooms.deleteRoom(roomOf(record));
+      await this.rooms.deleteRoom(room);
     } catch (err) {
       // Already gone (empty timeout) is fine; anything else only costs an idle room.
       this.logger.debug({ err, room: record.room }, 'livekit room delete failed');

@@ -212,9 +212,9 @@ export async function deliverPush(
  * (content/browser/notifications/platform_notification_context_impl.cc,
  * DoReadAllNotificationDataForServiceWorkerRegistration). A read that lands between a
  * notification being stored and being displayed drops it for good: it stays on screen, no read
- * lists it again. Polling every 100 ms while a push was being shown
- * lost it about one full run in three on a busy machine, so the test's reads wait for the shows
- * in flight (`settled`). Runs as an init script in pages and is evaluated in the worker.
+ * lists it again. Polling every 100 ms while a push was being shown lost 4 notifications in 18
+ * on a busy machine (push.e2e failed in CI), so the tests' reads wait for the shows in flight
+ * (`settled`). Runs as an init script in pages and is evaluated in the worker.
  */
 function countShows(): void {
   const g = globalThis as unknown as { __synapseShowing?: number };
